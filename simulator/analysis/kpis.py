@@ -1,0 +1,441 @@
+"""KPI definitions: one number per replication, computed from a finished model.
+
+Each KPI has a name, a unit, a description and a function of the finished model and its
+monthly series. A KPI that does not apply (e.g. re-employment when nobody was displaced)
+is ``None``, never NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.model.employees import State
+from simulator.model.model import OutsourcingModel
+
+
+@dataclass(frozen=True)
+class KPI:
+    name: str
+    unit: str
+    description: str
+    compute: Callable[[OutsourcingModel, pd.DataFrame], float | None]
+
+
+def _discounted(model: OutsourcingModel, values: np.ndarray) -> float:
+    r = model.scenario.company.discount_rate_annual
+    months = np.arange(len(values))
+    return float((values / (1.0 + r) ** (months / 12.0)).sum())
+
+
+def _status_after(model: OutsourcingModel, months: int, state: State) -> float | None:
+    """Share of displaced workers in ``state`` ``months`` after their displacement."""
+    wf = model.workforce
+    when = wf.displaced_month + months
+    ok = wf.displaced & (wf.displaced_month >= 0) & (when < model.horizon)
+    if not ok.any():
+        return None
+    idx = np.flatnonzero(ok)
+    return float((wf.history[when[idx], idx] == state).mean())
+
+
+def _earnings_ratio_after(model: OutsourcingModel, months: int) -> float | None:
+    wf = model.workforce
+    when = wf.displaced_month + months
+    ok = wf.displaced & (wf.displaced_month >= 0) & (when < model.horizon)
+    if not ok.any():
+        return None
+    idx = np.flatnonzero(ok)
+    return float(wf.earnings[when[idx], idx].sum() / wf.wage[idx].sum())
+
+
+def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float | None:
+    """Median of a right-censored duration (Kaplan-Meier); the longest follow-up if not
+    reached."""
+    if len(durations) == 0:
+        return None
+    order = np.argsort(durations, kind="stable")
+    d, e = durations[order], observed[order]
+    survival = 1.0
+    at_risk = len(d)
+    for t in np.unique(d):
+        here = d == t
+        events = int(e[here].sum())
+        if at_risk > 0 and events:
+            survival *= 1.0 - events / at_risk
+        if survival <= 0.5:
+            return float(t)
+        at_risk -= int(here.sum())
+    return float(d.max())
+
+
+def _median_jobless(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
+    wf = model.workforce
+    d = wf.displaced & (wf.displaced_month >= 0)
+    if not d.any():
+        return None
+    found = wf.first_job_month[d] >= 0
+    end = np.where(found, wf.first_job_month[d], model.horizon - 1)
+    # a worker who left the labour force before finding work is censored there
+    left = (~found) & (wf.state[d] == State.left_labour_force)
+    end = np.where(left, end - wf.months_in_state[d], end)
+    durations = np.maximum(end - wf.displaced_month[d], 0)
+    return kaplan_meier_median(durations.astype(float), found)
+
+
+def _vendor_attrition(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
+    staff = ts["vendor_staff"].to_numpy() + ts["vendor_quits"].to_numpy()
+    if staff.sum() <= 0:
+        return None
+    return float(12.0 * ts["vendor_quits"].sum() / staff.sum())
+
+
+def _staff_weighted(column: str) -> Callable[[OutsourcingModel, pd.DataFrame], float | None]:
+    def f(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
+        w = ts["vendor_staff"].to_numpy()
+        if w.sum() <= 0:
+            return None
+        return float(np.dot(ts[column].to_numpy(), w) / w.sum())
+
+    return f
+
+
+def _annualised(monthly: np.ndarray) -> float:
+    monthly = np.clip(monthly, 0.0, 1.0 - 1e-12)
+    return float(1.0 - np.exp(12.0 * np.log1p(-monthly).mean()))
+
+
+def _retraining_completion(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
+    wf = model.workforce
+    duration = model.scenario.policies.local_jobs.retraining.duration_months
+    ended = (wf.training_started >= 0) & (wf.training_started + duration <= model.horizon - 1)
+    if not ended.any():
+        return None
+    return float(wf.training_completed[ended].mean())
+
+
+def _cost_per_reemployed(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
+    wf = model.workforce
+    back = int((wf.displaced & (wf.state == State.reemployed)).sum())
+    if back == 0:
+        return None
+    lines = ("severance", "outplacement", "retraining", "redeployment")
+    spend = sum(ts[f"cost_{x}"].sum() for x in lines)
+    return float(spend / back)
+
+
+def _per_100_agent_years(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
+    months = ts["vendor_staff"].sum()
+    if months <= 0:
+        return None
+    return float(ts["vendor_incidents"].sum() / months * 12 * 100)
+
+
+def _gap(a: str, b: str) -> Callable[[OutsourcingModel, pd.DataFrame], float]:
+    """Mean of column ``a`` minus column ``b`` over months with vendor service (0 if none)."""
+
+    def f(model: OutsourcingModel, ts: pd.DataFrame) -> float:
+        live = ts["outsourced_share"].to_numpy() > 0
+        if not live.any():
+            return 0.0
+        return float((ts[a].to_numpy() - ts[b].to_numpy())[live].mean())
+
+    return f
+
+
+def _last(column: str) -> Callable[[OutsourcingModel, pd.DataFrame], float]:
+    return lambda model, ts: float(ts[column].iloc[-1])
+
+
+def _mean(column: str) -> Callable[[OutsourcingModel, pd.DataFrame], float]:
+    return lambda model, ts: float(ts[column].mean())
+
+
+def _sum(column: str) -> Callable[[OutsourcingModel, pd.DataFrame], float]:
+    return lambda model, ts: float(ts[column].sum())
+
+
+def _share_of_headcount(count: Callable[[OutsourcingModel], float]) -> Callable:
+    return lambda model, ts: float(count(model) / max(model.workforce.n, 1))
+
+
+KPIS: list[KPI] = [
+    # business case
+    KPI(
+        "npv_net_savings",
+        "USD",
+        "Net present value of savings against serving in-house: costs avoided minus all plan "
+        "costs (mitigation and realised breaches included) plus margin on revenue change",
+        lambda m, ts: _discounted(m, ts["net_savings"].to_numpy()),
+    ),
+    KPI(
+        "npv_operating_savings",
+        "USD",
+        "NPV of operating costs avoided (in-house cost minus in-house, cover and vendor costs)",
+        lambda m, ts: _discounted(m, (ts["cost_counterfactual"] - ts["cost_operating"]).to_numpy()),
+    ),
+    KPI(
+        "mitigation_cost_total",
+        "USD",
+        "Spent on ethical policies and displacement support",
+        _sum("cost_mitigation"),
+    ),
+    KPI(
+        "revenue_change_final",
+        "share",
+        "Revenue in the last month over month-0 revenue, minus 1",
+        lambda m, ts: float(ts["revenue"].iloc[-1] / m.company.revenue0 - 1.0),
+    ),
+    # displaced workers and the local economy
+    KPI(
+        "displaced_workers",
+        "persons",
+        "In-house workers laid off (redeployed excluded)",
+        lambda m, ts: float(m.workforce.displaced.sum()),
+    ),
+    KPI(
+        "redeployed_workers",
+        "persons",
+        "In-house workers moved to other internal jobs",
+        lambda m, ts: float(m.workforce.count(State.redeployed)),
+    ),
+    KPI(
+        "reemployed_share_6m",
+        "share",
+        "Displaced workers in a job 6 months after displacement",
+        lambda m, ts: _status_after(m, 6, State.reemployed),
+    ),
+    KPI(
+        "reemployed_share_12m",
+        "share",
+        "Displaced workers in a job 12 months after displacement",
+        lambda m, ts: _status_after(m, 12, State.reemployed),
+    ),
+    KPI(
+        "reemployed_share_24m",
+        "share",
+        "Displaced workers in a job 24 months after displacement",
+        lambda m, ts: _status_after(m, 24, State.reemployed),
+    ),
+    KPI(
+        "left_labour_force_share_24m",
+        "share",
+        "Displaced workers out of the labour force 24 months after displacement",
+        lambda m, ts: _status_after(m, 24, State.left_labour_force),
+    ),
+    KPI(
+        "median_unemployment_months",
+        "months",
+        "Median months from displacement to a new job (Kaplan-Meier; censored at exit from the "
+        "labour force and at the horizon)",
+        _median_jobless,
+    ),
+    KPI(
+        "earnings_ratio_24m",
+        "ratio",
+        "Displaced workers' earnings 24 months after displacement over pre-displacement "
+        "earnings, the jobless counted at zero",
+        lambda m, ts: _earnings_ratio_after(m, 24),
+    ),
+    KPI(
+        "local_unemployment_peak_change_pp",
+        "percentage points",
+        "Peak rise of the home-region unemployment rate over its baseline",
+        lambda m, ts: float(
+            100
+            * (
+                ts["local_unemployment_rate"].max()
+                - m.scenario.local_economy.baseline_unemployment_rate
+            )
+        ),
+    ),
+    KPI(
+        "local_jobs_lost_peak",
+        "jobs",
+        "Peak local jobs lost through the income multiplier",
+        lambda m, ts: float(ts["local_jobs_lost"].max()),
+    ),
+    KPI(
+        "retraining_starts",
+        "persons",
+        "Displaced workers who started training",
+        lambda m, ts: float((m.workforce.training_started >= 0).sum()),
+    ),
+    KPI(
+        "retraining_completion_share",
+        "share",
+        "Trainees who completed, among those whose course has ended",
+        _retraining_completion,
+    ),
+    KPI(
+        "cost_per_worker_reemployed",
+        "USD",
+        "Severance, outplacement, retraining and redeployment spend per displaced worker "
+        "back in work at the end",
+        _cost_per_reemployed,
+    ),
+    KPI(
+        "community_investment_total",
+        "USD",
+        "Community investment spent",
+        _last("community_investment_cumulative"),
+    ),
+    # transparency
+    KPI(
+        "early_quit_share",
+        "share",
+        "In-house staff who quit on rumours of the plan",
+        _share_of_headcount(lambda m: m.workforce.voluntary_quit.sum()),
+    ),
+    KPI(
+        "in_house_morale_min",
+        "index 0-1",
+        "Lowest in-house morale",
+        lambda m, ts: float(ts["in_house_morale"].min()),
+    ),
+    KPI(
+        "informed_share_final",
+        "share",
+        "Customers who know the service is outsourced (1 if nothing is outsourced)",
+        lambda m, ts: (
+            float(ts["informed_share"].iloc[-1]) if ts["outsourced_share"].max() > 0 else 1.0
+        ),
+    ),
+    KPI(
+        "trust_lost_to_discovery",
+        "index 0-1",
+        "Mean trust per customer lost when undisclosed outsourcing came to light",
+        _last("trust_lost_discovery_cumulative"),
+    ),
+    KPI("trust_final", "index 0-1", "Mean customer trust in the last month", _last("trust_mean")),
+    # customers and service
+    KPI("csat_mean", "0-100", "Mean monthly CSAT across channels", _mean("csat")),
+    KPI(
+        "service_level_mean",
+        "share",
+        "Mean share of contacts answered within 20 s",
+        _mean("service_level"),
+    ),
+    KPI("first_contact_resolution_mean", "share", "Mean first-contact resolution", _mean("fcr")),
+    KPI(
+        "customer_churn_annual",
+        "share/year",
+        "Annualised customer churn",
+        lambda m, ts: _annualised(ts["churn_rate_monthly"].to_numpy()),
+    ),
+    # cultural and communication obstacles
+    KPI(
+        "csat_gap_vendor",
+        "0-100 points",
+        "In-house minus vendor CSAT while vendors serve",
+        _gap("csat_in_house", "csat_vendor"),
+    ),
+    KPI(
+        "fcr_gap_vendor",
+        "share",
+        "In-house minus vendor first-contact resolution",
+        _gap("fcr_in_house", "fcr_vendor"),
+    ),
+    KPI(
+        "handle_time_gap_s",
+        "s",
+        "Vendor minus in-house handle time",
+        _gap("handle_time_vendor_s", "handle_time_s"),
+    ),
+    KPI(
+        "escalation_rate",
+        "share",
+        "Escalated contacts over contacts while vendors serve",
+        lambda m, ts: float(ts["escalations"].sum() / max(ts["contacts"].sum(), 1.0)),
+    ),
+    # privacy
+    KPI(
+        "records_exposed_final",
+        "records",
+        "Customer record-equivalents held by vendors",
+        _last("records_exposed"),
+    ),
+    KPI(
+        "records_exposed_share",
+        "share",
+        "Record-equivalents held by vendors per customer",
+        lambda m, ts: float(
+            ts["records_exposed"].iloc[-1] / max(ts["customers_active"].iloc[-1], 1)
+        ),
+    ),
+    KPI(
+        "breach_probability_annual",
+        "probability/year",
+        "Chance of at least one material breach in a year (company and vendors)",
+        lambda m, ts: _annualised(ts["breach_probability_monthly"].to_numpy()),
+    ),
+    KPI(
+        "expected_breach_cost",
+        "USD",
+        "Probability-weighted breach cost over the horizon",
+        _sum("expected_breach_cost"),
+    ),
+    KPI("breaches", "count", "Material breaches that happened", _sum("breaches")),
+    KPI("breach_cost_realised", "USD", "Cost of breaches that happened", _sum("cost_breaches")),
+    KPI(
+        "customers_breached_share",
+        "share",
+        "Active customers whose records were breached",
+        lambda m, ts: float(
+            ts["customers_breached"].iloc[-1] / max(ts["customers_active"].iloc[-1], 1)
+        ),
+    ),
+    # vendor staff
+    KPI(
+        "vendor_attrition_annual",
+        "share/year",
+        "Vendor agent quits per agent-year",
+        _vendor_attrition,
+    ),
+    KPI(
+        "vendor_share_paid_fair",
+        "share",
+        "Vendor agents paid at least the local industry standard (staff-weighted)",
+        _staff_weighted("vendor_share_paid_fair"),
+    ),
+    KPI(
+        "vendor_wellbeing_mean",
+        "index 0-1",
+        "Mean wellbeing of vendor agents",
+        _staff_weighted("vendor_wellbeing"),
+    ),
+    KPI(
+        "vendor_mean_tenure_months",
+        "months",
+        "Mean tenure of vendor agents",
+        _staff_weighted("vendor_mean_tenure_months"),
+    ),
+    KPI(
+        "vendor_incidents_per_100_agent_years",
+        "incidents/100 agent-years",
+        "Harassment and health incidents at vendors",
+        _per_100_agent_years,
+    ),
+    KPI(
+        "vendor_proficiency_mean",
+        "index 0-1",
+        "Mean product proficiency of vendor agents",
+        _staff_weighted("vendor_proficiency"),
+    ),
+]
+KPI_BY_NAME = {k.name: k for k in KPIS}
+
+
+def compute_kpis(model: OutsourcingModel, timeseries: pd.DataFrame) -> dict[str, float | None]:
+    """Every KPI of one finished replication."""
+    out: dict[str, float | None] = {}
+    for k in KPIS:
+        value = k.compute(model, timeseries)
+        out[k.name] = None if value is None or not np.isfinite(value) else float(value)
+    return out
+
+
+__all__ = ["KPI", "KPIS", "KPI_BY_NAME", "compute_kpis", "kaplan_meier_median"]

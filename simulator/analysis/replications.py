@@ -1,0 +1,148 @@
+"""Running replications and summarising them.
+
+Replication k of a run uses child k of ``SeedSequence(root_seed).spawn(n)``: independent
+streams within a run, and the same child seed for replication k of any scenario with the
+same root seed (common random numbers for comparisons).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis import scorecard
+from simulator.analysis.kpis import KPI_BY_NAME, KPIS, compute_kpis
+from simulator.model.model import OutsourcingModel
+from simulator.scenario.schema import Scenario
+
+Progress = Callable[[int, int], None]
+
+
+def child_seeds(root: int, n: int) -> list[np.random.SeedSequence]:
+    """Independent child seeds for ``n`` replications of root seed ``root``."""
+    return np.random.SeedSequence(root).spawn(n)
+
+
+def run_replication(
+    scenario: Scenario, seed: np.random.SeedSequence, replication: int = 0
+) -> tuple[pd.DataFrame, dict[str, float | None]]:
+    """One replication: its monthly series (with a ``replication`` column) and its KPIs."""
+    model = OutsourcingModel(scenario, seed).run()
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    kpis = compute_kpis(model, ts)
+    ts.insert(0, "replication", replication)
+    return ts, kpis
+
+
+def _stats(values: list[float | None]) -> dict[str, float | None]:
+    vals = np.array([v for v in values if v is not None], dtype=float)
+    if len(vals) == 0:
+        return {"mean": None, "p05": None, "p95": None, "sd": None, "n": 0}
+    return {
+        "mean": float(vals.mean()),
+        "p05": float(np.percentile(vals, 5)),
+        "p95": float(np.percentile(vals, 95)),
+        "sd": float(vals.std(ddof=1)) if len(vals) > 1 else 0.0,
+        "n": int(len(vals)),
+    }
+
+
+@dataclass
+class Replications:
+    """The outcome of running a scenario: series, KPIs, summary and scorecard.
+
+    (``simulator.Results`` adds saving to a results folder.)"""
+
+    scenario: Scenario
+    seeds: list[int]
+    timeseries: pd.DataFrame
+    kpis: pd.DataFrame  # one row per replication
+    scorecards: list[dict[str, dict[str, Any]]]
+    started: str = ""
+    finished: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def replications(self) -> int:
+        return len(self.kpis)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        kpis = {}
+        for k in KPIS:
+            column = self.kpis[k.name].tolist() if k.name in self.kpis else []
+            values = [None if (v is None or pd.isna(v)) else float(v) for v in column]
+            kpis[k.name] = {**_stats(values), "unit": k.unit, "description": k.description}
+        return {
+            "scenario": self.scenario.name,
+            "replications": self.replications,
+            "kpis": kpis,
+            "scorecard": {
+                name: dim["score"]["mean"] for name, dim in self.scorecard["dimensions"].items()
+            },
+        }
+
+    @property
+    def scorecard(self) -> dict[str, Any]:
+        dims: dict[str, Any] = {}
+        formulas = scorecard.describe()
+        for name in scorecard.DIMENSIONS:
+            per_rep = [sc[name] for sc in self.scorecards]
+            metrics = sorted({m for sc in per_rep for m in sc["metrics"]})
+            dims[name] = {
+                "title": formulas[name]["title"],
+                "score": _stats([sc["score"] for sc in per_rep]),
+                "metrics": {
+                    m: {
+                        **_stats([sc["metrics"].get(m) for sc in per_rep]),
+                        "unit": KPI_BY_NAME[m].unit,
+                    }
+                    for m in metrics
+                },
+                "formula": formulas[name]["components"],
+                "note": per_rep[0].get("note", "") if per_rep else "",
+            }
+        return {
+            "scenario": self.scenario.name,
+            "scale": "0-100, higher is better; weighted mean of outcome components",
+            "dimensions": dims,
+        }
+
+
+def run(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> Replications:
+    """Run ``replications`` (default: the scenario's) independent replications."""
+    n = replications or scenario.simulation.replications
+    root = scenario.simulation.seed if seed is None else seed
+    seeds = child_seeds(root, n)
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    frames, rows, cards = [], [], []
+    for k, s in enumerate(seeds):
+        ts, kpis = run_replication(scenario, s, k)
+        frames.append(ts)
+        rows.append(kpis)
+        cards.append(scorecard.score(kpis))
+        if progress is not None:
+            progress(k + 1, n)
+    finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    kpi_frame = pd.DataFrame(rows)
+    kpi_frame.insert(0, "replication", range(n))
+    return Replications(
+        scenario=scenario,
+        seeds=[int(s.generate_state(1)[0]) for s in seeds],
+        timeseries=pd.concat(frames, ignore_index=True),
+        kpis=kpi_frame,
+        scorecards=cards,
+        started=started,
+        finished=finished,
+        extra={"root_seed": root},
+    )

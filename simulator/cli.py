@@ -1,0 +1,174 @@
+"""``outsim``: the command-line interface.
+
+Exit status: 0 success, 2 bad input (with a message naming the file, the field path and
+what was expected), 1 internal error (one line on stderr; the traceback goes to a log file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+import simulator
+from simulator.scenario import Scenario, ScenarioError, load_scenario
+from simulator.scenario.schema import Scenario as ScenarioModel
+
+app = typer.Typer(
+    name="outsim",
+    help="Simulate what a customer-service outsourcing plan does to costs, customers, data, "
+    "vendor staff, displaced workers and their community.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+HEADLINE = (
+    "npv_net_savings",
+    "displaced_workers",
+    "reemployed_share_24m",
+    "earnings_ratio_24m",
+    "local_unemployment_peak_change_pp",
+    "csat_mean",
+    "customer_churn_annual",
+    "trust_final",
+    "breach_probability_annual",
+    "vendor_attrition_annual",
+)
+
+
+def bad_input(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _load(path: Path | None) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        raise bad_input(str(exc)) from None
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "USD":
+        return f"${value / 1e6:,.2f}M" if abs(value) >= 1e5 else f"${value:,.0f}"
+    if unit.startswith("share") or unit.startswith("probability"):
+        return f"{100 * value:.1f}%"
+    return f"{value:,.2f}"
+
+
+def _summary_table(summary: dict) -> Table:
+    table = Table(title=f"Scenario {summary['scenario']} — {summary['replications']} replications")
+    for col in ("KPI", "mean", "p05", "p95"):
+        table.add_column(col, justify="left" if col == "KPI" else "right")
+    for name in HEADLINE:
+        k = summary["kpis"][name]
+        table.add_row(name, *(_fmt(k[s], k["unit"]) for s in ("mean", "p05", "p95")))
+    for name, value in summary["scorecard"].items():
+        table.add_row(f"score: {name}", "n/a" if value is None else f"{value:.0f}/100", "", "")
+    return table
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML file (default: the bundled default)")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Results folder (default results/<name>/)")
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Replications")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or table")] = False,
+) -> None:
+    """Run a scenario and write its results folder."""
+    sc = _load(scenario)
+    target = out_dir or Path("results") / sc.name
+    try:
+        n = replications or sc.simulation.replications
+        if quiet:
+            results = simulator.run(sc, n, seed)
+        else:
+            with Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                task = bar.add_task(f"{sc.name}: replications", total=n)
+                results = simulator.run(sc, n, seed, lambda k, _: bar.update(task, completed=k))
+        results.save(target)
+    except KeyboardInterrupt:
+        err.print("interrupted; no results folder was written")
+        raise typer.Exit(code=130) from None
+    except Exception as exc:  # internal error: log the traceback, one line to the user
+        log = _log_error(target)
+        err.print(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})")
+        raise typer.Exit(code=1) from None
+    if not quiet:
+        out.print(_summary_table(results.summary))
+    out.print(f"Results written to {target}/")
+
+
+def _log_error(target: Path) -> Path:
+    """Write the current traceback to ``target/error.log`` (or a temp file if impossible)."""
+    text = traceback.format_exc()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        log = target / "error.log"
+        log.write_text(text, encoding="utf-8")
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="outsim-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        log = Path(name)
+    return log
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check")],
+) -> None:
+    """Check scenario files; report every problem found."""
+    failed = 0
+    for f in files:
+        try:
+            sc = load_scenario(f)
+        except ScenarioError as exc:
+            failed += 1
+            err.print(f"[bold red]invalid:[/] {exc}", highlight=False, soft_wrap=True)
+            continue
+        out.print(f"[green]ok[/] {f} ({sc.name}, {len(sc.vendors)} vendors)", highlight=False)
+    if failed:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario JSON Schema (for editors and validation tools)."""
+    sys.stdout.write(json.dumps(ScenarioModel.model_json_schema(), indent=2) + "\n")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""Company: executes the outsourcing plan and keeps the books.
+
+The plan gives, per vendor, the share of contact volume by month (phases with linear ramps).
+In-house positions follow the share left in-house. Layoffs are announced ``notice`` months
+ahead; rumours of the plan (or open communication) start at the internal decision. The
+company pays every cost — in-house staff, temporary cover, vendor contracts and governance,
+transition, mitigation policies, severance, outplacement, retraining, community investment
+and breaches — and earns revenue from active customers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from simulator.model.employees import State
+from simulator.scenario.schema import Location, Scenario
+
+if TYPE_CHECKING:
+    from simulator.model.model import OutsourcingModel
+
+COST_LINES = (
+    "in_house_staff",
+    "temp_cover",
+    "vendor_contract",
+    "vendor_governance",
+    "transition",
+    "vendor_training",
+    "vendor_fairness",
+    "communication",
+    "privacy_controls",
+    "disclosure",
+    "severance",
+    "outplacement",
+    "retraining",
+    "redeployment",
+    "community_investment",
+    "breaches",
+)
+OPERATING_LINES = ("in_house_staff", "temp_cover", "vendor_contract", "vendor_governance")
+MITIGATION_LINES = (
+    "vendor_training",
+    "vendor_fairness",
+    "communication",
+    "privacy_controls",
+    "disclosure",
+    "severance",
+    "outplacement",
+    "retraining",
+    "redeployment",
+    "community_investment",
+)
+# Monthly chance that undisclosed outsourcing becomes public, per unit of outsourced share,
+# by location (an accent or time zone gives it away more easily). Assumption.
+DISCOVERY_RATE = {Location.onshore: 0.01, Location.nearshore: 0.025, Location.offshore: 0.04}
+DISCOVERY_TRUST_DROP = 0.10  # trust lost on discovery, scaled by 0.5 + privacy sensitivity
+DISCLOSURE_TRUST_DIP = 0.02  # trust lost on an honest disclosure, same scaling
+MORALE_BASELINE, MORALE_RUMOURS, MORALE_INFORMED = 0.70, 0.40, 0.60
+MORALE_ADJUSTMENT = 0.3  # monthly share of the gap to the target morale closed
+
+
+def plan_shares(scenario: Scenario) -> np.ndarray:
+    """Share of contact volume per vendor, month by month: array [months, vendors]."""
+    horizon = scenario.simulation.horizon_months
+    names = [v.name for v in scenario.vendors]
+    shares = np.zeros((horizon, len(names)))
+    current = np.zeros(len(names))
+    phases = scenario.plan.phases
+    for i, phase in enumerate(phases):
+        end = phases[i + 1].month if i + 1 < len(phases) else horizon
+        target = np.array([phase.shares.get(n, 0.0) for n in names])
+        start_value = current.copy()
+        for t in range(phase.month, end):
+            progress = min(1.0, (t - phase.month + 1) / (phase.ramp_months + 1))
+            current = start_value + (target - start_value) * progress
+            shares[t] = current
+    return shares
+
+
+class Company(mesa.Agent):
+    """The company: its plan, its decisions about staff and customers, and its books."""
+
+    def __init__(self, model: OutsourcingModel, scenario: Scenario) -> None:
+        super().__init__(model)
+        self.scenario = scenario
+        wf = scenario.workforce
+        horizon = scenario.simulation.horizon_months
+        self.shares = plan_shares(scenario)
+        self.initial_headcount = wf.headcount
+        self.positions = np.rint(wf.headcount * (1.0 - self.shares.sum(axis=1))).astype(int)
+        notice = scenario.policies.transparency.employee_notice_months
+        previous = np.concatenate([[wf.headcount], self.positions[:-1]])
+        cut_months = np.flatnonzero(self.positions < previous)
+        self.notices: dict[int, list[int]] = {}
+        for u in cut_months:
+            self.notices.setdefault(max(0, int(u) - notice), []).append(int(u))
+        outsourced = np.flatnonzero(self.shares.sum(axis=1) > 0)
+        self.go_live = int(outsourced[0]) if len(outsourced) else None
+        first_cut = int(cut_months[0]) if len(cut_months) else None
+        last_cut = int(cut_months[-1]) if len(cut_months) else None
+        lead = scenario.plan.announcement_lead_months
+        starts = [m for m in (self.go_live, first_cut) if m is not None]
+        self.decision_month = max(0, min(starts) - lead) if starts else None
+        if first_cut is not None:
+            self.decision_month = min(self.decision_month, max(0, first_cut - notice))
+        self.layoffs_end = last_cut
+        self.morale = MORALE_BASELINE
+        self.discovered = False
+        self.disclosed = False
+        self.peak_required = np.zeros(len(scenario.vendors), dtype=int)
+        self.agreements_signed = np.zeros(len(scenario.vendors), dtype=bool)
+        self.revenue0 = scenario.customers.count * scenario.company.revenue_per_customer_month
+        self.ledger = dict.fromkeys(COST_LINES, 0.0)
+        self.horizon = horizon
+
+    # -- the plan ----------------------------------------------------------------------------
+    def outsourced_share(self, month: int) -> float:
+        return float(self.shares[month].sum())
+
+    def required_vendor_staff(self, month: int | np.ndarray) -> np.ndarray:
+        """In-house positions moved to each vendor by ``month`` [positions]."""
+        return np.ceil(self.shares[month] * self.initial_headcount - 1e-9).astype(int)
+
+    def plan_layoffs(self, month: int) -> None:
+        """Give notice for the job cuts this month's announcements cover."""
+        wf = self.model.workforce
+        for cut_month in self.notices.get(month, []):
+            free = wf.count(State.in_house)
+            excess = free - int(self.positions[cut_month])
+            if excess > 0:
+                wf.give_notice(excess, cut_month)
+
+    def rumours_spread(self, month: int) -> bool:
+        """The plan is known or rumoured among staff and layoffs are not over."""
+        if self.decision_month is None or month < self.decision_month:
+            return False
+        return self.layoffs_end is None or month <= self.layoffs_end
+
+    def update_morale(self, month: int) -> float:
+        """In-house morale moves towards its target: lower during rumours, less so if open."""
+        if self.rumours_spread(month):
+            open_comm = self.scenario.policies.transparency.open_communication
+            target = MORALE_INFORMED if open_comm else MORALE_RUMOURS
+        else:
+            target = MORALE_BASELINE
+        self.morale += MORALE_ADJUSTMENT * (target - self.morale)
+        return self.morale
+
+    # -- customers ---------------------------------------------------------------------------
+    def disclosure_dip(self) -> float:
+        t = self.scenario.policies.transparency
+        return DISCLOSURE_TRUST_DIP * (
+            1 - 0.25 * t.disclose_location - 0.25 * t.disclose_data_handling
+        )
+
+    def discovery_probability(self, month: int) -> float:
+        if self.disclosed or self.discovered:
+            return 0.0
+        return float(
+            sum(
+                share * DISCOVERY_RATE[v.location]
+                for share, v in zip(self.shares[month], self.scenario.vendors, strict=True)
+            )
+        )
+
+    # -- the books ---------------------------------------------------------------------------
+    def pay(self, line: str, amount: float) -> None:
+        self.ledger[line] += float(amount)
+
+    def close_books(self) -> dict[str, float]:
+        """Return this month's cost lines and start a new month."""
+        lines = self.ledger
+        self.ledger = dict.fromkeys(COST_LINES, 0.0)
+        return lines

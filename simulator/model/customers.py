@@ -1,0 +1,230 @@
+"""Customers: the customer base as vectorised numpy state (one array element per customer).
+
+Each month every active customer may raise issues (Poisson, with gamma-distributed
+individual rates), is routed to a channel, gets an outcome (resolved first time, resolved
+after more contacts, unresolved) and an experience score; satisfaction and trust follow, and
+churn depends on trust and on the month's outcome (SQM Group defection by resolution).
+Churned slots are reused by newly acquired customers. Nothing here loops over customers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.model.service import ChannelMonth
+from simulator.scenario.schema import Customers as CustomerParams
+
+# Stated defection after an outcome (SQM Group): resolved first time, 2+ contacts, unresolved.
+DEFECT_FIRST, DEFECT_LATER, DEFECT_UNRESOLVED = 0.05, 0.09, 0.25
+SATISFACTION_WEIGHT = 0.4  # weight of this month's experience in satisfaction [share]
+TRUST_ADJUSTMENT = 0.08  # monthly pull of trust towards its satisfaction-implied level [share]
+TRUST_PER_SATISFACTION = 0.006  # trust level per satisfaction point above initial [1/point]
+DISCLOSURE_DAMPING = 0.3  # informed customers feel quality-driven trust loss 30% less [share]
+SPARE_SLOTS = 0.25  # array slack for growth of the customer base [share of initial count]
+OUTCOME_FIRST, OUTCOME_LATER, OUTCOME_UNRESOLVED, OUTCOME_NONE = 0, 1, 2, -1
+
+
+def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:
+    mean = float(np.clip(mean, 1e-3, 1 - 1e-3))
+    return rng.beta(mean * concentration, (1 - mean) * concentration, size)
+
+
+class Customers:
+    """The customer base. Arrays hold one value per slot; ``active`` marks live customers."""
+
+    def __init__(self, params: CustomerParams, rng: np.random.Generator) -> None:
+        self.params = params
+        self.rng = rng
+        self.initial_count = params.count
+        size = int(params.count * (1 + SPARE_SLOTS)) + 1
+        self.active = np.zeros(size, dtype=bool)
+        self.active[: params.count] = True
+        self.contact_rate = np.zeros(size)  # issues per month [1/month]
+        self.p_no_issue = np.ones(size)  # exp(-contact_rate): chance of no issue in a month
+        self.satisfaction = np.zeros(size)  # [0-100]
+        self.trust = np.zeros(size)  # [0-1]
+        self.privacy_sensitivity = np.zeros(size)  # [0-1]
+        self.informed = np.zeros(size, dtype=bool)  # knows the service is outsourced
+        self.breached = np.zeros(size, dtype=bool)  # record was in a breach
+        self.channel = np.full(size, -1, dtype=np.int16)  # channel of this month's issue
+        self.outcome = np.full(size, OUTCOME_NONE, dtype=np.int8)
+        self._issuers = self._last_issuers = np.zeros(0, dtype=np.int64)
+        self._fill(np.arange(params.count))
+        self.monthly_baseline_churn = 1.0 - (1.0 - params.baseline_churn_annual) ** (1 / 12)
+        self.churned_this_month = 0
+        self.acquired_this_month = 0
+        self.trust_lost_to_discovery = 0.0  # mean trust lost per customer, cumulative [0-1]
+        self.trust_lost_to_disclosure = 0.0
+        self.issues_by_channel: np.ndarray = np.zeros(0)
+        self.csat_by_channel: np.ndarray = np.zeros(0)
+
+    # -- state -------------------------------------------------------------------------------
+    def _fill(self, slots: np.ndarray, informed: float = 0.0) -> None:
+        """Give ``slots`` the state of newly arrived customers."""
+        p, n = self.params, len(slots)
+        self.active[slots] = True
+        shape = p.contact_rate_dispersion
+        self.contact_rate[slots] = self.rng.gamma(shape, p.contacts_per_customer_month / shape, n)
+        self.p_no_issue[slots] = np.exp(-self.contact_rate[slots])
+        self.satisfaction[slots] = np.clip(self.rng.normal(p.initial_satisfaction, 8.0, n), 0, 100)
+        self.trust[slots] = _beta(self.rng, p.initial_trust, 20.0, n)
+        self.privacy_sensitivity[slots] = _beta(self.rng, p.privacy_sensitivity_mean, 4.0, n)
+        self.informed[slots] = self.rng.random(n) < informed
+        self.breached[slots] = False
+
+    def expected_issues(self) -> float:
+        """Issues expected next month from the active customers [issues/month]."""
+        return float(np.add.reduce(self.contact_rate, where=self.active))
+
+    @property
+    def count(self) -> int:
+        return int(self.active.sum())
+
+    def _mean(self, values: np.ndarray) -> float:
+        n = np.count_nonzero(self.active)
+        return float(np.add.reduce(values, where=self.active) / n) if n else 0.0
+
+    def mean_trust(self) -> float:
+        return self._mean(self.trust)
+
+    def mean_satisfaction(self) -> float:
+        return self._mean(self.satisfaction)
+
+    def informed_share(self) -> float:
+        return float(np.count_nonzero(self.informed & self.active) / max(self.count, 1))
+
+    # -- monthly behaviour -------------------------------------------------------------------
+    def raise_issues(self, routing: np.ndarray) -> np.ndarray:
+        """Draw this month's issues and route each issuing customer to a channel.
+
+        ``routing`` holds the share of issues per channel (sums to 1). Returns the number of
+        issues per channel.
+        """
+        # Poisson by inversion with one uniform per slot: most customers raise no issue, so
+        # only the few who do need the (short) walk up the cumulative distribution.
+        u = self.rng.random(len(self.active))
+        who = np.flatnonzero((u >= self.p_no_issue) & self.active)
+        lam, uu = self.contact_rate[who], u[who]
+        term = self.p_no_issue[who].copy()
+        cdf = term.copy()
+        counts = np.zeros(len(who), dtype=np.int64)
+        k = 0
+        pending = np.ones(len(who), dtype=bool)
+        while pending.any() and k < 200:
+            k += 1
+            term *= lam / k
+            counts += pending
+            cdf += term
+            pending &= uu >= cdf
+        cdf = np.cumsum(routing)
+        cdf[-1] = 1.0
+        channel = np.searchsorted(cdf, self.rng.random(len(who)), side="right")
+        self.channel[:] = -1
+        self.channel[who] = channel
+        self._issuers = who
+        self._issue_counts = counts
+        self.issues_by_channel = np.bincount(
+            channel, weights=self._issue_counts, minlength=len(routing)
+        )
+        return self.issues_by_channel
+
+    def experience_service(self, channels: list[ChannelMonth], disclosed: bool) -> None:
+        """Draw each issuing customer's outcome, update satisfaction and trust."""
+        who, ch = self._issuers, self.channel[self._issuers]
+        p_first = np.array([c.p_first for c in channels])[ch]
+        p_later = np.array([c.p_later for c in channels])[ch]
+        u = self.rng.random(len(who))
+        outcome = (OUTCOME_FIRST + (u >= p_first) + (u >= p_first + p_later)).astype(np.int8)
+        self.outcome[self._last_issuers] = OUTCOME_NONE
+        self.outcome[who] = outcome
+        self._last_issuers = who
+        scores = np.array([[c.score_first, c.score_later, c.score_unresolved] for c in channels])
+        experience = scores[ch, outcome]
+        counts = np.bincount(ch, minlength=len(channels))
+        sums = np.bincount(ch, weights=experience, minlength=len(channels))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.csat_by_channel = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        s = self.satisfaction
+        s[who] += SATISFACTION_WEIGHT * (experience - s[who])
+        # Trust drifts towards the level implied by satisfaction; informed customers of a
+        # disclosed plan feel quality-driven trust losses less (DESIGN: transparency).
+        # Inactive slots are updated too (harmless): whole-array operations are fastest.
+        p = self.params
+        target = np.clip(
+            p.initial_trust + TRUST_PER_SATISFACTION * (s - p.initial_satisfaction), 0, 1
+        )
+        change = TRUST_ADJUSTMENT * (target - self.trust)
+        if disclosed:
+            change[self.informed & (change < 0)] *= 1.0 - DISCLOSURE_DAMPING
+        self.trust += change
+        np.clip(self.trust, 0, 1, out=self.trust)
+
+    def hear_disclosure(self, reach: float, dip: float) -> None:
+        """A disclosure campaign informs ``reach`` of customers at a small trust cost."""
+        act = np.flatnonzero(self.active & ~self.informed)
+        reached = act[self.rng.random(len(act)) < reach]
+        self.informed[reached] = True
+        loss = np.minimum(self.trust[reached], dip * (0.5 + self.privacy_sensitivity[reached]))
+        self.trust[reached] -= loss
+        self.trust_lost_to_disclosure += float(loss.sum()) / max(self.count, 1)
+
+    def discover_outsourcing(self, drop: float) -> None:
+        """Undisclosed outsourcing comes to light: every customer learns it, trust falls."""
+        act = self.active
+        loss = np.minimum(self.trust[act], drop * (0.5 + self.privacy_sensitivity[act]))
+        self.trust[act] -= loss
+        self.informed[act] = True
+        self.trust_lost_to_discovery += float(loss.sum()) / max(self.count, 1)
+
+    def suffer_breach(self, slots: np.ndarray, drop: float, publicity_drop: float) -> None:
+        """Customers whose records were breached lose trust; all lose a little."""
+        act = self.active
+        self.trust[act] = np.clip(self.trust[act] - publicity_drop, 0, 1)
+        hit = slots[self.active[slots]]
+        self.breached[hit] = True
+        loss = drop * (0.5 + self.privacy_sensitivity[hit])
+        self.trust[hit] = np.clip(self.trust[hit] - loss, 0, 1)
+
+    def churn_probability(self) -> np.ndarray:
+        """Monthly churn probability of every slot (0 for inactive)."""
+        p = self.params
+        prob = self.monthly_baseline_churn * np.exp(
+            p.trust_churn_elasticity * (p.initial_trust - self.trust)
+        )
+        defect = np.array([0.0, DEFECT_LATER - DEFECT_FIRST, DEFECT_UNRESOLVED - DEFECT_FIRST])
+        who = self._last_issuers
+        prob[who] += p.intent_to_churn_realisation * defect[self.outcome[who]]
+        prob[~self.active] = 0.0
+        return np.minimum(prob, 1.0)
+
+    def churn(self, extra: np.ndarray | None = None) -> int:
+        """Customers leave; ``extra`` adds one-off churn probability per slot."""
+        prob = self.churn_probability()
+        if extra is not None:
+            prob += extra
+        leaving = (self.rng.random(len(prob)) < prob) & self.active
+        self.active[leaving] = False
+        self.churned_this_month = int(np.count_nonzero(leaving))
+        return self.churned_this_month
+
+    def expected_status_quo_churn(self, channel: ChannelMonth) -> float:
+        """Expected monthly churn probability per customer under in-house service at month 0."""
+        p = self.params
+        rate = p.contacts_per_customer_month
+        # contact rates are gamma distributed: P(at least one issue) = 1 - (1 + r/k)^-k
+        k = p.contact_rate_dispersion
+        p_issue = 1.0 - (1.0 + rate / k) ** (-k)
+        defect = channel.p_later * (DEFECT_LATER - DEFECT_FIRST) + channel.p_unresolved * (
+            DEFECT_UNRESOLVED - DEFECT_FIRST
+        )
+        shortfall = p.initial_trust - self.trust[self.active]
+        hazard = self.monthly_baseline_churn * np.exp(p.trust_churn_elasticity * shortfall).mean()
+        return float(hazard + p.intent_to_churn_realisation * p_issue * defect)
+
+    def acquire(self, expected: float, informed: float) -> int:
+        """New customers arrive (Poisson with mean ``expected``) into free slots."""
+        free = np.flatnonzero(~self.active)
+        n = min(int(self.rng.poisson(max(expected, 0.0))), len(free))
+        self._fill(free[:n], informed)
+        self.acquired_this_month = n
+        return n

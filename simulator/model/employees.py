@@ -1,0 +1,404 @@
+"""Employees: in-house customer-service workers and, once displaced, their path back to work.
+
+State lives in numpy arrays on :class:`Workforce` (one element per worker) so a month is a
+handful of array operations; each worker is also a Mesa :class:`Employee` agent whose
+attributes read those arrays, so ``model.agents_by_type[Employee]`` lists real people.
+
+States: ``in_house`` → (``notice``) → ``redeployed`` | ``unemployed`` ⇄ ``retraining``;
+``unemployed`` → ``reemployed`` | ``left_labour_force``; a new job may end (back to
+``unemployed``). Rumours of the plan raise voluntary quits among ``in_house`` staff.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from simulator.scenario.schema import LocalJobs
+from simulator.scenario.schema import Workforce as WorkforceParams
+
+if TYPE_CHECKING:
+    from simulator.model.model import OutsourcingModel
+
+
+class State(IntEnum):
+    in_house = 0
+    notice = 1
+    redeployed = 2
+    unemployed = 3
+    retraining = 4
+    reemployed = 5
+    left_labour_force = 6
+
+
+STATE_NAMES = [s.name for s in State]
+WEEKS_PER_MONTH = 52.0 / 12.0
+
+# Job search (see docs/MODEL.md for sources). Hazards are monthly probabilities.
+BASE_JOB_FINDING = 0.13  # displaced prime-age, average skill, new spell, reference tightness
+DURATION_DECAY = 0.05  # fall of the hazard per month of the spell (duration dependence)
+DURATION_FLOOR = 0.35  # the hazard never falls below this share of its initial value
+AGE_BANDS = np.array([25.0, 55.0, 65.0])  # band edges [years]
+AGE_JOB_FINDING = np.array([1.05, 1.0, 0.62, 0.3])  # <25, 25-54, 55-64, 65+
+AGE_LEAVE_LABOUR_FORCE = np.array([0.005, 0.005, 0.02, 0.06])  # [1/month]
+DISCOURAGEMENT = 0.002  # extra monthly exit from the labour force per month unemployed
+ON_NOTICE_SEARCH = 0.35  # search intensity while still working out notice [share]
+TRAINING_LOCK_IN = 0.25  # search intensity while in training [share]
+TRAINED_JOB_FINDING = 1.30  # hazard multiplier after completing training
+TRAINING_WAGE_GAIN = 0.04  # log-wage gain from completed training
+TRAINING_EARLY_START = 24.0  # training effect fades to zero if started this late [months]
+OUTPLACEMENT_JOB_FINDING = 1.15  # hazard multiplier with job-search assistance
+OUTPLACEMENT_MONTHS = 6
+SEVERANCE_SEARCH = -0.05  # hazard change per month of pay received as severance (Card et al.)
+SEVERANCE_SEARCH_MAX = 0.25
+JOB_LOSS = 0.008  # monthly loss of a new job (less stable than the old one)
+# New-job earnings relative to old: log ratio = skew-normal; firm-specific skill loss
+# grows with tenure; long spells scar (BLS DWS: 57% earn less, a third lose 20%+).
+WAGE_LOCATION = 0.09
+WAGE_SCALE = 0.34
+WAGE_SKEW = -3.0  # negative: most recover, a few lose a lot (NBER w33667)
+TENURE_LOSS = 0.012  # log points per year of tenure, up to 10 years
+SCARRING = 0.006  # log points per month unemployed, up to 24 months
+RUMOUR_QUIT = 0.010  # monthly quit probability of staff hearing rumours of the plan
+INFORMED_QUIT = 0.003  # the same with open communication
+
+
+class Employee(mesa.Agent):
+    """One in-house worker; attributes are views of the workforce arrays."""
+
+    def __init__(self, model: OutsourcingModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def _w(self) -> Workforce:
+        return self.model.workforce
+
+    @property
+    def state(self) -> State:
+        return State(int(self._w.state[self.index]))
+
+    @property
+    def age(self) -> float:
+        """Age [years]."""
+        return float(self._w.age[self.index])
+
+    @property
+    def tenure(self) -> float:
+        """Tenure with the company [years]."""
+        return float(self._w.tenure[self.index])
+
+    @property
+    def skill(self) -> float:
+        """General skill [index 0-1]."""
+        return float(self._w.skill[self.index])
+
+    @property
+    def wage(self) -> float:
+        """Pre-displacement wage [USD/month]."""
+        return float(self._w.wage[self.index])
+
+    @property
+    def earnings(self) -> np.ndarray:
+        """Labour earnings by month so far [USD/month]."""
+        return self._w.earnings[: self.model.month + 1, self.index]
+
+
+class Workforce:
+    """Array state and monthly behaviour of all in-house workers (displaced or not)."""
+
+    def __init__(
+        self,
+        params: WorkforceParams,
+        policy: LocalJobs,
+        horizon: int,
+        rng: np.random.Generator,
+        ui_months: int = 6,
+    ) -> None:
+        self.params, self.policy, self.rng = params, policy, rng
+        self.ui_months = ui_months  # unemployment-insurance entitlement [months]
+        n = params.headcount
+        self.n = n
+        self.age = np.clip(rng.normal(params.mean_age, params.age_sd, n), 18, 70)
+        self.tenure = np.minimum(
+            rng.exponential(params.mean_tenure_years, n), np.maximum(self.age - 18, 0)
+        )
+        self.skill = np.clip(rng.beta(4, 4, n) + (params.mean_skill - 0.5), 0, 1)
+        base = params.wage_per_hour * params.paid_hours_per_month
+        self.wage = base * np.exp(rng.normal(0, params.wage_dispersion, n))  # [USD/month]
+        self.savings = rng.exponential(params.savings_months_mean, n)  # [months of wage]
+        self.state = np.zeros(n, dtype=np.int8)
+        self.months_in_state = np.zeros(n, dtype=np.int32)
+        self.displaced = np.zeros(n, dtype=bool)
+        self.displaced_month = np.full(n, -1, dtype=np.int32)
+        self.separation_month = np.full(n, -1, dtype=np.int32)
+        self.spell = np.zeros(n, dtype=np.int32)  # months in the current jobless spell
+        self.jobless_months = np.zeros(n, dtype=np.int32)  # total since displacement
+        self.first_job_month = np.full(n, -1, dtype=np.int32)
+        self.new_wage = np.zeros(n)  # [USD/month]
+        self.ui_months_left = np.zeros(n, dtype=np.int32)
+        self.severance_months = np.zeros(n)  # severance received [months of pay]
+        self.outplacement_left = np.zeros(n, dtype=np.int32)
+        self.wants_training = np.zeros(n, dtype=bool)
+        self.trained = np.zeros(n, dtype=bool)
+        self.training_effect = np.zeros(n)  # effect strength of completed training [0-1]
+        self.training_started = np.full(n, -1, dtype=np.int32)
+        self.training_completed = np.zeros(n, dtype=bool)
+        self.queue: deque[int] = deque()
+        self.voluntary_quit = np.zeros(n, dtype=bool)
+        self.earnings = np.zeros((horizon, n), dtype=np.float32)
+        self.history = np.zeros((horizon, n), dtype=np.int8)
+        self.events: dict[str, float] = {}
+        self._reset_events()
+
+    def _reset_events(self) -> None:
+        self.events = dict.fromkeys(
+            (
+                "noticed",
+                "separated",
+                "redeployed",
+                "early_quits",
+                "hired",
+                "training_starts",
+                "training_completions",
+                "severance_paid",
+                "outplacement_paid",
+                "training_paid",
+                "stipends_paid",
+                "redeployment_paid",
+                "ui_paid",
+            ),
+            0.0,
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+    def in_state(self, *states: State) -> np.ndarray:
+        return np.isin(self.state, [int(s) for s in states])
+
+    def count(self, state: State) -> int:
+        return int(np.count_nonzero(self.state == state))
+
+    def _move(self, who: np.ndarray, state: State) -> None:
+        self.state[who] = state
+        self.months_in_state[who] = 0
+
+    def working_for_company(self) -> np.ndarray:
+        """Workers still staffing the in-house centre (including those working out notice)."""
+        return self.in_state(State.in_house, State.notice)
+
+    # -- the company's decisions -------------------------------------------------------------
+    def give_notice(self, count: int, separation_month: int) -> int:
+        """Notify ``count`` randomly chosen in-house workers that their job ends then."""
+        pool = np.flatnonzero(self.state == State.in_house)
+        count = min(count, len(pool))
+        if count <= 0:
+            return 0
+        chosen = self.rng.choice(pool, count, replace=False)
+        self._move(chosen, State.notice)
+        self.separation_month[chosen] = separation_month
+        self.events["noticed"] += count
+        return count
+
+    def separate(self, month: int, capacity: int) -> np.ndarray:
+        """Workers whose notice ends now leave; a share is redeployed inside the company."""
+        leaving = np.flatnonzero((self.state == State.notice) & (self.separation_month == month))
+        if len(leaving) == 0:
+            return leaving
+        n_redeploy = int(round(self.policy.redeployment_share * len(leaving)))
+        order = self.rng.permutation(leaving)
+        moved, displaced = order[:n_redeploy], order[n_redeploy:]
+        self._move(moved, State.redeployed)
+        self.events["redeployed"] += len(moved)
+        self.events["redeployment_paid"] += len(moved) * self.policy.redeployment_cost_per_worker
+        self.lose_job(displaced, month, capacity)
+        return displaced
+
+    def lose_job(self, who: np.ndarray, month: int, capacity: int) -> None:
+        """Displacement: severance, unemployment insurance, outplacement, training wishes."""
+        if len(who) == 0:
+            return
+        p = self.policy
+        self._move(who, State.unemployed)
+        self.displaced[who] = True
+        self.displaced_month[who] = month
+        self.spell[who] = 0
+        weeks = np.minimum(p.severance_weeks_per_year * self.tenure[who], p.severance_max_weeks)
+        self.severance_months[who] = weeks / WEEKS_PER_MONTH
+        self.events["severance_paid"] += float((self.severance_months[who] * self.wage[who]).sum())
+        self.ui_months_left[who] = self.ui_months
+        if p.outplacement:
+            self.outplacement_left[who] = OUTPLACEMENT_MONTHS
+            self.events["outplacement_paid"] += len(who) * p.outplacement_cost_per_worker
+        if capacity > 0:
+            wants = who[self.rng.random(len(who)) < p.retraining.take_up_share]
+            self.wants_training[wants] = True
+            self.queue.extend(int(i) for i in wants)
+        self.events["separated"] += len(who)
+
+    # -- in-house staff ----------------------------------------------------------------------
+    def quit_on_rumours(self, open_communication: bool, market: float) -> np.ndarray:
+        """Staff who hear the plan is coming leave for other jobs (voluntary quits)."""
+        hazard = (INFORMED_QUIT if open_communication else RUMOUR_QUIT) * market
+        pool = np.flatnonzero(self.state == State.in_house)
+        quits = pool[self.rng.random(len(pool)) < hazard]
+        self._move(quits, State.reemployed)
+        self.voluntary_quit[quits] = True
+        self.new_wage[quits] = self.wage[quits]
+        self.events["early_quits"] += len(quits)
+        return quits
+
+    # -- displaced workers -------------------------------------------------------------------
+    def start_training(self, month: int, capacity: int, duration: int) -> int:
+        """Queued displaced workers start training, first come first served."""
+        started = []
+        kept: deque[int] = deque()
+        while self.queue and len(started) < capacity:
+            i = self.queue.popleft()
+            if self.state[i] == State.unemployed:
+                started.append(i)
+        # drop those who are no longer waiting (found a job, left the labour force)
+        for i in self.queue:
+            if self.state[i] == State.unemployed:
+                kept.append(i)
+        self.queue = kept
+        if not started:
+            return 0
+        who = np.array(started)
+        self._move(who, State.retraining)
+        self.training_started[who] = month
+        self.events["training_starts"] += len(who)
+        self.events["training_paid"] += len(who) * self.policy.retraining.cost_per_trainee
+        return len(who)
+
+    def finish_training(self, month: int, duration: int) -> None:
+        """Trainees whose course ends complete it (with probability) and resume search."""
+        who = np.flatnonzero(
+            (self.state == State.retraining) & (month - self.training_started >= duration)
+        )
+        if len(who) == 0:
+            return
+        done = self.rng.random(len(who)) < self.policy.retraining.completion_probability
+        self.training_completed[who[done]] = True
+        self.trained[who[done]] = True
+        waited = self.training_started[who] - self.displaced_month[who]
+        strength = np.clip(1.0 - waited / TRAINING_EARLY_START, 0.0, 1.0)
+        self.training_effect[who] = np.where(done, strength, 0.0)
+        self.events["training_completions"] += int(done.sum())
+        self._move(who, State.unemployed)
+
+    def job_finding_hazard(self, market: float) -> np.ndarray:
+        """Monthly probability of a job offer that is taken, per worker [probability]."""
+        band = np.searchsorted(AGE_BANDS, self.age, side="right")
+        duration = np.maximum(np.exp(-DURATION_DECAY * self.spell), DURATION_FLOOR)
+        skill = 0.7 + 0.6 * self.skill
+        training = 1.0 + (TRAINED_JOB_FINDING - 1.0) * self.training_effect
+        outplaced = np.where(self.outplacement_left > 0, OUTPLACEMENT_JOB_FINDING, 1.0)
+        cushion = np.where(
+            self.spell < np.ceil(self.severance_months),
+            1.0 + np.maximum(SEVERANCE_SEARCH * self.severance_months, -SEVERANCE_SEARCH_MAX),
+            1.0,
+        )
+        intensity = np.select(
+            [self.state == State.notice, self.state == State.retraining],
+            [ON_NOTICE_SEARCH, TRAINING_LOCK_IN],
+            1.0,
+        )
+        h = BASE_JOB_FINDING * market * AGE_JOB_FINDING[band] * skill * duration
+        return np.clip(h * training * outplaced * cushion * intensity, 0.0, 1.0)
+
+    def search_for_jobs(self, month: int, market: float) -> int:
+        """Workers on notice, unemployed or in training look for work; some find it."""
+        searching = self.in_state(State.notice, State.unemployed, State.retraining)
+        h = self.job_finding_hazard(market)
+        found = np.flatnonzero(searching & (self.rng.random(self.n) < h))
+        if len(found) == 0:
+            return 0
+        on_notice = found[self.state[found] == State.notice]
+        if len(on_notice):
+            # found a job before the notice ended: displaced, but never unemployed
+            self.displaced[on_notice] = True
+            self.displaced_month[on_notice] = self.separation_month[on_notice]
+        self.new_wage[found] = self.wage[found] * self._earnings_ratio(found)
+        first = found[self.first_job_month[found] < 0]
+        self.first_job_month[first] = month
+        self._move(found, State.reemployed)
+        self.events["hired"] += len(found)
+        return len(found)
+
+    def _earnings_ratio(self, who: np.ndarray) -> np.ndarray:
+        """New-job earnings over old (skew-normal in logs; see docs/MODEL.md)."""
+        delta = WAGE_SKEW / np.sqrt(1.0 + WAGE_SKEW**2)
+        u0 = np.abs(self.rng.standard_normal(len(who)))
+        v = self.rng.standard_normal(len(who))
+        z = delta * u0 + np.sqrt(1.0 - delta**2) * v
+        log_ratio = (
+            WAGE_LOCATION
+            + WAGE_SCALE * z
+            - TENURE_LOSS * np.minimum(self.tenure[who], 10.0)
+            - SCARRING * np.minimum(self.jobless_months[who], 24)
+            + TRAINING_WAGE_GAIN * self.training_effect[who]
+        )
+        return np.exp(log_ratio)
+
+    def leave_labour_force(self) -> int:
+        """Unemployed workers retire or stop searching (more so when older, or long jobless)."""
+        band = np.searchsorted(AGE_BANDS, self.age, side="right")
+        hazard = AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
+        who = np.flatnonzero((self.state == State.unemployed) & (self.rng.random(self.n) < hazard))
+        self._move(who, State.left_labour_force)
+        return len(who)
+
+    def lose_new_jobs(self) -> int:
+        """Some new jobs end; the worker is unemployed again (no fresh insurance)."""
+        who = np.flatnonzero(
+            (self.state == State.reemployed)
+            & self.displaced
+            & (self.months_in_state > 0)
+            & (self.rng.random(self.n) < JOB_LOSS)
+        )
+        self._move(who, State.unemployed)
+        self.spell[who] = 0
+        return len(who)
+
+    def income_support(self, month: int, ui_rate: float) -> float:
+        """Unemployment insurance, training stipends and severance (spread over the weeks it
+        covers) received by displaced workers this month [USD/month]."""
+        st = self.state
+        jobless = np.isin(st, [State.unemployed, State.retraining])
+        ui = ui_rate * self.wage[jobless & (self.ui_months_left > 0)].sum()
+        stipend = self.policy.retraining.stipend_share * self.wage[st == State.retraining].sum()
+        since = month - self.displaced_month
+        covered = self.displaced & (since >= 0) & (since < np.ceil(self.severance_months))
+        severance = self.wage[covered & jobless].sum()
+        return float(ui + stipend + severance)
+
+    def pass_month(self, month: int, ui_rate: float) -> None:
+        """Book the month: earnings, income support, clocks."""
+        st = self.state
+        working = np.isin(st, [State.in_house, State.notice, State.redeployed])
+        earn = np.where(working, self.wage, 0.0)
+        earn = np.where(st == State.reemployed, self.new_wage, earn)
+        self.earnings[month] = earn
+        self.history[month] = st
+        jobless = np.isin(st, [State.unemployed, State.retraining])
+        on_ui = jobless & (self.ui_months_left > 0)
+        self.events["ui_paid"] += float((ui_rate * self.wage[on_ui]).sum())
+        self.ui_months_left[on_ui] -= 1
+        training = st == State.retraining
+        self.events["stipends_paid"] += float(
+            (self.policy.retraining.stipend_share * self.wage[training]).sum()
+        )
+        self.spell[jobless] += 1
+        self.jobless_months[self.displaced & jobless] += 1
+        self.outplacement_left[self.outplacement_left > 0] -= 1
+        self.months_in_state += 1
+        self.age += 1 / 12
+
+    def take_events(self) -> dict[str, float]:
+        events = self.events
+        self._reset_events()
+        return events

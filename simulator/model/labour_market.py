@@ -1,0 +1,128 @@
+"""LocalEconomy: the home region's labour market, its income multiplier and community investment.
+
+Other local job seekers are a stock ``U_other`` with flows in (separations) and out (hires by
+a matching function with constant returns, hires = A·U^a·V^(1-a)), so the job-finding rate is
+f = A·(V/U)^(1-a). The displaced workers search in the same market: their hazard scales with
+(θ/θ_ref)^(1-a), where θ = V/U is tightness. Payroll that leaves the region cuts local
+spending and, with a lag, local jobs (Moretti 2010 multiplier); community investment adds
+jobs (small business, infrastructure) or matching efficiency (skills).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.scenario.schema import CommunityInvestment
+from simulator.scenario.schema import LocalEconomy as LocalParams
+
+SPENDING_PER_JOB_YEAR = 48_000.0  # local spending supporting one job-year (Chodorow-Reich 2019)
+SMALL_BUSINESS_PERSISTENCE = 12.0  # time constant of jobs created by small-business support
+INFRASTRUCTURE_PERSISTENCE = 36.0  # ... and by infrastructure (slower, longer lasting)
+INFRASTRUCTURE_DELAY = 6.0  # time constant of the build-up of infrastructure jobs [months]
+SKILLS_GAIN = 0.20  # matching-efficiency gain at SKILLS_SPEND_FOR_GAIN per unemployed-month
+SKILLS_SPEND_FOR_GAIN = 1000.0  # [USD per searching unemployed person per month]
+SKILLS_PERSISTENCE = 12.0  # time constant of the skills effect after spending [months]
+
+
+class LocalEconomy:
+    """Home-region labour market state (scalars: it is one region)."""
+
+    def __init__(self, params: LocalParams, invest: CommunityInvestment) -> None:
+        self.params, self.invest = params, invest
+        lf = float(params.labour_force)
+        self.labour_force = lf
+        self.u0 = params.baseline_unemployment_rate * lf
+        self.v0 = params.vacancy_rate * lf
+        self.e0 = lf - self.u0
+        self.tightness0 = self.v0 / self.u0
+        a = params.matching_elasticity
+        # job finding at the region's own baseline tightness, relative to the reference
+        self.f0 = min(
+            params.job_finding_rate * (self.tightness0 / params.reference_tightness) ** (1 - a), 1
+        )
+        self.separation_rate = self.f0 * self.u0 / self.e0  # keeps u0 a steady state
+        self.unemployed_other = self.u0
+        self.jobs_lost = 0.0  # local non-tradable jobs lost through the multiplier [jobs]
+        self.jobs_supported = 0.0  # jobs created by community investment [jobs]
+        self.sb_jobs = 0.0
+        self.infra_pipeline = 0.0
+        self.infra_jobs = 0.0
+        self.efficiency = 1.0  # matching efficiency relative to baseline
+        self.skills_effect = 0.0
+        self.tightness = self.tightness0
+        self.job_finding = self.f0
+        self.invested_home = 0.0
+        self.invested_vendor = 0.0
+        self.spent_this_month = 0.0
+
+    def market_factor(self) -> float:
+        """Displaced workers' hazard relative to reference conditions (tightness, efficiency)."""
+        a = self.params.matching_elasticity
+        return self.efficiency * (self.tightness / self.params.reference_tightness) ** (1 - a)
+
+    def vacancies(self) -> float:
+        net_lost = self.jobs_lost - self.jobs_supported
+        return max(self.v0 * (1.0 - net_lost / self.e0), 1.0)
+
+    def unemployment_rate(self, displaced_jobless: int) -> float:
+        return (self.unemployed_other + displaced_jobless) / self.labour_force
+
+    def invest_in_community(self, month: int, searching: int) -> tuple[float, float]:
+        """Spend this month's community budget; returns (home, vendor-region) spend [USD]."""
+        c = self.invest
+        active = c.start_month <= month < c.start_month + c.duration_months
+        spend = c.budget_total / c.duration_months if active and c.budget_total > 0 else 0.0
+        home = spend * c.home_share
+        vendor = spend - home
+        self.invested_home += home
+        self.invested_vendor += vendor
+        self.spent_this_month = spend
+        per_job_month = SPENDING_PER_JOB_YEAR / 12.0
+        # small business: jobs now, fading with persistence (each USD 48k buys one job-year)
+        self.sb_jobs *= np.exp(-1.0 / SMALL_BUSINESS_PERSISTENCE)
+        self.sb_jobs += home * c.focus.small_business / per_job_month / SMALL_BUSINESS_PERSISTENCE
+        # infrastructure: builds up slowly, lasts longer
+        self.infra_pipeline += home * c.focus.infrastructure / per_job_month
+        build = self.infra_pipeline * (1 - np.exp(-1.0 / INFRASTRUCTURE_DELAY))
+        self.infra_pipeline -= build
+        self.infra_jobs *= np.exp(-1.0 / INFRASTRUCTURE_PERSISTENCE)
+        self.infra_jobs += build / INFRASTRUCTURE_PERSISTENCE
+        self.jobs_supported = self.sb_jobs + self.infra_jobs
+        # skills: matching efficiency rises with spend per searching unemployed person
+        seekers = max(self.unemployed_other + searching, 1.0)
+        skills = home * c.focus.skills / seekers / SKILLS_SPEND_FOR_GAIN
+        target = SKILLS_GAIN * min(skills, 1.0)
+        decay = 1 - np.exp(-1.0 / SKILLS_PERSISTENCE)
+        self.skills_effect = max(target, self.skills_effect * (1 - decay))
+        self.efficiency = 1.0 + self.skills_effect
+        return home, vendor
+
+    def respond_to_income(self, payroll_lost: float, income_support: float) -> None:
+        """Local demand follows lost payroll (net of income support), with a lag."""
+        p = self.params
+        net = max(payroll_lost - income_support, 0.0)
+        target = p.local_multiplier * net / p.average_wage_month
+        lag = p.multiplier_lag_months
+        step = 1.0 if lag <= 0 else 1 - np.exp(-1.0 / lag)
+        before = self.jobs_lost - self.jobs_supported
+        self.jobs_lost += (target - self.jobs_lost) * step
+        after = self.jobs_lost - self.jobs_supported
+        # local firms shed (or re-hire) workers as net demand changes
+        self.unemployed_other = max(self.unemployed_other + (after - before), 0.0)
+
+    def match(self, displaced_searching: int) -> float:
+        """This month's matching among other local job seekers; returns their hires."""
+        a = self.params.matching_elasticity
+        u_total = max(self.unemployed_other + displaced_searching, 1.0)
+        self.tightness = self.vacancies() / u_total
+        f = (
+            self.efficiency
+            * self.params.job_finding_rate
+            * (self.tightness / self.params.reference_tightness) ** (1 - a)
+        )
+        self.job_finding = float(min(f, 1.0))
+        employed = self.labour_force - self.unemployed_other - displaced_searching
+        inflow = self.separation_rate * max(employed, 0.0)
+        hires = self.job_finding * self.unemployed_other
+        self.unemployed_other = max(self.unemployed_other + inflow - hires, 0.0)
+        return hires

@@ -1,0 +1,248 @@
+"""Model-level monthly metrics: the columns of ``timeseries.csv``.
+
+``METRICS`` names every column with its unit and meaning; ``record_month`` fills them from the
+model's parts at the end of a month. The DataCollector reads them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulator.model.company import COST_LINES, MITIGATION_LINES, OPERATING_LINES
+from simulator.model.employees import State
+from simulator.model.service import ChannelMonth
+
+if TYPE_CHECKING:
+    from simulator.model.model import OutsourcingModel
+
+METRICS: dict[str, tuple[str, str]] = {
+    "month": ("month", "Month index (0-based)"),
+    "outsourced_share": ("share", "Planned share of contact volume handled by vendors"),
+    "in_house_positions": ("positions", "Planned in-house agent positions"),
+    **{
+        f"employees_{s.name}": ("persons", f"Initial in-house workers now in state {s.name}")
+        for s in State
+    },
+    "displaced_cumulative": ("persons", "Workers laid off so far (excludes redeployed)"),
+    "early_quits_cumulative": ("persons", "Voluntary quits driven by rumours of the plan"),
+    "in_house_morale": ("index 0-1", "Morale of in-house staff"),
+    "temp_cover": ("positions", "In-house positions covered by temporary staff"),
+    "training_queue": ("persons", "Displaced workers waiting for a training place"),
+    "training_starts": ("persons", "Training starts this month"),
+    "training_completions": ("persons", "Training completions this month"),
+    "displaced_earnings_ratio": (
+        "ratio",
+        "Displaced workers' earnings over pre-displacement earnings (jobless count as zero)",
+    ),
+    "local_unemployment_rate": ("share", "Home-region unemployment rate"),
+    "local_tightness": ("ratio", "Vacancies per unemployed person in the home region"),
+    "local_jobs_lost": ("jobs", "Local non-tradable jobs lost through the income multiplier"),
+    "local_jobs_supported": ("jobs", "Local jobs supported by community investment"),
+    "matching_efficiency": ("ratio", "Local matching efficiency relative to baseline"),
+    "displaced_job_finding_factor": (
+        "ratio",
+        "Displaced workers' job-finding hazard relative to reference market conditions",
+    ),
+    "customers_active": ("customers", "Active customers"),
+    "customers_churned": ("customers", "Customers lost this month"),
+    "customers_acquired": ("customers", "Customers won this month"),
+    "churn_rate_monthly": ("share/month", "Customers lost this month over active at start"),
+    "trust_mean": ("index 0-1", "Mean trust of active customers"),
+    "satisfaction_mean": ("0-100", "Mean satisfaction of active customers"),
+    "informed_share": ("share", "Active customers who know the service is outsourced"),
+    "trust_lost_discovery_cumulative": (
+        "index 0-1",
+        "Mean trust per customer lost to the discovery of undisclosed outsourcing",
+    ),
+    "trust_lost_disclosure_cumulative": (
+        "index 0-1",
+        "Mean trust per customer lost to honest disclosure",
+    ),
+    "discovered": ("0/1", "Undisclosed outsourcing has come to light"),
+    "issues": ("issues", "Customer issues raised this month"),
+    "contacts": ("contacts", "Contacts handled this month, repeats included"),
+    "csat": ("0-100", "Customer satisfaction with this month's contacts, all channels"),
+    "csat_in_house": ("0-100", "CSAT of the in-house channel"),
+    "csat_vendor": ("0-100", "CSAT of vendor channels (issue-weighted); in-house if none"),
+    "fcr": ("share", "First-contact resolution, all channels"),
+    "fcr_in_house": ("share", "First-contact resolution in-house"),
+    "fcr_vendor": ("share", "First-contact resolution at vendors; in-house if none"),
+    "service_level": ("share", "Share of contacts answered within 20 s, all channels"),
+    "service_level_in_house": ("share", "Service level in-house"),
+    "service_level_vendor": ("share", "Service level at vendors; in-house if none"),
+    "average_wait_s": ("s", "Average speed of answer, all channels"),
+    "handle_time_s": ("s", "Average handle time, all channels"),
+    "handle_time_vendor_s": ("s", "Average handle time at vendors; in-house if none"),
+    "escalations": ("contacts", "Contacts escalated to the in-house team"),
+    "records_exposed": ("records", "Customer record-equivalents held by vendors"),
+    "breach_probability_monthly": ("probability", "Chance of a material breach this month"),
+    "breaches": ("count", "Material breaches this month"),
+    "breaches_cumulative": ("count", "Material breaches so far"),
+    "breach_records": ("records", "Records exposed in breaches this month"),
+    "expected_breach_cost": ("USD/month", "Probability-weighted cost of breaches this month"),
+    "customers_breached": ("customers", "Active customers whose records were ever breached"),
+    "vendor_staff": ("agents", "Vendor agents employed"),
+    "vendor_required": ("agents", "Vendor agents the contracts require"),
+    "vendor_hires": ("agents", "Vendor agents hired this month"),
+    "vendor_quits": ("agents", "Vendor agents who quit this month"),
+    "vendor_attrition_monthly": ("share/month", "Vendor quits over vendor staff"),
+    "vendor_share_paid_fair": ("share", "Vendor agents paid at least the local industry standard"),
+    "vendor_relative_pay": ("ratio", "Vendor pay over the local industry standard (mean)"),
+    "vendor_wellbeing": ("index 0-1", "Mean wellbeing of vendor agents"),
+    "vendor_proficiency": ("index 0-1", "Mean product proficiency of vendor agents"),
+    "vendor_language": ("index 0-1", "Mean language proficiency of vendor agents"),
+    "vendor_mean_tenure_months": ("months", "Mean tenure of vendor agents"),
+    "vendor_incidents": ("count", "Harassment or health incidents at vendors this month"),
+    **{f"cost_{line}": ("USD/month", f"Cost: {line.replace('_', ' ')}") for line in COST_LINES},
+    "cost_operating": ("USD/month", "In-house staff, temporary cover and vendor contracts"),
+    "cost_mitigation": ("USD/month", "Cost of ethical policies and displacement support"),
+    "cost_total": ("USD/month", "All costs"),
+    "cost_counterfactual": ("USD/month", "Cost of serving in-house with the initial workforce"),
+    "revenue": ("USD/month", "Revenue from active customers"),
+    "net_savings": (
+        "USD/month",
+        "Counterfactual cost minus actual cost (incl. realised breaches, net of the expected "
+        "in-house breach cost) plus margin on revenue change",
+    ),
+    "community_investment_cumulative": ("USD", "Community investment spent so far"),
+}
+
+
+def _weighted(values: list[float], weights: list[float], fallback: float) -> float:
+    w = np.asarray(weights, dtype=float)
+    if w.sum() <= 0:
+        return fallback
+    return float(np.dot(np.asarray(values, dtype=float), w) / w.sum())
+
+
+def record_month(
+    model: OutsourcingModel,
+    t: int,
+    channels: list[ChannelMonth],
+    lines: dict[str, float],
+    events: dict[str, float],
+) -> None:
+    """Fill ``model.metrics`` for month ``t``."""
+    m = model.metrics
+    co, wf, cu, ec, pr = (
+        model.company,
+        model.workforce,
+        model.customers,
+        model.economy,
+        model.privacy,
+    )
+    s = model.scenario
+    m["month"] = t
+    m["outsourced_share"] = co.outsourced_share(t)
+    m["in_house_positions"] = int(co.positions[t])
+    counts = np.bincount(wf.state, minlength=len(State))
+    for st in State:
+        m[f"employees_{st.name}"] = int(counts[st])
+    m["displaced_cumulative"] = int(wf.displaced.sum())
+    m["early_quits_cumulative"] = int(wf.voluntary_quit.sum())
+    m["in_house_morale"] = co.morale
+    m["temp_cover"] = model.temp_cover
+    m["training_queue"] = len(wf.queue)
+    m["training_starts"] = events["training_starts"]
+    m["training_completions"] = events["training_completions"]
+    d = wf.displaced
+    m["displaced_earnings_ratio"] = (
+        float(wf.earnings[t, d].sum() / wf.wage[d].sum()) if d.any() else 1.0
+    )
+    jobless = int(wf.in_state(State.unemployed, State.retraining).sum())
+    m["local_unemployment_rate"] = ec.unemployment_rate(jobless)
+    m["local_tightness"] = ec.tightness
+    m["local_jobs_lost"] = ec.jobs_lost
+    m["local_jobs_supported"] = ec.jobs_supported
+    m["matching_efficiency"] = ec.efficiency
+    m["displaced_job_finding_factor"] = ec.market_factor()
+
+    active = cu.count
+    m["customers_active"] = active
+    m["customers_churned"] = model.churned
+    m["customers_acquired"] = cu.acquired_this_month
+    m["churn_rate_monthly"] = model.churned / max(
+        active + model.churned - cu.acquired_this_month, 1
+    )
+    m["trust_mean"] = cu.mean_trust()
+    m["satisfaction_mean"] = cu.mean_satisfaction()
+    m["informed_share"] = cu.informed_share()
+    m["trust_lost_discovery_cumulative"] = cu.trust_lost_to_discovery
+    m["trust_lost_disclosure_cumulative"] = cu.trust_lost_to_disclosure
+    m["discovered"] = float(co.discovered)
+
+    issues = [c.issues for c in channels]
+    contacts = [c.contacts for c in channels]
+    csat = [
+        float(x) if np.isfinite(x) else c.csat
+        for x, c in zip(cu.csat_by_channel, channels, strict=True)
+    ]
+    vend = channels[1:]
+    m["issues"] = float(sum(issues))
+    m["contacts"] = float(sum(contacts))
+    inh = channels[0]
+    m["csat"] = _weighted(csat, issues, csat[0])
+    m["csat_in_house"] = csat[0]
+    m["csat_vendor"] = _weighted(csat[1:], issues[1:], csat[0])
+    m["fcr"] = _weighted([c.fcr for c in channels], issues, inh.fcr)
+    m["fcr_in_house"] = inh.fcr
+    m["fcr_vendor"] = _weighted([c.fcr for c in vend], issues[1:], inh.fcr)
+    levels = [c.queue.service_level for c in channels]
+    m["service_level"] = _weighted(levels, contacts, levels[0])
+    m["service_level_in_house"] = levels[0]
+    m["service_level_vendor"] = _weighted(levels[1:], contacts[1:], levels[0])
+    m["average_wait_s"] = _weighted([c.queue.average_wait_s for c in channels], contacts, 0.0)
+    m["handle_time_s"] = _weighted([c.handle_time_s for c in channels], contacts, inh.handle_time_s)
+    m["handle_time_vendor_s"] = _weighted(
+        [c.handle_time_s for c in vend], contacts[1:], inh.handle_time_s
+    )
+    m["escalations"] = float(sum(c.escalations for c in vend))
+
+    m["records_exposed"] = pr.records_exposed()
+    m["breach_probability_monthly"] = model.breach_probability
+    m["breaches"] = len(model.breaches)
+    m["breaches_cumulative"] = model.cumulative["breaches"] + len(model.breaches)
+    m["breach_records"] = sum(b.records for b in model.breaches)
+    m["expected_breach_cost"] = model.expected_breach_cost
+    m["customers_breached"] = int((cu.breached & cu.active).sum())
+
+    vs = model.vendors
+    staff = [v.headcount for v in vs]
+    m["vendor_staff"] = sum(staff)
+    m["vendor_required"] = sum(v.required for v in vs)
+    m["vendor_hires"] = sum(v.hired for v in vs)
+    m["vendor_quits"] = sum(v.quits for v in vs)
+    start = sum(staff) + m["vendor_quits"]
+    m["vendor_attrition_monthly"] = m["vendor_quits"] / start if start else 0.0
+    m["vendor_share_paid_fair"] = _weighted([v.share_paid_fair() for v in vs], staff, 0.0)
+    m["vendor_relative_pay"] = _weighted(
+        [float((v.wage[v.active] / v.industry_wage).mean()) if v.headcount else 0 for v in vs],
+        staff,
+        0.0,
+    )
+    profs = [v.proficiency() for v in vs]
+    m["vendor_wellbeing"] = _weighted([p.wellbeing for p in profs], staff, 0.0)
+    m["vendor_proficiency"] = _weighted([p.product for p in profs], staff, 0.0)
+    m["vendor_language"] = _weighted([p.language for p in profs], staff, 0.0)
+    m["vendor_mean_tenure_months"] = _weighted(
+        [float(v.tenure[v.active].mean()) if v.headcount else 0 for v in vs], staff, 0.0
+    )
+    m["vendor_incidents"] = sum(v.incidents for v in vs)
+
+    for line in COST_LINES:
+        m[f"cost_{line}"] = lines[line]
+    m["cost_operating"] = sum(lines[x] for x in OPERATING_LINES)
+    m["cost_mitigation"] = sum(lines[x] for x in MITIGATION_LINES)
+    m["cost_total"] = sum(lines.values())
+    m["cost_counterfactual"] = model.in_house_loaded_cost
+    revenue = active * s.company.revenue_per_customer_month
+    m["revenue"] = revenue
+    m["net_savings"] = (
+        model.in_house_loaded_cost
+        + model.counterfactual_breach_cost
+        - m["cost_total"]
+        + s.company.gross_margin * (revenue - co.revenue0)
+    )
+    m["community_investment_cumulative"] = ec.invested_home + ec.invested_vendor

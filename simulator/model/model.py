@@ -1,0 +1,305 @@
+"""OutsourcingModel: one Mesa model of an outsourcing plan, stepped month by month.
+
+Step order each month (DESIGN.md): plan → staffing (layoffs, hiring, attrition, learning) →
+service → customers (experience, trust, events, churn) → privacy → displaced workers'
+search, retraining, matching → local economy → books → collect data.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from simulator.model.company import DISCOVERY_TRUST_DROP, Company
+from simulator.model.customers import Customers
+from simulator.model.employees import Employee, State, Workforce
+from simulator.model.labour_market import LocalEconomy
+from simulator.model.metrics import METRICS, record_month
+from simulator.model.privacy import BREACH_CHURN, Privacy
+from simulator.model.service import ChannelMonth, Proficiency, serve
+from simulator.model.vendors import Vendor
+from simulator.scenario.schema import Scenario
+
+IN_HOUSE = 0  # channel index of the in-house centre; vendors follow in scenario order
+
+
+class OutsourcingModel(mesa.Model):
+    """An outsourcing plan played out month by month.
+
+    ``seed`` may be an int or a ``numpy.random.SeedSequence``; both Mesa's ``random`` and the
+    numpy Generator ``rng`` derive from it, and every draw in the model uses them.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
+        if seed is None:
+            seed = scenario.simulation.seed
+        super().__init__(rng=np.random.default_rng(seed))
+        self.scenario = s = scenario
+        self.month = 0
+        self.horizon = s.simulation.horizon_months
+        pol = s.policies
+        self.company = Company(self, s)
+        self.workforce = Workforce(
+            s.workforce, pol.local_jobs, self.horizon, self.rng, s.local_economy.ui_max_months
+        )
+        for i in range(self.workforce.n):
+            Employee(self, i)
+        self.customers = Customers(s.customers, self.rng)
+        self.economy = LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
+        peak = self.company.required_vendor_staff(np.arange(self.horizon)).max(axis=0, initial=0)
+        self.vendors = [
+            Vendor(self, v, pol.vendor_staff, pol.communication, s.costs, 2 * int(cap) + 8)
+            for v, cap in zip(s.vendors, np.broadcast_to(peak, len(s.vendors)), strict=True)
+        ]
+        slots = len(self.customers.active)
+        self.privacy = Privacy(pol.privacy, s.costs, s.customers.fields_held)
+        self.privacy.add_holder("in_house", s.company.security_maturity, False, slots)
+        for v in s.vendors:
+            self.privacy.add_holder(v.name, v.security_maturity, True, slots)
+        self.privacy.share_data(IN_HOUSE, np.flatnonzero(self.customers.active))
+
+        self.annual_revenue = self.company.revenue0 * 12
+        self.in_house_loaded_cost = float(
+            (self.workforce.wage * (1 + s.workforce.benefits_share)).sum()
+            + s.workforce.overhead_per_agent_month * self.workforce.n
+        )
+        self.baseline_payroll = float(self.workforce.wage.sum())
+        in_house_holder = self.privacy.holders[IN_HOUSE]
+        self.counterfactual_breach_cost = self.privacy.breach_probability(
+            in_house_holder
+        ) * self.privacy.expected_cost(in_house_holder, self.annual_revenue)
+        first = self._serve_in_house_alone()
+        self.acquisition_rate = self.customers.expected_status_quo_churn(first)
+        self.metrics: dict[str, float] = {}
+        self.cumulative = dict.fromkeys(
+            ("displaced", "early_quits", "breaches", "trust_lost_discovery"), 0.0
+        )
+        self.discovery_month = -1
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+
+    # ------------------------------------------------------------------------------------
+    def _reporters(self) -> dict[str, object]:
+        self.metrics = self._empty_metrics()
+        return {k: (lambda m, k=k: m.metrics[k]) for k in self.metrics}
+
+    @staticmethod
+    def _empty_metrics() -> dict[str, float]:
+        return dict.fromkeys(METRICS, 0.0)
+
+    def _in_house_proficiency(self) -> Proficiency:
+        return Proficiency(
+            product=self.scenario.workforce.proficiency,
+            language=1.0,
+            culture=1.0,
+            wellbeing=self.company.morale,
+            knowledge_sharing=1.0,
+        )
+
+    def _serve_in_house_alone(self) -> ChannelMonth:
+        c = self.scenario.customers
+        issues = c.count * c.contacts_per_customer_month
+        return serve(
+            issues,
+            self.workforce.n,
+            self.scenario.workforce.paid_hours_per_month,
+            self._in_house_proficiency(),
+            external=False,
+        )
+
+    # ------------------------------------------------------------------------------------
+    def step(self) -> None:
+        t = self.month
+        self.execute_plan(t)
+        self.staff_up(t)
+        channels = self.serve_customers(t)
+        self.update_customers(t, channels)
+        self.guard_data(t)
+        self.help_displaced(t)
+        self.run_local_economy(t)
+        self.keep_books(t, channels)
+        self.datacollector.collect(self)
+        self.month += 1
+        if self.month >= self.horizon:
+            self.running = False
+
+    def run(self) -> OutsourcingModel:
+        while self.running and self.month < self.horizon:
+            self.step()
+        return self
+
+    # -- 1 plan ----------------------------------------------------------------------------
+    def execute_plan(self, t: int) -> None:
+        co, wf = self.company, self.workforce
+        co.plan_layoffs(t)
+        capacity = self.scenario.policies.local_jobs.retraining.capacity_per_month
+        wf.separate(t, capacity)
+        tr = self.scenario.policies.transparency
+        live = co.go_live is not None and t >= co.go_live
+        if tr.disclose_outsourcing and live and not co.disclosed:
+            self.customers.hear_disclosure(tr.disclosure_reach, co.disclosure_dip())
+            co.disclosed = True
+            co.pay("disclosure", self.scenario.costs.disclosure_campaign_cost)
+
+    # -- 2 staffing ------------------------------------------------------------------------
+    def staff_up(self, t: int) -> None:
+        co, wf = self.company, self.workforce
+        positions = co.required_vendor_staff(t)
+        # vendors staff to the forecast workload, hiring a month ahead of each step up
+        ahead = co.shares[min(t + 1, self.horizon - 1)]
+        forecast = self.customers.expected_issues()
+        hours = self.scenario.workforce.paid_hours_per_month
+        for i, v in enumerate(self.vendors):
+            share = max(co.shares[t, i], ahead[i])
+            v.hire(v.staff_needed(share * forecast, hours))
+            new_positions = max(0, int(positions[i]) - int(co.peak_required[i]))
+            co.pay("transition", new_positions * v.params.transition_cost_per_agent)
+            co.peak_required[i] = max(co.peak_required[i], positions[i])
+        co.update_morale(t)
+        if co.rumours_spread(t):
+            market = self.economy.market_factor()
+            wf.quit_on_rumours(self.scenario.policies.transparency.open_communication, market)
+
+    # -- 3 service -------------------------------------------------------------------------
+    def serve_customers(self, t: int) -> list[ChannelMonth]:
+        co, wf = self.company, self.workforce
+        shares = co.shares[t]
+        routing = np.concatenate([[max(0.0, 1.0 - shares.sum())], shares])
+        issues = self.customers.raise_issues(routing)
+        hours = self.scenario.workforce.paid_hours_per_month
+        staff_in = wf.working_for_company().sum()
+        self.temp_cover = max(0, int(co.positions[t]) - int(staff_in))
+        channels = [
+            serve(
+                issues[IN_HOUSE],
+                staff_in + self.temp_cover,
+                hours,
+                self._in_house_proficiency(),
+                False,
+            )
+        ]
+        for i, v in enumerate(self.vendors):
+            channels.append(serve(issues[i + 1], v.headcount, hours, v.proficiency(), True))
+        occupancy = [c.queue.occupancy for c in channels]
+        for i, v in enumerate(self.vendors):
+            v.update_wellbeing(occupancy[i + 1])
+            v.learn()
+            v.lose_staff()
+            v.count_incidents()
+        return channels
+
+    # -- 4 customers -----------------------------------------------------------------------
+    def update_customers(self, t: int, channels: list[ChannelMonth]) -> None:
+        cu, co = self.customers, self.company
+        cu.experience_service(channels, co.disclosed)
+        p_discover = co.discovery_probability(t)
+        if p_discover > 0 and self.rng.random() < p_discover:
+            before = cu.trust_lost_to_discovery
+            cu.discover_outsourcing(DISCOVERY_TRUST_DROP)
+            co.discovered = True
+            self.discovery_month = t
+            self.cumulative["trust_lost_discovery"] += cu.trust_lost_to_discovery - before
+        # customers routed to a vendor this month: their records are now held there
+        for i in range(len(self.vendors)):
+            self.privacy.share_data(i + 1, np.flatnonzero(cu.channel == i + 1))
+
+    # -- 5 privacy -------------------------------------------------------------------------
+    def guard_data(self, t: int) -> None:
+        cu, co, pr = self.customers, self.company, self.privacy
+        pr.holders[IN_HOUSE].held[:] = cu.active
+        breaches = pr.draw_breaches(self.rng, cu.active, self.annual_revenue)
+        extra = np.zeros(len(cu.active))
+        handling = self.scenario.policies.transparency.disclose_data_handling and co.disclosed
+        for b in breaches:
+            cu.suffer_breach(b.slots, pr.trust_drop(handling), 0.02)
+            extra[b.slots] += BREACH_CHURN
+            co.pay("breaches", b.cost)
+        self.breaches = breaches
+        self.expected_breach_cost = sum(
+            pr.breach_probability(h) * pr.expected_cost(h, self.annual_revenue) for h in pr.holders
+        )
+        self.breach_probability = 1.0 - float(
+            np.prod([1.0 - pr.breach_probability(h) for h in pr.holders])
+        )
+        churned = cu.churn(extra)
+        reach = self.scenario.policies.transparency.disclosure_reach if co.disclosed else 0.0
+        informed = 1.0 if co.discovered else reach
+        trust_ratio = cu.mean_trust() / max(self.scenario.customers.initial_trust, 1e-9)
+        cu.acquire(self.acquisition_rate * cu.initial_count * trust_ratio, informed)
+        self.churned = churned
+        self._pay_privacy_controls(t)
+
+    def _pay_privacy_controls(self, t: int) -> None:
+        co, pol, c = self.company, self.scenario.policies.privacy, self.scenario.costs
+        for i, h in enumerate(self.privacy.holders[1:]):
+            if not h.held.any():
+                continue
+            controls = 0.5 * pol.encryption + 0.5 * pol.secure_storage
+            co.pay("privacy_controls", controls * c.security_controls_per_vendor_month)
+            co.pay("privacy_controls", pol.audits_per_year / 12.0 * c.audit_cost)
+            if pol.confidentiality_agreement and not co.agreements_signed[i]:
+                co.pay("privacy_controls", c.confidentiality_agreement_cost)
+                co.agreements_signed[i] = True
+        if pol.incident_response_plan:
+            co.pay("privacy_controls", c.incident_response_plan_per_month)
+
+    # -- 6 displaced workers ---------------------------------------------------------------
+    def help_displaced(self, t: int) -> None:
+        wf = self.workforce
+        rt = self.scenario.policies.local_jobs.retraining
+        wf.finish_training(t, rt.duration_months)
+        wf.start_training(t, rt.capacity_per_month, rt.duration_months)
+        wf.search_for_jobs(t, self.economy.market_factor())
+        wf.leave_labour_force()
+        wf.lose_new_jobs()
+
+    # -- 7 local economy -------------------------------------------------------------------
+    def run_local_economy(self, t: int) -> None:
+        wf, ec = self.workforce, self.economy
+        searching = wf.count(State.unemployed)
+        home, vendor_region = ec.invest_in_community(t, searching)
+        self.company.pay("community_investment", home + vendor_region)
+        support_per_agent = vendor_region / max(sum(v.headcount for v in self.vendors), 1)
+        for v in self.vendors:
+            v.region_support = min(1.0, support_per_agent / 50.0)
+        # payroll the region keeps from this company's customer-service work
+        kept = float(wf.wage[wf.in_state(State.in_house, State.notice, State.redeployed)].sum())
+        kept += self.temp_cover * float(wf.wage.mean()) if wf.n else 0.0
+        hours = self.scenario.workforce.paid_hours_per_month
+        for v in self.vendors:
+            if v.params.in_home_region:
+                kept += float(v.wage[v.active].sum()) * hours
+        support = wf.income_support(t, self.scenario.local_economy.ui_replacement_rate)
+        ec.respond_to_income(self.baseline_payroll - kept, support)
+        ec.match(searching)
+
+    # -- 8 books ---------------------------------------------------------------------------
+    def keep_books(self, t: int, channels: list[ChannelMonth]) -> None:
+        s, co, wf = self.scenario, self.company, self.workforce
+        wfp, c = s.workforce, s.costs
+        staff = wf.working_for_company()
+        loaded = float((wf.wage[staff] * (1 + wfp.benefits_share)).sum())
+        co.pay("in_house_staff", loaded + wfp.overhead_per_agent_month * staff.sum())
+        mean_loaded = self.in_house_loaded_cost / max(wf.n, 1)
+        co.pay("temp_cover", self.temp_cover * mean_loaded * (1 + c.temp_cover_premium))
+        hours = wfp.paid_hours_per_month
+        active_vendors = 0
+        for v in self.vendors:
+            contract = v.headcount * hours * v.price_per_hour()
+            co.pay("vendor_contract", contract)
+            co.pay("vendor_governance", contract * v.params.governance_share)
+            co.pay("vendor_training", v.hired * v.extra_training_hours() * v.price_per_hour())
+            co.pay("vendor_fairness", v.headcount * v.fairness_cost_per_agent_month())
+            active_vendors += v.headcount > 0
+        meetings = s.policies.communication.joint_meetings_per_month
+        co.pay("communication", meetings * c.meeting_cost * active_vendors)
+        wf.pass_month(t, s.local_economy.ui_replacement_rate)
+        events = wf.take_events()
+        co.pay("severance", events["severance_paid"])
+        co.pay("outplacement", events["outplacement_paid"])
+        co.pay("retraining", events["training_paid"] + events["stipends_paid"])
+        co.pay("redeployment", events["redeployment_paid"])
+        lines = co.close_books()
+        self.cumulative["displaced"] += events["separated"]
+        self.cumulative["early_quits"] += events["early_quits"]
+        self.cumulative["breaches"] += len(self.breaches)
+        record_month(self, t, channels, lines, events)

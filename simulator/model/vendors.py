@@ -1,0 +1,315 @@
+"""Vendors and their staff.
+
+A :class:`Vendor` (Mesa agent) hires agents to meet the staffing its contract requires,
+loses them to attrition, and trains them; each member of staff is a :class:`VendorAgent`
+(Mesa agent) whose attributes live in the vendor's arrays, so a month is array work.
+
+Attrition falls with relative pay (quit elasticity -0.5: Webber 2015, Manning 2003) and
+with conditions, anti-harassment and career paths (Batt 2002); new hires quit more; pay,
+conditions and workload set wellbeing. New hires start at low product proficiency and learn
+(faster with joint knowledge sessions); language proficiency is drawn at hiring from the
+vendor's pool, truncated at the contract's required minimum.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+from scipy.stats import beta as beta_dist
+
+from simulator.model.service import Proficiency, staff_for
+from simulator.scenario.schema import Communication, Costs, VendorStaff
+from simulator.scenario.schema import Vendor as VendorParams
+
+if TYPE_CHECKING:
+    from simulator.model.model import OutsourcingModel
+
+QUIT_PAY_ELASTICITY = 0.5  # attrition hazard ~ (relative pay)^-0.5
+QUIT_CONDITIONS = 1.5  # attrition hazard ~ exp(-1.5 x (conditions - 0.5))
+QUIT_ANTI_HARASSMENT = 0.90  # hazard multiplier with an anti-harassment programme
+QUIT_CAREER = 0.85  # hazard multiplier with career development
+QUIT_NEW_HIRE = 1.6  # hazard multiplier in the first 3 months
+QUIT_WELLBEING = 1.0  # hazard ~ (1 + 1.0 x (WELLBEING_NORMAL - wellbeing))
+WELLBEING_NORMAL = 0.55  # wellbeing at standard pay, average conditions and workload
+LEARNING_RATE = 0.12  # monthly share of the proficiency gap closed on the job
+LEARNING_SHARING_BOOST = 0.5  # faster learning with frequent joint sessions [share]
+PROFICIENCY_AT_HIRE = 0.35  # product proficiency before product training
+PROFICIENCY_PER_TRAINING = 0.30  # maximum gain from product training
+TRAINING_HOURS_SCALE = 80.0  # hours to get 63% of the training gain [hours]
+CULTURE_TRAINING_SCALE = 40.0  # hours to close 63% of the cultural gap [hours]
+STANDARD_TRAINING_HOURS = 40.0  # product training included in the vendor's price [hours]
+LANGUAGE_CONCENTRATION = 12.0  # beta concentration of language proficiency in the pool
+INCIDENT_RATE = 0.004  # harassment / health incidents per agent-month at conditions 0
+WAGE_SPREAD = 0.10  # log-sd of individual pay around the vendor's pay level
+MEETINGS_FOR_FULL_SHARING = 4.0  # joint sessions a month for full knowledge sharing
+
+
+def knowledge_sharing(meetings_per_month: float) -> float:
+    """Share of full knowledge sharing reached with this cadence of joint sessions [0-1]."""
+    return float(min(1.0, meetings_per_month / MEETINGS_FOR_FULL_SHARING))
+
+
+class VendorAgent(mesa.Agent):
+    """One member of a vendor's staff; attributes are views of the vendor's arrays."""
+
+    def __init__(self, model: OutsourcingModel, vendor: Vendor, slot: int) -> None:
+        super().__init__(model)
+        self.vendor = vendor
+        self.slot = slot
+
+    @property
+    def tenure_months(self) -> int:
+        return int(self.vendor.tenure[self.slot])
+
+    @property
+    def proficiency(self) -> float:
+        """Product proficiency [index 0-1]."""
+        return float(self.vendor.product[self.slot])
+
+    @property
+    def language(self) -> float:
+        return float(self.vendor.language[self.slot])
+
+    @property
+    def wellbeing(self) -> float:
+        return float(self.vendor.wellbeing[self.slot])
+
+    @property
+    def wage_per_hour(self) -> float:
+        return float(self.vendor.wage[self.slot])
+
+
+class Vendor(mesa.Agent):
+    """An outsourcing partner and its customer-service staff."""
+
+    def __init__(
+        self,
+        model: OutsourcingModel,
+        params: VendorParams,
+        fairness: VendorStaff,
+        communication: Communication,
+        costs: Costs,
+        capacity: int = 64,
+    ) -> None:
+        super().__init__(model)
+        self.params, self.fairness, self.communication, self.costs = (
+            params,
+            fairness,
+            communication,
+            costs,
+        )
+        self.name = params.name
+        self.wage_ratio = max(params.wage_ratio, fairness.wage_floor_ratio)
+        self.benefits_share = max(params.benefits_share, fairness.benefits_floor_share)
+        self.conditions = max(params.conditions, fairness.conditions_floor)
+        self.sharing = knowledge_sharing(communication.joint_meetings_per_month)
+        size = max(capacity, 1)
+        self.active = np.zeros(size, dtype=bool)
+        self.tenure = np.zeros(size, dtype=np.int32)  # [months]
+        self.product = np.zeros(size)  # [0-1]
+        self.language = np.zeros(size)  # [0-1]
+        self.culture = np.zeros(size)  # [0-1]
+        self.wellbeing = np.zeros(size)  # [0-1]
+        self.wage = np.zeros(size)  # [USD/hour]
+        self.staff_agents: dict[int, VendorAgent] = {}
+        self.region_support = 0.0  # community investment in the vendor's region [0-1]
+        self.required = 0
+        self.hired = self.quits = self.released = 0
+        self.incidents = 0
+        self.agent_months = 0
+        # language floor: the share of the pool rejected sets a price premium
+        a = params.language_proficiency_mean * LANGUAGE_CONCENTRATION
+        b = (1 - params.language_proficiency_mean) * LANGUAGE_CONCENTRATION
+        self._pool = beta_dist(max(a, 1e-3), max(b, 1e-3))
+        self.rejected_share = float(self._pool.cdf(communication.language_proficiency_required))
+
+    # -- derived quantities ------------------------------------------------------------------
+    @property
+    def headcount(self) -> int:
+        return int(np.count_nonzero(self.active))
+
+    @property
+    def industry_wage(self) -> float:
+        return self.params.industry_wage_per_hour
+
+    def price_per_hour(self) -> float:
+        """Billed price per paid agent hour, with pay and language uplifts passed through."""
+        p = self.params
+        own_cost = p.wage_ratio * (1 + p.benefits_share)
+        contract_cost = self.wage_ratio * (1 + self.benefits_share)
+        pay_uplift = p.labour_share_of_price * (contract_cost / own_cost - 1.0)
+        language = self.costs.language_premium_per_hour * self.rejected_share
+        return p.price_per_agent_hour * (1.0 + pay_uplift) + language
+
+    def fairness_cost_per_agent_month(self) -> float:
+        c, f = self.costs, self.fairness
+        return (
+            c.conditions_cost_per_agent_month * (self.conditions - self.params.conditions)
+            + c.anti_harassment_cost_per_agent_month * f.anti_harassment_programme
+            + c.career_development_cost_per_agent_month * f.career_development
+        )
+
+    def extra_training_hours(self) -> float:
+        """Training per new hire beyond what the price includes [hours]."""
+        c = self.communication
+        return max(0.0, c.product_training_hours - STANDARD_TRAINING_HOURS) + (
+            c.cultural_training_hours
+        )
+
+    def new_hire_proficiency(self) -> Proficiency:
+        """Expected abilities of a freshly hired and trained agent."""
+        c = self.communication
+        trained = 1 - np.exp(-c.product_training_hours / TRAINING_HOURS_SCALE)
+        return Proficiency(
+            product=PROFICIENCY_AT_HIRE + PROFICIENCY_PER_TRAINING * trained,
+            language=float(
+                self._pool.mean()
+                if self.rejected_share == 0
+                else self._pool.expect(lb=c.language_proficiency_required, conditional=True)
+            ),
+            culture=1
+            - self.params.cultural_distance
+            * np.exp(-c.cultural_training_hours / CULTURE_TRAINING_SCALE),
+            wellbeing=WELLBEING_NORMAL,
+            knowledge_sharing=self.sharing,
+        )
+
+    def staff_needed(self, issues: float, paid_hours: float) -> int:
+        """Agents the vendor staffs for a forecast of ``issues`` (at its current abilities)."""
+        p = self.proficiency() if self.headcount else self.new_hire_proficiency()
+        return staff_for(issues, p, paid_hours)
+
+    def proficiency(self) -> Proficiency:
+        a = self.active
+        if not a.any():
+            return Proficiency(0.0, 0.0, 0.0, 0.0, self.sharing)
+        return Proficiency(
+            product=float(self.product[a].mean()),
+            language=float(self.language[a].mean()),
+            culture=float(self.culture[a].mean()),
+            wellbeing=float(self.wellbeing[a].mean()),
+            knowledge_sharing=self.sharing,
+        )
+
+    def share_paid_fair(self) -> float:
+        a = self.active
+        return float((self.wage[a] >= self.industry_wage * (1 - 1e-9)).mean()) if a.any() else 0.0
+
+    # -- monthly behaviour -------------------------------------------------------------------
+    def hire(self, required: int) -> None:
+        """Hire towards the staffing the contract requires (within hiring capacity)."""
+        self.required = required
+        gap = required - self.headcount
+        if gap < 0:
+            self.release(-gap)
+            return
+        n = min(gap, self.params.hiring_capacity_per_month)
+        free = np.flatnonzero(~self.active)
+        if len(free) < n:
+            self._grow(n - len(free))
+            free = np.flatnonzero(~self.active)
+        self.hired = n
+        if n <= 0:
+            return
+        slots = free[:n]
+        c, rng = self.communication, self.rng
+        self.active[slots] = True
+        self.tenure[slots] = 0
+        trained = 1 - np.exp(-c.product_training_hours / TRAINING_HOURS_SCALE)
+        self.product[slots] = np.clip(
+            PROFICIENCY_AT_HIRE + PROFICIENCY_PER_TRAINING * trained + rng.normal(0, 0.05, n), 0, 1
+        )
+        low = self._pool.cdf(c.language_proficiency_required)
+        self.language[slots] = self._pool.ppf(rng.uniform(low, 1.0, n))
+        gap_culture = self.params.cultural_distance * np.exp(
+            -c.cultural_training_hours / CULTURE_TRAINING_SCALE
+        )
+        self.culture[slots] = np.clip(1 - gap_culture + rng.normal(0, 0.05, n), 0, 1)
+        self.wellbeing[slots] = WELLBEING_NORMAL
+        pay = self.industry_wage * self.wage_ratio * np.exp(rng.normal(0, WAGE_SPREAD, n))
+        floor = self.industry_wage * self.fairness.wage_floor_ratio
+        self.wage[slots] = np.maximum(pay, floor)
+        for s in slots:
+            self.staff_agents[int(s)] = VendorAgent(self.model, self, int(s))
+
+    def _grow(self, extra: int) -> None:
+        """Make room for more staff (arrays grow geometrically)."""
+        size = len(self.active)
+        add = max(extra, size)
+        for name in ("active", "tenure", "product", "language", "culture", "wellbeing", "wage"):
+            old = getattr(self, name)
+            setattr(self, name, np.concatenate([old, np.zeros(add, dtype=old.dtype)]))
+
+    def release(self, count: int) -> None:
+        """The contract shrinks: the newest agents leave first."""
+        idx = np.flatnonzero(self.active)
+        order = idx[np.argsort(self.tenure[idx], kind="stable")][:count]
+        self._remove(order)
+        self.released = len(order)
+
+    def _remove(self, slots: np.ndarray) -> None:
+        self.active[slots] = False
+        for s in slots:
+            agent = self.staff_agents.pop(int(s), None)
+            if agent is not None:
+                agent.remove()
+
+    def attrition_hazard(self) -> np.ndarray:
+        """Monthly quit probability of each slot [probability]."""
+        p, f = self.params, self.fairness
+        base = 1.0 - (1.0 - p.base_attrition_annual) ** (1 / 12)
+        relative_pay = self.wage / self.industry_wage
+        h = (
+            base
+            * np.power(np.maximum(relative_pay, 1e-3), -QUIT_PAY_ELASTICITY)
+            * np.exp(-QUIT_CONDITIONS * (self.conditions - 0.5))
+            * (QUIT_ANTI_HARASSMENT if f.anti_harassment_programme else 1.0)
+            * (QUIT_CAREER if f.career_development else 1.0)
+            * np.where(self.tenure < 3, QUIT_NEW_HIRE, 1.0)
+            * np.maximum(1.0 + QUIT_WELLBEING * (WELLBEING_NORMAL - self.wellbeing), 0.2)
+        )
+        return np.where(self.active, np.clip(h, 0, 1), 0.0)
+
+    def lose_staff(self) -> int:
+        """Attrition: agents quit."""
+        quitting = np.flatnonzero(self.rng.random(len(self.active)) < self.attrition_hazard())
+        self._remove(quitting)
+        self.quits = len(quitting)
+        return self.quits
+
+    def learn(self) -> None:
+        """Agents learn the product on the job, faster with joint knowledge sessions."""
+        a = self.active
+        rate = LEARNING_RATE * (1.0 + LEARNING_SHARING_BOOST * self.sharing)
+        self.product[a] += rate * (1.0 - self.product[a])
+        self.language[a] += 0.01 * (1.0 - self.language[a])
+        self.culture[a] += 0.01 * (1.0 - self.culture[a])
+        self.tenure[a] += 1
+
+    def update_wellbeing(self, occupancy: float) -> None:
+        """Wellbeing moves a quarter of the way to what pay, conditions and workload imply."""
+        a = self.active
+        f = self.fairness
+        target = (
+            WELLBEING_NORMAL
+            + 0.30 * np.log(np.maximum(self.wage[a] / self.industry_wage, 1e-3))
+            + 0.40 * (self.conditions - 0.5)
+            + 0.05 * f.anti_harassment_programme
+            + 0.05 * f.career_development
+            + 0.10 * self.region_support
+            - 0.8 * max(0.0, occupancy - 0.85)
+        )
+        self.wellbeing[a] += 0.25 * (np.clip(target, 0, 1) - self.wellbeing[a])
+
+    def count_incidents(self) -> int:
+        n = self.headcount
+        rate = (
+            INCIDENT_RATE
+            * (1.0 - self.conditions)
+            * (0.5 if self.fairness.anti_harassment_programme else 1.0)
+        )
+        self.incidents = int(self.rng.poisson(rate * n))
+        self.agent_months += n
+        return self.incidents

@@ -1,0 +1,1 @@
+"""Outputs layer: files a person reads (results folders, plots, reports)."""

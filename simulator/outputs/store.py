@@ -1,0 +1,129 @@
+"""Results folders, written atomically.
+
+Everything is written into a temporary sibling folder (``.NAME.tmp-XXXX``) and renamed into
+place only when complete, so a folder named like a result is always a whole result. An
+existing folder of the same name is replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulator.analysis.replications import Replications
+from simulator.scenario import dump_scenario_yaml, scenario_hash
+
+
+def package_version() -> str:
+    try:
+        return version("outsim")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-safe: NaN/inf become null, numpy scalars become Python numbers."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(_clean(data), indent=2, allow_nan=False) + "\n", encoding="utf-8")
+
+
+@dataclass
+class Results(Replications):
+    """Replications of a scenario that can be saved as a results folder."""
+
+    @classmethod
+    def from_replications(cls, reps: Replications) -> Results:
+        if isinstance(reps, cls):
+            return reps
+        return cls(**{f: getattr(reps, f) for f in Replications.__dataclass_fields__})
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "package": "outsim",
+            "version": package_version(),
+            "scenario": self.scenario.name,
+            "scenario_hash": scenario_hash(self.scenario),
+            "root_seed": self.extra.get("root_seed"),
+            "replication_seeds": self.seeds,
+            "seeding": "numpy SeedSequence(root_seed).spawn(replications); replication k uses "
+            "child k for both numpy and Mesa's random",
+            "replications": self.replications,
+            "horizon_months": self.scenario.simulation.horizon_months,
+            "started": self.started,
+            "finished": self.finished,
+        }
+
+    def save(self, directory: str | os.PathLike[str]) -> Path:
+        """Write the results folder atomically and return its path."""
+        return save_results(self, Path(directory))
+
+
+def atomic_folder(target: Path):
+    """Context manager giving a temporary sibling folder that becomes ``target`` on success."""
+    return _AtomicFolder(target)
+
+
+class _AtomicFolder:
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+
+    def __enter__(self) -> Path:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(
+            tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent)
+        )
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return False
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+            os.replace(self.target, old)
+            os.replace(self.tmp, self.target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(self.tmp, self.target)
+        return False
+
+
+def save_results(results: Replications, target: Path, plots: bool = True) -> Path:
+    """Write timeseries.csv, kpis.csv, summary.json, scorecard.json, scenario.resolved.yaml,
+    manifest.json and plots/ into ``target`` atomically."""
+    results = Results.from_replications(results)
+    with atomic_folder(target) as tmp:
+        results.timeseries.to_csv(tmp / "timeseries.csv", index=False)
+        results.kpis.to_csv(tmp / "kpis.csv", index=False)
+        write_json(tmp / "summary.json", results.summary)
+        write_json(tmp / "scorecard.json", results.scorecard)
+        (tmp / "scenario.resolved.yaml").write_text(
+            dump_scenario_yaml(results.scenario), encoding="utf-8"
+        )
+        write_json(tmp / "manifest.json", results.manifest())
+        if plots:
+            from simulator.outputs.plots import make_plots
+
+            phases = [p.month for p in results.scenario.plan.phases]
+            make_plots(results.timeseries, tmp / "plots", phases)
+    return target

@@ -1,0 +1,617 @@
+"""Scenario schema: what a user writes in a YAML scenario file.
+
+Every field states its unit in its description, has a default and bounds. The sources of the
+defaults are listed in docs/MODEL.md. Models forbid unknown fields so that a typo is an error,
+not a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+
+
+class Strict(BaseModel):
+    """Base for every section: unknown fields are errors, values are re-validated on change."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+# --------------------------------------------------------------------------------------------
+# simulation
+# --------------------------------------------------------------------------------------------
+class Simulation(Strict):
+    name: str = Field(
+        "scenario",
+        pattern=NAME_PATTERN,
+        description="Scenario name, used for the results folder [text: letters, digits, _ . -]",
+    )
+    description: str = Field("", description="Free text shown in reports [text]")
+    horizon_months: int = Field(60, ge=1, le=240, description="Months simulated [months]")
+    seed: int = Field(
+        20261128, ge=0, le=2**63 - 1, description="Root seed of all random draws [integer]"
+    )
+    replications: int = Field(
+        10, ge=1, le=10_000, description="Independent replications per run [count]"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# company
+# --------------------------------------------------------------------------------------------
+class Company(Strict):
+    name: str = Field("Example Co", description="Company name shown in reports [text]")
+    revenue_per_customer_month: float = Field(
+        45.0, gt=0, le=100_000, description="Revenue per active customer [USD/month]"
+    )
+    gross_margin: float = Field(
+        0.35, ge=0, le=1, description="Contribution margin on revenue [share of revenue]"
+    )
+    discount_rate_annual: float = Field(
+        0.08, ge=0, le=0.5, description="Discount rate for NPV [share per year]"
+    )
+    security_maturity: float = Field(
+        0.6,
+        ge=0,
+        le=1,
+        description="In-house security maturity, 0.5 = industry average [index 0-1]",
+    )
+    annual_turnover_usd: float = Field(
+        1.2e8,
+        gt=0,
+        le=1e13,
+        description="Global turnover, the base of percentage-of-turnover fines [USD/year]",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# workforce (in-house customer-service staff)
+# --------------------------------------------------------------------------------------------
+class Workforce(Strict):
+    headcount: int = Field(
+        240, ge=0, le=200_000, description="In-house customer-service agents at month 0 [persons]"
+    )
+    wage_per_hour: float = Field(
+        19.0, gt=0, le=500, description="Median in-house agent wage [USD/hour]"
+    )
+    wage_dispersion: float = Field(
+        0.15, ge=0, le=1, description="Std. dev. of log wage across agents [log points]"
+    )
+    paid_hours_per_month: float = Field(
+        173.0, gt=0, le=400, description="Paid hours per full-time agent [hours/month]"
+    )
+    benefits_share: float = Field(
+        0.30, ge=0, le=2, description="Benefits and payroll taxes on top of wage [share of wage]"
+    )
+    overhead_per_agent_month: float = Field(
+        1500.0,
+        ge=0,
+        le=100_000,
+        description="Facilities, IT and supervision per in-house agent [USD/month]",
+    )
+    mean_age: float = Field(38.0, ge=18, le=70, description="Mean agent age [years]")
+    age_sd: float = Field(11.0, ge=0, le=30, description="Std. dev. of agent age [years]")
+    mean_tenure_years: float = Field(
+        5.0, ge=0, le=40, description="Mean tenure with the company [years]"
+    )
+    mean_skill: float = Field(
+        0.5, ge=0, le=1, description="Mean general (portable) skill [index 0-1]"
+    )
+    savings_months_mean: float = Field(
+        2.0, ge=0, le=60, description="Mean liquid savings [months of wage]"
+    )
+    proficiency: float = Field(
+        0.85, ge=0, le=1, description="Product proficiency of established in-house agents [0-1]"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# customers
+# --------------------------------------------------------------------------------------------
+class Customers(Strict):
+    count: int = Field(
+        120_000, ge=1, le=50_000_000, description="Active customers at month 0 [customers]"
+    )
+    contacts_per_customer_month: float = Field(
+        0.4, ge=0, le=20, description="Mean service contacts per customer [contacts/month]"
+    )
+    contact_rate_dispersion: float = Field(
+        1.0,
+        gt=0,
+        le=10,
+        description="Gamma shape of per-customer contact rates; lower = more uneven [shape]",
+    )
+    baseline_churn_annual: float = Field(
+        0.12,
+        ge=0,
+        le=0.95,
+        description="Churn not caused by service, at initial trust [share per year]",
+    )
+    initial_trust: float = Field(0.7, ge=0, le=1, description="Mean initial trust [index 0-1]")
+    initial_satisfaction: float = Field(
+        75.0, ge=0, le=100, description="Mean initial satisfaction [0-100]"
+    )
+    privacy_sensitivity_mean: float = Field(
+        0.5, ge=0, le=1, description="Mean privacy sensitivity [index 0-1]"
+    )
+    trust_churn_elasticity: float = Field(
+        3.0,
+        ge=0,
+        le=20,
+        description="Churn hazard multiplier is exp(elasticity x trust shortfall) [per unit trust]",
+    )
+    intent_to_churn_realisation: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of stated defection intent after a bad contact that is acted on [share]",
+    )
+    fields_held: int = Field(
+        20, ge=1, le=500, description="Personal-data fields held per customer record [fields]"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# local economy (home region)
+# --------------------------------------------------------------------------------------------
+class LocalEconomy(Strict):
+    labour_force: int = Field(
+        150_000, ge=1_000, le=200_000_000, description="Home-region labour force [persons]"
+    )
+    baseline_unemployment_rate: float = Field(
+        0.045,
+        ge=0.005,
+        le=0.5,
+        description="Unemployment rate before the plan; higher = slacker market [share]",
+    )
+    vacancy_rate: float = Field(
+        0.045, ge=0.001, le=0.5, description="Open vacancies per labour-force member [share]"
+    )
+    reference_tightness: float = Field(
+        1.0,
+        gt=0,
+        le=10,
+        description="Vacancies per unemployed in normal times, where job finding is calibrated "
+        "[ratio]",
+    )
+    job_finding_rate: float = Field(
+        0.28,
+        gt=0,
+        le=1,
+        description="Monthly job-finding rate of all local unemployed at reference tightness "
+        "[share/month]",
+    )
+    matching_elasticity: float = Field(
+        0.5,
+        gt=0,
+        lt=1,
+        description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a) [dimensionless]",
+    )
+    average_wage_month: float = Field(
+        4500.0, gt=0, le=100_000, description="Average local wage per job [USD/month]"
+    )
+    local_multiplier: float = Field(
+        1.0,
+        ge=0,
+        le=5,
+        description="Local non-tradable jobs lost per tradable job's payroll lost [jobs/job]",
+    )
+    multiplier_lag_months: float = Field(
+        6.0, ge=0, le=60, description="Time constant of the local demand response [months]"
+    )
+    ui_replacement_rate: float = Field(
+        0.45, ge=0, le=1, description="Unemployment insurance as share of prior wage [share]"
+    )
+    ui_max_months: int = Field(
+        6, ge=0, le=60, description="Maximum unemployment-insurance duration [months]"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# vendors
+# --------------------------------------------------------------------------------------------
+class Location(StrEnum):
+    onshore = "onshore"
+    nearshore = "nearshore"
+    offshore = "offshore"
+
+
+class Vendor(Strict):
+    name: str = Field(..., pattern=NAME_PATTERN, description="Vendor name used by plan phases")
+    location: Location = Field(
+        Location.offshore, description="onshore, nearshore or offshore [category]"
+    )
+    in_home_region: bool = Field(
+        False, description="Vendor's centre is in the company's home region [true/false]"
+    )
+    price_per_agent_hour: float = Field(
+        14.0, gt=0, le=1000, description="Price billed per paid agent hour [USD/hour]"
+    )
+    labour_share_of_price: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the price that is agent pay; pay uplifts pass through at this "
+        "share [share]",
+    )
+    industry_wage_per_hour: float = Field(
+        2.5, gt=0, le=500, description="Local industry-standard agent wage [USD/hour]"
+    )
+    wage_ratio: float = Field(
+        0.95, gt=0, le=3, description="Vendor's own pay relative to the industry standard [ratio]"
+    )
+    benefits_share: float = Field(
+        0.2, ge=0, le=2, description="Vendor benefits on top of wage [share of wage]"
+    )
+    conditions: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Working-conditions score (safety, workload, schedules) [index 0-1]",
+    )
+    security_maturity: float = Field(
+        0.5, ge=0, le=1, description="Security maturity, 0.5 = industry average [index 0-1]"
+    )
+    language_proficiency_mean: float = Field(
+        0.65,
+        ge=0,
+        le=1,
+        description="Mean customer-language proficiency of the hiring pool [index 0-1]",
+    )
+    cultural_distance: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Cultural distance between agents and customers [index 0-1]",
+    )
+    base_attrition_annual: float = Field(
+        0.35,
+        ge=0,
+        le=0.99,
+        description="Agent attrition at standard pay and average conditions [share/year]",
+    )
+    hiring_capacity_per_month: int = Field(
+        150, ge=1, le=1_000_000, description="Most agents the vendor can hire in a month [persons]"
+    )
+    transition_cost_per_agent: float = Field(
+        4000.0,
+        ge=0,
+        le=1e6,
+        description="One-off knowledge-transfer cost per agent position moved [USD]",
+    )
+    governance_share: float = Field(
+        0.07,
+        ge=0,
+        le=1,
+        description="Vendor-management cost on top of the contract [share of contract]",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# plan
+# --------------------------------------------------------------------------------------------
+class Phase(Strict):
+    month: int = Field(..., ge=0, description="Month the phase starts [month index, 0-based]")
+    ramp_months: int = Field(
+        0, ge=0, le=120, description="Months to move linearly to the phase's shares [months]"
+    )
+    shares: dict[str, Share] = Field(
+        default_factory=dict,
+        description="Share of contact volume per vendor at the end of the ramp [share]",
+    )
+
+    @model_validator(mode="after")
+    def _shares_at_most_one(self) -> Phase:
+        total = sum(self.shares.values())
+        if total > 1.0 + 1e-9:
+            raise ValueError(f"shares sum to {total:.3f}; expected a total of at most 1")
+        return self
+
+
+class Plan(Strict):
+    announcement_lead_months: int = Field(
+        3,
+        ge=0,
+        le=60,
+        description="Months before the first phase that the decision is taken internally [months]",
+    )
+    phases: list[Phase] = Field(
+        default_factory=list, description="Outsourcing phases in month order [list]"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# policies (the levers of the five ethical dimensions)
+# --------------------------------------------------------------------------------------------
+class Transparency(Strict):
+    disclose_outsourcing: bool = Field(False, description="Tell customers work is outsourced")
+    disclose_location: bool = Field(False, description="Tell customers where agents are")
+    disclose_data_handling: bool = Field(
+        False, description="Tell customers how their data is handled by vendors"
+    )
+    disclosure_reach: float = Field(
+        0.8, ge=0, le=1, description="Share of customers a disclosure reaches [share]"
+    )
+    employee_notice_months: int = Field(
+        0, ge=0, le=24, description="Advance notice of layoffs to employees [months]"
+    )
+    open_communication: bool = Field(
+        False, description="Open, early communication with in-house staff about the plan"
+    )
+
+
+class Privacy(Strict):
+    fields_shared_share: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="Share of customer-record fields sent to vendors; 1 = no data "
+        "minimisation [share]",
+    )
+    encryption: bool = Field(False, description="Encrypted transfer and storage at vendors")
+    secure_storage: bool = Field(False, description="Access-controlled, segregated storage")
+    confidentiality_agreement: bool = Field(
+        False, description="Binding confidentiality agreement with vendors"
+    )
+    audits_per_year: int = Field(
+        0, ge=0, le=12, description="Compliance audits of each vendor [audits/year]"
+    )
+    incident_response_plan: bool = Field(False, description="Tested incident-response plan")
+    regime: str = Field(
+        "gdpr",
+        pattern=r"^(gdpr|hipaa|ccpa|none)$",
+        description="Regulatory regime setting the fine scale: gdpr, hipaa, ccpa or none",
+    )
+
+
+class VendorStaff(Strict):
+    wage_floor_ratio: float = Field(
+        0.0,
+        ge=0,
+        le=3,
+        description="Contractual pay floor relative to the local industry standard; 0 = none "
+        "[ratio]",
+    )
+    benefits_floor_share: float = Field(
+        0.0, ge=0, le=2, description="Contractual minimum benefits [share of wage]"
+    )
+    conditions_floor: float = Field(
+        0.0, ge=0, le=1, description="Contractual minimum working-conditions score [index 0-1]"
+    )
+    anti_harassment_programme: bool = Field(
+        False, description="Anti-harassment policy with independent reporting channel"
+    )
+    career_development: bool = Field(
+        False, description="Career paths and promotion from the agent pool"
+    )
+
+
+class Communication(Strict):
+    language_proficiency_required: float = Field(
+        0.0,
+        ge=0,
+        le=0.95,
+        description="Minimum customer-language proficiency at hiring [index 0-1]",
+    )
+    cultural_training_hours: float = Field(
+        0.0, ge=0, le=400, description="Cultural-sensitivity training per new agent [hours]"
+    )
+    product_training_hours: float = Field(
+        40.0, ge=0, le=800, description="Product training per new agent [hours]"
+    )
+    joint_meetings_per_month: float = Field(
+        0.0,
+        ge=0,
+        le=30,
+        description="Cadence of joint in-house/vendor knowledge sessions [meetings/month]",
+    )
+
+
+class Retraining(Strict):
+    capacity_per_month: int = Field(
+        0, ge=0, le=1_000_000, description="Training starts available per month [persons/month]"
+    )
+    duration_months: int = Field(6, ge=1, le=48, description="Programme length [months]")
+    cost_per_trainee: float = Field(
+        8500.0, ge=0, le=1e6, description="Cost per trainee who starts [USD]"
+    )
+    take_up_share: float = Field(
+        0.65, ge=0, le=1, description="Share of displaced workers who want training [share]"
+    )
+    completion_probability: float = Field(
+        0.86, ge=0, le=1, description="Share of trainees who complete [probability]"
+    )
+    stipend_share: float = Field(
+        0.0, ge=0, le=1, description="Stipend while training [share of prior wage]"
+    )
+
+
+class CommunityFocus(Strict):
+    skills: Share = Field(0.34, description="Share spent on local skills programmes [share]")
+    small_business: Share = Field(0.33, description="Share spent on small-business support [share]")
+    infrastructure: Share = Field(0.33, description="Share spent on infrastructure [share]")
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> CommunityFocus:
+        total = self.skills + self.small_business + self.infrastructure
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"focus shares sum to {total:.3f}; expected exactly 1")
+        return self
+
+
+class CommunityInvestment(Strict):
+    budget_total: float = Field(0.0, ge=0, le=1e11, description="Total community investment [USD]")
+    start_month: int = Field(0, ge=0, description="Month spending starts [month index]")
+    duration_months: int = Field(24, ge=1, le=240, description="Spending period [months]")
+    home_share: float = Field(
+        1.0, ge=0, le=1, description="Share spent in the home region; rest in vendor regions"
+    )
+    focus: CommunityFocus = Field(default_factory=CommunityFocus)
+
+
+class LocalJobs(Strict):
+    redeployment_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of displaced positions offered an internal move [share]",
+    )
+    redeployment_cost_per_worker: float = Field(
+        3000.0, ge=0, le=1e6, description="Reskilling and relocation per redeployed worker [USD]"
+    )
+    severance_weeks_per_year: float = Field(
+        1.0, ge=0, le=52, description="Severance per year of tenure [weeks of pay/year]"
+    )
+    severance_max_weeks: float = Field(
+        26.0, ge=0, le=260, description="Severance cap [weeks of pay]"
+    )
+    outplacement: bool = Field(False, description="Outplacement / job-search assistance")
+    outplacement_cost_per_worker: float = Field(
+        2500.0, ge=0, le=1e6, description="Outplacement cost per displaced worker [USD]"
+    )
+    retraining: Retraining = Field(default_factory=Retraining)
+    community_investment: CommunityInvestment = Field(default_factory=CommunityInvestment)
+
+
+class Policies(Strict):
+    transparency: Transparency = Field(default_factory=Transparency)
+    privacy: Privacy = Field(default_factory=Privacy)
+    vendor_staff: VendorStaff = Field(default_factory=VendorStaff)
+    communication: Communication = Field(default_factory=Communication)
+    local_jobs: LocalJobs = Field(default_factory=LocalJobs)
+
+
+# --------------------------------------------------------------------------------------------
+# costs
+# --------------------------------------------------------------------------------------------
+class Costs(Strict):
+    breach_cost_per_record: float = Field(
+        165.0, ge=0, le=10_000, description="Cost per breached record [USD/record]"
+    )
+    third_party_breach_premium_per_record: float = Field(
+        15.0, ge=0, le=10_000, description="Extra cost per record when a vendor is breached [USD]"
+    )
+    breach_fixed_cost: float = Field(
+        1_000_000.0,
+        ge=0,
+        le=1e10,
+        description="Detection, escalation and notification per breach [USD]",
+    )
+    encryption_saving_per_record: float = Field(
+        13.0, ge=0, le=10_000, description="Per-record cost avoided by encryption [USD]"
+    )
+    incident_response_saving_per_record: float = Field(
+        14.0, ge=0, le=10_000, description="Per-record cost avoided by incident response [USD]"
+    )
+    security_controls_per_vendor_month: float = Field(
+        8000.0,
+        ge=0,
+        le=1e8,
+        description="Running cost of encryption plus secure storage per vendor [USD/month]",
+    )
+    confidentiality_agreement_cost: float = Field(
+        20_000.0, ge=0, le=1e8, description="Legal cost per vendor agreement [USD]"
+    )
+    audit_cost: float = Field(25_000.0, ge=0, le=1e8, description="Cost per vendor audit [USD]")
+    incident_response_plan_per_month: float = Field(
+        5000.0, ge=0, le=1e8, description="Incident-response readiness [USD/month]"
+    )
+    disclosure_campaign_cost: float = Field(
+        50_000.0, ge=0, le=1e9, description="One-off cost of customer disclosure [USD]"
+    )
+    meeting_cost: float = Field(
+        1500.0, ge=0, le=1e7, description="Cost of one joint knowledge session [USD]"
+    )
+    conditions_cost_per_agent_month: float = Field(
+        150.0,
+        ge=0,
+        le=1e5,
+        description="Cost to raise a vendor agent's conditions score by 1.0 [USD/agent-month]",
+    )
+    anti_harassment_cost_per_agent_month: float = Field(
+        8.0, ge=0, le=1e5, description="Anti-harassment programme [USD/agent-month]"
+    )
+    career_development_cost_per_agent_month: float = Field(
+        15.0, ge=0, le=1e5, description="Career-development programme [USD/agent-month]"
+    )
+    language_premium_per_hour: float = Field(
+        3.0,
+        ge=0,
+        le=1000,
+        description="Price uplift when the proficiency floor rejects the whole applicant pool; "
+        "scales with the share rejected [USD/hour]",
+    )
+    temp_cover_premium: float = Field(
+        0.5,
+        ge=0,
+        le=5,
+        description="Premium over in-house cost for covering a vacated position [share]",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the scenario
+# --------------------------------------------------------------------------------------------
+class Scenario(Strict):
+    """A complete, validated outsourcing scenario."""
+
+    simulation: Simulation = Field(default_factory=Simulation)
+    company: Company = Field(default_factory=Company)
+    workforce: Workforce = Field(default_factory=Workforce)
+    customers: Customers = Field(default_factory=Customers)
+    local_economy: LocalEconomy = Field(default_factory=LocalEconomy)
+    vendors: list[Vendor] = Field(default_factory=list)
+    plan: Plan = Field(default_factory=Plan)
+    policies: Policies = Field(default_factory=Policies)
+    costs: Costs = Field(default_factory=Costs)
+
+    @model_validator(mode="after")
+    def _plan_is_consistent(self) -> Scenario:
+        names = [v.name for v in self.vendors]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"vendor names must be unique; repeated: {', '.join(duplicates)}")
+        known = set(names)
+        horizon = self.simulation.horizon_months
+        previous = -1
+        for i, phase in enumerate(self.plan.phases):
+            unknown = sorted(set(phase.shares) - known)
+            if unknown:
+                raise ValueError(
+                    f"plan.phases.{i}.shares names unknown vendor {unknown[0]!r}; "
+                    f"expected one of: {', '.join(sorted(known)) or '(no vendors defined)'}"
+                )
+            if phase.month >= horizon:
+                raise ValueError(
+                    f"plan.phases.{i}.month is {phase.month}, past the horizon; expected a "
+                    f"month below simulation.horizon_months = {horizon}"
+                )
+            if phase.month <= previous:
+                raise ValueError(
+                    f"plan.phases.{i}.month is {phase.month}; expected phases in increasing "
+                    "month order"
+                )
+            previous = phase.month
+        if self.policies.local_jobs.community_investment.start_month >= horizon:
+            raise ValueError(
+                "policies.local_jobs.community_investment.start_month is past the horizon; "
+                f"expected a month below {horizon}"
+            )
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.simulation.name
+
+    def vendor(self, name: str) -> Vendor:
+        for v in self.vendors:
+            if v.name == name:
+                return v
+        raise KeyError(name)
