@@ -271,6 +271,23 @@ KPIS: list[KPI] = [
         _retraining_completion,
     ),
     KPI(
+        "retraining_placement_share",
+        "share",
+        "Training completers in a job at the end of the horizon",
+        lambda m, ts: (
+            float((m.workforce.state[m.workforce.training_completed] == State.reemployed).mean())
+            if m.workforce.training_completed.any()
+            else None
+        ),
+    ),
+    KPI(
+        "local_income_change_min",
+        "share",
+        "Largest monthly fall of home-region labour income (net of support and community "
+        "spending), as a share of local labour income",
+        lambda m, ts: float(ts["local_income_change"].min()),
+    ),
+    KPI(
         "cost_per_worker_reemployed",
         "USD",
         "Severance, outplacement, retraining and redeployment spend per displaced worker "
@@ -379,6 +396,12 @@ KPIS: list[KPI] = [
         _sum("expected_breach_cost"),
     ),
     KPI("breaches", "count", "Material breaches that happened", _sum("breaches")),
+    KPI(
+        "customers_lost_to_breaches",
+        "customers",
+        "Customers who left because of breaches",
+        _sum("customers_lost_to_breaches"),
+    ),
     KPI("breach_cost_realised", "USD", "Cost of breaches that happened", _sum("cost_breaches")),
     KPI(
         "customers_breached_share",

@@ -32,10 +32,18 @@ def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int
 class Customers:
     """The customer base. Arrays hold one value per slot; ``active`` marks live customers."""
 
-    def __init__(self, params: CustomerParams, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        params: CustomerParams,
+        rng: np.random.Generator,
+        reference_satisfaction: float = 80.0,
+    ) -> None:
         self.params = params
         self.rng = rng
         self.initial_count = params.count
+        # satisfaction with in-house service before the plan: customers start there, and trust
+        # is anchored to it [0-100]
+        self.reference_satisfaction = reference_satisfaction
         size = int(params.count * (1 + SPARE_SLOTS)) + 1
         self.active = np.zeros(size, dtype=bool)
         self.active[: params.count] = True
@@ -49,6 +57,8 @@ class Customers:
         self.channel = np.full(size, -1, dtype=np.int16)  # channel of this month's issue
         self.outcome = np.full(size, OUTCOME_NONE, dtype=np.int8)
         self._issuers = self._last_issuers = np.zeros(0, dtype=np.int64)
+        self.left = np.zeros(size, dtype=bool)  # slots that churned this month
+        self.churn_probability_last = np.zeros(size)
         self._fill(np.arange(params.count))
         self.monthly_baseline_churn = 1.0 - (1.0 - params.baseline_churn_annual) ** (1 / 12)
         self.churned_this_month = 0
@@ -66,7 +76,9 @@ class Customers:
         shape = p.contact_rate_dispersion
         self.contact_rate[slots] = self.rng.gamma(shape, p.contacts_per_customer_month / shape, n)
         self.p_no_issue[slots] = np.exp(-self.contact_rate[slots])
-        self.satisfaction[slots] = np.clip(self.rng.normal(p.initial_satisfaction, 8.0, n), 0, 100)
+        self.satisfaction[slots] = np.clip(
+            self.rng.normal(self.reference_satisfaction, 8.0, n), 0, 100
+        )
         self.trust[slots] = _beta(self.rng, p.initial_trust, 20.0, n)
         self.privacy_sensitivity[slots] = _beta(self.rng, p.privacy_sensitivity_mean, 4.0, n)
         self.informed[slots] = self.rng.random(n) < informed
@@ -151,7 +163,7 @@ class Customers:
         # Inactive slots are updated too (harmless): whole-array operations are fastest.
         p = self.params
         target = np.clip(
-            p.initial_trust + TRUST_PER_SATISFACTION * (s - p.initial_satisfaction), 0, 1
+            p.initial_trust + TRUST_PER_SATISFACTION * (s - self.reference_satisfaction), 0, 1
         )
         change = TRUST_ADJUSTMENT * (target - self.trust)
         if disclosed:
@@ -202,7 +214,9 @@ class Customers:
         prob = self.churn_probability()
         if extra is not None:
             prob += extra
+        self.churn_probability_last = prob
         leaving = (self.rng.random(len(prob)) < prob) & self.active
+        self.left = leaving
         self.active[leaving] = False
         self.churned_this_month = int(np.count_nonzero(leaving))
         return self.churned_this_month

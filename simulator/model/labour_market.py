@@ -54,6 +54,7 @@ class LocalEconomy:
         self.invested_home = 0.0
         self.invested_vendor = 0.0
         self.spent_this_month = 0.0
+        self.income_lost = 0.0  # payroll lost to the region net of income support [USD/month]
 
     def market_factor(self) -> float:
         """Displaced workers' hazard relative to reference conditions (tightness, efficiency)."""
@@ -101,6 +102,7 @@ class LocalEconomy:
         """Local demand follows lost payroll (net of income support), with a lag."""
         p = self.params
         net = max(payroll_lost - income_support, 0.0)
+        self.income_lost = net  # [USD/month]
         target = p.local_multiplier * net / p.average_wage_month
         lag = p.multiplier_lag_months
         step = 1.0 if lag <= 0 else 1 - np.exp(-1.0 / lag)

@@ -107,6 +107,12 @@ METRICS: dict[str, tuple[str, str]] = {
         "in-house breach cost) plus margin on revenue change",
     ),
     "community_investment_cumulative": ("USD", "Community investment spent so far"),
+    "local_income_change": (
+        "share",
+        "Change of home-region labour income: payroll lost net of income support and of "
+        "community spending at home, over total local labour income (negative = loss)",
+    ),
+    "customers_lost_to_breaches": ("customers", "Churn this month caused by breaches"),
 }
 
 
@@ -203,7 +209,7 @@ def record_month(
     m["records_exposed"] = pr.records_exposed()
     m["breach_probability_monthly"] = model.breach_probability
     m["breaches"] = len(model.breaches)
-    m["breaches_cumulative"] = model.cumulative["breaches"] + len(model.breaches)
+    m["breaches_cumulative"] = model.cumulative["breaches"]
     m["breach_records"] = sum(b.records for b in model.breaches)
     m["expected_breach_cost"] = model.expected_breach_cost
     m["customers_breached"] = int((cu.breached & cu.active).sum())
@@ -246,3 +252,7 @@ def record_month(
         + s.company.gross_margin * (revenue - co.revenue0)
     )
     m["community_investment_cumulative"] = ec.invested_home + ec.invested_vendor
+    local_income = ec.e0 * s.local_economy.average_wage_month
+    home_spend = ec.spent_this_month * s.policies.local_jobs.community_investment.home_share
+    m["local_income_change"] = (home_spend - ec.income_lost) / local_income
+    m["customers_lost_to_breaches"] = model.churn_from_breaches

@@ -10,7 +10,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from simulator.model.company import DISCOVERY_TRUST_DROP, Company
+from simulator.model.company import DISCOVERY_TRUST_DROP, MORALE_BASELINE, Company
 from simulator.model.customers import Customers
 from simulator.model.employees import Employee, State, Workforce
 from simulator.model.labour_market import LocalEconomy
@@ -44,7 +44,8 @@ class OutsourcingModel(mesa.Model):
         )
         for i in range(self.workforce.n):
             Employee(self, i)
-        self.customers = Customers(s.customers, self.rng)
+        baseline = self._serve_in_house_alone()
+        self.customers = Customers(s.customers, self.rng, baseline.csat)
         self.economy = LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
         peak = self.company.required_vendor_staff(np.arange(self.horizon)).max(axis=0, initial=0)
         self.vendors = [
@@ -68,8 +69,7 @@ class OutsourcingModel(mesa.Model):
         self.counterfactual_breach_cost = self.privacy.breach_probability(
             in_house_holder
         ) * self.privacy.expected_cost(in_house_holder, self.annual_revenue)
-        first = self._serve_in_house_alone()
-        self.acquisition_rate = self.customers.expected_status_quo_churn(first)
+        self.acquisition_rate = self.customers.expected_status_quo_churn(baseline)
         self.metrics: dict[str, float] = {}
         self.cumulative = dict.fromkeys(
             ("displaced", "early_quits", "breaches", "trust_lost_discovery"), 0.0
@@ -87,8 +87,10 @@ class OutsourcingModel(mesa.Model):
         return dict.fromkeys(METRICS, 0.0)
 
     def _in_house_proficiency(self) -> Proficiency:
+        # low morale costs a little product effectiveness (assumption: up to -15%)
+        slump = max(0.0, MORALE_BASELINE - self.company.morale) / MORALE_BASELINE
         return Proficiency(
-            product=self.scenario.workforce.proficiency,
+            product=self.scenario.workforce.proficiency * (1.0 - 0.15 * slump),
             language=1.0,
             culture=1.0,
             wellbeing=self.company.morale,
@@ -221,6 +223,12 @@ class OutsourcingModel(mesa.Model):
             np.prod([1.0 - pr.breach_probability(h) for h in pr.holders])
         )
         churned = cu.churn(extra)
+        # churn caused by breaches: the extra probability's share of each leaver's risk
+        self.churn_from_breaches = (
+            float((extra[cu.left] / np.maximum(cu.churn_probability_last[cu.left], 1e-12)).sum())
+            if breaches
+            else 0.0
+        )
         reach = self.scenario.policies.transparency.disclosure_reach if co.disclosed else 0.0
         informed = 1.0 if co.discovered else reach
         trust_ratio = cu.mean_trust() / max(self.scenario.customers.initial_trust, 1e-9)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from scipy.stats import beta as beta_dist
+from scipy.special import betainc, betaincinv
 
 from simulator.model.service import Proficiency, staff_for
 from simulator.scenario.schema import Communication, Costs, VendorStaff
@@ -49,6 +49,29 @@ MEETINGS_FOR_FULL_SHARING = 4.0  # joint sessions a month for full knowledge sha
 def knowledge_sharing(meetings_per_month: float) -> float:
     """Share of full knowledge sharing reached with this cadence of joint sessions [0-1]."""
     return float(min(1.0, meetings_per_month / MEETINGS_FOR_FULL_SHARING))
+
+
+class LanguagePool:
+    """Language proficiency of the vendor's applicants: Beta(mean, LANGUAGE_CONCENTRATION)."""
+
+    def __init__(self, mean: float) -> None:
+        mean = float(np.clip(mean, 1e-3, 1 - 1e-3))
+        self.a, self.b = mean * LANGUAGE_CONCENTRATION, (1 - mean) * LANGUAGE_CONCENTRATION
+
+    def share_below(self, floor: float) -> float:
+        """Share of applicants a proficiency floor rejects."""
+        return float(betainc(self.a, self.b, floor))
+
+    def mean_above(self, floor: float) -> float:
+        """Mean proficiency of the applicants who pass the floor."""
+        a, b = self.a, self.b
+        passed = 1.0 - betainc(a, b, floor)
+        return float(a / (a + b) * (1.0 - betainc(a + 1, b, floor)) / max(passed, 1e-12))
+
+    def draw_above(self, floor: float, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Proficiency of ``n`` hires, drawn from the pool truncated at the floor."""
+        low = betainc(self.a, self.b, floor)
+        return betaincinv(self.a, self.b, rng.uniform(low, 1.0, n))
 
 
 class VendorAgent(mesa.Agent):
@@ -120,10 +143,8 @@ class Vendor(mesa.Agent):
         self.incidents = 0
         self.agent_months = 0
         # language floor: the share of the pool rejected sets a price premium
-        a = params.language_proficiency_mean * LANGUAGE_CONCENTRATION
-        b = (1 - params.language_proficiency_mean) * LANGUAGE_CONCENTRATION
-        self._pool = beta_dist(max(a, 1e-3), max(b, 1e-3))
-        self.rejected_share = float(self._pool.cdf(communication.language_proficiency_required))
+        self._pool = LanguagePool(params.language_proficiency_mean)
+        self.rejected_share = self._pool.share_below(communication.language_proficiency_required)
 
     # -- derived quantities ------------------------------------------------------------------
     @property
@@ -164,11 +185,7 @@ class Vendor(mesa.Agent):
         trained = 1 - np.exp(-c.product_training_hours / TRAINING_HOURS_SCALE)
         return Proficiency(
             product=PROFICIENCY_AT_HIRE + PROFICIENCY_PER_TRAINING * trained,
-            language=float(
-                self._pool.mean()
-                if self.rejected_share == 0
-                else self._pool.expect(lb=c.language_proficiency_required, conditional=True)
-            ),
+            language=self._pool.mean_above(c.language_proficiency_required),
             culture=1
             - self.params.cultural_distance
             * np.exp(-c.cultural_training_hours / CULTURE_TRAINING_SCALE),
@@ -221,8 +238,7 @@ class Vendor(mesa.Agent):
         self.product[slots] = np.clip(
             PROFICIENCY_AT_HIRE + PROFICIENCY_PER_TRAINING * trained + rng.normal(0, 0.05, n), 0, 1
         )
-        low = self._pool.cdf(c.language_proficiency_required)
-        self.language[slots] = self._pool.ppf(rng.uniform(low, 1.0, n))
+        self.language[slots] = self._pool.draw_above(c.language_proficiency_required, n, rng)
         gap_culture = self.params.cultural_distance * np.exp(
             -c.cultural_training_hours / CULTURE_TRAINING_SCALE
         )

@@ -135,9 +135,6 @@ class Customers(Strict):
         description="Churn not caused by service, at initial trust [share per year]",
     )
     initial_trust: float = Field(0.7, ge=0, le=1, description="Mean initial trust [index 0-1]")
-    initial_satisfaction: float = Field(
-        75.0, ge=0, le=100, description="Mean initial satisfaction [0-100]"
-    )
     privacy_sensitivity_mean: float = Field(
         0.5, ge=0, le=1, description="Mean privacy sensitivity [index 0-1]"
     )
