@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -49,7 +50,7 @@ HEADLINE = (
 
 
 def bad_input(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -120,11 +121,14 @@ def run(
         raise typer.Exit(code=130) from None
     except Exception as exc:  # internal error: log the traceback, one line to the user
         log = _log_error(target)
-        err.print(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})")
+        err.print(
+            escape(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})"),
+            soft_wrap=True,
+        )
         raise typer.Exit(code=1) from None
     if not quiet:
         out.print(_summary_table(results.summary))
-    out.print(f"Results written to {target}/")
+    out.print(escape(f"Results written to {target}/"), soft_wrap=True)
 
 
 def _log_error(target: Path) -> Path:
@@ -153,9 +157,11 @@ def validate(
             sc = load_scenario(f)
         except ScenarioError as exc:
             failed += 1
-            err.print(f"[bold red]invalid:[/] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]invalid:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             continue
-        out.print(f"[green]ok[/] {f} ({sc.name}, {len(sc.vendors)} vendors)", highlight=False)
+        out.print(
+            f"[green]ok[/] {escape(str(f))} ({sc.name}, {len(sc.vendors)} vendors)", highlight=False
+        )
     if failed:
         raise typer.Exit(code=2)
 

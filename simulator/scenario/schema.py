@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
@@ -304,12 +304,13 @@ class Phase(Strict):
         description="Share of contact volume per vendor at the end of the ramp [share]",
     )
 
-    @model_validator(mode="after")
-    def _shares_at_most_one(self) -> Phase:
-        total = sum(self.shares.values())
+    @field_validator("shares")
+    @classmethod
+    def _shares_at_most_one(cls, shares: dict[str, float]) -> dict[str, float]:
+        total = sum(shares.values())
         if total > 1.0 + 1e-9:
             raise ValueError(f"shares sum to {total:.3f}; expected a total of at most 1")
-        return self
+        return shares
 
 
 class Plan(Strict):
