@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis import scorecard
+from simulator.analysis.displacement import displacement_curves
 from simulator.analysis.kpis import KPI_BY_NAME, KPIS, compute_kpis
 from simulator.model.model import OutsourcingModel
 from simulator.scenario.schema import Scenario
@@ -28,15 +29,26 @@ def child_seeds(root: int, n: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(root).spawn(n)
 
 
+@dataclass
+class Replication:
+    """What one replication leaves behind (the model itself is dropped)."""
+
+    timeseries: pd.DataFrame  # one row per month, with a ``replication`` column
+    kpis: dict[str, float | None]
+    displacement: pd.DataFrame  # one row per month since displacement
+
+
 def run_replication(
     scenario: Scenario, seed: np.random.SeedSequence, replication: int = 0
-) -> tuple[pd.DataFrame, dict[str, float | None]]:
-    """One replication: its monthly series (with a ``replication`` column) and its KPIs."""
+) -> Replication:
+    """Run one replication and keep its series, KPIs and displaced workers' paths."""
     model = OutsourcingModel(scenario, seed).run()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     kpis = compute_kpis(model, ts)
     ts.insert(0, "replication", replication)
-    return ts, kpis
+    curves = displacement_curves(model)
+    curves.insert(0, "replication", replication)
+    return Replication(ts, kpis, curves)
 
 
 def _stats(values: list[float | None]) -> dict[str, float | None]:
@@ -62,6 +74,7 @@ class Replications:
     seeds: list[int]
     timeseries: pd.DataFrame
     kpis: pd.DataFrame  # one row per replication
+    displacement: pd.DataFrame  # displaced workers' paths, per replication
     scorecards: list[dict[str, dict[str, Any]]]
     started: str = ""
     finished: str = ""
@@ -125,23 +138,21 @@ def run(
     root = scenario.simulation.seed if seed is None else seed
     seeds = child_seeds(root, n)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    frames, rows, cards = [], [], []
+    reps = []
     for k, s in enumerate(seeds):
-        ts, kpis = run_replication(scenario, s, k)
-        frames.append(ts)
-        rows.append(kpis)
-        cards.append(scorecard.score(kpis))
+        reps.append(run_replication(scenario, s, k))
         if progress is not None:
             progress(k + 1, n)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    kpi_frame = pd.DataFrame(rows)
+    kpi_frame = pd.DataFrame([r.kpis for r in reps])
     kpi_frame.insert(0, "replication", range(n))
     return Replications(
         scenario=scenario,
         seeds=[int(s.generate_state(1)[0]) for s in seeds],
-        timeseries=pd.concat(frames, ignore_index=True),
+        timeseries=pd.concat([r.timeseries for r in reps], ignore_index=True),
         kpis=kpi_frame,
-        scorecards=cards,
+        displacement=pd.concat([r.displacement for r in reps], ignore_index=True),
+        scorecards=[scorecard.score(r.kpis) for r in reps],
         started=started,
         finished=finished,
         extra={"root_seed": root},

@@ -115,6 +115,7 @@ def save_results(results: Replications, target: Path, plots: bool = True) -> Pat
     with atomic_folder(target) as tmp:
         results.timeseries.to_csv(tmp / "timeseries.csv", index=False)
         results.kpis.to_csv(tmp / "kpis.csv", index=False)
+        results.displacement.to_csv(tmp / "displacement.csv", index=False)
         write_json(tmp / "summary.json", results.summary)
         write_json(tmp / "scorecard.json", results.scorecard)
         (tmp / "scenario.resolved.yaml").write_text(
