@@ -18,6 +18,7 @@ import pandas as pd
 from simulator.analysis import scorecard
 from simulator.analysis.displacement import displacement_curves
 from simulator.analysis.kpis import KPI_BY_NAME, KPIS, compute_kpis
+from simulator.analysis.statistics import mean_interval
 from simulator.model.model import OutsourcingModel
 from simulator.scenario.schema import Scenario
 
@@ -54,11 +55,14 @@ def run_replication(
 def _stats(values: list[float | None]) -> dict[str, float | None]:
     vals = np.array([v for v in values if v is not None], dtype=float)
     if len(vals) == 0:
-        return {"mean": None, "p05": None, "p95": None, "sd": None, "n": 0}
+        return dict.fromkeys(("mean", "p05", "p95", "ci95_low", "ci95_high", "sd"), None) | {"n": 0}
+    mean, low, high = mean_interval(vals)
     return {
-        "mean": float(vals.mean()),
+        "mean": mean,
         "p05": float(np.percentile(vals, 5)),
         "p95": float(np.percentile(vals, 95)),
+        "ci95_low": low,
+        "ci95_high": high,
         "sd": float(vals.std(ddof=1)) if len(vals) > 1 else 0.0,
         "n": int(len(vals)),
     }

@@ -21,6 +21,7 @@ INFRASTRUCTURE_PERSISTENCE = 36.0  # ... and by infrastructure (slower, longer l
 INFRASTRUCTURE_DELAY = 6.0  # time constant of the build-up of infrastructure jobs [months]
 SKILLS_GAIN = 0.20  # matching-efficiency gain at SKILLS_SPEND_FOR_GAIN per unemployed-month
 SKILLS_SPEND_FOR_GAIN = 1000.0  # [USD per searching unemployed person per month]
+MAX_JOB_LOSS = 0.5  # cap on local jobs lost, as a share of baseline employment
 SKILLS_PERSISTENCE = 12.0  # time constant of the skills effect after spending [months]
 
 
@@ -103,7 +104,8 @@ class LocalEconomy:
         p = self.params
         net = max(payroll_lost - income_support, 0.0)
         self.income_lost = net  # [USD/month]
-        target = p.local_multiplier * net / p.average_wage_month
+        # local firms cannot shed more than half of the region's other jobs
+        target = min(p.local_multiplier * net / p.average_wage_month, MAX_JOB_LOSS * self.e0)
         lag = p.multiplier_lag_months
         step = 1.0 if lag <= 0 else 1 - np.exp(-1.0 / lag)
         before = self.jobs_lost - self.jobs_supported

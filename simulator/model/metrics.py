@@ -108,7 +108,7 @@ METRICS: dict[str, tuple[str, str]] = {
     ),
     "community_investment_cumulative": ("USD", "Community investment spent so far"),
     "local_income_change": (
-        "share",
+        "signed share",
         "Change of home-region labour income: payroll lost net of income support and of "
         "community spending at home, over total local labour income (negative = loss)",
     ),

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from simulator.analysis.replications import Replications
+from simulator.outputs.plots import make_plots
+from simulator.outputs.report import write_report
 from simulator.scenario import dump_scenario_yaml, scenario_hash
 
 
@@ -92,6 +94,9 @@ class _AtomicFolder:
         self.tmp = Path(
             tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent)
         )
+        umask = os.umask(0)
+        os.umask(umask)
+        self.tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are ordinary files
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -123,8 +128,7 @@ def save_results(results: Replications, target: Path, plots: bool = True) -> Pat
         )
         write_json(tmp / "manifest.json", results.manifest())
         if plots:
-            from simulator.outputs.plots import make_plots
-
             phases = [p.month for p in results.scenario.plan.phases]
             make_plots(results.timeseries, tmp / "plots", phases)
+        write_report(tmp)
     return target

@@ -49,7 +49,7 @@ class Simulation(Strict):
 class Company(Strict):
     name: str = Field("Example Co", description="Company name shown in reports [text]")
     revenue_per_customer_month: float = Field(
-        45.0, gt=0, le=100_000, description="Revenue per active customer [USD/month]"
+        45.0, ge=0.01, le=100_000, description="Revenue per active customer [USD/month]"
     )
     gross_margin: float = Field(
         0.35, ge=0, le=1, description="Contribution margin on revenue [share of revenue]"
@@ -63,12 +63,6 @@ class Company(Strict):
         le=1,
         description="In-house security maturity, 0.5 = industry average [index 0-1]",
     )
-    annual_turnover_usd: float = Field(
-        1.2e8,
-        gt=0,
-        le=1e13,
-        description="Global turnover, the base of percentage-of-turnover fines [USD/year]",
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,13 +73,13 @@ class Workforce(Strict):
         240, ge=0, le=200_000, description="In-house customer-service agents at month 0 [persons]"
     )
     wage_per_hour: float = Field(
-        19.0, gt=0, le=500, description="Median in-house agent wage [USD/hour]"
+        19.0, ge=0.5, le=500, description="Median in-house agent wage [USD/hour]"
     )
     wage_dispersion: float = Field(
         0.15, ge=0, le=1, description="Std. dev. of log wage across agents [log points]"
     )
     paid_hours_per_month: float = Field(
-        173.0, gt=0, le=400, description="Paid hours per full-time agent [hours/month]"
+        173.0, ge=40, le=400, description="Paid hours per full-time agent [hours/month]"
     )
     benefits_share: float = Field(
         0.30, ge=0, le=2, description="Benefits and payroll taxes on top of wage [share of wage]"
@@ -124,7 +118,7 @@ class Customers(Strict):
     )
     contact_rate_dispersion: float = Field(
         1.0,
-        gt=0,
+        ge=0.05,
         le=10,
         description="Gamma shape of per-customer contact rates; lower = more uneven [shape]",
     )
@@ -173,14 +167,14 @@ class LocalEconomy(Strict):
     )
     reference_tightness: float = Field(
         1.0,
-        gt=0,
+        ge=0.05,
         le=10,
         description="Vacancies per unemployed in normal times, where job finding is calibrated "
         "[ratio]",
     )
     job_finding_rate: float = Field(
         0.28,
-        gt=0,
+        ge=0.01,
         le=1,
         description="Monthly job-finding rate of all local unemployed at reference tightness "
         "[share/month]",
@@ -192,7 +186,7 @@ class LocalEconomy(Strict):
         description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a) [dimensionless]",
     )
     average_wage_month: float = Field(
-        4500.0, gt=0, le=100_000, description="Average local wage per job [USD/month]"
+        4500.0, ge=100, le=100_000, description="Average local wage per job [USD/month]"
     )
     local_multiplier: float = Field(
         1.0,
@@ -229,7 +223,7 @@ class Vendor(Strict):
         False, description="Vendor's centre is in the company's home region [true/false]"
     )
     price_per_agent_hour: float = Field(
-        14.0, gt=0, le=1000, description="Price billed per paid agent hour [USD/hour]"
+        14.0, ge=0.5, le=1000, description="Price billed per paid agent hour [USD/hour]"
     )
     labour_share_of_price: float = Field(
         0.5,
@@ -239,10 +233,10 @@ class Vendor(Strict):
         "share [share]",
     )
     industry_wage_per_hour: float = Field(
-        2.5, gt=0, le=500, description="Local industry-standard agent wage [USD/hour]"
+        2.5, ge=0.1, le=500, description="Local industry-standard agent wage [USD/hour]"
     )
     wage_ratio: float = Field(
-        0.95, gt=0, le=3, description="Vendor's own pay relative to the industry standard [ratio]"
+        0.95, ge=0.2, le=3, description="Vendor's own pay relative to the industry standard [ratio]"
     )
     benefits_share: float = Field(
         0.2, ge=0, le=2, description="Vendor benefits on top of wage [share of wage]"
@@ -597,6 +591,11 @@ class Scenario(Strict):
                     "month order"
                 )
             previous = phase.month
+        if self.workforce.headcount > 0.5 * self.local_economy.labour_force:
+            raise ValueError(
+                f"workforce.headcount is {self.workforce.headcount}; expected at most half of "
+                f"local_economy.labour_force ({self.local_economy.labour_force})"
+            )
         if self.policies.local_jobs.community_investment.start_month >= horizon:
             raise ValueError(
                 "policies.local_jobs.community_investment.start_month is past the horizon; "
