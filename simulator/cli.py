@@ -105,14 +105,7 @@ def run(
         if quiet:
             results = simulator.run(sc, n, seed)
         else:
-            with Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=err,
-                transient=True,
-            ) as bar:
+            with _progress() as bar:
                 task = bar.add_task(f"{sc.name}: replications", total=n)
                 results = simulator.run(sc, n, seed, lambda k, _: bar.update(task, completed=k))
         results.save(target)
@@ -144,6 +137,110 @@ def _log_error(target: Path) -> Path:
             fh.write(text)
         log = Path(name)
     return log
+
+
+@app.command()
+def report(
+    results_dir: Annotated[Path, typer.Argument(help="A results folder written by `outsim run`")],
+) -> None:
+    """Rebuild report.html from a results folder, without rerunning."""
+    from simulator.outputs.report import ReportError, write_report
+
+    try:
+        path = write_report(results_dir)
+    except ReportError as exc:
+        raise bad_input(str(exc)) from None
+    except Exception as exc:
+        log = _log_error(results_dir)
+        err.print(escape(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})"))
+        raise typer.Exit(code=1) from None
+    out.print(escape(f"Report written to {path}"), soft_wrap=True)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Two or more scenario files; the first is the reference")
+    ],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Comparison folder (default results/compare-<names>/)"),
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option("--replications", "-n", min=1, help="Replications per plan")
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or table")] = False,
+) -> None:
+    """Run several plans with common random numbers and compare them."""
+    from simulator.analysis.compare import compare as run_comparison
+    from simulator.outputs.comparison import save_comparison
+
+    plans = [_load(p) for p in scenarios]
+    names = [p.name for p in plans]
+    if len(set(names)) != len(names):
+        raise bad_input(f"plans must have distinct simulation.name values; got {', '.join(names)}")
+    target = out_dir or Path("results") / ("compare-" + "-vs-".join(names))[:120]
+    n = replications or plans[0].simulation.replications
+    try:
+        if quiet:
+            result = run_comparison(plans, n, seed)
+        else:
+            with _progress() as bar:
+                overall = bar.add_task("plans", total=len(plans) * n)
+                tasks = {p.name: bar.add_task(f"{p.name}", total=n) for p in plans}
+
+                def step(name: str, k: int, total: int) -> None:
+                    bar.update(tasks[name], completed=k)
+                    bar.advance(overall)
+
+                result = run_comparison(plans, n, seed, step)
+        save_comparison(result, target)
+    except KeyboardInterrupt:
+        err.print("interrupted; no comparison folder was written")
+        raise typer.Exit(code=130) from None
+    except Exception as exc:
+        log = _log_error(target)
+        err.print(
+            escape(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})"),
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1) from None
+    if not quiet:
+        out.print(_comparison_table(result))
+    out.print(escape(f"Comparison written to {target}/"), soft_wrap=True)
+
+
+def _comparison_table(result) -> Table:
+    table = result.table()
+    names = result.names
+    t = Table(title=f"{len(names)} plans, {result.replications} replications each (vs {names[0]})")
+    t.add_column("KPI")
+    for n in names:
+        t.add_column(n, justify="right")
+    for kpi in HEADLINE:
+        sub = table[table["kpi"] == kpi].set_index("plan")
+        cells = []
+        for i, n in enumerate(names):
+            r = sub.loc[n]
+            cell = _fmt(None if r["mean"] != r["mean"] else r["mean"], r["unit"])
+            if i and r["distinguishable"]:
+                cell += " *"
+            cells.append(cell)
+        t.add_row(kpi, *cells)
+    t.caption = "* paired difference from the first plan is clear of noise (95% interval)"
+    return t
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 @app.command()

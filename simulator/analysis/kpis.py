@@ -146,6 +146,13 @@ def _gap(a: str, b: str) -> Callable[[OutsourcingModel, pd.DataFrame], float]:
     return f
 
 
+def _escalation_rate(model: OutsourcingModel, ts: pd.DataFrame) -> float:
+    live = ts["outsourced_share"].to_numpy() > 0
+    if not live.any():
+        return 0.0
+    return float(ts["escalations"][live].sum() / max(ts["contacts"][live].sum(), 1.0))
+
+
 def _last(column: str) -> Callable[[OutsourcingModel, pd.DataFrame], float]:
     return lambda model, ts: float(ts[column].iloc[-1])
 
@@ -360,13 +367,13 @@ KPIS: list[KPI] = [
         "handle_time_gap_s",
         "s",
         "Vendor minus in-house handle time",
-        _gap("handle_time_vendor_s", "handle_time_s"),
+        _gap("handle_time_vendor_s", "handle_time_in_house_s"),
     ),
     KPI(
         "escalation_rate",
         "share",
-        "Escalated contacts over contacts while vendors serve",
-        lambda m, ts: float(ts["escalations"].sum() / max(ts["contacts"].sum(), 1.0)),
+        "Escalated contacts over all contacts, in months when vendors serve (0 if never)",
+        _escalation_rate,
     ),
     # privacy
     KPI(

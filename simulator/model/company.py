@@ -106,6 +106,7 @@ class Company(mesa.Agent):
         if first_cut is not None:
             self.decision_month = min(self.decision_month, max(0, first_cut - notice))
         self.layoffs_end = last_cut
+        self.first_notice_month = min(self.notices) if self.notices else None
         self.morale = MORALE_BASELINE
         self.discovered = False
         self.disclosed = False
@@ -132,17 +133,28 @@ class Company(mesa.Agent):
             if excess > 0:
                 wf.give_notice(excess, cut_month)
 
-    def rumours_spread(self, month: int) -> bool:
-        """The plan is known or rumoured among staff and layoffs are not over."""
+    def plan_unsettles_staff(self, month: int) -> bool:
+        """The plan is decided and its layoffs are not over: staff are unsettled."""
         if self.decision_month is None or month < self.decision_month:
             return False
         return self.layoffs_end is None or month <= self.layoffs_end
 
+    def rumours_spread(self, month: int) -> bool:
+        """Staff hear only rumours: the plan is decided, nobody has been told formally (no
+        notice given yet) and there is no open communication. Longer notice and open
+        communication both shorten or remove this window."""
+        if self.scenario.policies.transparency.open_communication:
+            return False
+        told = self.first_notice_month is not None and month >= self.first_notice_month
+        return self.plan_unsettles_staff(month) and not told
+
     def update_morale(self, month: int) -> float:
-        """In-house morale moves towards its target: lower during rumours, less so if open."""
+        """In-house morale moves towards its target: lowest during rumours, less low once
+        staff are informed, back to baseline when the layoffs are over."""
         if self.rumours_spread(month):
-            open_comm = self.scenario.policies.transparency.open_communication
-            target = MORALE_INFORMED if open_comm else MORALE_RUMOURS
+            target = MORALE_RUMOURS
+        elif self.plan_unsettles_staff(month):
+            target = MORALE_INFORMED
         else:
             target = MORALE_BASELINE
         self.morale += MORALE_ADJUSTMENT * (target - self.morale)

@@ -235,10 +235,11 @@ class Customers:
         hazard = self.monthly_baseline_churn * np.exp(p.trust_churn_elasticity * shortfall).mean()
         return float(hazard + p.intent_to_churn_realisation * p_issue * defect)
 
-    def acquire(self, expected: float, informed: float) -> int:
-        """New customers arrive (Poisson with mean ``expected``) into free slots."""
+    def acquire(self, expected: float, informed: float) -> np.ndarray:
+        """New customers arrive (Poisson with mean ``expected``) into free slots; returns the
+        slots they took."""
         free = np.flatnonzero(~self.active)
         n = min(int(self.rng.poisson(max(expected, 0.0))), len(free))
         self._fill(free[:n], informed)
         self.acquired_this_month = n
-        return n
+        return free[:n]

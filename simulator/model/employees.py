@@ -58,9 +58,9 @@ SEVERANCE_SEARCH_MAX = 0.25
 JOB_LOSS = 0.008  # monthly loss of a new job (less stable than the old one)
 # New-job earnings relative to old: log ratio = skew-normal; firm-specific skill loss
 # grows with tenure; long spells scar (BLS DWS: 57% earn less, a third lose 20%+).
-WAGE_LOCATION = 0.09
-WAGE_SCALE = 0.34
-WAGE_SKEW = -3.0  # negative: most recover, a few lose a lot (NBER w33667)
+WAGE_LOCATION = 0.35
+WAGE_SCALE = 0.48
+WAGE_SKEW = -1.5  # negative: most recover, a few lose a lot (NBER w33667)
 TENURE_LOSS = 0.012  # log points per year of tenure, up to 10 years
 SCARRING = 0.006  # log points per month unemployed, up to 24 months
 RUMOUR_QUIT = 0.010  # monthly quit probability of staff hearing rumours of the plan
@@ -130,7 +130,6 @@ class Workforce:
         self.skill = np.clip(rng.beta(4, 4, n) + (params.mean_skill - 0.5), 0, 1)
         base = params.wage_per_hour * params.paid_hours_per_month
         self.wage = base * np.exp(rng.normal(0, params.wage_dispersion, n))  # [USD/month]
-        self.savings = rng.exponential(params.savings_months_mean, n)  # [months of wage]
         self.state = np.zeros(n, dtype=np.int8)
         self.months_in_state = np.zeros(n, dtype=np.int32)
         self.displaced = np.zeros(n, dtype=bool)
@@ -240,9 +239,10 @@ class Workforce:
         self.events["separated"] += len(who)
 
     # -- in-house staff ----------------------------------------------------------------------
-    def quit_on_rumours(self, open_communication: bool, market: float) -> np.ndarray:
-        """Staff who hear the plan is coming leave for other jobs (voluntary quits)."""
-        hazard = (INFORMED_QUIT if open_communication else RUMOUR_QUIT) * market
+    def quit_on_rumours(self, rumours: bool, market: float) -> np.ndarray:
+        """Unsettled staff leave for other jobs (voluntary quits): more when they hear only
+        rumours than when they have been told (notice or open communication)."""
+        hazard = (RUMOUR_QUIT if rumours else INFORMED_QUIT) * market
         pool = np.flatnonzero(self.state == State.in_house)
         quits = pool[self.rng.random(len(pool)) < hazard]
         self._move(quits, State.reemployed)
@@ -372,8 +372,9 @@ class Workforce:
         ui = ui_rate * self.wage[jobless & (self.ui_months_left > 0)].sum()
         stipend = self.policy.retraining.stipend_share * self.wage[st == State.retraining].sum()
         since = month - self.displaced_month
-        covered = self.displaced & (since >= 0) & (since < np.ceil(self.severance_months))
-        severance = self.wage[covered & jobless].sum()
+        # severance spread over the weeks it covers (a part month for the remainder)
+        left = np.clip(self.severance_months - since, 0.0, 1.0)
+        severance = (self.wage * left)[self.displaced & (since >= 0) & jobless].sum()
         return float(ui + stipend + severance)
 
     def pass_month(self, month: int, ui_rate: float) -> None:

@@ -45,6 +45,7 @@ class LocalEconomy:
         self.unemployed_other = self.u0
         self.jobs_lost = 0.0  # local non-tradable jobs lost through the multiplier [jobs]
         self.jobs_supported = 0.0  # jobs created by community investment [jobs]
+        self.net_jobs_applied = 0.0  # net jobs lost already passed on to unemployment [jobs]
         self.sb_jobs = 0.0
         self.infra_pipeline = 0.0
         self.infra_jobs = 0.0
@@ -108,11 +109,12 @@ class LocalEconomy:
         target = min(p.local_multiplier * net / p.average_wage_month, MAX_JOB_LOSS * self.e0)
         lag = p.multiplier_lag_months
         step = 1.0 if lag <= 0 else 1 - np.exp(-1.0 / lag)
-        before = self.jobs_lost - self.jobs_supported
         self.jobs_lost += (target - self.jobs_lost) * step
-        after = self.jobs_lost - self.jobs_supported
-        # local firms shed (or re-hire) workers as net demand changes
-        self.unemployed_other = max(self.unemployed_other + (after - before), 0.0)
+        # local firms shed (or re-hire) workers as net demand changes: jobs lost to the
+        # multiplier and jobs supported by community investment both count one for one
+        net = self.jobs_lost - self.jobs_supported
+        self.unemployed_other = max(self.unemployed_other + (net - self.net_jobs_applied), 0.0)
+        self.net_jobs_applied = net
 
     def match(self, displaced_searching: int) -> float:
         """This month's matching among other local job seekers; returns their hires."""

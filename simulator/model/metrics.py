@@ -74,6 +74,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "service_level_vendor": ("share", "Service level at vendors; in-house if none"),
     "average_wait_s": ("s", "Average speed of answer, all channels"),
     "handle_time_s": ("s", "Average handle time, all channels"),
+    "handle_time_in_house_s": ("s", "Average handle time in-house"),
     "handle_time_vendor_s": ("s", "Average handle time at vendors; in-house if none"),
     "escalations": ("contacts", "Contacts escalated to the in-house team"),
     "records_exposed": ("records", "Customer record-equivalents held by vendors"),
@@ -201,6 +202,7 @@ def record_month(
     m["service_level_vendor"] = _weighted(levels[1:], contacts[1:], levels[0])
     m["average_wait_s"] = _weighted([c.queue.average_wait_s for c in channels], contacts, 0.0)
     m["handle_time_s"] = _weighted([c.handle_time_s for c in channels], contacts, inh.handle_time_s)
+    m["handle_time_in_house_s"] = inh.handle_time_s
     m["handle_time_vendor_s"] = _weighted(
         [c.handle_time_s for c in vend], contacts[1:], inh.handle_time_s
     )

@@ -15,7 +15,7 @@ from simulator.model.customers import Customers
 from simulator.model.employees import Employee, State, Workforce
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.metrics import METRICS, record_month
-from simulator.model.privacy import BREACH_CHURN, Privacy
+from simulator.model.privacy import BREACH_CHURN, TRUST_DROP_PUBLICITY, Privacy
 from simulator.model.service import ChannelMonth, Proficiency, serve
 from simulator.model.vendors import Vendor
 from simulator.scenario.schema import Scenario
@@ -53,7 +53,7 @@ class OutsourcingModel(mesa.Model):
             for v, cap in zip(s.vendors, np.broadcast_to(peak, len(s.vendors)), strict=True)
         ]
         slots = len(self.customers.active)
-        self.privacy = Privacy(pol.privacy, s.costs, s.customers.fields_held)
+        self.privacy = Privacy(pol.privacy, s.costs)
         self.privacy.add_holder("in_house", s.company.security_maturity, False, slots)
         for v in s.vendors:
             self.privacy.add_holder(v.name, v.security_maturity, True, slots)
@@ -157,9 +157,8 @@ class OutsourcingModel(mesa.Model):
             co.pay("transition", new_positions * v.params.transition_cost_per_agent)
             co.peak_required[i] = max(co.peak_required[i], positions[i])
         co.update_morale(t)
-        if co.rumours_spread(t):
-            market = self.economy.market_factor()
-            wf.quit_on_rumours(self.scenario.policies.transparency.open_communication, market)
+        if co.plan_unsettles_staff(t):
+            wf.quit_on_rumours(co.rumours_spread(t), self.economy.market_factor())
 
     # -- 3 service -------------------------------------------------------------------------
     def serve_customers(self, t: int) -> list[ChannelMonth]:
@@ -212,7 +211,7 @@ class OutsourcingModel(mesa.Model):
         extra = np.zeros(len(cu.active))
         handling = self.scenario.policies.transparency.disclose_data_handling and co.disclosed
         for b in breaches:
-            cu.suffer_breach(b.slots, pr.trust_drop(handling), 0.02)
+            cu.suffer_breach(b.slots, pr.trust_drop(handling), TRUST_DROP_PUBLICITY)
             extra[b.slots] += BREACH_CHURN
             co.pay("breaches", b.cost)
         self.breaches = breaches
@@ -232,7 +231,8 @@ class OutsourcingModel(mesa.Model):
         reach = self.scenario.policies.transparency.disclosure_reach if co.disclosed else 0.0
         informed = 1.0 if co.discovered else reach
         trust_ratio = cu.mean_trust() / max(self.scenario.customers.initial_trust, 1e-9)
-        cu.acquire(self.acquisition_rate * cu.initial_count * trust_ratio, informed)
+        new = cu.acquire(self.acquisition_rate * cu.initial_count * trust_ratio, informed)
+        self.privacy.forget(new)  # a reused slot is a new customer: no vendor holds its record
         self.churned = churned
         self._pay_privacy_controls(t)
 

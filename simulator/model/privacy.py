@@ -57,8 +57,8 @@ class Breach:
 class Privacy:
     """Exposure and breach risk across the record holders."""
 
-    def __init__(self, policy: PrivacyPolicy, costs: Costs, fields_held: int) -> None:
-        self.policy, self.costs, self.fields_held = policy, costs, fields_held
+    def __init__(self, policy: PrivacyPolicy, costs: Costs) -> None:
+        self.policy, self.costs = policy, costs
         self.holders: list[Holder] = []
 
     def add_holder(self, name: str, maturity: float, third_party: bool, slots: int) -> None:
@@ -67,6 +67,11 @@ class Privacy:
     def share_data(self, holder: int, slots: np.ndarray) -> None:
         """``slots`` customers' records are now held by ``holder`` too."""
         self.holders[holder].held[slots] = True
+
+    def forget(self, slots: np.ndarray) -> None:
+        """Slots reused by new customers: no third party holds their records yet."""
+        for h in self.holders[1:]:
+            h.held[slots] = False
 
     def fields_share(self, h: Holder) -> float:
         return self.policy.fields_shared_share if h.third_party else 1.0

@@ -219,6 +219,7 @@ class Vendor(mesa.Agent):
         """Hire towards the staffing the contract requires (within hiring capacity)."""
         self.required = required
         gap = required - self.headcount
+        self.hired = self.released = 0
         if gap < 0:
             self.release(-gap)
             return
@@ -283,7 +284,7 @@ class Vendor(mesa.Agent):
             * np.exp(-QUIT_CONDITIONS * (self.conditions - 0.5))
             * (QUIT_ANTI_HARASSMENT if f.anti_harassment_programme else 1.0)
             * (QUIT_CAREER if f.career_development else 1.0)
-            * np.where(self.tenure < 3, QUIT_NEW_HIRE, 1.0)
+            * np.where(self.tenure <= 3, QUIT_NEW_HIRE, 1.0)  # tenure counts this month
             * np.maximum(1.0 + QUIT_WELLBEING * (WELLBEING_NORMAL - self.wellbeing), 0.2)
         )
         return np.where(self.active, np.clip(h, 0, 1), 0.0)

@@ -80,14 +80,14 @@ def kpi_rows(summary: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-def _image(path: Path) -> dict[str, str]:
+def embed_image(path: Path) -> dict[str, str]:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     alt = path.stem.replace("_", " ").capitalize()
     return {"src": f"data:image/png;base64,{data}", "alt": alt}
 
 
 def _figures(plots: Path, names: tuple[str, ...]) -> list[dict[str, str]]:
-    return [_image(plots / f"{n}.png") for n in names if (plots / f"{n}.png").exists()]
+    return [embed_image(plots / f"{n}.png") for n in names if (plots / f"{n}.png").exists()]
 
 
 def _people(summary: dict[str, Any]) -> list[dict[str, str]]:
@@ -182,7 +182,7 @@ def load_folder(folder: Path) -> dict[str, Any]:
     }
 
 
-def _css() -> str:
+def css() -> str:
     return (resources.files("simulator.outputs") / "templates" / "base.css").read_text("utf-8")
 
 
@@ -201,7 +201,7 @@ def render_report(folder: Path) -> str:
     sc, summary = data["scenario"], data["summary"]
     plots = Path(folder) / "plots"
     return template("report.html.j2").render(
-        css=_css(),
+        css=css(),
         scenario_name=sc.name,
         description=sc.simulation.description or "",
         replications=summary["replications"],

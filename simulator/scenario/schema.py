@@ -98,9 +98,6 @@ class Workforce(Strict):
     mean_skill: float = Field(
         0.5, ge=0, le=1, description="Mean general (portable) skill [index 0-1]"
     )
-    savings_months_mean: float = Field(
-        2.0, ge=0, le=60, description="Mean liquid savings [months of wage]"
-    )
     proficiency: float = Field(
         0.85, ge=0, le=1, description="Product proficiency of established in-house agents [0-1]"
     )
@@ -114,7 +111,7 @@ class Customers(Strict):
         120_000, ge=1, le=50_000_000, description="Active customers at month 0 [customers]"
     )
     contacts_per_customer_month: float = Field(
-        0.4, ge=0, le=20, description="Mean service contacts per customer [contacts/month]"
+        0.8, ge=0, le=20, description="Mean service contacts per customer [contacts/month]"
     )
     contact_rate_dispersion: float = Field(
         1.0,
@@ -143,9 +140,6 @@ class Customers(Strict):
         ge=0,
         le=1,
         description="Share of stated defection intent after a bad contact that is acted on [share]",
-    )
-    fields_held: int = Field(
-        20, ge=1, le=500, description="Personal-data fields held per customer record [fields]"
     )
 
 

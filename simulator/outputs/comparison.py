@@ -1,0 +1,139 @@
+"""Comparison folders: ``comparison.csv``, ``comparison.html``, overlay plots, all atomic.
+
+The HTML embeds its images and has no network resources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from simulator.analysis.compare import Comparison
+from simulator.analysis.kpis import KPI_BY_NAME
+from simulator.analysis.scorecard import DIMENSIONS
+from simulator.outputs.plots import make_comparison_plots
+from simulator.outputs.report import css, embed_image, fmt, template
+from simulator.outputs.store import atomic_folder, package_version
+from simulator.scenario.describe import describe_phases
+
+HEADLINE = (
+    "npv_net_savings",
+    "displaced_workers",
+    "reemployed_share_24m",
+    "earnings_ratio_24m",
+    "local_unemployment_peak_change_pp",
+    "csat_mean",
+    "customer_churn_annual",
+    "trust_final",
+    "breach_probability_annual",
+    "vendor_attrition_annual",
+    "vendor_share_paid_fair",
+)
+
+
+def _cell(row: pd.Series) -> str:
+    unit = row["unit"]
+    if pd.isna(row["mean"]):
+        return "n/a"
+    text = f"{fmt(row['mean'], unit)}<br><span class='muted'>[{fmt(row['ci95_low'], unit)}, "
+    text += f"{fmt(row['ci95_high'], unit)}]</span>"
+    return text
+
+
+def _diff(row: pd.Series, first: bool) -> str:
+    """Paired difference from the first plan, and whether it stands out from noise."""
+    if first:
+        return "<span class='muted'>reference</span>"
+    d = row["diff_vs_first"]
+    if pd.isna(d):
+        return "n/a"
+    sign = "+" if d >= 0 else "−"
+    if row["unit"].startswith(("share", "probability")):
+        text = f"{sign}{100 * abs(d):.1f} pp"
+    else:
+        text = f"{sign}{fmt(abs(d), row['unit'])}"
+    if row["distinguishable"]:
+        return f"{text} <span class='yes'>clear</span>"
+    return f"{text} <span class='no'>noise</span>"
+
+
+def kpi_table_html(table: pd.DataFrame, names: list[str], kpis: tuple[str, ...] | None) -> Markup:
+    """KPI × plan: mean [95% CI] and the paired difference from the first plan."""
+    kpis = kpis or tuple(dict.fromkeys(table["kpi"]))
+    head = "<tr><th>KPI</th>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
+    rows = [head]
+    for name in kpis:
+        sub = table[table["kpi"] == name].set_index("plan")
+        cells = []
+        for i, plan in enumerate(names):
+            r = sub.loc[plan]
+            cells.append(f"<td class='num'>{_cell(r)}<br>{_diff(r, i == 0)}</td>")
+        unit = KPI_BY_NAME[name].unit
+        rows.append(
+            f"<tr data-kpi='{name}'><td><code>{name}</code><br><span class='muted'>"
+            f"{KPI_BY_NAME[name].description} [{unit}]</span></td>{''.join(cells)}</tr>"
+        )
+    return Markup("<table>" + "".join(rows) + "</table>")
+
+
+def render_comparison(
+    comparison: Comparison, table: pd.DataFrame, scorecards: pd.DataFrame, plots: Path
+) -> str:
+    names = comparison.names
+    score_rows = []
+    for dim, (title, _) in DIMENSIONS.items():
+        values = [
+            "n/a" if pd.isna(scorecards.loc[dim, n]) else f"{scorecards.loc[dim, n]:.0f}"
+            for n in names
+        ]
+        score_rows.append({"name": dim, "title": title, "values": values})
+    first = comparison.plans[0]
+    return template("comparison.html.j2").render(
+        css=css(),
+        names=names,
+        replications=comparison.replications,
+        seed=first.extra.get("root_seed"),
+        version=package_version(),
+        finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        plans=[
+            {
+                "name": p.scenario.name,
+                "description": p.scenario.simulation.description,
+                "phases": describe_phases(p.scenario),
+            }
+            for p in comparison.plans
+        ],
+        headline=kpi_table_html(table, names, HEADLINE),
+        scorecard=score_rows,
+        full=kpi_table_html(table, names, None),
+        figures=[embed_image(p) for p in sorted(plots.glob("*.png"))],
+    )
+
+
+def save_comparison(comparison: Comparison, target: Path) -> Path:
+    """Write the comparison folder atomically and return its path."""
+    table = comparison.table()
+    scorecards = comparison.scorecards()
+    with atomic_folder(Path(target)) as tmp:
+        table.to_csv(tmp / "comparison.csv", index=False)
+        scorecards.rename_axis("dimension").to_csv(tmp / "scorecards.csv")
+        series = pd.concat(
+            [p.timeseries.assign(plan=p.scenario.name) for p in comparison.plans],
+            ignore_index=True,
+        )
+        series.to_csv(tmp / "timeseries.csv", index=False)
+        make_comparison_plots(
+            {p.scenario.name: p.timeseries for p in comparison.plans},
+            scorecards,
+            tmp / "plots",
+            {
+                p.scenario.name: [ph.month for ph in p.scenario.plan.phases]
+                for p in comparison.plans
+            },
+        )
+        html = render_comparison(comparison, table, scorecards, tmp / "plots")
+        (tmp / "comparison.html").write_text(html, encoding="utf-8")
+    return Path(target)
