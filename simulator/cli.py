@@ -11,6 +11,8 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import simulator
+from simulator.analysis.kpis import HEADLINE
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 from simulator.scenario.schema import Scenario as ScenarioModel
 
@@ -34,19 +37,6 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-
-HEADLINE = (
-    "npv_net_savings",
-    "displaced_workers",
-    "reemployed_share_24m",
-    "earnings_ratio_24m",
-    "local_unemployment_peak_change_pp",
-    "csat_mean",
-    "customer_churn_annual",
-    "trust_final",
-    "breach_probability_annual",
-    "vendor_attrition_annual",
-)
 
 
 def bad_input(message: str) -> typer.Exit:
@@ -100,7 +90,7 @@ def run(
     """Run a scenario and write its results folder."""
     sc = _load(scenario)
     target = out_dir or Path("results") / sc.name
-    try:
+    with _guard(target, "results folder"):
         n = replications or sc.simulation.replications
         if quiet:
             results = simulator.run(sc, n, seed)
@@ -109,19 +99,27 @@ def run(
                 task = bar.add_task(f"{sc.name}: replications", total=n)
                 results = simulator.run(sc, n, seed, lambda k, _: bar.update(task, completed=k))
         results.save(target)
+    if not quiet:
+        out.print(_summary_table(results.summary))
+    out.print(escape(f"Results written to {target}/"), soft_wrap=True)
+
+
+@contextmanager
+def _guard(target: Path, what: str) -> Iterator[None]:
+    """Turn an interrupt or an internal error into an exit status and one line on stderr
+    (the traceback goes to ``target/error.log``)."""
+    try:
+        yield
     except KeyboardInterrupt:
-        err.print("interrupted; no results folder was written")
+        err.print(f"interrupted; no {what} was written")
         raise typer.Exit(code=130) from None
-    except Exception as exc:  # internal error: log the traceback, one line to the user
+    except Exception as exc:
         log = _log_error(target)
         err.print(
             escape(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})"),
             soft_wrap=True,
         )
         raise typer.Exit(code=1) from None
-    if not quiet:
-        out.print(_summary_table(results.summary))
-    out.print(escape(f"Results written to {target}/"), soft_wrap=True)
 
 
 def _log_error(target: Path) -> Path:
@@ -147,13 +145,11 @@ def report(
     from simulator.outputs.report import ReportError, write_report
 
     try:
-        path = write_report(results_dir)
+        ReportError.check(results_dir)
     except ReportError as exc:
         raise bad_input(str(exc)) from None
-    except Exception as exc:
-        log = _log_error(results_dir)
-        err.print(escape(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})"))
-        raise typer.Exit(code=1) from None
+    with _guard(results_dir, "report"):
+        path = write_report(results_dir)
     out.print(escape(f"Report written to {path}"), soft_wrap=True)
 
 
@@ -182,7 +178,7 @@ def compare(
         raise bad_input(f"plans must have distinct simulation.name values; got {', '.join(names)}")
     target = out_dir or Path("results") / ("compare-" + "-vs-".join(names))[:120]
     n = replications or plans[0].simulation.replications
-    try:
+    with _guard(target, "comparison folder"):
         if quiet:
             result = run_comparison(plans, n, seed)
         else:
@@ -196,16 +192,6 @@ def compare(
 
                 result = run_comparison(plans, n, seed, step)
         save_comparison(result, target)
-    except KeyboardInterrupt:
-        err.print("interrupted; no comparison folder was written")
-        raise typer.Exit(code=130) from None
-    except Exception as exc:
-        log = _log_error(target)
-        err.print(
-            escape(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})"),
-            soft_wrap=True,
-        )
-        raise typer.Exit(code=1) from None
     if not quiet:
         out.print(_comparison_table(result))
     out.print(escape(f"Comparison written to {target}/"), soft_wrap=True)

@@ -457,6 +457,20 @@ KPIS: list[KPI] = [
     ),
 ]
 KPI_BY_NAME = {k.name: k for k in KPIS}
+# the KPIs a director reads first (CLI tables, comparison headline)
+HEADLINE = (
+    "npv_net_savings",
+    "displaced_workers",
+    "reemployed_share_24m",
+    "earnings_ratio_24m",
+    "local_unemployment_peak_change_pp",
+    "csat_mean",
+    "customer_churn_annual",
+    "trust_final",
+    "breach_probability_annual",
+    "vendor_attrition_annual",
+    "vendor_share_paid_fair",
+)
 
 
 def compute_kpis(model: OutsourcingModel, timeseries: pd.DataFrame) -> dict[str, float | None]:

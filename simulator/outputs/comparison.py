@@ -12,26 +12,12 @@ import pandas as pd
 from markupsafe import Markup
 
 from simulator.analysis.compare import Comparison
-from simulator.analysis.kpis import KPI_BY_NAME
+from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME
 from simulator.analysis.scorecard import DIMENSIONS
 from simulator.outputs.plots import make_comparison_plots
 from simulator.outputs.report import css, embed_image, fmt, template
 from simulator.outputs.store import atomic_folder, package_version
 from simulator.scenario.describe import describe_phases
-
-HEADLINE = (
-    "npv_net_savings",
-    "displaced_workers",
-    "reemployed_share_24m",
-    "earnings_ratio_24m",
-    "local_unemployment_peak_change_pp",
-    "csat_mean",
-    "customer_churn_annual",
-    "trust_final",
-    "breach_probability_annual",
-    "vendor_attrition_annual",
-    "vendor_share_paid_fair",
-)
 
 
 def _cell(row: pd.Series) -> str:

@@ -41,6 +41,19 @@ FIGURE_ORDER = (
 class ReportError(ValueError):
     """The folder is not a complete results folder."""
 
+    @classmethod
+    def check(cls, folder: Path) -> None:
+        """Raise if ``folder`` is not a complete results folder."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise cls(f"{folder}: not a folder; expected a results folder from `outsim run`")
+        missing = [f for f in REQUIRED_FILES if not (folder / f).exists()]
+        if missing:
+            raise cls(
+                f"{folder}: missing {', '.join(missing)}; expected a complete results folder "
+                "written by `outsim run`"
+            )
+
 
 def fmt(value: float | None, unit: str) -> str:
     """A number as a director would read it, by unit."""
@@ -163,14 +176,7 @@ def _dimensions(scorecard: dict[str, Any], levers: dict[str, list[str]]) -> list
 def load_folder(folder: Path) -> dict[str, Any]:
     """Read a results folder's files, with a clear error if one is missing."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise ReportError(f"{folder}: not a folder; expected a results folder from `outsim run`")
-    missing = [f for f in REQUIRED_FILES if not (folder / f).exists()]
-    if missing:
-        raise ReportError(
-            f"{folder}: missing {', '.join(missing)}; expected a complete results folder "
-            "written by `outsim run`"
-        )
+    ReportError.check(folder)
     return {
         "summary": json.loads((folder / "summary.json").read_text(encoding="utf-8")),
         "scorecard": json.loads((folder / "scorecard.json").read_text(encoding="utf-8")),
