@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from simulator.analysis.replications import Replications
+from simulator.outputs.plan_plots import cash_plot, people_plots
 from simulator.outputs.plots import make_plots
 from simulator.outputs.report import write_report
 from simulator.scenario import dump_scenario_yaml, scenario_hash
@@ -130,5 +131,8 @@ def save_results(results: Replications, target: Path, plots: bool = True) -> Pat
         if plots:
             phases = [p.month for p in results.scenario.plan.phases]
             make_plots(results.timeseries, tmp / "plots", phases)
+            people_plots(results.displacement, tmp / "plots")
+            margin = results.scenario.company.gross_margin
+            cash_plot(results.timeseries, tmp / "plots", margin, phases)
         write_report(tmp)
     return target

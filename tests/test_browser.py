@@ -1,0 +1,85 @@
+"""report.html and comparison.html in a real headless Chromium (Debian's, via Playwright).
+
+Marked ``browser``: deselect locally with ``-m "not browser"``; .ci/run installs Chromium
+and runs them. Screenshots are saved under test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import simulator
+from simulator.analysis.compare import compare
+from simulator.outputs.comparison import save_comparison
+from simulator.scenario import load_scenario
+
+from .conftest import ROOT, SCENARIOS, shrink
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not shutil.which("chromium"),
+        reason="Debian chromium is not installed (.ci/run installs it)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def render(browser, page_path: Path, shot: str) -> dict:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_path.resolve().as_uri())
+    page.wait_for_load_state("load")
+    widths = page.evaluate("Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    page.close()
+    return {"errors": errors, "widths": widths, "requests": requests}
+
+
+def test_report_renders_with_every_image(browser, tmp_path):
+    sc = shrink(load_scenario(SCENARIOS / "hybrid_full_ethics.yaml"), 8000, 36)
+    out = simulator.run(sc, replications=2, seed=1).save(tmp_path / "hybrid")
+    seen = render(browser, out / "report.html", "report.png")
+    assert seen["errors"] == []
+    assert len(seen["widths"]) >= 8 and all(w > 0 for w in seen["widths"])
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
+
+
+def test_comparison_renders_with_every_image(browser, tmp_path):
+    plans = [
+        shrink(load_scenario(SCENARIOS / f"{n}.yaml"), 6000, 30)
+        for n in ("status_quo", "nearshore_phased_responsible")
+    ]
+    out = save_comparison(compare(plans, replications=2, seed=1), tmp_path / "cmp")
+    seen = render(browser, out / "comparison.html", "comparison.png")
+    assert seen["errors"] == []
+    assert len(seen["widths"]) >= 3 and all(w > 0 for w in seen["widths"])
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
