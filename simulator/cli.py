@@ -39,6 +39,15 @@ out = Console()
 err = Console(stderr=True)
 
 
+# options shared by the commands that run models
+SeedOption = Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or table")]
+ReplicationsOption = Annotated[
+    int | None,
+    typer.Option("--replications", "-n", min=1, help="Replications (per plan)"),
+]
+
+
 def bad_input(message: str) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
@@ -81,11 +90,9 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Results folder (default results/<name>/)")
     ] = None,
-    replications: Annotated[
-        int | None, typer.Option("--replications", "-n", min=1, help="Replications")
-    ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or table")] = False,
+    replications: ReplicationsOption = None,
+    seed: SeedOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Run a scenario and write its results folder."""
     sc = _load(scenario)
@@ -162,11 +169,9 @@ def compare(
         Path | None,
         typer.Option("--out", help="Comparison folder (default results/compare-<names>/)"),
     ] = None,
-    replications: Annotated[
-        int | None, typer.Option("--replications", "-n", min=1, help="Replications per plan")
-    ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Root seed")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or table")] = False,
+    replications: ReplicationsOption = None,
+    seed: SeedOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Run several plans with common random numbers and compare them."""
     from simulator.analysis.compare import compare as run_comparison
