@@ -108,7 +108,9 @@ def run(
         results.save(target)
     if not quiet:
         out.print(_summary_table(results.summary))
-    out.print(escape(f"Results written to {target}/"), soft_wrap=True)
+    out.print(
+        escape(f"Results written to {target}/ (open {target / 'report.html'})"), soft_wrap=True
+    )
 
 
 @contextmanager
