@@ -631,7 +631,7 @@ def _draw_figure(
         caption = _caption(d["replication"].nunique(), phase_months, fig_spec.note)
         fig.text(0.0, -0.01, caption, ha="left", va="top", fontsize=9.5, color="#444444")
         path = out_dir / f"{fig_spec.name}.png"
-        fig.savefig(path, bbox_inches="tight")
+        fig.savefig(path)  # constrained layout already fits the labels
     finally:
         plt.close(fig)
     return path
