@@ -14,7 +14,7 @@ from markupsafe import Markup
 from simulator.analysis.compare import Comparison
 from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME
 from simulator.analysis.scorecard import DIMENSIONS
-from simulator.outputs.plan_plots import comparison_plots
+from simulator.outputs.plots import make_comparison_plots
 from simulator.outputs.report import css, embed_image, fmt, template
 from simulator.outputs.store import atomic_folder, package_version
 from simulator.scenario.describe import describe_phases
@@ -111,8 +111,14 @@ def save_comparison(comparison: Comparison, target: Path) -> Path:
             ignore_index=True,
         )
         series.to_csv(tmp / "timeseries.csv", index=False)
-        comparison_plots(
-            {p.scenario.name: p.timeseries for p in comparison.plans}, scorecards, tmp / "plots"
+        make_comparison_plots(
+            {p.scenario.name: p.timeseries for p in comparison.plans},
+            scorecards,
+            tmp / "plots",
+            {
+                p.scenario.name: [ph.month for ph in p.scenario.plan.phases]
+                for p in comparison.plans
+            },
         )
         html = render_comparison(comparison, table, scorecards, tmp / "plots")
         (tmp / "comparison.html").write_text(html, encoding="utf-8")

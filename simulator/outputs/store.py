@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from simulator.analysis.replications import Replications
-from simulator.outputs.plan_plots import cash_plot, people_plots
 from simulator.outputs.plots import make_plots
 from simulator.outputs.report import write_report
 from simulator.scenario import dump_scenario_yaml, scenario_hash
@@ -130,9 +129,12 @@ def save_results(results: Replications, target: Path, plots: bool = True) -> Pat
         write_json(tmp / "manifest.json", results.manifest())
         if plots:
             phases = [p.month for p in results.scenario.plan.phases]
-            make_plots(results.timeseries, tmp / "plots", phases)
-            people_plots(results.displacement, tmp / "plots")
-            margin = results.scenario.company.gross_margin
-            cash_plot(results.timeseries, tmp / "plots", margin, phases)
+            make_plots(
+                results.timeseries,
+                tmp / "plots",
+                phases,
+                displacement=results.displacement,
+                gross_margin=results.scenario.company.gross_margin,
+            )
         write_report(tmp)
     return target
