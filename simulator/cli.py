@@ -19,7 +19,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 import simulator
@@ -114,13 +121,15 @@ def run(
 
 
 @contextmanager
-def _guard(target: Path, what: str) -> Iterator[None]:
+def _guard(target: Path, what: str, interrupted: str | None = None) -> Iterator[None]:
     """Turn an interrupt or an internal error into an exit status and one line on stderr
     (the traceback goes to ``target/error.log``)."""
     try:
         yield
+    except typer.Exit:
+        raise
     except KeyboardInterrupt:
-        err.print(f"interrupted; no {what} was written")
+        err.print(escape(interrupted or f"interrupted; no {what} was written"), soft_wrap=True)
         raise typer.Exit(code=130) from None
     except Exception as exc:
         log = _log_error(target)
@@ -234,6 +243,202 @@ def _progress() -> Progress:
         console=err,
         transient=True,
     )
+
+
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Address of a running Dask scheduler (tcp://HOST:PORT); default: a local cluster",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Local cluster worker processes (default: cores)"),
+]
+SweepOutOption = Annotated[
+    Path | None,
+    typer.Option("--out", help="Sweep folder (default results/sweeps/<name>/); reruns resume"),
+]
+RetryOption = Annotated[
+    bool, typer.Option("--retry-failed", help="Run again the runs that failed last time")
+]
+
+
+def _run_sweep(spec: Path, out_dir, scheduler, workers, quiet: bool, retry: bool):
+    """Load, run (or resume) and report a sweep; returns (sweep, outcome)."""
+    from simulator import sweep as sweeps
+
+    try:
+        sw = sweeps.load_sweep(spec)
+    except sweeps.SweepError as exc:
+        raise bad_input(str(exc)) from None
+    target = out_dir or sweeps.default_folder(sw)
+    resume = f"interrupted; finished runs are kept in {target}/; rerun the same command to resume"
+    with _guard(target, "sweep", resume):
+        try:
+            if quiet:
+                outcome = sweeps.execute_and_report(
+                    sw, target, scheduler=scheduler, workers=workers, retry_failed=retry
+                )
+            else:
+                with _sweep_progress() as bar:
+                    task = bar.add_task(f"{sw.name}: runs", total=None, failed=0)
+
+                    def step(done: int, failed: int, total: int) -> None:
+                        bar.update(task, completed=done, total=total, failed=failed)
+
+                    outcome = sweeps.execute_and_report(
+                        sw,
+                        target,
+                        scheduler=scheduler,
+                        workers=workers,
+                        retry_failed=retry,
+                        progress=step,
+                    )
+        except sweeps.SweepError as exc:
+            raise bad_input(str(exc)) from None
+    return sw, outcome
+
+
+def _sweep_progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("[red]{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _outcome_line(outcome) -> str:
+    done = outcome.ran + outcome.resumed
+    text = (
+        f"{done}/{outcome.runs} runs stored in {outcome.folder}/ ({outcome.ran} ran now in "
+        f"{outcome.wall_seconds:.1f} s, {outcome.resumed} resumed, {outcome.failed} failed); "
+        f"open {outcome.folder / 'summary.html'}"
+    )
+    return text
+
+
+@app.command()
+def sweep(
+    spec: Annotated[Path, typer.Argument(help="Sweep spec YAML (see experiments/)")],
+    out_dir: SweepOutOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    retry_failed: RetryOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Run a parameter sweep on Dask into a resumable DuckDB store."""
+    _, outcome = _run_sweep(spec, out_dir, scheduler, workers, quiet, retry_failed)
+    out.print(escape(_outcome_line(outcome)), soft_wrap=True)
+    if outcome.failed:
+        err.print(
+            escape(f"{outcome.failed} runs failed; their errors are in the runs table"),
+            soft_wrap=True,
+        )
+
+
+@app.command("sweep-results")
+def sweep_results(
+    folder: Annotated[Path, typer.Argument(help="A sweep folder")],
+    sql: Annotated[
+        str | None,
+        typer.Option("--sql", help="SQL on tables runs, kpis, samples, monthly, meta"),
+    ] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table")] = False,
+) -> None:
+    """Summarise a sweep folder, or run a SQL query on its store."""
+    from simulator import sweep as sweeps
+    from simulator.outputs.sweep_report import kpi_columns, kpi_summary
+
+    try:
+        if sql:
+            frame = sweeps.query(folder, sql)
+        else:
+            wide = sweeps.load(folder)
+            meta = sweeps.query(folder, "SELECT key, value FROM meta")
+            meta = dict(zip(meta["key"], meta["value"], strict=True))
+            frame = kpi_summary(wide, kpi_columns(wide, meta)) if len(wide) else wide
+    except sweeps.SweepError as exc:
+        raise bad_input(str(exc)) from None
+    except Exception as exc:  # a query error is the user's input
+        raise bad_input(f"--sql: {exc}") from None
+    if csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    t = Table(title=None if sql else f"{folder}: KPIs over successful runs")
+    for col in frame.columns:
+        t.add_column(str(col), overflow="fold")
+    for row in frame.itertuples(index=False):
+        t.add_row(*(_cell(v) for v in row))
+    out.print(t)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.6g}"
+    return escape(str(value))
+
+
+@app.command()
+def sensitivity(
+    spec: Annotated[Path, typer.Argument(help="Sweep spec with sampler: sobol or morris")],
+    out_dir: SweepOutOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Run (or resume) a Sobol or Morris sweep and report sensitivity indices."""
+    from simulator import sweep as sweeps
+
+    try:
+        sw = sweeps.load_sweep(spec)
+    except sweeps.SweepError as exc:
+        raise bad_input(str(exc)) from None
+    if sw.spec.sampler not in ("sobol", "morris"):
+        raise bad_input(
+            f"{spec}: sampler: sensitivity needs sobol or morris; this spec uses "
+            f"{sw.spec.sampler} (run it with `outsim sweep`)"
+        )
+    sw, outcome = _run_sweep(spec, out_dir, scheduler, workers, quiet, False)
+    with _guard(outcome.folder, "sensitivity analysis"):
+        try:
+            table, skipped = sweeps.analyse_folder(sw, outcome.folder)
+        except sweeps.SweepError as exc:
+            raise bad_input(str(exc)) from None
+    if not quiet:
+        out.print(_sensitivity_table(table, sw.spec.sampler))
+    for why in skipped.values():
+        err.print(escape(f"not analysed: {why}"), soft_wrap=True)
+    out.print(
+        escape(
+            f"Sensitivity written to {outcome.folder / 'sensitivity.csv'} and "
+            f"{outcome.folder / 'summary.html'}"
+        ),
+        soft_wrap=True,
+    )
+
+
+def _sensitivity_table(table, method: str) -> Table:
+    sobol = method == "sobol"
+    cols = ("S1", "S1_conf", "ST", "ST_conf") if sobol else ("mu_star", "mu_star_conf", "sigma")
+    t = Table(title=f"{'Sobol' if sobol else 'Morris'} indices (on means over replications)")
+    t.add_column("KPI")
+    t.add_column("parameter")
+    for c in cols:
+        t.add_column(c.replace("_conf", " ±95%"), justify="right")
+    t.add_column("noise", justify="right")
+    for r in table.itertuples(index=False):
+        noise = "n/a" if r.noise_share != r.noise_share else f"{100 * r.noise_share:.0f}%"
+        t.add_row(r.kpi, r.parameter, *(f"{getattr(r, c):.3g}" for c in cols), noise)
+    t.caption = "noise: share of the variance of sample means that is replication noise"
+    return t
 
 
 @app.command()

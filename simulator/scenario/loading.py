@@ -27,7 +27,7 @@ def default_scenario_path() -> Path:
     return Path(str(resources.files("simulator") / "scenarios" / "default.yaml"))
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -70,7 +70,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     if path in chain:
         cycle = " -> ".join(str(p) for p in (*chain, path))
         raise ScenarioError(f"{chain[0]}: extends: forms a cycle ({cycle}); expected no cycles")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     parent = data.pop("extends", None)
     if parent is None:
         return data

@@ -1,0 +1,243 @@
+"""The sweep summary: ``summary.html`` and its charts, built from a sweep folder's store.
+
+Shows the swept parameters, how many runs finished and failed (with the errors), every kept
+KPI across runs, how each headline KPI moves with each parameter, and — once
+``outsim sensitivity`` has run — the sensitivity indices with their intervals.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME  # noqa: E402
+from simulator.outputs.plots import PALETTE, style  # noqa: E402
+from simulator.outputs.report import css, embed_image, fmt, template  # noqa: E402
+from simulator.outputs.sweep_store import SweepStore  # noqa: E402
+
+SENSITIVITY_FILE = "sensitivity.csv"
+EFFECT_KPIS = 4  # KPIs shown against each parameter
+
+
+def _unit(kpi: str) -> str:
+    return KPI_BY_NAME[kpi].unit if kpi in KPI_BY_NAME else ""
+
+
+def kpi_columns(wide: pd.DataFrame, meta: dict[str, Any]) -> list[str]:
+    kept = json.loads(meta["spec"]).get("outputs") or list(KPI_BY_NAME)
+    return [k for k in kept if k in wide.columns]
+
+
+def kpi_summary(wide: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
+    """Mean, sd, 5th and 95th percentile and count of each KPI over successful runs."""
+    ok = wide[wide["status"] == "ok"]
+    rows = []
+    for k in kpis:
+        v = pd.to_numeric(ok[k], errors="coerce").dropna()
+        rows.append(
+            {
+                "kpi": k,
+                "unit": _unit(k),
+                "runs": len(v),
+                "mean": v.mean() if len(v) else np.nan,
+                "sd": v.std(ddof=1) if len(v) > 1 else np.nan,
+                "p05": v.quantile(0.05) if len(v) else np.nan,
+                "p95": v.quantile(0.95) if len(v) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def effect_plot(wide: pd.DataFrame, params: list[str], kpis: list[str], path: Path) -> Path:
+    """KPI (rows) against parameter (columns): every sample's mean over replications."""
+    ok = wide[wide["status"] == "ok"]
+    means = ok.groupby("sample_id")[[*params, *kpis]].mean(numeric_only=False)
+    with plt.rc_context(style()):
+        fig, axes = plt.subplots(
+            len(kpis),
+            len(params),
+            figsize=(2.9 * len(params) + 1, 2.3 * len(kpis) + 0.6),
+            squeeze=False,
+        )
+        for i, k in enumerate(kpis):
+            for j, p in enumerate(params):
+                ax = axes[i, j]
+                x = pd.to_numeric(means[p], errors="coerce")
+                y = pd.to_numeric(means[k], errors="coerce")
+                ax.scatter(x, y, s=10, alpha=0.6, color=PALETTE[0], linewidths=0)
+                if x.nunique() <= 12:
+                    line = y.groupby(x).mean()
+                    ax.plot(line.index, line.to_numpy(), color=PALETTE[1], linewidth=1.8)
+                if i == len(kpis) - 1:
+                    ax.set_xlabel(p.rsplit(".", 1)[-1].replace("_", " "), fontsize=9)
+                if j == 0:
+                    ax.set_ylabel(k.replace("_", " "), fontsize=9)
+                ax.tick_params(labelsize=8)
+        fig.suptitle("Each KPI against each swept parameter (dots: sample means)", fontsize=11)
+        fig.tight_layout()
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+    return path
+
+
+def sensitivity_plot(table: pd.DataFrame, kpi: str, path: Path) -> Path:
+    """Bars with 95% intervals: S1 and ST (Sobol') or μ* and σ (Morris) per parameter."""
+    t = table[table["kpi"] == kpi]
+    names = [
+        p.rsplit(".", 2)[-2] + "." + p.rsplit(".", 1)[-1] if "." in p else p for p in t["parameter"]
+    ]
+    y = np.arange(len(t))
+    sobol = t["method"].iloc[0] == "sobol"
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(8.5, 1.0 + 0.55 * len(t)))
+        if sobol:
+            pairs = (("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total order ST"))
+        else:
+            pairs = (
+                ("mu_star", "mu_star_conf", "μ* (mean |elementary effect|)"),
+                ("sigma", None, "σ (interactions / non-linearity)"),
+            )
+        for n, (col, conf, label) in enumerate(pairs):
+            err = t[conf].to_numpy(dtype=float) if conf else None
+            ax.barh(
+                y + (n - 0.5) * 0.38,
+                t[col].to_numpy(dtype=float),
+                0.36,
+                xerr=err,
+                color=PALETTE[n],
+                label=label,
+                capsize=3,
+            )
+        ax.set_yticks(y, names, fontsize=9)
+        ax.invert_yaxis()
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        unit = "share of variance" if sobol else _unit(kpi)
+        ax.set_xlabel(f"{'Sobol index' if sobol else 'Morris'} [{unit}] with 95% interval")
+        ax.set_title(f"Sensitivity of {kpi.replace('_', ' ')}", fontsize=11)
+        ax.legend(loc="lower right", fontsize=8)
+        fig.tight_layout()
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+    return path
+
+
+def _parameter_rows(meta: dict[str, Any]) -> list[dict[str, str]]:
+    spec = json.loads(meta["spec"])
+    base = json.loads(meta["base"])
+    from simulator.scenario.paths import get_value
+
+    rows = []
+    for path, p in spec["parameters"].items():
+        if p.get("levels") is not None:
+            how = "levels " + ", ".join(map(str, p["levels"]))
+        else:
+            lo, hi = p["range"]
+            how = f"{p['distribution']} on [{lo}, {hi}]"
+            if p["distribution"] == "triangular":
+                how += f", peak {p['peak']}"
+            if p["distribution"] == "truncnorm":
+                how += f", mean {p['mean']}, sd {p['sd']}"
+            if p.get("steps"):
+                how += f", {p['steps']} steps"
+        rows.append({"path": path, "how": how, "base": str(get_value(base, path))})
+    return rows
+
+
+def _sensitivity_rows(table: pd.DataFrame) -> list[dict[str, str]]:
+    def num(v: float) -> str:
+        return "" if pd.isna(v) else f"{v:.3g}"
+
+    return [
+        {
+            "kpi": r.kpi,
+            "parameter": r.parameter,
+            "a": num(r.S1 if r.method == "sobol" else r.mu_star),
+            "a_conf": num(r.S1_conf if r.method == "sobol" else r.mu_star_conf),
+            "b": num(r.ST if r.method == "sobol" else r.sigma),
+            "b_conf": num(r.ST_conf) if r.method == "sobol" else "",
+        }
+        for r in table.itertuples()
+    ]
+
+
+def write_sweep_report(folder: str | Path, skipped: dict[str, str] | None = None) -> Path:
+    """Write ``summary.html`` (and its charts in ``plots/``) for a sweep folder."""
+    folder = Path(folder)
+    with SweepStore(folder, read_only=True) as store:
+        meta = store.meta()
+        wide = store.wide()
+    spec = json.loads(meta["spec"])
+    params = list(spec["parameters"])
+    kpis = kpi_columns(wide, meta)
+    plots = folder / "plots"
+    plots.mkdir(exist_ok=True)
+    figures = []
+    ok = wide[wide["status"] == "ok"] if "status" in wide else wide
+    shown = [k for k in HEADLINE if k in kpis] or kpis
+    shown = [k for k in shown if ok[k].notna().any()][:EFFECT_KPIS] if len(ok) else []
+    if shown:
+        figures.append(embed_image(effect_plot(wide, params, shown, plots / "effects.png")))
+    sens = None
+    sens_figures = []
+    if (folder / SENSITIVITY_FILE).exists():
+        sens = pd.read_csv(folder / SENSITIVITY_FILE)
+        for kpi in dict.fromkeys(sens["kpi"]):
+            sens_figures.append(
+                embed_image(sensitivity_plot(sens, kpi, plots / f"sensitivity_{kpi}.png"))
+            )
+    errors = (
+        wide.loc[wide["status"] != "ok", "error"].fillna("unknown").value_counts().head(20)
+        if len(wide)
+        else pd.Series(dtype=int)
+    )
+    summary = kpi_summary(wide, kpis) if len(wide) else pd.DataFrame()
+    html = template("sweep.html.j2").render(
+        css=css(),
+        name=meta.get("name", folder.name),
+        spec=spec,
+        meta=meta,
+        complete=meta.get("complete") == "true",
+        runs=len(wide),
+        total=int(meta.get("runs", len(wide))),
+        failed=int((wide["status"] != "ok").sum()) if len(wide) else 0,
+        parameters=_parameter_rows(meta),
+        errors=[{"error": e, "count": int(c)} for e, c in errors.items()],
+        kpis=[
+            {
+                "kpi": r.kpi,
+                "unit": r.unit,
+                "runs": r.runs,
+                "mean": fmt(r.mean, r.unit),
+                "sd": fmt(r.sd, r.unit),
+                "range": f"{fmt(r.p05, r.unit)} – {fmt(r.p95, r.unit)}",
+            }
+            for r in summary.itertuples()
+        ],
+        figures=figures,
+        sensitivity=None if sens is None else _sensitivity_rows(sens),
+        sobol=sens is not None and (sens["method"] == "sobol").any(),
+        noise=[]
+        if sens is None
+        else (
+            sens.groupby("kpi", sort=False)[["replications", "noise_share"]]
+            .first()
+            .reset_index()
+            .to_dict("records")
+        ),
+        sensitivity_figures=sens_figures,
+        skipped=skipped or {},
+    )
+    target = folder / "summary.html"
+    tmp = folder / ".summary.html.tmp"
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(target)
+    return target

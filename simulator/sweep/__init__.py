@@ -1,0 +1,181 @@
+"""Parameter sweeps and sensitivity analysis on Dask, with a resumable DuckDB store.
+
+Python API::
+
+    from distributed import Client
+    from simulator import sweep
+
+    results = sweep.run("experiments/retraining_programme.yaml")        # LocalCluster
+    results = sweep.run(spec, client=Client("tcp://10.0.0.5:8786"))     # existing cluster
+    results = sweep.load("results/sweeps/retraining_programme")         # one row per run
+    indices = sweep.sensitivity("experiments/vendor_fairness_sobol.yaml")
+
+``run`` writes into ``results/sweeps/<name>`` unless ``out`` is given; rerunning on the same
+folder resumes (finished runs are skipped). DataFrames have one row per run: run id, sample,
+replication, seed, each parameter, status, error, wall seconds, then one column per KPI.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from simulator.analysis.sensitivity import SensitivityError, analyse
+from simulator.outputs.sweep_report import SENSITIVITY_FILE, write_sweep_report
+from simulator.outputs.sweep_store import StoreError, SweepStore
+from simulator.sweep.execution import Progress, SweepOutcome, execute
+from simulator.sweep.runs import Runner, run_model
+from simulator.sweep.sampling import expected_samples, problem, sample_matrix
+from simulator.sweep.spec import Sweep, SweepError, SweepSpec, load_sweep
+
+DEFAULT_ROOT = Path("results") / "sweeps"
+
+
+def _sweep(spec: str | Path | Sweep) -> Sweep:
+    return spec if isinstance(spec, Sweep) else load_sweep(spec)
+
+
+def default_folder(sweep: Sweep) -> Path:
+    return DEFAULT_ROOT / sweep.name
+
+
+def execute_and_report(
+    spec: str | Path | Sweep,
+    out: str | Path | None = None,
+    *,
+    client: Any = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    retry_failed: bool = False,
+    progress: Progress | None = None,
+    runner: Runner = run_model,
+) -> SweepOutcome:
+    """Run (or resume) a sweep, then write ``sweep.json`` and ``summary.html``."""
+    sw = _sweep(spec)
+    folder = Path(out) if out is not None else default_folder(sw)
+    outcome = execute(
+        sw,
+        folder,
+        client=client,
+        scheduler=scheduler,
+        workers=workers,
+        retry_failed=retry_failed,
+        progress=progress,
+        runner=runner,
+    )
+    manifest = {
+        "name": sw.name,
+        "spec": sw.source,
+        "runs": outcome.runs,
+        "failed": outcome.failed,
+        "complete": outcome.ran + outcome.resumed == outcome.runs,
+        "ran_this_time": outcome.ran,
+        "resumed": outcome.resumed,
+        "wall_seconds": round(outcome.wall_seconds, 3),
+        "workers": outcome.workers,
+    }
+    (folder / "sweep.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    write_sweep_report(folder)
+    return outcome
+
+
+def run(
+    spec: str | Path | Sweep,
+    client: Any = None,
+    *,
+    out: str | Path | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    runner: Runner = run_model,
+) -> pd.DataFrame:
+    """Run (or resume) a sweep and return one row per run with its KPIs."""
+    outcome = execute_and_report(
+        spec, out, client=client, scheduler=scheduler, workers=workers, runner=runner
+    )
+    return load(outcome.folder)
+
+
+def load(folder: str | Path) -> pd.DataFrame:
+    """The runs of a sweep folder, one row per run with parameters and KPI columns."""
+    try:
+        with SweepStore(folder, read_only=True) as store:
+            return store.wide()
+    except StoreError as exc:
+        raise SweepError(str(exc)) from None
+
+
+def query(folder: str | Path, sql: str) -> pd.DataFrame:
+    """Run a SQL query against a sweep folder's store."""
+    try:
+        with SweepStore(folder, read_only=True) as store:
+            return store.query(sql)
+    except StoreError as exc:
+        raise SweepError(str(exc)) from None
+
+
+def analyse_folder(sw: Sweep, folder: str | Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Sensitivity indices of a finished sobol or morris sweep; writes ``sensitivity.csv``
+    and adds the section (with charts) to ``summary.html``."""
+    if sw.spec.sampler not in ("sobol", "morris"):
+        raise SweepError(
+            f"{sw.source}: sampler: sensitivity needs sobol or morris; this spec uses "
+            f"{sw.spec.sampler}"
+        )
+    folder = Path(folder)
+    wide = load(folder)
+    try:
+        table, skipped = analyse(
+            sw.spec.sampler,
+            problem(sw),
+            sample_matrix(sw),
+            wide,
+            [k for k in sw.outputs if k in wide.columns],
+            second_order=sw.spec.second_order,
+            morris_levels=sw.spec.morris_levels,
+            seed=sw.seed,
+        )
+    except SensitivityError as exc:
+        raise SweepError(str(exc)) from None
+    table.to_csv(folder / SENSITIVITY_FILE, index=False)
+    write_sweep_report(folder, skipped)
+    return table, skipped
+
+
+def sensitivity(
+    spec: str | Path | Sweep,
+    client: Any = None,
+    *,
+    out: str | Path | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    runner: Runner = run_model,
+) -> pd.DataFrame:
+    """Run (or resume) a sobol/morris sweep and return its sensitivity indices."""
+    sw = _sweep(spec)
+    if sw.spec.sampler not in ("sobol", "morris"):
+        raise SweepError(
+            f"{sw.source}: sampler: sensitivity needs sobol or morris; got {sw.spec.sampler}"
+        )
+    outcome = execute_and_report(
+        sw, out, client=client, scheduler=scheduler, workers=workers, runner=runner
+    )
+    return analyse_folder(sw, outcome.folder)[0]
+
+
+__all__ = [
+    "Sweep",
+    "SweepError",
+    "SweepOutcome",
+    "SweepSpec",
+    "analyse_folder",
+    "execute_and_report",
+    "expected_samples",
+    "load",
+    "load_sweep",
+    "query",
+    "run",
+    "sensitivity",
+]

@@ -1,0 +1,292 @@
+"""Running a sweep on Dask and streaming its results into the store.
+
+By default a ``LocalCluster`` of worker processes (one per core, one thread each) runs the
+sweep; ``scheduler="tcp://HOST:PORT"`` uses an existing Dask cluster instead, and a
+``distributed.Client`` may be passed directly. Runs are grouped into batches (Dask tasks)
+so that scheduling overhead stays small next to a model run; at most two batches per worker
+thread are in flight, and each finished batch is written to the store in one transaction
+before the next is submitted, so the coordinator holds no more than the batches in flight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import json
+import logging
+import math
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.outputs.sweep_store import StoreError, SweepStore
+from simulator.sweep.runs import BatchResult, Runner, RunTask, run_batch, run_model
+from simulator.sweep.sampling import samples_table
+from simulator.sweep.spec import Sweep, SweepError
+
+# (runs done so far, runs failed so far, runs in this sweep) after each stored batch
+Progress = Callable[[int, int, int], None]
+
+
+def package_version() -> str:
+    try:
+        return importlib.metadata.version("outsim")
+    except importlib.metadata.PackageNotFoundError:
+        from simulator import __version__
+
+        return __version__
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """What a call to ``execute`` did."""
+
+    folder: Path
+    runs: int  # runs in the sweep
+    ran: int  # runs executed by this call
+    resumed: int  # runs already in the store, skipped
+    failed: int  # failed runs in the store after this call
+    wall_seconds: float
+    workers: int
+
+
+def _native(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def run_tasks(sweep: Sweep, samples: pd.DataFrame, skip: set[int]) -> Iterator[RunTask]:
+    """Every run of the sweep not in ``skip``: run id = sample id × replications + replication."""
+    reps = sweep.spec.replications
+    params = sweep.parameters
+    for row in samples.itertuples(index=False, name=None):
+        sample_id = int(row[0])
+        values = {p: _native(v) for p, v in zip(params, row[1:], strict=True)}
+        for r in range(reps):
+            run_id = sample_id * reps + r
+            if run_id not in skip:
+                yield RunTask(run_id, sample_id, r, values)
+
+
+def _batches(tasks: Iterator[RunTask], size: int) -> Iterator[list[RunTask]]:
+    batch: list[RunTask] = []
+    for task in tasks:
+        batch.append(task)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def batch_size(pending: int, slots: int, requested: int | None) -> int:
+    """Runs per task: the spec's choice, else about eight tasks per worker thread, at most 50."""
+    if requested:
+        return requested
+    return int(min(50, max(1, math.ceil(pending / max(1, slots * 8)))))
+
+
+@contextlib.contextmanager
+def dask_client(
+    client: Any = None, scheduler: str | None = None, workers: int | None = None
+) -> Iterator[Any]:
+    """A ``distributed.Client``: the one given, one connected to ``scheduler``, or a new
+    ``LocalCluster`` of ``workers`` processes (default: one per core)."""
+    if client is not None:
+        yield client
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            own = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise SweepError(
+                f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}); "
+                "expected tcp://HOST:PORT of a running `dask scheduler`"
+            ) from None
+        try:
+            yield own
+        finally:
+            own.close()
+        return
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    own = Client(cluster)
+    try:
+        yield own
+    finally:
+        own.close()
+        cluster.close()
+
+
+def _failed_batch(batch: list[RunTask], seed: int, version: str, exc: BaseException) -> BatchResult:
+    """A batch whose task died (e.g. its worker was lost): every run recorded as failed."""
+    result = BatchResult()
+    for t in batch:
+        result.runs.append(
+            {
+                "run_id": t.run_id,
+                "sample_id": t.sample_id,
+                "replication": t.replication,
+                "seed": seed,
+                **t.values,
+                "status": "failed",
+                "error": f"task lost: {type(exc).__name__}: {exc}",
+                "wall_seconds": None,
+                "version": version,
+                "scenario_hash": None,
+            }
+        )
+    return result
+
+
+def write_progress(folder: Path, done: int, failed: int, total: int, started: float) -> None:
+    """``progress.json``: runs stored, failed and total, for watching a sweep from elsewhere
+    (the store itself is locked by the running sweep)."""
+    data = {
+        "done": done,
+        "failed": failed,
+        "total": total,
+        "elapsed_seconds": round(time.perf_counter() - started, 2),
+        "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    tmp = folder / ".progress.json.tmp"
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(folder / "progress.json")
+
+
+def _prepare(sweep: Sweep, folder: Path) -> tuple[SweepStore, pd.DataFrame]:
+    if folder.exists() and not (folder / "sweep.duckdb").exists() and any(folder.iterdir()):
+        raise SweepError(
+            f"{folder}: exists and is not a sweep folder; expected a new or empty folder, "
+            "or the folder of an earlier run of the same sweep to resume it"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    samples = samples_table(sweep)
+    try:
+        store = SweepStore(folder)
+        store.initialise(
+            {
+                "fingerprint": sweep.fingerprint(),
+                "name": sweep.name,
+                "spec": sweep.spec.model_dump(mode="json"),
+                "spec_file": sweep.source,
+                "base": sweep.base,
+                "version": package_version(),
+                "samples": len(samples),
+                "runs": len(samples) * sweep.spec.replications,
+                "complete": False,
+            },
+            {p: sweep.kind(p) for p in sweep.parameters},
+            samples,
+        )
+    except StoreError as exc:
+        raise SweepError(str(exc)) from None
+    return store, samples
+
+
+def execute(
+    sweep: Sweep,
+    folder: str | Path,
+    *,
+    client: Any = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    retry_failed: bool = False,
+    progress: Progress | None = None,
+    runner: Runner = run_model,
+) -> SweepOutcome:
+    """Run every run of ``sweep`` not yet in ``folder``'s store; return what was done."""
+    start = time.perf_counter()
+    folder = Path(folder)
+    version = package_version()
+    store, samples = _prepare(sweep, folder)
+    with store:
+        total = len(samples) * sweep.spec.replications
+        skip = store.run_ids() - (store.run_ids("failed") if retry_failed else set())
+        resumed = len(skip)
+        pending = total - resumed
+        done = resumed
+        failed = len(store.run_ids("failed")) if not retry_failed else 0
+        if progress:
+            progress(done, failed, total)
+        n_workers = 0
+        if pending:
+            with dask_client(client, scheduler, workers) as dc:
+                slots = max(1, sum(dc.nthreads().values()))
+                n_workers = len(dc.nthreads())
+                size = batch_size(pending, slots, sweep.spec.batch_size)
+                batches = _batches(run_tasks(sweep, samples, skip), size)
+                for batch, result in _stream(dc, batches, 2 * slots, sweep, version, runner):
+                    store.write(result.runs, result.kpis, result.monthly)
+                    done += len(batch)
+                    failed += sum(r["status"] != "ok" for r in result.runs)
+                    write_progress(folder, done, failed, total, start)
+                    if progress:
+                        progress(done, failed, total)
+        failed = len(store.run_ids("failed"))
+        write_progress(folder, done, failed, total, start)
+        store.set_meta("complete", done == total)
+        return SweepOutcome(
+            folder, total, pending, resumed, failed, time.perf_counter() - start, n_workers
+        )
+
+
+def _stream(
+    client: Any,
+    batches: Iterator[list[RunTask]],
+    in_flight: int,
+    sweep: Sweep,
+    version: str,
+    runner: Runner,
+) -> Iterator[tuple[list[RunTask], BatchResult]]:
+    """Submit batches, at most ``in_flight`` at a time; yield each as it finishes."""
+    from distributed import as_completed
+
+    seed = sweep.seed
+    outputs, keep = sweep.outputs, list(sweep.spec.keep_timeseries)
+    base = sweep.base
+
+    def submit(batch: list[RunTask]) -> Any:
+        return client.submit(
+            run_batch, base, batch, seed, outputs, keep, version, runner, pure=False
+        )
+
+    queue = as_completed()
+    owner: dict[str, list[RunTask]] = {}
+    for batch in batches:
+        fut = submit(batch)
+        owner[fut.key] = batch
+        queue.add(fut)
+        if len(owner) >= in_flight:
+            break
+    try:
+        for fut in queue:
+            batch = owner.pop(fut.key)
+            try:
+                result = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a lost task fails its runs, not the sweep
+                result = _failed_batch(batch, seed, version, exc)
+            fut.release()
+            nxt = next(batches, None)
+            if nxt is not None:
+                new = submit(nxt)
+                owner[new.key] = nxt
+                queue.add(new)
+            yield batch, result
+    finally:
+        for key in list(owner):
+            owner.pop(key)
+        queue.clear()

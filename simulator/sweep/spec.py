@@ -1,0 +1,258 @@
+"""Sweep specifications: which scenario fields vary, how they are sampled, what is kept.
+
+A spec is a YAML file (see ``experiments/*.yaml``)::
+
+    base: ../scenarios/default.yaml          # relative to the spec file
+    sampler: lhs                             # grid, lhs, sobol or morris
+    samples: 64                              # lhs: points; sobol: base N; morris: trajectories
+    replications: 3
+    seed: 7
+    parameters:
+      policies.retraining.capacity_per_month: {range: [0, 40]}
+      vendors.manila.wage_ratio: {range: [0.8, 1.4], distribution: triangular, peak: 1.0}
+      policies.vendor_staff.career_development: {levels: [false, true]}   # grid only
+    outputs: [reemployed_share_24m, npv_net_savings]   # KPI names; default: all
+    keep_timeseries: [local_unemployment_rate]               # monthly series to store; default none
+
+Everything is checked before a single run starts: unknown spec fields, unknown scenario field
+paths, values outside the scenario field's own bounds, samplers and distributions, KPI and
+series names. Each problem is reported as ``file: field path: what was expected``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.analysis.kpis import KPI_BY_NAME
+from simulator.model.metrics import METRICS
+from simulator.scenario import ScenarioError, load_scenario, scenario_hash, scenario_to_dict
+from simulator.scenario.loading import format_validation_error, read_yaml, scenario_from_dict
+from simulator.scenario.paths import PathError, coerce, get_value, with_values
+
+Sampler = Literal["grid", "lhs", "sobol", "morris"]
+Distribution = Literal["uniform", "loguniform", "triangular", "truncnorm"]
+
+
+class SweepError(ValueError):
+    """A sweep spec is invalid or a sweep folder cannot be used. ``str()`` is the message."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Parameter(_Strict):
+    """How one scenario field varies: a list of ``levels`` or a ``range`` with a distribution."""
+
+    levels: list[bool | int | float | str] | None = Field(
+        None, min_length=1, description="Values to take, in order (grid sampler)"
+    )
+    range: tuple[float, float] | None = Field(
+        None, description="Lower and upper bound [the field's own unit]"
+    )
+    distribution: Distribution = Field(
+        "uniform", description="uniform, loguniform, triangular (needs peak) or truncnorm"
+    )
+    peak: float | None = Field(None, description="Mode of a triangular distribution")
+    mean: float | None = Field(None, description="Mean of a truncated normal")
+    sd: float | None = Field(None, gt=0, description="Standard deviation of a truncated normal")
+    steps: int | None = Field(
+        None, ge=2, le=1000, description="Grid sampler: evenly spaced points across the range"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Parameter:
+        if (self.levels is None) == (self.range is None):
+            raise ValueError("give either levels: [...] or range: [low, high], not both or none")
+        if self.range is not None:
+            lo, hi = self.range
+            if not lo < hi:
+                raise ValueError(f"range [{lo}, {hi}]: expected low < high")
+            if self.distribution == "loguniform" and lo <= 0:
+                raise ValueError("loguniform needs a range above zero")
+            if self.distribution == "triangular" and (
+                self.peak is None or not lo <= self.peak <= hi
+            ):
+                raise ValueError("triangular needs peak: a value within the range")
+            if self.distribution == "truncnorm" and (self.mean is None or self.sd is None):
+                raise ValueError("truncnorm needs mean: and sd:")
+        elif self.distribution != "uniform" or self.steps is not None:
+            raise ValueError("distribution and steps apply to a range, not to levels")
+        return self
+
+    def extremes(self) -> list[Any]:
+        """The values whose validity bounds every value this parameter can take."""
+        return list(self.levels) if self.levels is not None else list(self.range or ())
+
+
+class SweepSpec(_Strict):
+    """The contents of a sweep spec file."""
+
+    name: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.-]+$", description="Sweep name (default: file name)"
+    )
+    description: str = ""
+    base: str = Field(..., description="Scenario file the sweep varies, relative to the spec")
+    parameters: dict[str, Parameter] = Field(..., min_length=1)
+    sampler: Sampler = "grid"
+    samples: int | None = Field(
+        None,
+        ge=1,
+        le=1_000_000,
+        description="lhs: points; sobol: base sample N (power of 2); morris: trajectories",
+    )
+    replications: int = Field(1, ge=1, le=10_000, description="Runs per sample [runs]")
+    seed: int | None = Field(None, ge=0, description="Root seed (default: the base's seed)")
+    outputs: list[str] | None = Field(None, description="KPI names to keep (default: all)")
+    keep_timeseries: list[str] = Field(
+        default_factory=list, description="Monthly series to store in the monthly table"
+    )
+    second_order: bool = Field(False, description="sobol: also sample second-order indices")
+    morris_levels: int = Field(4, ge=2, le=20, description="morris: grid levels per parameter")
+    batch_size: int | None = Field(
+        None, ge=1, le=10_000, description="Runs per Dask task (default: chosen from the sweep)"
+    )
+
+    @model_validator(mode="after")
+    def _sampler_fits(self) -> SweepSpec:
+        if self.sampler == "grid":
+            for path, p in self.parameters.items():
+                if p.levels is None and p.steps is None:
+                    raise ValueError(
+                        f"grid sampler: parameter {path} needs levels: [...] or range with steps:"
+                    )
+            if self.samples is not None:
+                raise ValueError("grid sampler takes every combination; remove samples:")
+        else:
+            if self.samples is None:
+                raise ValueError(f"sampler {self.sampler} needs samples: (a whole number)")
+            for path, p in self.parameters.items():
+                if p.range is None:
+                    raise ValueError(
+                        f"sampler {self.sampler}: parameter {path} needs range: [low, high] "
+                        "(levels are for the grid sampler)"
+                    )
+        unknown = [k for k in self.outputs or [] if k not in KPI_BY_NAME]
+        if unknown:
+            raise ValueError(
+                f"outputs: unknown KPI {', '.join(unknown)}; expected names from "
+                "`outsim run` kpis.csv (e.g. " + ", ".join(list(KPI_BY_NAME)[:4]) + ")"
+            )
+        series = [k for k in self.keep_timeseries if k not in METRICS or k == "month"]
+        if series:
+            raise ValueError(
+                f"keep_timeseries: unknown series {', '.join(series)}; expected columns of "
+                "timeseries.csv (e.g. local_unemployment_rate)"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A checked spec with its base scenario resolved: everything a run needs."""
+
+    spec: SweepSpec
+    name: str
+    source: str  # the spec file, for messages
+    base: dict[str, Any]  # plain-data base scenario, every default filled in
+    base_hash: str
+
+    @property
+    def parameters(self) -> list[str]:
+        return list(self.spec.parameters)
+
+    @property
+    def seed(self) -> int:
+        return int(
+            self.spec.seed if self.spec.seed is not None else self.base["simulation"]["seed"]
+        )
+
+    @property
+    def outputs(self) -> list[str]:
+        return list(self.spec.outputs or KPI_BY_NAME)
+
+    def kind(self, path: str) -> str:
+        """The Python type name of field ``path`` in the base scenario (bool, int, float, str)."""
+        return type(get_value(self.base, path)).__name__
+
+    def coerce(self, path: str, value: Any) -> Any:
+        """A sampled value in the field's own type (bools from 0.5 up, ints rounded)."""
+        return coerce(value, get_value(self.base, path))
+
+    def fingerprint(self) -> str:
+        """Hash of everything that decides the runs: spec and resolved base scenario."""
+        blob = json.dumps(
+            {
+                "spec": self.spec.model_dump(mode="json", exclude={"name", "description"}),
+                "base": self.base_hash,
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _check_parameter(sweep_base: dict[str, Any], source: str, path: str, p: Parameter) -> None:
+    where = f"{source}: parameters.{path}"
+    try:
+        like = get_value(sweep_base, path)
+    except PathError as exc:
+        raise SweepError(f"{where}: {exc}") from None
+    if isinstance(like, str) and p.levels is None:
+        raise SweepError(f"{where}: a text field takes levels: [...], not a range")
+    for value in p.extremes():
+        given = coerce(value, like)
+        if isinstance(like, bool) != isinstance(given, bool) or (
+            isinstance(like, str) and not isinstance(given, str)
+        ):
+            raise SweepError(
+                f"{where}: value {value!r} does not fit the field; expected "
+                f"{type(like).__name__} like the base value {like!r}"
+            )
+        try:
+            scenario_from_dict(with_values(sweep_base, {path: given}), "<sweep>")
+        except ScenarioError as exc:
+            reasons = "; ".join(
+                line.split(": ", 2)[-1] for line in str(exc).splitlines() if line.strip()
+            )
+            field = "levels" if p.levels is not None else "range"
+            raise SweepError(
+                f"{where}.{field}: value {value!r} is outside what the scenario field accepts "
+                f"({reasons})"
+            ) from None
+
+
+def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> Sweep:
+    """Resolve the base scenario and check every parameter against it."""
+    base_path = Path(spec.base)
+    if not base_path.is_absolute():
+        base_path = base_dir / base_path
+    try:
+        scenario = load_scenario(base_path)
+    except ScenarioError as exc:
+        raise SweepError(f"{source}: base: {exc}") from None
+    base = scenario_to_dict(scenario)
+    for path, p in spec.parameters.items():
+        _check_parameter(base, source, path, p)
+    return Sweep(spec, spec.name or name, source, base, scenario_hash(scenario))
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read and check a sweep spec file; raise SweepError with a readable message."""
+    path = Path(path)
+    try:
+        data = read_yaml(path)
+    except ScenarioError as exc:
+        raise SweepError(
+            str(exc).replace("mapping of sections", "mapping (a sweep spec)")
+        ) from None
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SweepError(format_validation_error(str(path), exc)) from None
+    return sweep_from_spec(spec, str(path), path.parent, path.stem)
