@@ -372,12 +372,26 @@ def sweep_results(
     if csv:
         sys.stdout.write(frame.to_csv(index=False))
         return
-    t = Table(title=None if sql else f"{folder}: KPIs over successful runs")
-    for col in frame.columns:
-        t.add_column(str(col), overflow="fold")
-    for row in frame.itertuples(index=False):
-        t.add_row(*(_cell(v) for v in row))
+    if sql:
+        t = Table()
+        for col in frame.columns:
+            t.add_column(escape(str(col)), overflow="fold")
+        for row in frame.itertuples(index=False):
+            t.add_row(*(_cell(v) for v in row))
+    else:
+        t = Table(title=escape(f"{folder}: KPIs over successful runs"))
+        for col in ("KPI", "runs", "mean", "sd", "p05", "p95"):
+            t.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=col == "KPI")
+        for r in frame.itertuples(index=False):
+            t.add_row(r.kpi, str(r.runs), *(_fmt(_num(getattr(r, c)), r.unit) for c in STATS))
     out.print(t)
+
+
+STATS = ("mean", "sd", "p05", "p95")
+
+
+def _num(value) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def _cell(value) -> str:
@@ -438,6 +452,79 @@ def _sensitivity_table(table, method: str) -> Table:
         noise = "n/a" if r.noise_share != r.noise_share else f"{100 * r.noise_share:.0f}%"
         t.add_row(r.kpi, r.parameter, *(f"{getattr(r, c):.3g}" for c in cols), noise)
     t.caption = "noise: share of the variance of sample means that is replication noise"
+    return t
+
+
+@app.command("validate-model")
+def validate_model(
+    replications: Annotated[
+        int, typer.Option("--replications", "-n", min=2, help="Replications per experiment")
+    ] = 10,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for validation.csv and validation.html")
+    ] = Path("results") / "validation",
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed")] = 20261129,
+    experiments: Annotated[
+        Path | None,
+        typer.Option(
+            "--experiments", help="Folder of validation scenarios (experiments/validation)"
+        ),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Check the default calibration against published facts (exit 1 if any fails)."""
+    from simulator.analysis.validation import REPO_EXPERIMENTS, run_validation
+    from simulator.outputs.validation_report import save_validation
+
+    folder = experiments or REPO_EXPERIMENTS
+    if not folder.is_dir():
+        raise bad_input(
+            f"{folder}: no validation experiments here; expected the repository's "
+            "experiments/validation folder (pass --experiments DIR)"
+        )
+    with _guard(out_dir, "validation folder"):
+        try:
+            if quiet:
+                table = run_validation(replications, seed, folder)
+            else:
+                with _progress() as bar:
+                    task = bar.add_task("validation experiments", total=None)
+
+                    def step(done: int, total: int) -> None:
+                        bar.update(task, completed=done, total=total)
+
+                    table = run_validation(replications, seed, folder, step)
+        except (FileNotFoundError, ScenarioError) as exc:
+            raise bad_input(str(exc)) from None
+        save_validation(table, out_dir, replications, seed, simulator.__version__)
+    if not quiet:
+        out.print(_validation_table(table))
+    passed = int(table["pass"].sum())
+    out.print(
+        escape(
+            f"{passed}/{len(table)} facts reproduced; written to {out_dir}/ "
+            f"(open {out_dir / 'validation.html'})"
+        ),
+        soft_wrap=True,
+    )
+    if passed < len(table):
+        failed = ", ".join(table.loc[~table["pass"], "fact"])
+        err.print(escape(f"failed: {failed}"), soft_wrap=True)
+        raise typer.Exit(code=1)
+
+
+def _validation_table(table) -> Table:
+    t = Table(title="Default calibration against published facts")
+    for col in ("fact", "model", "95% interval", "accepted", ""):
+        t.add_column(col, justify="left" if col in ("fact", "") else "right", no_wrap=True)
+    for r in table.to_dict("records"):
+        t.add_row(
+            r["fact"],
+            f"{r['model_mean']:.3g}",
+            f"{r['model_ci95_low']:.3g} – {r['model_ci95_high']:.3g}",
+            f"{r['accepted_low']:.3g} – {r['accepted_high']:.3g}",
+            "[green]pass[/]" if r["pass"] else "[bold red]FAIL[/]",
+        )
     return t
 
 

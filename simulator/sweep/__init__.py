@@ -22,20 +22,31 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
 from simulator.analysis.sensitivity import SensitivityError, analyse
 from simulator.outputs.sweep_report import SENSITIVITY_FILE, write_sweep_report
 from simulator.outputs.sweep_store import StoreError, SweepStore
+from simulator.scenario.loading import format_validation_error
 from simulator.sweep.execution import Progress, SweepOutcome, execute
 from simulator.sweep.runs import Runner, run_model
 from simulator.sweep.sampling import expected_samples, problem, sample_matrix
-from simulator.sweep.spec import Sweep, SweepError, SweepSpec, load_sweep
+from simulator.sweep.spec import Sweep, SweepError, SweepSpec, load_sweep, sweep_from_spec
 
 DEFAULT_ROOT = Path("results") / "sweeps"
 
 
 def _sweep(spec: str | Path | Sweep) -> Sweep:
     return spec if isinstance(spec, Sweep) else load_sweep(spec)
+
+
+def from_dict(data: dict[str, Any], name: str = "sweep", base_dir: str | Path = ".") -> Sweep:
+    """A sweep from a spec written as a Python dict (``base`` relative to ``base_dir``)."""
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SweepError(format_validation_error(f"<{name}>", exc)) from None
+    return sweep_from_spec(spec, f"<{name}>", Path(base_dir), name)
 
 
 def default_folder(sweep: Sweep) -> Path:
@@ -173,6 +184,7 @@ __all__ = [
     "analyse_folder",
     "execute_and_report",
     "expected_samples",
+    "from_dict",
     "load",
     "load_sweep",
     "query",
