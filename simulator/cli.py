@@ -529,6 +529,36 @@ def _validation_table(table) -> Table:
 
 
 @app.command()
+def bench(
+    scales: Annotated[
+        str, typer.Option("--scales", help="Comma-separated scales of the default scenario")
+    ] = "1,10,100",
+    months: Annotated[
+        int | None,
+        typer.Option("--months", min=1, help="Months at every scale (default 60; 24 at ×100)"),
+    ] = None,
+    no_profile: Annotated[bool, typer.Option("--no-profile", help="Skip the profiles")] = False,
+    seed: SeedOption = None,
+) -> None:
+    """Benchmark one replication at several scales against a numpy floor (docs/PERFORMANCE.md)."""
+    from simulator.benchmark import DEFAULT_SEED, run_benchmark
+
+    try:
+        values = [float(s) for s in scales.split(",") if s.strip()]
+    except ValueError:
+        raise bad_input(f"--scales: {scales!r}; expected numbers separated by commas") from None
+    if not values or any(v <= 0 for v in values):
+        raise bad_input(f"--scales: {scales!r}; expected positive numbers such as 1,10,100")
+    run_benchmark(
+        values,
+        months=months,
+        profile=not no_profile,
+        seed=DEFAULT_SEED if seed is None else seed,
+        console=out,
+    )
+
+
+@app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check")],
 ) -> None:

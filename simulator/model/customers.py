@@ -4,7 +4,9 @@ Each month every active customer may raise issues (Poisson, with gamma-distribut
 individual rates), is routed to a channel, gets an outcome (resolved first time, resolved
 after more contacts, unresolved) and an experience score; satisfaction and trust follow, and
 churn depends on trust and on the month's outcome (SQM Group defection by resolution).
-Churned slots are reused by newly acquired customers. Nothing here loops over customers.
+Churned slots are reused by newly acquired customers. Nothing here loops over customers: each
+step is a few whole-array operations, done in place in preallocated buffers, and a step that
+makes several passes over the arrays goes a cache-sized block at a time (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -20,13 +22,45 @@ SATISFACTION_WEIGHT = 0.4  # weight of this month's experience in satisfaction [
 TRUST_ADJUSTMENT = 0.08  # monthly pull of trust towards its satisfaction-implied level [share]
 TRUST_PER_SATISFACTION = 0.006  # trust level per satisfaction point above initial [1/point]
 DISCLOSURE_DAMPING = 0.3  # informed customers feel quality-driven trust loss 30% less [share]
+# extra defection after this month's outcome, relative to a first-time resolution; index -1
+# (OUTCOME_NONE: no issue this month) adds nothing
+DEFECT_BY_OUTCOME = np.array(
+    [0.0, DEFECT_LATER - DEFECT_FIRST, DEFECT_UNRESOLVED - DEFECT_FIRST, 0.0]
+)
 SPARE_SLOTS = 0.25  # array slack for growth of the customer base [share of initial count]
+BLOCK = 131_072  # slots per block of whole-array work: 1 MiB per float array, cache-sized
 OUTCOME_FIRST, OUTCOME_LATER, OUTCOME_UNRESOLVED, OUTCOME_NONE = 0, 1, 2, -1
 
 
 def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:
     mean = float(np.clip(mean, 1e-3, 1 - 1e-3))
     return rng.beta(mean * concentration, (1 - mean) * concentration, size)
+
+
+def poisson_by_inversion(
+    u: np.ndarray, rate: np.ndarray, p_zero: np.ndarray, max_count: int = 200
+) -> np.ndarray:
+    """Poisson counts (at least 1) for uniforms ``u`` that already lie above P(0) = ``p_zero``.
+
+    Walks up the cumulative distribution k = 1, 2, ... of each draw's ``rate``: a draw's
+    count is the first k whose cumulative probability exceeds its uniform. After each step
+    only the draws still climbing are kept, so the work follows the number of issues drawn
+    rather than the largest count times the number of draws.
+    """
+    counts = np.ones(len(u), dtype=np.int64)  # past P(0): at least one issue each
+    term = p_zero * rate  # P(N = k) at the current k
+    cdf = p_zero + term  # P(N <= k)
+    k = 1
+    climbing = np.flatnonzero(u >= cdf)
+    u, rate, term, cdf = (x.take(climbing) for x in (u, rate, term, cdf))
+    while len(climbing) and k < max_count:
+        k += 1
+        counts[climbing] = k
+        term *= rate / k
+        cdf += term
+        still = np.flatnonzero(u >= cdf)
+        climbing, u, rate, term, cdf = (x.take(still) for x in (climbing, u, rate, term, cdf))
+    return counts
 
 
 class Customers:
@@ -57,8 +91,10 @@ class Customers:
         self.channel = np.full(size, -1, dtype=np.int16)  # channel of this month's issue
         self.outcome = np.full(size, OUTCOME_NONE, dtype=np.int8)
         self._issuers = self._last_issuers = np.zeros(0, dtype=np.int64)
-        self.left = np.zeros(size, dtype=bool)  # slots that churned this month
-        self.churn_probability_last = np.zeros(size)
+        self.leavers = np.zeros(0, dtype=np.int64)  # slots that churned this month
+        self.leaver_probability = np.zeros(0)  # their churn probability this month
+        self._uniforms = np.zeros(size)  # buffer for this month's uniform draws, one per slot
+        self._work = np.zeros(size)  # buffer for whole-array intermediate results
         self._fill(np.arange(params.count))
         self.monthly_baseline_churn = 1.0 - (1.0 - params.baseline_churn_annual) ** (1 / 12)
         self.churned_this_month = 0
@@ -114,23 +150,17 @@ class Customers:
         """
         # Poisson by inversion with one uniform per slot: most customers raise no issue, so
         # only the few who do need the (short) walk up the cumulative distribution.
-        u = self.rng.random(len(self.active))
+        u = self.rng.random(out=self._uniforms)
         who = np.flatnonzero((u >= self.p_no_issue) & self.active)
-        lam, uu = self.contact_rate[who], u[who]
-        term = self.p_no_issue[who].copy()
-        cdf = term.copy()
-        counts = np.zeros(len(who), dtype=np.int64)
-        k = 0
-        pending = np.ones(len(who), dtype=bool)
-        while pending.any() and k < 200:
-            k += 1
-            term *= lam / k
-            counts += pending
-            cdf += term
-            pending &= uu >= cdf
+        counts = poisson_by_inversion(
+            u.take(who), self.contact_rate.take(who), self.p_no_issue.take(who)
+        )
+        # channel = how many cumulative routing shares lie at or below a uniform draw
         cdf = np.cumsum(routing)
-        cdf[-1] = 1.0
-        channel = np.searchsorted(cdf, self.rng.random(len(who)), side="right")
+        pick = self.rng.random(len(who))
+        channel = np.zeros(len(who), dtype=np.intp)
+        for edge in cdf[:-1]:  # the last edge is 1: no draw reaches it
+            channel += pick >= edge
         self.channel[:] = -1
         self.channel[who] = channel
         self._issuers = who
@@ -139,6 +169,11 @@ class Customers:
             channel, weights=self._issue_counts, minlength=len(routing)
         )
         return self.issues_by_channel
+
+    def routed_to(self, channel: int) -> np.ndarray:
+        """Slots of the customers routed to ``channel`` this month (ascending)."""
+        who = self._issuers
+        return who[self.channel[who] == channel]
 
     def experience_service(self, channels: list[ChannelMonth], disclosed: bool) -> None:
         """Draw each issuing customer's outcome, update satisfaction and trust."""
@@ -151,25 +186,45 @@ class Customers:
         self.outcome[who] = outcome
         self._last_issuers = who
         scores = np.array([[c.score_first, c.score_later, c.score_unresolved] for c in channels])
-        experience = scores[ch, outcome]
+        experience = scores.take(ch * scores.shape[1] + outcome)  # scores[ch, outcome]
         counts = np.bincount(ch, minlength=len(channels))
         sums = np.bincount(ch, weights=experience, minlength=len(channels))
         with np.errstate(invalid="ignore", divide="ignore"):
             self.csat_by_channel = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         s = self.satisfaction
-        s[who] += SATISFACTION_WEIGHT * (experience - s[who])
-        # Trust drifts towards the level implied by satisfaction; informed customers of a
-        # disclosed plan feel quality-driven trust losses less (DESIGN: transparency).
-        # Inactive slots are updated too (harmless): whole-array operations are fastest.
+        before = s.take(who)
+        s[who] = before + SATISFACTION_WEIGHT * (experience - before)
+        self._update_trust(disclosed)
+
+    def _update_trust(self, disclosed: bool) -> None:
+        """Trust drifts towards the level implied by satisfaction; informed customers of a
+        disclosed plan feel quality-driven trust losses less (DESIGN: transparency).
+
+        Inactive slots are updated too (harmless: whole-array operations are fastest). The
+        slots are taken a block at a time so that the intermediate results stay in the CPU
+        cache (element by element the same arithmetic as on whole arrays).
+        """
         p = self.params
-        target = np.clip(
-            p.initial_trust + TRUST_PER_SATISFACTION * (s - self.reference_satisfaction), 0, 1
-        )
-        change = TRUST_ADJUSTMENT * (target - self.trust)
-        if disclosed:
-            change[self.informed & (change < 0)] *= 1.0 - DISCLOSURE_DAMPING
-        self.trust += change
-        np.clip(self.trust, 0, 1, out=self.trust)
+        for block in self._blocks():
+            trust, informed = self.trust[block], self.informed[block]
+            target = np.subtract(
+                self.satisfaction[block], self.reference_satisfaction, out=self._work[block]
+            )
+            target *= TRUST_PER_SATISFACTION
+            target += p.initial_trust
+            np.clip(target, 0, 1, out=target)
+            change = np.subtract(target, trust, out=target)  # (the target is not needed again)
+            change *= TRUST_ADJUSTMENT
+            if disclosed:
+                damped = informed & (change < 0)
+                np.multiply(change, 1.0 - DISCLOSURE_DAMPING, out=change, where=damped)
+            trust += change
+            np.clip(trust, 0, 1, out=trust)
+
+    def _blocks(self) -> list[slice]:
+        """The slots in consecutive blocks of ``BLOCK``."""
+        n = len(self.active)
+        return [slice(i, min(i + BLOCK, n)) for i in range(0, n, BLOCK)]
 
     def hear_disclosure(self, reach: float, dip: float) -> None:
         """A disclosure campaign informs ``reach`` of customers at a small trust cost."""
@@ -197,28 +252,61 @@ class Customers:
         loss = drop * (0.5 + self.privacy_sensitivity[hit])
         self.trust[hit] = np.clip(self.trust[hit] - loss, 0, 1)
 
-    def churn_probability(self) -> np.ndarray:
-        """Monthly churn probability of every slot (0 for inactive)."""
+    def churn_probability(self, out: np.ndarray | None = None) -> np.ndarray:
+        """Monthly churn probability of every slot (0 for inactive), written into ``out`` if
+        given."""
         p = self.params
-        prob = self.monthly_baseline_churn * np.exp(
-            p.trust_churn_elasticity * (p.initial_trust - self.trust)
-        )
-        defect = np.array([0.0, DEFECT_LATER - DEFECT_FIRST, DEFECT_UNRESOLVED - DEFECT_FIRST])
+        prob = np.subtract(p.initial_trust, self.trust, out=out)  # trust shortfall
+        prob *= p.trust_churn_elasticity
+        np.exp(prob, out=prob)
+        prob *= self.monthly_baseline_churn
         who = self._last_issuers
-        prob[who] += p.intent_to_churn_realisation * defect[self.outcome[who]]
-        prob[~self.active] = 0.0
-        return np.minimum(prob, 1.0)
+        prob[who] += p.intent_to_churn_realisation * DEFECT_BY_OUTCOME[self.outcome[who]]
+        prob *= self.active  # inactive slots: 0
+        return np.minimum(prob, 1.0, out=prob)
+
+    def churn_probability_of(self, slots: np.ndarray) -> np.ndarray:
+        """Monthly churn probability of the customers in ``slots`` (all active); the same
+        numbers as :meth:`churn_probability` gives them."""
+        p = self.params
+        prob = np.subtract(p.initial_trust, self.trust.take(slots))
+        prob *= p.trust_churn_elasticity
+        np.exp(prob, out=prob)
+        prob *= self.monthly_baseline_churn
+        # this month's outcome (none: not an issuer this month, no extra defection)
+        prob += p.intent_to_churn_realisation * DEFECT_BY_OUTCOME.take(self.outcome.take(slots))
+        return np.minimum(prob, 1.0, out=prob)
+
+    def highest_churn_probability(self) -> float:
+        """An upper bound of every customer's churn probability: trust 0 and an unresolved
+        issue this month (with a hair of margin for rounding)."""
+        p = self.params
+        top = self.monthly_baseline_churn * np.exp(p.trust_churn_elasticity * p.initial_trust)
+        top += p.intent_to_churn_realisation * DEFECT_BY_OUTCOME.max()
+        return float(min(top, 1.0) * (1 + 1e-9))
 
     def churn(self, extra: np.ndarray | None = None) -> int:
-        """Customers leave; ``extra`` adds one-off churn probability per slot."""
-        prob = self.churn_probability()
-        if extra is not None:
+        """Customers leave, each with their churn probability; ``extra`` adds one-off churn
+        probability per slot.
+
+        One uniform per slot decides. Without ``extra``, only customers whose uniform lies
+        below :meth:`highest_churn_probability` can leave, so only their probabilities are
+        computed (exact thinning: the same leavers as comparing every slot). The leavers'
+        slots and probabilities are kept in ``leavers`` and ``leaver_probability``.
+        """
+        u = self.rng.random(out=self._uniforms)
+        if extra is None:
+            maybe = np.flatnonzero((u < self.highest_churn_probability()) & self.active)
+            prob = self.churn_probability_of(maybe)
+            leave = u.take(maybe) < prob
+            self.leavers, self.leaver_probability = maybe[leave], prob[leave]
+        else:
+            prob = self.churn_probability(out=self._work)
             prob += extra
-        self.churn_probability_last = prob
-        leaving = (self.rng.random(len(prob)) < prob) & self.active
-        self.left = leaving
-        self.active[leaving] = False
-        self.churned_this_month = int(np.count_nonzero(leaving))
+            self.leavers = np.flatnonzero((u < prob) & self.active)
+            self.leaver_probability = prob.take(self.leavers)
+        self.active[self.leavers] = False
+        self.churned_this_month = len(self.leavers)
         return self.churned_this_month
 
     def expected_status_quo_churn(self, channel: ChannelMonth) -> float:

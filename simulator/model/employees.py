@@ -176,7 +176,10 @@ class Workforce:
 
     # -- helpers -----------------------------------------------------------------------------
     def in_state(self, *states: State) -> np.ndarray:
-        return np.isin(self.state, [int(s) for s in states])
+        """Whether each worker is in one of ``states`` (bool per worker)."""
+        wanted = np.zeros(len(State), dtype=bool)
+        wanted[[int(s) for s in states]] = True
+        return wanted[self.state]
 
     def count(self, state: State) -> int:
         return int(np.count_nonzero(self.state == state))
@@ -368,7 +371,7 @@ class Workforce:
         """Unemployment insurance, training stipends and severance (spread over the weeks it
         covers) received by displaced workers this month [USD/month]."""
         st = self.state
-        jobless = np.isin(st, [State.unemployed, State.retraining])
+        jobless = self.in_state(State.unemployed, State.retraining)
         ui = ui_rate * self.wage[jobless & (self.ui_months_left > 0)].sum()
         stipend = self.policy.retraining.stipend_share * self.wage[st == State.retraining].sum()
         since = month - self.displaced_month
@@ -380,12 +383,12 @@ class Workforce:
     def pass_month(self, month: int, ui_rate: float) -> None:
         """Book the month: earnings, income support, clocks."""
         st = self.state
-        working = np.isin(st, [State.in_house, State.notice, State.redeployed])
+        working = self.in_state(State.in_house, State.notice, State.redeployed)
         earn = np.where(working, self.wage, 0.0)
         earn = np.where(st == State.reemployed, self.new_wage, earn)
         self.earnings[month] = earn
         self.history[month] = st
-        jobless = np.isin(st, [State.unemployed, State.retraining])
+        jobless = self.in_state(State.unemployed, State.retraining)
         on_ui = jobless & (self.ui_months_left > 0)
         self.events["ui_paid"] += float((ui_rate * self.wage[on_ui]).sum())
         self.ui_months_left[on_ui] -= 1

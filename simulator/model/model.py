@@ -201,14 +201,15 @@ class OutsourcingModel(mesa.Model):
             self.cumulative["trust_lost_discovery"] += cu.trust_lost_to_discovery - before
         # customers routed to a vendor this month: their records are now held there
         for i in range(len(self.vendors)):
-            self.privacy.share_data(i + 1, np.flatnonzero(cu.channel == i + 1))
+            self.privacy.share_data(i + 1, cu.routed_to(i + 1))
 
     # -- 5 privacy -------------------------------------------------------------------------
     def guard_data(self, t: int) -> None:
         cu, co, pr = self.customers, self.company, self.privacy
         pr.holders[IN_HOUSE].held[:] = cu.active
         breaches = pr.draw_breaches(self.rng, cu.active, self.annual_revenue)
-        extra = np.zeros(len(cu.active))
+        # one-off churn probability of breached customers (none in most months)
+        extra = np.zeros(len(cu.active)) if breaches else None
         handling = self.scenario.policies.transparency.disclose_data_handling and co.disclosed
         for b in breaches:
             cu.suffer_breach(b.slots, pr.trust_drop(handling), TRUST_DROP_PUBLICITY)
@@ -224,7 +225,7 @@ class OutsourcingModel(mesa.Model):
         churned = cu.churn(extra)
         # churn caused by breaches: the extra probability's share of each leaver's risk
         self.churn_from_breaches = (
-            float((extra[cu.left] / np.maximum(cu.churn_probability_last[cu.left], 1e-12)).sum())
+            float((extra[cu.leavers] / np.maximum(cu.leaver_probability, 1e-12)).sum())
             if breaches
             else 0.0
         )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.model.service import clip
 from simulator.scenario.schema import Costs
 from simulator.scenario.schema import Privacy as PrivacyPolicy
 
@@ -99,7 +100,7 @@ class Privacy:
             p *= ENCRYPTION_EFFECT if pol.encryption else 1.0
             p *= AGREEMENT_EFFECT if pol.confidentiality_agreement else 1.0
             p *= 1.0 - AUDIT_EFFECT * (1.0 - np.exp(-pol.audits_per_year / 2.0))
-        return float(np.clip(p, 0.0, 1.0))
+        return clip(p, 0.0, 1.0)
 
     def cost_per_record(self, h: Holder) -> float:
         c, pol = self.costs, self.policy

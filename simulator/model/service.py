@@ -31,6 +31,11 @@ BOUNDARY_PENALTY = 2.0  # contact handled across the firm boundary (Whitaker et 
 ORIENTATION_BONUS = 10.0  # per unit of agent wellbeing above 0.6 [points]
 
 
+def clip(x: float, low: float, high: float) -> float:
+    """``x`` limited to [low, high] (a scalar ``np.clip`` without the array machinery)."""
+    return float(min(max(x, low), high))
+
+
 def erlang_c(agents: float, load: float) -> float:
     """Probability that a contact waits, for ``agents`` servers and offered ``load`` (Erlangs).
 
@@ -71,7 +76,7 @@ def queue(contacts: float, staff: float, handle_time_s: float, paid_hours: float
     gap = on_duty - load
     wait = min(MAX_WAIT_S, p_wait * handle_time_s / gap)
     level = 1.0 - p_wait * float(np.exp(-gap * TARGET_ANSWER_S / handle_time_s))
-    return Queue(float(np.clip(level, 0, 1)), wait, 1.0, load / on_duty)
+    return Queue(clip(level, 0.0, 1.0), wait, 1.0, load / on_duty)
 
 
 @dataclass(frozen=True)
@@ -96,12 +101,12 @@ def first_contact_resolution(p: Proficiency) -> float:
     culture = 1.0 - 0.25 * (1.0 - p.culture)
     sharing = 0.90 + 0.10 * p.knowledge_sharing
     product = 0.35 + 0.65 * p.product
-    return float(np.clip(FCR_BEST * product * language * culture * sharing, 0.0, 1.0))
+    return clip(FCR_BEST * product * language * culture * sharing, 0.0, 1.0)
 
 
 def escalation_share(p: Proficiency) -> float:
     """Share of contacts escalated to the in-house team [share]."""
-    return float(np.clip(0.25 * (1.0 - p.product) + 0.1 * (1.0 - p.knowledge_sharing), 0, 1))
+    return clip(0.25 * (1.0 - p.product) + 0.1 * (1.0 - p.knowledge_sharing), 0.0, 1.0)
 
 
 def staff_for(issues: float, p: Proficiency, paid_hours: float) -> int:
@@ -169,8 +174,8 @@ def serve(
         p_first=p_first,
         p_later=p_later,
         p_unresolved=p_unres,
-        score_first=float(np.clip(SCORE_FIRST + shift, 0, 100)),
-        score_later=float(np.clip(SCORE_LATER + shift - 0.5 * accent, 0, 100)),
-        score_unresolved=float(np.clip(SCORE_UNRESOLVED + shift - accent, 0, 100)),
+        score_first=clip(SCORE_FIRST + shift, 0.0, 100.0),
+        score_later=clip(SCORE_LATER + shift - 0.5 * accent, 0.0, 100.0),
+        score_unresolved=clip(SCORE_UNRESOLVED + shift - accent, 0.0, 100.0),
         escalations=contacts * escalation_share(p),
     )

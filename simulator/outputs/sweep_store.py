@@ -73,7 +73,8 @@ class SweepStore:
             if existing.get("fingerprint") != meta["fingerprint"]:
                 raise StoreError(
                     f"{self.path.parent}: holds results of a different sweep "
-                    f"({existing.get('name')!r}, other spec or base scenario); "
+                    f"({existing.get('name')!r}: another spec, base scenario or model "
+                    "version); "
                     "expected the same spec to resume, or a new --out folder"
                 )
             return

@@ -186,15 +186,31 @@ class Sweep:
         return coerce(value, get_value(self.base, path))
 
     def fingerprint(self) -> str:
-        """Hash of everything that decides the runs: spec and resolved base scenario."""
+        """Hash of everything that decides the runs: spec, resolved base scenario and the
+        model's code (a sweep never mixes results of two versions of the model)."""
         blob = json.dumps(
             {
                 "spec": self.spec.model_dump(mode="json", exclude={"name", "description"}),
                 "base": self.base_hash,
+                "code": model_code_hash(),
             },
             sort_keys=True,
         )
         return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def model_code_hash() -> str:
+    """SHA-256 of the source of everything that turns a scenario into KPIs."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(
+        [*(root / "model").glob("*.py"), *(root / "scenario").glob("*.py")]
+        + [root / "analysis" / name for name in ("kpis.py", "replications.py", "displacement.py")]
+    )
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode())
+        digest.update(f.read_bytes())
+    return digest.hexdigest()
 
 
 def _check_parameter(sweep_base: dict[str, Any], source: str, path: str, p: Parameter) -> None:

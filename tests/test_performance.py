@@ -1,0 +1,275 @@
+"""The benchmark keeps working, and the vectorised hot paths give the same results as the
+straightforward implementations they replaced (same seed, same numbers: no draw order changed).
+
+Performance itself is not asserted here (timings are noisy); see docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import numpy as np
+import pytest
+from rich.console import Console
+
+from simulator import benchmark
+from simulator.model import customers as customers_module
+from simulator.model import model as model_module
+from simulator.model.customers import (
+    DEFECT_FIRST,
+    DEFECT_LATER,
+    DEFECT_UNRESOLVED,
+    DISCLOSURE_DAMPING,
+    OUTCOME_FIRST,
+    OUTCOME_NONE,
+    SATISFACTION_WEIGHT,
+    TRUST_ADJUSTMENT,
+    TRUST_PER_SATISFACTION,
+    Customers,
+    poisson_by_inversion,
+)
+from simulator.model.employees import State, Workforce
+from simulator.model.model import OutsourcingModel
+from simulator.scenario import Scenario
+from tests.conftest import SCENARIOS, shrink
+
+# -- the benchmark -------------------------------------------------------------------------------
+
+
+def test_scaled_scenario_multiplies_the_company() -> None:
+    base = benchmark.scaled_scenario(1)
+    big = benchmark.scaled_scenario(10)
+    assert big.customers.count == 10 * base.customers.count
+    assert big.workforce.headcount == 10 * base.workforce.headcount
+    assert big.local_economy.labour_force == 10 * base.local_economy.labour_force
+    for small_v, big_v in zip(base.vendors, big.vendors, strict=True):
+        assert big_v.hiring_capacity_per_month == 10 * small_v.hiring_capacity_per_month
+    assert big.plan == base.plan
+    assert benchmark.default_months(1) == 60 and benchmark.default_months(100) < 60
+
+
+def test_benchmark_runs_at_a_tiny_scale() -> None:
+    scale, months, seed = 0.05, 6, 3
+    (r,) = benchmark.run_benchmark((scale,), months=months, isolate=False, seed=seed)
+    scenario = benchmark.scaled_scenario(scale)
+    assert r["scale"] == scale and r["months"] == months
+    assert r["customers"] == scenario.customers.count == 6000
+    assert r["employees"] == scenario.workforce.headcount == 12
+
+    # agent-months counted from an independent run of the same configuration
+    model = OutsourcingModel(scenario, seed)
+    for _ in range(months):
+        model.step()
+    ts = model.datacollector.get_model_vars_dataframe()
+    customers = 6000 + ts["customers_active"].iloc[:-1].sum()
+    assert r["customer_months"] == customers
+    assert r["employee_months"] == 12 * months
+    assert r["vendor_staff_months"] == ts["vendor_staff"].sum() > 0
+    assert r["agent_months"] == customers + 12 * months + ts["vendor_staff"].sum()
+
+    for key in ("wall_s", "cpu_s", "agent_months_per_s", "peak_rss_bytes"):
+        assert math.isfinite(r[key]) and r[key] > 0, key
+    # (in a process that has been busy before, the high-water mark may not move at all)
+    assert math.isfinite(r["bytes_per_agent"]) and r["bytes_per_agent"] >= 0
+    assert r["recorded_series_bytes_per_month"] > 0
+    assert r["wall_s"] >= r["step_s"] > 0
+    floor = r["floor"]
+    assert floor["agent_months"] == 6000 * months
+    for key in ("wall_s", "agent_months_per_s", "peak_rss_bytes", "contacts"):
+        assert math.isfinite(floor[key]) and floor[key] > 0, key
+    assert math.isfinite(r["ratio_to_floor"]) and r["ratio_to_floor"] > 0
+    assert 0 < len(r["profile"]) <= benchmark.PROFILE_ROWS
+    assert all(row["cumtime_s"] >= 0 and row["calls"] > 0 for row in r["profile"])
+    assert r["machine"]["cpu_count"] >= 1 and r["machine"]["numpy"] == np.__version__
+
+    out = io.StringIO()
+    benchmark.print_results([r], Console(file=out, width=200))
+    text = out.getvalue()
+    assert "cores:" in text and "numpy" in text and "BLAS" in text and "cProfile" in text
+
+
+def test_child_mode_prints_one_json_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert benchmark.main(["--one", "--scales", "0.02", "--months", "2", "--no-profile"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["months"] == 2 and result["agent_months"] > 0 and "profile" not in result
+
+
+# -- vectorised paths against straightforward references ---------------------------------------
+
+
+def reference_poisson(u: np.ndarray, rate: np.ndarray, p_zero: np.ndarray) -> np.ndarray:
+    """Every draw walks the whole way, one step for all at a time (the former loop)."""
+    term, cdf = p_zero.copy(), p_zero.copy()
+    counts = np.zeros(len(u), dtype=np.int64)
+    pending = np.ones(len(u), dtype=bool)
+    k = 0
+    while pending.any() and k < 200:
+        k += 1
+        term *= rate / k
+        counts += pending
+        cdf += term
+        pending &= u >= cdf
+    return counts
+
+
+@pytest.mark.parametrize("shape", [0.3, 1.0, 5.0])
+def test_poisson_by_inversion_matches_the_reference(shape: float) -> None:
+    rng = np.random.default_rng(11)
+    rate = rng.gamma(shape, 2.0 / shape, 50_000)
+    p_zero = np.exp(-rate)
+    u = rng.random(len(rate))
+    issuing = u >= p_zero
+    args = (u[issuing], rate[issuing], p_zero[issuing])
+    counts = poisson_by_inversion(*args)
+    assert np.array_equal(counts, reference_poisson(*args))
+    assert counts.min() >= 1
+    # and it is Poisson: the mean count of all draws (zeros included) is the mean rate
+    assert counts.sum() / len(rate) == pytest.approx(rate.mean(), rel=0.03)
+
+
+class ReferenceCustomers(Customers):
+    """The customer steps as first written: plain whole-array expressions, no buffers, no
+    thinning, ``searchsorted`` routing."""
+
+    def raise_issues(self, routing: np.ndarray) -> np.ndarray:
+        u = self.rng.random(len(self.active))
+        who = np.flatnonzero((u >= self.p_no_issue) & self.active)
+        counts = reference_poisson(u[who], self.contact_rate[who], self.p_no_issue[who])
+        cdf = np.cumsum(routing)
+        cdf[-1] = 1.0
+        channel = np.searchsorted(cdf, self.rng.random(len(who)), side="right")
+        self.channel[:] = -1
+        self.channel[who] = channel
+        self._issuers = who
+        self._issue_counts = counts
+        self.issues_by_channel = np.bincount(channel, weights=counts, minlength=len(routing))
+        return self.issues_by_channel
+
+    def experience_service(self, channels: list, disclosed: bool) -> None:
+        who, ch = self._issuers, self.channel[self._issuers]
+        p_first = np.array([c.p_first for c in channels])[ch]
+        p_later = np.array([c.p_later for c in channels])[ch]
+        u = self.rng.random(len(who))
+        outcome = (OUTCOME_FIRST + (u >= p_first) + (u >= p_first + p_later)).astype(np.int8)
+        self.outcome[self._last_issuers] = OUTCOME_NONE
+        self.outcome[who] = outcome
+        self._last_issuers = who
+        scores = np.array([[c.score_first, c.score_later, c.score_unresolved] for c in channels])
+        experience = scores[ch, outcome]
+        counts = np.bincount(ch, minlength=len(channels))
+        sums = np.bincount(ch, weights=experience, minlength=len(channels))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.csat_by_channel = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        s = self.satisfaction
+        s[who] += SATISFACTION_WEIGHT * (experience - s[who])
+        p = self.params
+        target = np.clip(
+            p.initial_trust + TRUST_PER_SATISFACTION * (s - self.reference_satisfaction), 0, 1
+        )
+        change = TRUST_ADJUSTMENT * (target - self.trust)
+        if disclosed:
+            change[self.informed & (change < 0)] *= 1.0 - DISCLOSURE_DAMPING
+        self.trust += change
+        np.clip(self.trust, 0, 1, out=self.trust)
+
+    def churn_probability(self, out: np.ndarray | None = None) -> np.ndarray:
+        p = self.params
+        prob = self.monthly_baseline_churn * np.exp(
+            p.trust_churn_elasticity * (p.initial_trust - self.trust)
+        )
+        defect = np.array([0.0, DEFECT_LATER - DEFECT_FIRST, DEFECT_UNRESOLVED - DEFECT_FIRST])
+        who = self._last_issuers
+        prob[who] += p.intent_to_churn_realisation * defect[self.outcome[who]]
+        prob[~self.active] = 0.0
+        return np.minimum(prob, 1.0)
+
+    def churn(self, extra: np.ndarray | None = None) -> int:
+        prob = ReferenceCustomers.churn_probability(self)  # (also for a plain Customers)
+        if extra is not None:
+            prob += extra
+        leaving = (self.rng.random(len(prob)) < prob) & self.active
+        self.leavers = np.flatnonzero(leaving)
+        self.leaver_probability = prob[leaving]
+        self.active[leaving] = False
+        self.churned_this_month = int(np.count_nonzero(leaving))
+        return self.churned_this_month
+
+
+def reference_in_state(self: Workforce, *states: State) -> np.ndarray:
+    return np.isin(self.state, [int(s) for s in states])
+
+
+def run_pair(
+    monkeypatch: pytest.MonkeyPatch, scenario: Scenario, seed: int
+) -> tuple[OutsourcingModel, OutsourcingModel]:
+    """The model run with the production code and with the reference implementations."""
+    fast = OutsourcingModel(scenario, seed).run()
+    with monkeypatch.context() as m:
+        m.setattr(model_module, "Customers", ReferenceCustomers)
+        m.setattr(Workforce, "in_state", reference_in_state)
+        slow = OutsourcingModel(scenario, seed).run()
+    assert type(slow.customers) is ReferenceCustomers
+    return fast, slow
+
+
+@pytest.mark.parametrize(
+    ("name", "seed", "insecure"),
+    [
+        ("default", 1, False),
+        ("offshore_cost_first", 2, False),
+        ("hybrid_full_ethics", 3, False),  # disclosure: damped trust losses
+        ("offshore_cost_first", 2, True),  # breaches: churn with extra probability
+    ],
+)
+def test_model_matches_the_reference_implementation(
+    monkeypatch: pytest.MonkeyPatch, name: str, seed: int, insecure: bool
+) -> None:
+    """Same seed, same month-by-month figures and the same final state, to the last bit."""
+    from simulator.scenario import load_scenario, scenario_from_dict, scenario_to_dict
+
+    scenario = shrink(load_scenario(SCENARIOS / f"{name}.yaml"), customers=15_000, months=30)
+    if insecure:
+        data = scenario_to_dict(scenario)
+        data["company"]["security_maturity"] = 0.0
+        for vendor in data["vendors"]:
+            vendor["security_maturity"] = 0.0
+        scenario = scenario_from_dict(data)
+    fast, slow = run_pair(monkeypatch, scenario, seed)
+    a = fast.datacollector.get_model_vars_dataframe()
+    b = slow.datacollector.get_model_vars_dataframe()
+    assert a.equals(b)
+    if insecure:
+        assert a["breaches"].sum() > 0 and a["customers_lost_to_breaches"].sum() > 0
+    for attr in ("trust", "satisfaction", "active", "outcome", "informed"):
+        assert np.array_equal(getattr(fast.customers, attr), getattr(slow.customers, attr)), attr
+    assert np.array_equal(fast.workforce.earnings, slow.workforce.earnings)
+
+
+def test_churn_thinning_matches_every_slot_compared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Month by month, thinned churn picks exactly the leavers a draw for every slot picks,
+    with and without breach churn (``extra``)."""
+    from simulator.scenario import load_scenario
+
+    scenario = shrink(load_scenario(SCENARIOS / "offshore_cost_first.yaml"), 8_000, 24)
+    model = OutsourcingModel(scenario, 5)
+    for month in range(12):
+        model.step()
+        cu = model.customers
+        rng_state = cu.rng.bit_generator.state
+        active = cu.active.copy()
+        extra = None if month % 3 else np.where(np.arange(len(active)) % 7 == 0, 0.04, 0.0)
+        n = cu.churn(extra)
+        fast_leavers, fast_prob = cu.leavers.copy(), cu.leaver_probability.copy()
+        cu.active[:] = active
+        cu.rng.bit_generator.state = rng_state
+        assert ReferenceCustomers.churn(cu, extra) == n
+        assert np.array_equal(cu.leavers, fast_leavers)
+        assert np.array_equal(cu.leaver_probability, fast_prob)
+        assert np.all(cu.leaver_probability <= cu.highest_churn_probability() + (0.04 * 1.0001))
+
+
+def test_vectorised_paths_are_what_the_model_uses() -> None:
+    # guards the monkeypatching above: the model builds its customers from this name
+    assert model_module.Customers is customers_module.Customers
