@@ -58,8 +58,16 @@ def assumptions() -> list[dict[str, str]]:
         {
             "what": "Displaced workers' monthly job finding (prime age, new spell)",
             "value": f"{e.BASE_JOB_FINDING:.2f}, falling {e.DURATION_DECAY:.0%}/month of spell",
-            "source": "fitted to BLS CPS 2024 durations and BLS DWS: 65–70% re-employed 2–3 "
-            "years on; duration dependence after Kroft, Lange & Notowidigdo (2013)",
+            "source": "fitted (validation: cps_unemployed_15/27_weeks, "
+            "dws_reemployed_2_3_years) to BLS CPS 2024 table 29 durations and BLS DWS "
+            "65–70% re-employed 2–3 years on; duration dependence after Kroft, Lange & "
+            "Notowidigdo (2013)",
+        },
+        {
+            "what": "Discouraged exit from the labour force",
+            "value": f"+{e.DISCOURAGEMENT} per month of spell",
+            "source": "fitted with the job-finding hazard to the same CPS and DWS facts; "
+            "CPS gross flows show large unemployment-to-non-participation flows",
         },
         {
             "what": "Age gradient of job finding (<25, 25–54, 55–64, 65+)",
@@ -90,7 +98,8 @@ def assumptions() -> list[dict[str, str]]:
             "what": "Retraining effect",
             "value": f"lock-in {e.TRAINING_LOCK_IN:.0%} search; "
             f"×{e.TRAINED_JOB_FINDING} job finding after",
-            "source": "Card, Kluve & Weber (2018): ≈0 short run, positive 2–3 years on; "
+            "source": "fitted (validation: training_short_run, training_two_to_three_years) "
+            "to Card, Kluve & Weber (2018): ≈0 in the year after, positive 2–3 years on; "
             "Card & Sullivan: +2–5 pp",
         },
         {
@@ -115,8 +124,9 @@ def assumptions() -> list[dict[str, str]]:
         },
         {
             "what": "Vendor quit elasticity to relative pay",
-            "value": f"−{vendors.QUIT_PAY_ELASTICITY}",
-            "source": "Webber (2015), Manning (2003): labour-supply elasticity 0.7–1.1",
+            "value": f"−{vendors.QUIT_PAY_ELASTICITY} direct, ≈ −0.5 with wellbeing",
+            "source": "direct term fitted (validation: vendor_quit_pay_elasticity) so the "
+            "total quit elasticity is ≈ −0.5: Webber (2015), Manning (2003)",
         },
         {
             "what": "Vendor base attrition",

@@ -39,16 +39,16 @@ STATE_NAMES = [s.name for s in State]
 WEEKS_PER_MONTH = 52.0 / 12.0
 
 # Job search (see docs/MODEL.md for sources). Hazards are monthly probabilities.
-BASE_JOB_FINDING = 0.13  # displaced prime-age, average skill, new spell, reference tightness
+BASE_JOB_FINDING = 0.19  # displaced prime-age, average skill, new spell, reference tightness
 DURATION_DECAY = 0.05  # fall of the hazard per month of the spell (duration dependence)
 DURATION_FLOOR = 0.35  # the hazard never falls below this share of its initial value
 AGE_BANDS = np.array([25.0, 55.0, 65.0])  # band edges [years]
 AGE_JOB_FINDING = np.array([1.05, 1.0, 0.62, 0.3])  # <25, 25-54, 55-64, 65+
 AGE_LEAVE_LABOUR_FORCE = np.array([0.005, 0.005, 0.02, 0.06])  # [1/month]
-DISCOURAGEMENT = 0.002  # extra monthly exit from the labour force per month unemployed
+DISCOURAGEMENT = 0.013  # extra monthly exit from the labour force per month unemployed
 ON_NOTICE_SEARCH = 0.35  # search intensity while still working out notice [share]
-TRAINING_LOCK_IN = 0.25  # search intensity while in training [share]
-TRAINED_JOB_FINDING = 1.30  # hazard multiplier after completing training
+TRAINING_LOCK_IN = 0.5  # search intensity while in training [share]
+TRAINED_JOB_FINDING = 1.6  # hazard multiplier after completing training
 TRAINING_WAGE_GAIN = 0.04  # log-wage gain from completed training
 TRAINING_EARLY_START = 24.0  # training effect fades to zero if started this late [months]
 OUTPLACEMENT_JOB_FINDING = 1.15  # hazard multiplier with job-search assistance

@@ -26,7 +26,7 @@ from simulator.scenario.schema import Vendor as VendorParams
 if TYPE_CHECKING:
     from simulator.model.model import OutsourcingModel
 
-QUIT_PAY_ELASTICITY = 0.5  # attrition hazard ~ (relative pay)^-0.5
+QUIT_PAY_ELASTICITY = 0.2  # direct term; with the wellbeing channel the total is -0.5
 QUIT_CONDITIONS = 1.5  # attrition hazard ~ exp(-1.5 x (conditions - 0.5))
 QUIT_ANTI_HARASSMENT = 0.90  # hazard multiplier with an anti-harassment programme
 QUIT_CAREER = 0.85  # hazard multiplier with career development

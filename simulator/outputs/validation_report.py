@@ -1,0 +1,69 @@
+"""The validation folder: ``validation.csv`` and a self-contained ``validation.html``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.analysis.validation import EXPERIMENTS
+from simulator.outputs.report import css, template
+from simulator.outputs.store import atomic_folder
+
+
+def _num(value: float, unit: str) -> str:
+    if pd.isna(value):
+        return "n/a"
+    if unit in ("share", "probability", "share/year"):
+        return f"{100 * value:.1f}%"
+    return f"{value:.2f}"
+
+
+def render_validation(table: pd.DataFrame, replications: int, seed: int, version: str) -> str:
+    rows = [
+        {
+            "fact": r["fact"],
+            "claim": r["claim"],
+            "source": r["source"],
+            "published": r["published"],
+            "model": _num(r["model_mean"], r["unit"]),
+            "ci": f"{_num(r['model_ci95_low'], r['unit'])} – "
+            f"{_num(r['model_ci95_high'], r['unit'])}",
+            "accepted": f"{_num(r['accepted_low'], r['unit'])} – "
+            f"{_num(r['accepted_high'], r['unit'])}",
+            "tolerance": r["tolerance_reason"],
+            "measured": r["measured"],
+            "passed": bool(r["pass"]),
+        }
+        for r in table.to_dict("records")
+    ]
+    return template("validation.html.j2").render(
+        css=css(),
+        rows=rows,
+        passed=int(table["pass"].sum()),
+        total=len(table),
+        replications=replications,
+        seed=seed,
+        version=version,
+        finished=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        experiments=[
+            {
+                "name": e.name,
+                "scenarios": ", ".join(f"{s}.yaml" for s in e.scenarios),
+                "description": e.description,
+            }
+            for e in EXPERIMENTS
+        ],
+    )
+
+
+def save_validation(
+    table: pd.DataFrame, target: Path, replications: int, seed: int, version: str
+) -> Path:
+    """Write the validation folder atomically and return its path."""
+    with atomic_folder(Path(target)) as tmp:
+        table.to_csv(tmp / "validation.csv", index=False)
+        html = render_validation(table, replications, seed, version)
+        (tmp / "validation.html").write_text(html, encoding="utf-8")
+    return Path(target)
