@@ -192,7 +192,9 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
         replications=1,
     )
     with (
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster,
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
         Client(cluster) as client,
     ):
         runs = sweep.run(spec, client, out=tmp_path / "out")
@@ -358,12 +360,13 @@ def ishigami(data, seed, replication, outputs, keep):
     return {outputs[0]: y}, {}
 
 
-def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path: Path) -> None:
+def ishigami_sensitivity(tmp_path: Path, sampler: str, samples: int) -> pd.DataFrame:
+    """Indices of Ishigami through sweep.sensitivity on an in-process Dask cluster."""
     spec = write_spec(
         tmp_path,
-        name="ishigami",
-        sampler="sobol",
-        samples=1024,
+        name=sampler,
+        sampler=sampler,
+        samples=samples,
         replications=1,
         parameters={f: {"range": [0.0, 1.0]} for f in ISHIGAMI_FIELDS},
         outputs=["csat_mean"],
@@ -371,10 +374,16 @@ def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path: Path) -> Non
         batch_size=256,
     )
     with (
-        LocalCluster(n_workers=1, threads_per_worker=2, processes=False) as cluster,
+        LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
         Client(cluster) as client,
     ):
-        table = sweep.sensitivity(spec, client, out=tmp_path / "out", runner=ishigami)
+        return sweep.sensitivity(spec, client, out=tmp_path / "out", runner=ishigami)
+
+
+def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path: Path) -> None:
+    table = ishigami_sensitivity(tmp_path, "sobol", 1024)
     assert len(sweep.load(tmp_path / "out")) == 1024 * 5
     assert table["S1"].to_numpy() == pytest.approx(ISHIGAMI_S1, abs=0.05)
     assert table["ST"].to_numpy() == pytest.approx(ISHIGAMI_ST, abs=0.05)
@@ -382,28 +391,12 @@ def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path: Path) -> Non
     saved = pd.read_csv(tmp_path / "out" / "sensitivity.csv")
     assert list(saved["parameter"]) == list(ISHIGAMI_FIELDS)
     html = (tmp_path / "out" / "summary.html").read_text()
-    assert (
-        'id="sensitivity"' in html and (tmp_path / "out/plots/sensitivity_csat_mean.png").exists()
-    )
+    assert 'id="sensitivity"' in html
+    assert (tmp_path / "out/plots/sensitivity_csat_mean.png").exists()
 
 
 def test_morris_ranks_ishigami_inputs(tmp_path: Path) -> None:
-    spec = write_spec(
-        tmp_path,
-        name="morris",
-        sampler="morris",
-        samples=60,
-        replications=1,
-        parameters={f: {"range": [0.0, 1.0]} for f in ISHIGAMI_FIELDS},
-        outputs=["csat_mean"],
-        keep_timeseries=[],
-        batch_size=60,
-    )
-    with (
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster,
-        Client(cluster) as client,
-    ):
-        table = sweep.sensitivity(spec, client, out=tmp_path / "out", runner=ishigami)
+    table = ishigami_sensitivity(tmp_path, "morris", 60)
     mu = dict(zip(table["parameter"], table["mu_star"], strict=True))
     sigma = dict(zip(table["parameter"], table["sigma"], strict=True))
     x1, x2, x3 = ISHIGAMI_FIELDS
