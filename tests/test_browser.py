@@ -83,3 +83,64 @@ def test_comparison_renders_with_every_image(browser, tmp_path):
     assert seen["errors"] == []
     assert len(seen["widths"]) >= 3 and all(w > 0 for w in seen["widths"])
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
+
+
+def test_sweep_summary_with_sensitivity_renders(browser, tmp_path):
+    from distributed import Client, LocalCluster
+
+    from simulator import sweep
+
+    from .test_sweep import ISHIGAMI_FIELDS, ishigami, write_spec
+
+    spec = write_spec(
+        tmp_path,
+        name="morris",
+        sampler="morris",
+        samples=10,
+        replications=1,
+        parameters={f: {"range": [0.0, 1.0]} for f in ISHIGAMI_FIELDS},
+        outputs=["csat_mean"],
+        keep_timeseries=[],
+    )
+    cluster = LocalCluster(n_workers=1, processes=False, dashboard_address=None)
+    with cluster, Client(cluster) as client:
+        sweep.sensitivity(spec, client, out=tmp_path / "out", runner=ishigami)
+    page = tmp_path / "out" / "summary.html"
+    assert 'id="sensitivity-table"' in page.read_text(encoding="utf-8")
+    seen = render(browser, page, "sweep_summary.png")
+    assert seen["errors"] == []
+    assert len(seen["widths"]) >= 2 and all(w > 0 for w in seen["widths"])
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
+
+
+def test_validation_page_renders(browser, tmp_path):
+    from simulator.analysis.validation import FACTS
+    from simulator.outputs.validation_report import save_validation
+
+    rows = [
+        {
+            "fact": f.id,
+            "claim": f.claim,
+            "source": f.source,
+            "published": f.published,
+            "unit": f.unit,
+            "model_mean": f.low,
+            "model_ci95_low": f.low,
+            "model_ci95_high": f.high,
+            "accepted_low": f.accepted[0],
+            "accepted_high": f.accepted[1],
+            "tolerance": f.tolerance,
+            "tolerance_reason": f.why,
+            "pass": True,
+            "experiment": f.experiment,
+            "measured": f.measured,
+            "replications": 2,
+        }
+        for f in FACTS
+    ]
+    import pandas as pd
+
+    out = save_validation(pd.DataFrame(rows), tmp_path / "validation", 2, 1, "test")
+    seen = render(browser, out / "validation.html", "validation.png")
+    assert seen["errors"] == []
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
