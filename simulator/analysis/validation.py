@@ -67,19 +67,30 @@ class Experiment:
 
 
 # -- measurements on displaced workers -----------------------------------------------------
+def _share_in_state(
+    model: OutsourcingModel,
+    who: np.ndarray,
+    start: np.ndarray,
+    months: range,
+    state: State = State.reemployed,
+) -> float:
+    """Share of workers ``who`` in ``state`` ``months`` after their own month ``start``
+    (averaged over the months, each worker counted while still observed)."""
+    hist = model.workforce.history
+    hits, seen = 0, 0
+    for k in months:
+        t = start + k
+        ok = t < model.horizon
+        hits += int((hist[t[ok], who[ok]] == state).sum())
+        seen += int(ok.sum())
+    return hits / seen if seen else float("nan")
+
+
 def _status_share(
     model: OutsourcingModel, who: np.ndarray, months: range, state: State = State.reemployed
 ) -> float:
-    """Share of workers ``who`` in ``state`` ``months`` after their displacement (averaged
-    over the months, each worker counted while still observed)."""
-    wf = model.workforce
-    hits, seen = 0, 0
-    for k in months:
-        t = wf.displaced_month[who] + k
-        ok = t < model.horizon
-        hits += int((wf.history[t[ok], who[ok]] == state).sum())
-        seen += int(ok.sum())
-    return hits / seen if seen else float("nan")
+    """Share of workers ``who`` in ``state`` ``months`` after their displacement."""
+    return _share_in_state(model, who, model.workforce.displaced_month[who], months, state)
 
 
 def _displaced(model: OutsourcingModel) -> np.ndarray:
@@ -136,20 +147,6 @@ def measure_displaced(models: Models, probes: Probes) -> dict[str, float]:
     }
 
 
-def _share_after_start(
-    model: OutsourcingModel, who: np.ndarray, start: np.ndarray, months: range
-) -> float:
-    """Share of ``who`` re-employed ``months`` after their month ``start``."""
-    hist = model.workforce.history
-    hits, seen = 0, 0
-    for k in months:
-        t = start + k
-        ok = t < model.horizon
-        hits += int((hist[t[ok], who[ok]] == State.reemployed).sum())
-        seen += int(ok.sum())
-    return hits / seen if seen else float("nan")
-
-
 def measure_training(models: Models, probes: Probes) -> dict[str, float]:
     """Effect of training on participants' re-employment, against the same workers (same
     seed, same people) when no programme exists, by time since the programme ended."""
@@ -159,8 +156,8 @@ def measure_training(models: Models, probes: Probes) -> dict[str, float]:
     end = wf.training_started[who] + trained.scenario.policies.local_jobs.retraining.duration_months
 
     def effect(months: range) -> float:
-        with_ = _share_after_start(trained, who, end, months)
-        without = _share_after_start(untrained, who, end, months)
+        with_ = _share_in_state(trained, who, end, months)
+        without = _share_in_state(untrained, who, end, months)
         return 100.0 * (with_ - without)
 
     return {
@@ -551,7 +548,7 @@ def run_validation(
     values: dict[str, list[float]] = {f.id: [] for f in FACTS}
     total = replications * len(EXPERIMENTS)
     done = 0
-    for k, s in enumerate(seeds):
+    for s in seeds:
         for exp in EXPERIMENTS:
             models, probes = {}, {}
             for name in exp.scenarios:
@@ -561,7 +558,6 @@ def run_validation(
             done += 1
             if progress:
                 progress(done, total)
-        del k
     rows = []
     for f in FACTS:
         v = np.asarray(values[f.id], dtype=float)
