@@ -37,5 +37,6 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# the virtual environment and caches only: results/ may hold your files too
 clean:
-	rm -rf $(VENV) results .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache

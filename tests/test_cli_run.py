@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -115,12 +118,30 @@ def test_run_defaults_to_bundled_scenario_and_results_name(tmp_path):
 
 
 def test_internal_error_exits_1_with_log(tmp_path):
+    """A real fault (a file-size limit, as a full disk or quota would): exit 1, one line on
+    stderr, the traceback in a log file in the temporary folder, no partial output."""
     scenario = small_copy(tmp_path)
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    out = blocker / "res"  # cannot create a folder inside a file
-    proc = outsim("run", str(scenario), "--out", str(out), "-n", "1", "--quiet", cwd=tmp_path)
-    assert proc.returncode == 1
+    logs = tmp_path / "tmp"
+    logs.mkdir()
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "run", str(scenario), "--out", "res", "-n", "1",
+         "--quiet"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TMPDIR": str(logs)},
+        preexec_fn=limit_file_size,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
     assert "internal error" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) <= 3
+    log = next(logs.glob("outsim-error-*.log"))
+    assert str(log) in proc.stderr and "Traceback" in log.read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([scenario.name, "tmp"])

@@ -109,7 +109,7 @@ def test_outsim_report_rebuilds_the_same_kpi_table(results_dir, tmp_path):
 
 
 def test_report_on_a_non_results_folder_is_bad_input(tmp_path):
-    with pytest.raises(ReportError, match="missing summary.json"):
+    with pytest.raises(ReportError, match="summary.json: missing"):
         write_report(tmp_path)
     proc = subprocess.run(
         [sys.executable, "-m", "simulator.cli", "report", str(tmp_path)],

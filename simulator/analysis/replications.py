@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from simulator.analysis.displacement import displacement_curves
 from simulator.analysis.kpis import KPI_BY_NAME, KPIS, compute_kpis
 from simulator.analysis.statistics import mean_interval
 from simulator.model.model import OutsourcingModel
-from simulator.scenario.schema import Scenario
+from simulator.scenario.schema import Scenario, Simulation, field_bounds
 
 Progress = Callable[[int, int], None]
 
@@ -137,9 +138,16 @@ def run(
     seed: int | None = None,
     progress: Progress | None = None,
 ) -> Replications:
-    """Run ``replications`` (default: the scenario's) independent replications."""
+    """Run ``replications`` (default: the scenario's) independent replications.
+
+    ``replications`` and ``seed`` obey the bounds of ``simulation.replications`` and
+    ``simulation.seed`` (ValueError otherwise)."""
     n = replications or scenario.simulation.replications
     root = scenario.simulation.seed if seed is None else seed
+    for name, value in (("replications", n), ("seed", root)):
+        low, high = field_bounds(Simulation, name)
+        if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
+            raise ValueError(f"{name}: {value!r}; expected a whole number from {low} to {high}")
     seeds = child_seeds(root, n)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     reps = []

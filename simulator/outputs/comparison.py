@@ -14,9 +14,10 @@ from markupsafe import Markup
 from simulator.analysis.compare import Comparison
 from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME
 from simulator.analysis.scorecard import DIMENSIONS
+from simulator.outputs.folders import output_folder
 from simulator.outputs.plots import make_comparison_plots
 from simulator.outputs.report import css, embed_image, fmt, template
-from simulator.outputs.store import atomic_folder, package_version
+from simulator.outputs.store import package_version
 from simulator.scenario.describe import describe_phases
 
 
@@ -99,11 +100,18 @@ def render_comparison(
     )
 
 
-def save_comparison(comparison: Comparison, target: Path) -> Path:
-    """Write the comparison folder atomically and return its path."""
+def save_comparison(comparison: Comparison, target: Path, notes: list[str] | None = None) -> Path:
+    """Write the comparison folder atomically and return its path (``outputs.folders``: an
+    existing target is replaced only if outsim wrote it)."""
     table = comparison.table()
     scorecards = comparison.scorecards()
-    with atomic_folder(Path(target)) as tmp:
+    manifest = {
+        "version": package_version(),
+        "plans": comparison.names,
+        "replications": comparison.replications,
+        "root_seed": comparison.plans[0].extra.get("root_seed"),
+    }
+    with output_folder(target, "comparison", manifest, notes) as tmp:
         table.to_csv(tmp / "comparison.csv", index=False)
         scorecards.rename_axis("dimension").to_csv(tmp / "scorecards.csv")
         series = pd.concat(

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import yaml
 from jinja2 import Environment, StrictUndefined
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.calibration import assumptions
-from simulator.scenario import scenario_from_dict
+from simulator.outputs.folders import OutputError, check_folder_input, regular_file, write_file
+from simulator.scenario import ScenarioError, scenario_from_dict
 from simulator.scenario.describe import describe_phases, describe_policies, describe_vendors
+from simulator.scenario.loading import format_validation_error
 
-REQUIRED_FILES = ("summary.json", "scorecard.json", "scenario.resolved.yaml", "manifest.json")
 PEOPLE_FIGURES = ("displaced_states", "earnings_recovery")
 FIGURE_ORDER = (
     "cash",
@@ -39,20 +42,99 @@ FIGURE_ORDER = (
 
 
 class ReportError(ValueError):
-    """The folder is not a complete results folder."""
+    """The folder is not a complete, readable results folder. ``str()`` is the message."""
 
+
+# The structure of the files the report reads (extra keys are allowed and ignored).
+class _Stats(BaseModel):
+    mean: float | None
+    p05: float | None = None
+    p95: float | None = None
+    ci95_low: float | None = None
+    ci95_high: float | None = None
+
+
+class _Kpi(_Stats):
+    unit: str
+    description: str
+
+
+class _Summary(BaseModel):
+    scenario: str
+    replications: int = Field(ge=1)
+    kpis: dict[str, _Kpi]
+    scorecard: dict[str, float | None]
+
+
+class _Component(BaseModel):
+    metric: str
+    weight: float
+    mapping: str
+
+    @field_validator("metric")
     @classmethod
-    def check(cls, folder: Path) -> None:
-        """Raise if ``folder`` is not a complete results folder."""
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise cls(f"{folder}: not a folder; expected a results folder from `outsim run`")
-        missing = [f for f in REQUIRED_FILES if not (folder / f).exists()]
-        if missing:
-            raise cls(
-                f"{folder}: missing {', '.join(missing)}; expected a complete results folder "
-                "written by `outsim run`"
-            )
+    def _known(cls, metric: str) -> str:
+        if metric not in KPI_BY_NAME:
+            raise ValueError(f"unknown KPI {metric!r}")
+        return metric
+
+
+class _Dimension(BaseModel):
+    title: str
+    score: _Stats
+    metrics: dict[str, _Stats | None]
+    formula: list[_Component]
+    note: str = ""
+
+
+class _Scorecard(BaseModel):
+    scale: str
+    dimensions: dict[str, _Dimension]
+
+
+class _Manifest(BaseModel):
+    package: Literal["outsim"]
+    version: str
+    root_seed: int | None = None
+    scenario_hash: str
+    finished: str
+
+
+FILE_MODELS = {
+    "summary.json": _Summary,
+    "scorecard.json": _Scorecard,
+    "manifest.json": _Manifest,
+}
+
+
+def _read(folder: Path, name: str) -> Any:
+    """A required file of the folder, parsed and checked (a regular file inside it)."""
+    path = regular_file(folder, name)
+    if path is None:
+        what = "missing" if not os.path.lexists(folder / name) else "not a regular file"
+        raise ReportError(
+            f"{folder / name}: {what}; expected a complete results folder written by "
+            "`outsim run` (rerun it to rebuild the folder)"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if name.endswith(".yaml") else json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ReportError(
+            f"{folder / name}: unreadable ({problem}); expected the file as `outsim run` wrote it"
+        ) from None
+    if name == "scenario.resolved.yaml":
+        if not isinstance(data, dict):
+            raise ReportError(f"{folder / name}: expected a scenario mapping")
+        try:
+            return scenario_from_dict(data, str(folder / name))
+        except ScenarioError as exc:
+            raise ReportError(str(exc)) from None
+    try:
+        return FILE_MODELS[name].model_validate(data).model_dump()
+    except ValidationError as exc:
+        raise ReportError(format_validation_error(str(folder / name), exc)) from None
 
 
 def fmt(value: float | None, unit: str) -> str:
@@ -99,8 +181,10 @@ def embed_image(path: Path) -> dict[str, str]:
     return {"src": f"data:image/png;base64,{data}", "alt": alt}
 
 
-def _figures(plots: Path, names: tuple[str, ...]) -> list[dict[str, str]]:
-    return [embed_image(plots / f"{n}.png") for n in names if (plots / f"{n}.png").exists()]
+def _figures(folder: Path, names: tuple[str, ...]) -> list[dict[str, str]]:
+    """The folder's own plots (regular files inside it: a link is never followed)."""
+    paths = (regular_file(folder, f"plots/{n}.png") for n in names)
+    return [embed_image(p) for p in paths if p is not None]
 
 
 def _people(summary: dict[str, Any]) -> list[dict[str, str]]:
@@ -174,17 +258,16 @@ def _dimensions(scorecard: dict[str, Any], levers: dict[str, list[str]]) -> list
 
 
 def load_folder(folder: Path) -> dict[str, Any]:
-    """Read a results folder's files, with a clear error if one is missing."""
-    folder = Path(folder)
-    ReportError.check(folder)
+    """Read and check a results folder's files; ReportError names the first bad one."""
+    try:
+        folder = check_folder_input(folder, "a results folder written by `outsim run`")
+    except OutputError as exc:
+        raise ReportError(str(exc)) from None
     return {
-        "summary": json.loads((folder / "summary.json").read_text(encoding="utf-8")),
-        "scorecard": json.loads((folder / "scorecard.json").read_text(encoding="utf-8")),
-        "manifest": json.loads((folder / "manifest.json").read_text(encoding="utf-8")),
-        "scenario": scenario_from_dict(
-            yaml.safe_load((folder / "scenario.resolved.yaml").read_text(encoding="utf-8")),
-            str(folder / "scenario.resolved.yaml"),
-        ),
+        "summary": _read(folder, "summary.json"),
+        "scorecard": _read(folder, "scorecard.json"),
+        "manifest": _read(folder, "manifest.json"),
+        "scenario": _read(folder, "scenario.resolved.yaml"),
     }
 
 
@@ -205,7 +288,6 @@ def render_report(folder: Path) -> str:
     """The report HTML of a results folder."""
     data = load_folder(folder)
     sc, summary = data["scenario"], data["summary"]
-    plots = Path(folder) / "plots"
     return template("report.html.j2").render(
         css=css(),
         scenario_name=sc.name,
@@ -220,18 +302,18 @@ def render_report(folder: Path) -> str:
         kpis=kpi_rows(summary),
         people=_people(summary),
         retraining=_retraining(summary),
-        people_figures=_figures(plots, PEOPLE_FIGURES),
-        figures=_figures(plots, FIGURE_ORDER),
+        people_figures=_figures(Path(folder), PEOPLE_FIGURES),
+        figures=_figures(Path(folder), FIGURE_ORDER),
         assumptions=assumptions(),
     )
 
 
-def write_report(folder: Path, target: Path | None = None) -> Path:
-    """Write ``report.html`` into the results folder (or to ``target``)."""
+def write_report(folder: Path, target: Path | None = None, html: str | None = None) -> Path:
+    """Write ``report.html`` into the results folder (or to ``target``); ``html`` if it was
+    rendered already. An existing report.html that is not a regular file is refused."""
     folder = Path(folder)
-    target = target or folder / "report.html"
-    html = render_report(folder)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    html = render_report(folder) if html is None else html
+    try:
+        return write_file(target or folder / "report.html", html)
+    except OutputError as exc:
+        raise ReportError(str(exc)) from None

@@ -1,17 +1,11 @@
-"""Results folders, written atomically.
-
-Everything is written into a temporary sibling folder (``.NAME.tmp-XXXX``) and renamed into
-place only when complete, so a folder named like a result is always a whole result. An
-existing folder of the same name is replaced.
-"""
+"""Results folders of a run: the files, written through ``outputs.folders`` (atomic, and
+never replacing anything outsim did not write)."""
 
 from __future__ import annotations
 
 import json
 import math
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -20,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from simulator.analysis.replications import Replications
+from simulator.outputs.folders import output_folder
 from simulator.outputs.plots import make_plots
 from simulator.outputs.report import write_report
 from simulator.scenario import dump_scenario_yaml, scenario_hash
@@ -75,49 +70,21 @@ class Results(Replications):
             "finished": self.finished,
         }
 
-    def save(self, directory: str | os.PathLike[str]) -> Path:
-        """Write the results folder atomically and return its path."""
-        return save_results(self, Path(directory))
+    def save(self, directory: str | os.PathLike[str], notes: list[str] | None = None) -> Path:
+        """Write the results folder atomically and return its path. Raises
+        ``OutputError`` if ``directory`` exists and is not a folder outsim wrote."""
+        return save_results(self, Path(directory), notes=notes)
 
 
-def atomic_folder(target: Path):
-    """Context manager giving a temporary sibling folder that becomes ``target`` on success."""
-    return _AtomicFolder(target)
-
-
-class _AtomicFolder:
-    def __init__(self, target: Path) -> None:
-        self.target = Path(target)
-
-    def __enter__(self) -> Path:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(
-            tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent)
-        )
-        umask = os.umask(0)
-        os.umask(umask)
-        self.tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are ordinary files
-        return self.tmp
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        if exc_type is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            return False
-        if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
-            os.replace(self.target, old)
-            os.replace(self.tmp, self.target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(self.tmp, self.target)
-        return False
-
-
-def save_results(results: Replications, target: Path, plots: bool = True) -> Path:
+def save_results(
+    results: Replications, target: Path, plots: bool = True, notes: list[str] | None = None
+) -> Path:
     """Write timeseries.csv, kpis.csv, summary.json, scorecard.json, scenario.resolved.yaml,
-    manifest.json and plots/ into ``target`` atomically."""
+    manifest.json, plots/ and report.html into ``target`` atomically (``outputs.folders``:
+    an existing target is replaced only if outsim wrote it). ``notes`` collects what was
+    done with leftovers of interrupted runs."""
     results = Results.from_replications(results)
-    with atomic_folder(target) as tmp:
+    with output_folder(target, "run", _clean(results.manifest()), notes) as tmp:
         results.timeseries.to_csv(tmp / "timeseries.csv", index=False)
         results.kpis.to_csv(tmp / "kpis.csv", index=False)
         results.displacement.to_csv(tmp / "displacement.csv", index=False)
@@ -126,7 +93,6 @@ def save_results(results: Replications, target: Path, plots: bool = True) -> Pat
         (tmp / "scenario.resolved.yaml").write_text(
             dump_scenario_yaml(results.scenario), encoding="utf-8"
         )
-        write_json(tmp / "manifest.json", results.manifest())
         if plots:
             phases = [p.month for p in results.scenario.plan.phases]
             make_plots(

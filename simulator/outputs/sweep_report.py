@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME  # noqa: E402
+from simulator.outputs.folders import subfolder, write_file  # noqa: E402
 from simulator.outputs.plots import PALETTE, style  # noqa: E402
 from simulator.outputs.report import css, embed_image, fmt, template  # noqa: E402
 from simulator.outputs.sweep_store import SweepStore  # noqa: E402
@@ -57,10 +58,17 @@ def kpi_summary(wide: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _is_numeric(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
 def effect_plot(wide: pd.DataFrame, params: list[str], kpis: list[str], path: Path) -> Path:
-    """KPI (rows) against parameter (columns): every sample's mean over replications."""
+    """KPI (rows) against parameter (columns): every sample's mean over replications.
+    Numeric parameters on a numeric axis; text and true/false parameters by level."""
     ok = wide[wide["status"] == "ok"]
-    means = ok.groupby("sample_id")[[*params, *kpis]].mean(numeric_only=False)
+    means = ok.groupby("sample_id").agg(
+        {**dict.fromkeys(params, "first"), **dict.fromkeys(kpis, "mean")}
+    )
     with plt.rc_context(style()):
         fig, axes = plt.subplots(
             len(kpis),
@@ -69,14 +77,28 @@ def effect_plot(wide: pd.DataFrame, params: list[str], kpis: list[str], path: Pa
             squeeze=False,
         )
         for i, k in enumerate(kpis):
+            y = pd.to_numeric(means[k], errors="coerce")
             for j, p in enumerate(params):
                 ax = axes[i, j]
-                x = pd.to_numeric(means[p], errors="coerce")
-                y = pd.to_numeric(means[k], errors="coerce")
+                if _is_numeric(means[p]):
+                    x = pd.to_numeric(means[p], errors="coerce")
+                else:  # levels in the order first met, one position each
+                    labels = means[p].astype(str)
+                    order = list(dict.fromkeys(labels))
+                    x = labels.map({level: n for n, level in enumerate(order)})
+                    ax.set_xticks(range(len(order)), order)
+                    ax.set_xlim(-0.5, len(order) - 0.5)
                 ax.scatter(x, y, s=10, alpha=0.6, color=PALETTE[0], linewidths=0)
                 if x.nunique() <= 12:
                     line = y.groupby(x).mean()
-                    ax.plot(line.index, line.to_numpy(), color=PALETTE[1], linewidth=1.8)
+                    ax.plot(
+                        line.index,
+                        line.to_numpy(),
+                        color=PALETTE[1],
+                        linewidth=1.8,
+                        marker="o",
+                        markersize=3,
+                    )
                 if i == len(kpis) - 1:
                     ax.set_xlabel(p.rsplit(".", 1)[-1].replace("_", " "), fontsize=9)
                 if j == 0:
@@ -178,8 +200,7 @@ def write_sweep_report(folder: str | Path, skipped: dict[str, str] | None = None
     spec = json.loads(meta["spec"])
     params = list(spec["parameters"])
     kpis = kpi_columns(wide, meta)
-    plots = folder / "plots"
-    plots.mkdir(exist_ok=True)
+    plots = subfolder(folder, "plots")
     figures = []
     ok = wide[wide["status"] == "ok"] if "status" in wide else wide
     shown = [k for k in HEADLINE if k in kpis] or kpis
@@ -236,8 +257,4 @@ def write_sweep_report(folder: str | Path, skipped: dict[str, str] | None = None
         sensitivity_figures=sens_figures,
         skipped=skipped or {},
     )
-    target = folder / "summary.html"
-    tmp = folder / ".summary.html.tmp"
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return write_file(folder / "summary.html", html)

@@ -17,9 +17,12 @@ them in SQL: ``"policies.retraining.capacity_per_month"``).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,15 +42,36 @@ class StoreError(RuntimeError):
     """The store cannot be opened or does not belong to this sweep."""
 
 
+# A read-only connection reaches the store's own tables and nothing else: no files, no
+# network, no extensions, bounded memory; then no progress bar on stderr, and the settings
+# locked so that no query can change them.
+LOCKED_DOWN = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    "memory_limit": "1GB",
+    "threads": 2,
+}
+
+
 class SweepStore:
-    """A sweep's DuckDB database. Use as a context manager or call ``close()``."""
+    """A sweep's DuckDB database. Use as a context manager or call ``close()``.
+
+    ``read_only=True`` opens it locked down (:data:`LOCKED_DOWN`): queries see only the
+    store's tables."""
 
     def __init__(self, folder: str | Path, read_only: bool = False) -> None:
         self.path = Path(folder) / DB_NAME
-        if read_only and not self.path.exists():
+        if read_only and not self.path.is_file():
             raise StoreError(f"{folder}: no sweep results here (expected {DB_NAME})")
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            config = dict(LOCKED_DOWN) if read_only else {}
+            self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
+            self.con.execute("SET enable_progress_bar = false")
+            if read_only:
+                self.con.execute("SET lock_configuration = true")
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open the sweep store ({exc})") from None
 
@@ -158,8 +182,12 @@ class SweepStore:
         return {int(r[0]) for r in self.con.execute(sql, args).fetchall()}
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Run any SQL against the store and return the result."""
+        """Run SQL against the store and return the whole result."""
         return self.con.execute(sql).df()
+
+    def stream(self, sql: str, timeout: float | None = None) -> QueryResult:
+        """Run SQL and return its rows as a stream (nothing is fetched yet)."""
+        return QueryResult(self.con, sql, timeout)
 
     def table(self, name: str) -> pd.DataFrame:
         return self.query(f"SELECT * FROM {quote(name)}")
@@ -175,3 +203,57 @@ class SweepStore:
         table = table.reindex(columns=order)
         table.columns.name = None
         return runs.merge(table, left_on="run_id", right_index=True, how="left")
+
+
+class QueryResult:
+    """The rows of a query, fetched in chunks: a table shows the first rows, CSV streams all,
+    and memory stays flat whatever the size of the result. A query still running after
+    ``timeout`` seconds is interrupted (``duckdb.InterruptException``)."""
+
+    CHUNK = 10_000
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, sql: str, timeout: float | None) -> None:
+        self.timer = threading.Timer(timeout, con.interrupt) if timeout else None
+        if self.timer is not None:
+            self.timer.daemon = True
+            self.timer.start()
+        try:
+            self.cursor = con.execute(sql)
+        except BaseException:
+            self.close()
+            raise
+        description = self.cursor.description or []
+        self.columns = [d[0] for d in description]
+
+    def close(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+    def __enter__(self) -> QueryResult:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def head(self, limit: int) -> tuple[pd.DataFrame, bool]:
+        """The first ``limit`` rows, and whether there are more."""
+        if not self.columns:
+            return pd.DataFrame(), False
+        rows = self.cursor.fetchmany(limit + 1)
+        return pd.DataFrame(rows[:limit], columns=self.columns), len(rows) > limit
+
+    def csv_chunks(self) -> Iterator[str]:
+        """Every row as CSV text (a header first), a chunk at a time."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(self.columns)
+        while self.columns:
+            rows = self.cursor.fetchmany(self.CHUNK)
+            if not rows:
+                break
+            writer.writerows(rows)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.validation import EXPERIMENTS
+from simulator.outputs.folders import output_folder
 from simulator.outputs.report import css, template
-from simulator.outputs.store import atomic_folder
 
 
 def _num(value: float, unit: str) -> str:
@@ -61,8 +61,9 @@ def render_validation(table: pd.DataFrame, replications: int, seed: int, version
 def save_validation(
     table: pd.DataFrame, target: Path, replications: int, seed: int, version: str
 ) -> Path:
-    """Write the validation folder atomically and return its path."""
-    with atomic_folder(Path(target)) as tmp:
+    """Write the validation folder atomically and return its path (``outputs.folders``)."""
+    manifest = {"version": version, "replications": replications, "root_seed": seed}
+    with output_folder(target, "validation", manifest) as tmp:
         table.to_csv(tmp / "validation.csv", index=False)
         html = render_validation(table, replications, seed, version)
         (tmp / "validation.html").write_text(html, encoding="utf-8")

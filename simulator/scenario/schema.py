@@ -7,12 +7,38 @@ not a silently ignored setting.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+# Names that become folder names (results/<name>/): letters, digits, '.', '_', '-', 1 to 100
+# characters, not starting with '.' (hidden; '.' and '..' are the folder and its parent).
+FOLDER_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
+FOLDER_NAME_RULE = (
+    "1 to 100 letters, digits, '.', '_' or '-', not starting with '.' (it names the results folder)"
+)
+SEED_BOUNDS = (0, 2**63 - 1)  # root seeds [integer]
+MAX_MONTH = 239  # the last month index of the longest horizon (240 months)
+
+
+def check_folder_name(value: str) -> str:
+    """``value`` if it is a safe folder name, else ValueError saying what is expected."""
+    if not isinstance(value, str) or not FOLDER_NAME.fullmatch(value):
+        shown = repr(value) if len(value) <= 60 else f"{value[:40]!r}… ({len(value)} characters)"
+        raise ValueError(f"{shown} is not a safe name; expected {FOLDER_NAME_RULE}")
+    return value
+
+
+def field_bounds(model: type[BaseModel], name: str) -> tuple[Any, Any]:
+    """The (lower, upper) bounds of a numeric field, from its ge/gt and le/lt constraints."""
+    low = high = None
+    for item in model.model_fields[name].metadata:
+        low = getattr(item, "ge", getattr(item, "gt", low))
+        high = getattr(item, "le", getattr(item, "lt", high))
+    return low, high
 
 
 class Strict(BaseModel):
@@ -30,24 +56,39 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 class Simulation(Strict):
     name: str = Field(
         "scenario",
-        pattern=NAME_PATTERN,
-        description="Scenario name, used for the results folder [text: letters, digits, _ . -]",
+        description="Scenario name, used for the results folder [text: 1-100 letters, digits, "
+        "_ . -, not starting with .]",
     )
-    description: str = Field("", description="Free text shown in reports [text]")
+    description: str = Field(
+        "", max_length=5000, description="Free text shown in reports [text, ≤ 5000 characters]"
+    )
     horizon_months: int = Field(60, ge=1, le=240, description="Months simulated [months]")
     seed: int = Field(
-        20261128, ge=0, le=2**63 - 1, description="Root seed of all random draws [integer]"
+        20261128,
+        ge=SEED_BOUNDS[0],
+        le=SEED_BOUNDS[1],
+        description="Root seed of all random draws [integer]",
     )
     replications: int = Field(
         10, ge=1, le=10_000, description="Independent replications per run [count]"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _safe_folder_name(cls, name: str) -> str:
+        return check_folder_name(name)
 
 
 # --------------------------------------------------------------------------------------------
 # company
 # --------------------------------------------------------------------------------------------
 class Company(Strict):
-    name: str = Field("Example Co", description="Company name shown in reports [text]")
+    name: str = Field(
+        "Example Co",
+        min_length=1,
+        max_length=100,
+        description="Company name shown in reports [text, ≤ 100 characters]",
+    )
     revenue_per_customer_month: float = Field(
         45.0, ge=0.01, le=100_000, description="Revenue per active customer [USD/month]"
     )
@@ -209,7 +250,12 @@ class Location(StrEnum):
 
 
 class Vendor(Strict):
-    name: str = Field(..., pattern=NAME_PATTERN, description="Vendor name used by plan phases")
+    name: str = Field(
+        ...,
+        pattern=NAME_PATTERN,
+        max_length=100,
+        description="Vendor name used by plan phases [text: letters, digits, _ . -]",
+    )
     location: Location = Field(
         Location.offshore, description="onshore, nearshore or offshore [category]"
     )
@@ -283,12 +329,15 @@ class Vendor(Strict):
 # plan
 # --------------------------------------------------------------------------------------------
 class Phase(Strict):
-    month: int = Field(..., ge=0, description="Month the phase starts [month index, 0-based]")
+    month: int = Field(
+        ..., ge=0, le=MAX_MONTH, description="Month the phase starts [month index, 0-based]"
+    )
     ramp_months: int = Field(
         0, ge=0, le=120, description="Months to move linearly to the phase's shares [months]"
     )
     shares: dict[str, Share] = Field(
         default_factory=dict,
+        max_length=20,
         description="Share of contact volume per vendor at the end of the ramp [share]",
     )
 
@@ -309,7 +358,9 @@ class Plan(Strict):
         description="Months before the first phase that the decision is taken internally [months]",
     )
     phases: list[Phase] = Field(
-        default_factory=list, description="Outsourcing phases in month order [list]"
+        default_factory=list,
+        max_length=24,
+        description="Outsourcing phases in month order [list, ≤ 24]",
     )
 
 
@@ -434,7 +485,9 @@ class CommunityFocus(Strict):
 
 class CommunityInvestment(Strict):
     budget_total: float = Field(0.0, ge=0, le=1e11, description="Total community investment [USD]")
-    start_month: int = Field(0, ge=0, description="Month spending starts [month index]")
+    start_month: int = Field(
+        0, ge=0, le=MAX_MONTH, description="Month spending starts [month index]"
+    )
     duration_months: int = Field(24, ge=1, le=240, description="Spending period [months]")
     home_share: float = Field(
         1.0, ge=0, le=1, description="Share spent in the home region; rest in vendor regions"
@@ -553,7 +606,9 @@ class Scenario(Strict):
     workforce: Workforce = Field(default_factory=Workforce)
     customers: Customers = Field(default_factory=Customers)
     local_economy: LocalEconomy = Field(default_factory=LocalEconomy)
-    vendors: list[Vendor] = Field(default_factory=list)
+    vendors: list[Vendor] = Field(
+        default_factory=list, max_length=20, description="Vendors [list, ≤ 20]"
+    )
     plan: Plan = Field(default_factory=Plan)
     policies: Policies = Field(default_factory=Policies)
     costs: Costs = Field(default_factory=Costs)

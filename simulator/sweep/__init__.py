@@ -17,18 +17,33 @@ replication, seed, each parameter, status, error, wall seconds, then one column 
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 from pydantic import ValidationError
 
 from simulator.analysis.sensitivity import SensitivityError, analyse
-from simulator.outputs.sweep_report import SENSITIVITY_FILE, write_sweep_report
-from simulator.outputs.sweep_store import StoreError, SweepStore
+from simulator.outputs.folders import write_file
+from simulator.outputs.sweep_report import (
+    SENSITIVITY_FILE,
+    kpi_columns,
+    kpi_summary,
+    write_sweep_report,
+)
+from simulator.outputs.sweep_store import QueryResult, StoreError, SweepStore
 from simulator.scenario.loading import format_validation_error
-from simulator.sweep.execution import Progress, SweepOutcome, execute
+from simulator.sweep.execution import (
+    Progress,
+    SweepOutcome,
+    check_scheduler,
+    check_sweep_folder,
+    execute,
+)
 from simulator.sweep.runs import Runner, run_model
 from simulator.sweep.sampling import expected_samples, problem, sample_matrix
 from simulator.sweep.spec import Sweep, SweepError, SweepSpec, load_sweep, sweep_from_spec
@@ -88,7 +103,7 @@ def execute_and_report(
         "wall_seconds": round(outcome.wall_seconds, 3),
         "workers": outcome.workers,
     }
-    (folder / "sweep.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    write_file(folder / "sweep.json", json.dumps(manifest, indent=2))
     write_sweep_report(folder)
     return outcome
 
@@ -118,13 +133,41 @@ def load(folder: str | Path) -> pd.DataFrame:
         raise SweepError(str(exc)) from None
 
 
-def query(folder: str | Path, sql: str) -> pd.DataFrame:
-    """Run a SQL query against a sweep folder's store."""
+def query(folder: str | Path, sql: str, timeout: float | None = 60.0) -> pd.DataFrame:
+    """The whole result of a read-only SQL query on a sweep folder's store (its tables only:
+    no file, network or settings access)."""
+    with open_query(folder, sql, timeout=timeout) as result:
+        frame, _ = result.head(10**12)
+    return frame
+
+
+@contextlib.contextmanager
+def open_query(
+    folder: str | Path, sql: str, *, timeout: float | None = 60.0
+) -> Iterator[QueryResult]:
+    """A read-only SQL query on a sweep folder's store, as a stream of rows: ``head(n)``
+    for the first rows, ``csv_chunks()`` for all. A refused or failing query, or one still
+    running after ``timeout`` seconds, raises SweepError with DuckDB's reason."""
     try:
-        with SweepStore(folder, read_only=True) as store:
-            return store.query(sql)
+        with SweepStore(folder, read_only=True) as store, store.stream(sql, timeout) as result:
+            yield result
     except StoreError as exc:
         raise SweepError(str(exc)) from None
+    except duckdb.InterruptException:
+        raise SweepError(
+            f"--sql: the query was stopped after {timeout:g} s; raise --timeout to let it run "
+            "longer"
+        ) from None
+    except duckdb.Error as exc:
+        raise SweepError(f"--sql: {exc}") from None
+
+
+def kpi_table(folder: str | Path) -> pd.DataFrame:
+    """Mean, sd, 5th and 95th percentile of each kept KPI over a sweep's successful runs."""
+    wide = load(folder)
+    meta = query(folder, "SELECT key, value FROM meta")
+    meta = dict(zip(meta["key"], meta["value"], strict=True))
+    return kpi_summary(wide, kpi_columns(wide, meta)) if len(wide) else wide
 
 
 def analyse_folder(sw: Sweep, folder: str | Path) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -150,7 +193,7 @@ def analyse_folder(sw: Sweep, folder: str | Path) -> tuple[pd.DataFrame, dict[st
         )
     except SensitivityError as exc:
         raise SweepError(str(exc)) from None
-    table.to_csv(folder / SENSITIVITY_FILE, index=False)
+    write_file(folder / SENSITIVITY_FILE, table.to_csv(index=False))
     write_sweep_report(folder, skipped)
     return table, skipped
 
@@ -182,11 +225,15 @@ __all__ = [
     "SweepOutcome",
     "SweepSpec",
     "analyse_folder",
+    "check_scheduler",
+    "check_sweep_folder",
     "execute_and_report",
     "expected_samples",
     "from_dict",
     "load",
+    "kpi_table",
     "load_sweep",
+    "open_query",
     "query",
     "run",
     "sensitivity",

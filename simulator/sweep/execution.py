@@ -16,6 +16,7 @@ import json
 import logging
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,7 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.outputs.sweep_store import StoreError, SweepStore
+from simulator.outputs.folders import OutputError, check_store_folder, write_file
+from simulator.outputs.sweep_store import DB_NAME, StoreError, SweepStore
 from simulator.sweep.runs import BatchResult, Runner, RunTask, run_batch, run_model
 from simulator.sweep.sampling import samples_table
 from simulator.sweep.spec import Sweep, SweepError
@@ -103,6 +105,7 @@ def dask_client(
     from distributed import Client, LocalCluster
 
     if scheduler:
+        check_scheduler(scheduler)
         try:
             own = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError) as exc:
@@ -171,17 +174,37 @@ def write_progress(folder: Path, done: int, failed: int, total: int, started: fl
         "elapsed_seconds": round(time.perf_counter() - started, 2),
         "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    tmp = folder / ".progress.json.tmp"
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(folder / "progress.json")
+    write_file(folder / "progress.json", json.dumps(data))
+
+
+def check_sweep_folder(folder: str | Path) -> Path:
+    """``folder`` if a sweep may write into it: new, empty, or an earlier sweep's folder."""
+    try:
+        return check_store_folder(folder, DB_NAME, "sweep")
+    except OutputError as exc:
+        raise SweepError(str(exc)) from None
+
+
+_SCHEDULER = re.compile(
+    r"((tcp|tls|ucx|ws|wss)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}))"
+    r"(:[0-9]{1,5})?/?"
+)
+
+
+def check_scheduler(address: str | None) -> str | None:
+    """A Dask scheduler address as given, if it has the form PROTOCOL://HOST:PORT."""
+    if address is None:
+        return None
+    if not _SCHEDULER.fullmatch(address):
+        raise SweepError(
+            f"--scheduler {address!r}: not a scheduler address; expected tcp://HOST:PORT "
+            "(e.g. tcp://10.0.0.5:8786, as printed by `dask scheduler`)"
+        )
+    return address
 
 
 def _prepare(sweep: Sweep, folder: Path) -> tuple[SweepStore, pd.DataFrame]:
-    if folder.exists() and not (folder / "sweep.duckdb").exists() and any(folder.iterdir()):
-        raise SweepError(
-            f"{folder}: exists and is not a sweep folder; expected a new or empty folder, "
-            "or the folder of an earlier run of the same sweep to resume it"
-        )
+    folder = check_sweep_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     samples = samples_table(sweep)
     try:

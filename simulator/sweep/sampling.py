@@ -9,6 +9,7 @@ matrix, the order its analysers expect.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import numpy as np
@@ -73,7 +74,7 @@ def expected_samples(sweep: Sweep) -> int:
     d = len(spec.parameters)
     n = int(spec.samples or 0)
     if spec.sampler == "grid":
-        return int(np.prod([len(_grid_levels(p)) for p in spec.parameters.values()]))
+        return math.prod(len(_grid_levels(p)) for p in spec.parameters.values())
     if spec.sampler == "sobol":
         return n * (2 * d + 2 if spec.second_order else d + 2)
     if spec.sampler == "morris":

@@ -13,6 +13,7 @@ A spec is a YAML file (see ``experiments/*.yaml``)::
       policies.vendor_staff.career_development: {levels: [false, true]}   # grid only
     outputs: [reemployed_share_24m, npv_net_savings]   # KPI names; default: all
     keep_timeseries: [local_unemployment_rate]               # monthly series to store; default none
+    max_runs: 100000                         # refuse bigger sweeps (samples × replications)
 
 Everything is checked before a single run starts: unknown spec fields, unknown scenario field
 paths, values outside the scenario field's own bounds, samplers and distributions, KPI and
@@ -27,15 +28,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.metrics import METRICS
 from simulator.scenario import ScenarioError, load_scenario, scenario_hash, scenario_to_dict
 from simulator.scenario.loading import format_validation_error, read_yaml, scenario_from_dict
 from simulator.scenario.paths import PathError, coerce, get_value, with_values
+from simulator.scenario.schema import check_folder_name
 
 Sampler = Literal["grid", "lhs", "sobol", "morris"]
+DEFAULT_MAX_RUNS = 100_000  # about 50 minutes on 2 cores at ~2,000 runs/min
+MAX_RUNS_LIMIT = 100_000_000
 Distribution = Literal["uniform", "loguniform", "triangular", "truncnorm"]
 
 
@@ -51,7 +62,7 @@ class Parameter(_Strict):
     """How one scenario field varies: a list of ``levels`` or a ``range`` with a distribution."""
 
     levels: list[bool | int | float | str] | None = Field(
-        None, min_length=1, description="Values to take, in order (grid sampler)"
+        None, min_length=1, max_length=10_000, description="Values to take, in order (grid)"
     )
     range: tuple[float, float] | None = Field(
         None, description="Lower and upper bound [the field's own unit]"
@@ -95,7 +106,7 @@ class SweepSpec(_Strict):
     """The contents of a sweep spec file."""
 
     name: str | None = Field(
-        None, pattern=r"^[A-Za-z0-9_.-]+$", description="Sweep name (default: file name)"
+        None, description="Sweep name, names its folder (default: the spec's file name)"
     )
     description: str = ""
     base: str = Field(..., description="Scenario file the sweep varies, relative to the spec")
@@ -118,6 +129,17 @@ class SweepSpec(_Strict):
     batch_size: int | None = Field(
         None, ge=1, le=10_000, description="Runs per Dask task (default: chosen from the sweep)"
     )
+    max_runs: int = Field(
+        DEFAULT_MAX_RUNS,
+        ge=1,
+        le=MAX_RUNS_LIMIT,
+        description="Refuse a sweep of more runs than this (samples × replications) [runs]",
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, name: str | None) -> str | None:
+        return None if name is None else check_folder_name(name)
 
     @model_validator(mode="after")
     def _sampler_fits(self) -> SweepSpec:
@@ -132,6 +154,12 @@ class SweepSpec(_Strict):
         else:
             if self.samples is None:
                 raise ValueError(f"sampler {self.sampler} needs samples: (a whole number)")
+            if self.sampler == "sobol" and self.samples & (self.samples - 1):
+                low = 1 << (self.samples.bit_length() - 1)
+                raise ValueError(
+                    f"sobol sampler: samples is {self.samples}, not a power of 2; expected "
+                    f"e.g. {low} or {2 * low} (Sobol' sequences balance only at powers of 2)"
+                )
             for path, p in self.parameters.items():
                 if p.range is None:
                     raise ValueError(
@@ -255,14 +283,37 @@ def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> 
     base = scenario_to_dict(scenario)
     for path, p in spec.parameters.items():
         _check_parameter(base, source, path, p)
-    return Sweep(spec, spec.name or name, source, base, scenario_hash(scenario))
+    name = spec.name or name
+    try:
+        check_folder_name(name)
+    except ValueError as exc:
+        raise SweepError(f"{source}: name: {exc}; set name: in the spec") from None
+    sweep = Sweep(spec, name, source, base, scenario_hash(scenario))
+    _check_size(sweep)
+    return sweep
+
+
+def _check_size(sweep: Sweep) -> None:
+    """Refuse, before anything is sampled, a sweep of more runs than ``max_runs``."""
+    from simulator.sweep.sampling import expected_samples
+
+    spec = sweep.spec
+    samples = expected_samples(sweep)
+    runs = samples * spec.replications
+    if runs > spec.max_runs:
+        raise SweepError(
+            f"{sweep.source}: the sweep has {runs:,} runs ({samples:,} samples × "
+            f"{spec.replications} replications), more than max_runs: {spec.max_runs:,}; "
+            f"expected fewer levels or samples, or raise max_runs: in the spec (up to "
+            f"{MAX_RUNS_LIMIT:,}) if you mean it"
+        )
 
 
 def load_sweep(path: str | Path) -> Sweep:
     """Read and check a sweep spec file; raise SweepError with a readable message."""
     path = Path(path)
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, "sweep spec")
     except ScenarioError as exc:
         raise SweepError(
             str(exc).replace("mapping of sections", "mapping (a sweep spec)")

@@ -1,0 +1,182 @@
+"""``outsim validate``, ``outsim schema``, ``outsim validate-model`` and ``outsim bench``."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from simulator.cli.common import (
+    QuietOption,
+    SeedOption,
+    app,
+    bad_input,
+    check_out,
+    err,
+    guard,
+    out,
+    progress_bar,
+    safe,
+    say,
+)
+from simulator.scenario import ScenarioError, load_scenario
+from simulator.scenario.schema import Simulation, field_bounds
+
+_REPS = field_bounds(Simulation, "replications")
+_MONTHS = field_bounds(Simulation, "horizon_months")
+
+
+@app.command("validate-model")
+def validate_model(
+    replications: Annotated[
+        int,
+        typer.Option(
+            "--replications", "-n", min=2, max=_REPS[1], help="Replications per experiment"
+        ),
+    ] = 10,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for validation.csv and validation.html")
+    ] = Path("results") / "validation",
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Root seed")] = 20261129,
+    experiments: Annotated[
+        Path | None,
+        typer.Option(
+            "--experiments", help="Folder of validation scenarios (experiments/validation)"
+        ),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Check the default calibration against published facts (exit 1 if any fails)."""
+    import simulator
+    from simulator.analysis.validation import REPO_EXPERIMENTS, run_validation
+    from simulator.outputs.validation_report import save_validation
+
+    folder = experiments or REPO_EXPERIMENTS
+    if not folder.is_dir():
+        raise bad_input(
+            f"{folder}: no validation experiments here; expected the repository's "
+            "experiments/validation folder (pass --experiments DIR)"
+        )
+    check_out(out_dir, "validation folder")
+    with guard("validation folder"):
+        try:
+            if quiet:
+                table = run_validation(replications, seed, folder)
+            else:
+                with progress_bar() as bar:
+                    task = bar.add_task("validation experiments", total=None)
+
+                    def step(done: int, total: int) -> None:
+                        bar.update(task, completed=done, total=total)
+
+                    table = run_validation(replications, seed, folder, step)
+        except (FileNotFoundError, ScenarioError) as exc:
+            raise bad_input(str(exc)) from None
+        save_validation(table, out_dir, replications, seed, simulator.__version__)
+    if not quiet:
+        out.print(validation_table(table))
+    passed = int(table["pass"].sum())
+    say(
+        f"{passed}/{len(table)} facts reproduced; written to {out_dir}/ "
+        f"(open {out_dir / 'validation.html'})"
+    )
+    if passed < len(table):
+        say(f"failed: {', '.join(table.loc[~table['pass'], 'fact'])}", err)
+        raise typer.Exit(code=1)
+
+
+def validation_table(table) -> Table:
+    t = Table(title="Default calibration against published facts")
+    for col in ("fact", "model", "95% interval", "accepted", ""):
+        t.add_column(col, justify="left" if col in ("fact", "") else "right", no_wrap=True)
+    for r in table.to_dict("records"):
+        t.add_row(
+            r["fact"],
+            f"{r['model_mean']:.3g}",
+            f"{r['model_ci95_low']:.3g} – {r['model_ci95_high']:.3g}",
+            f"{r['accepted_low']:.3g} – {r['accepted_high']:.3g}",
+            "[green]pass[/]" if r["pass"] else "[bold red]FAIL[/]",
+        )
+    return t
+
+
+def parse_scales(scales: str) -> list[float]:
+    """``--scales`` as numbers, each giving a scenario within the schema's bounds."""
+    from simulator.benchmark import scaled_scenario
+
+    try:
+        values = [float(s) for s in scales.split(",") if s.strip()]
+    except ValueError:
+        raise bad_input(f"--scales: {scales!r}; expected numbers separated by commas") from None
+    if not values or len(values) > 20 or any(not math.isfinite(v) or v <= 0 for v in values):
+        raise bad_input(f"--scales: {scales!r}; expected 1 to 20 positive numbers such as 1,10,100")
+    for v in values:
+        try:
+            scaled_scenario(v)
+        except ScenarioError as exc:
+            fields = "; ".join(line.split(": ", 1)[-1] for line in str(exc).splitlines())
+            raise bad_input(
+                f"--scales: {v:g} gives a scenario outside the schema's bounds ({fields})"
+            ) from None
+    return values
+
+
+@app.command()
+def bench(
+    scales: Annotated[
+        str, typer.Option("--scales", help="Comma-separated scales of the default scenario")
+    ] = "1,10,100",
+    months: Annotated[
+        int | None,
+        typer.Option(
+            "--months",
+            min=_MONTHS[0],
+            max=_MONTHS[1],
+            help="Months at every scale (default 60; 24 at ×100)",
+        ),
+    ] = None,
+    no_profile: Annotated[bool, typer.Option("--no-profile", help="Skip the profiles")] = False,
+    seed: SeedOption = None,
+) -> None:
+    """Benchmark one replication at several scales against a numpy floor (docs/PERFORMANCE.md)."""
+    from simulator.benchmark import DEFAULT_SEED, run_benchmark
+
+    values = parse_scales(scales)
+    run_benchmark(
+        values,
+        months=months,
+        profile=not no_profile,
+        seed=DEFAULT_SEED if seed is None else seed,
+        console=out,
+    )
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check")],
+) -> None:
+    """Check scenario files; report every problem found."""
+    failed = 0
+    for f in files:
+        try:
+            sc = load_scenario(f)
+        except ScenarioError as exc:
+            failed += 1
+            err.print(f"[bold red]invalid:[/] {safe(exc)}", highlight=False, soft_wrap=True)
+            continue
+        out.print(f"[green]ok[/] {safe(f)} ({safe(sc.name)}, {len(sc.vendors)} vendors)")
+    if failed:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def schema() -> None:
+    """Print the scenario JSON Schema (for editors and validation tools)."""
+    from simulator.scenario.schema import Scenario
+
+    sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")

@@ -1,0 +1,163 @@
+"""What every ``outsim`` command shares: the app, consoles, safe messages, option types,
+the error guard and progress bars.
+
+Exit status: 0 success, 2 bad input (a message naming the file, the field path and what was
+expected), 1 internal error (one line on stderr; the traceback goes to a log file in the
+system's temporary folder), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from simulator.outputs.folders import OutputError, check_target
+from simulator.scenario.schema import SEED_BOUNDS, Simulation, field_bounds
+
+app = typer.Typer(
+    name="outsim",
+    help="Simulate what a customer-service outsourcing plan does to costs, customers, data, "
+    "vendor staff, displaced workers and their community.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+# C0 and C1 control characters (but tab and newline), DEL, and Unicode bidirectional
+# overrides: never written raw to a terminal, whatever file or value they come from.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``)."""
+    return _UNSAFE.sub(_escaped, str(text))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def safe(text: object) -> str:
+    """``text`` ready for a Rich console: control characters escaped, markup inert."""
+    return escape(printable(text))
+
+
+def say(text: object, console: Console = out) -> None:
+    """Print a plain message (user text inside is shown as it is, never interpreted)."""
+    console.print(safe(text), soft_wrap=True, highlight=False)
+
+
+def bad_input(message: object) -> typer.Exit:
+    """Print ``error: message`` and return the exit (status 2) to raise."""
+    err.print(f"[bold red]error:[/] {safe(message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def check_out(target: Path, what: str) -> Path:
+    """Refuse, before any work starts, a target outsim must not replace."""
+    try:
+        return check_target(target, what)
+    except OutputError as exc:
+        raise bad_input(str(exc)) from None
+
+
+# options shared by the commands that run models, bounded like the fields they override
+_REPS = field_bounds(Simulation, "replications")
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", min=SEED_BOUNDS[0], max=SEED_BOUNDS[1], help="Root seed"),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or table")]
+ReplicationsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--replications", "-n", min=_REPS[0], max=_REPS[1], help="Replications (per plan)"
+    ),
+]
+
+
+@contextmanager
+def guard(what: str, interrupted: str | None = None) -> Iterator[None]:
+    """Turn bad output targets into exit 2, an interrupt into 130 and an internal error into
+    exit 1 with one line on stderr (the traceback goes to a log file)."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except OutputError as exc:
+        raise bad_input(str(exc)) from None
+    except KeyboardInterrupt:
+        say(interrupted or f"interrupted; no {what} was written", err)
+        raise typer.Exit(code=130) from None
+    except Exception as exc:
+        log = log_error()
+        say(f"internal error: {type(exc).__name__}: {exc} (traceback in {log})", err)
+        raise typer.Exit(code=1) from None
+
+
+def log_error() -> Path:
+    """Write the current traceback to a new file in the temporary folder (never into a
+    folder of the user's)."""
+    fd, name = tempfile.mkstemp(prefix="outsim-error-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc())
+    return Path(name)
+
+
+def report_notes(notes: list[str]) -> None:
+    """Tell the user what was done with leftovers of interrupted runs."""
+    for note in notes:
+        say(f"note: {note}", err)
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "USD":
+        return f"${value / 1e6:,.2f}M" if abs(value) >= 1e5 else f"${value:,.0f}"
+    if unit.startswith("share") or unit.startswith("probability"):
+        return f"{100 * value:.1f}%"
+    return f"{value:,.2f}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``outsim`` entry point. Usage errors are printed here (not by Click) so that
+    no control character in an argument reaches the terminal raw."""
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except typer.Abort:
+        say("interrupted", err)
+        sys.exit(130)
+    except typer.TyperException as exc:  # usage errors (Typer's own copy of Click's)
+        buffer = io.StringIO()
+        exc.show(file=buffer)
+        sys.stderr.write(printable(buffer.getvalue()))
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)
