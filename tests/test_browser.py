@@ -114,30 +114,10 @@ def test_sweep_summary_with_sensitivity_renders(browser, tmp_path):
 
 
 def test_validation_page_renders(browser, tmp_path):
-    from simulator.analysis.validation import FACTS
+    from simulator.analysis.validation import FACTS, fact_row
     from simulator.outputs.validation_report import save_validation
 
-    rows = [
-        {
-            "fact": f.id,
-            "claim": f.claim,
-            "source": f.source,
-            "published": f.published,
-            "unit": f.unit,
-            "model_mean": f.low,
-            "model_ci95_low": f.low,
-            "model_ci95_high": f.high,
-            "accepted_low": f.accepted[0],
-            "accepted_high": f.accepted[1],
-            "tolerance": f.tolerance,
-            "tolerance_reason": f.why,
-            "pass": True,
-            "experiment": f.experiment,
-            "measured": f.measured,
-            "replications": 2,
-        }
-        for f in FACTS
-    ]
+    rows = [fact_row(f, [f.low + 0.01 * k for k in range(3)]) for f in FACTS]
     import pandas as pd
 
     out = save_validation(pd.DataFrame(rows), tmp_path / "validation", 2, 1, "test")

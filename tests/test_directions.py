@@ -81,7 +81,7 @@ def test_higher_vendor_pay_lowers_attrition():
         return edit
 
     # more customers -> more vendor staff -> less noise in the attrition rate
-    low, high = variant(floor(0.0), customers=50_000), variant(floor(1.5), customers=50_000)
+    low, high = variant(floor(0.0), customers=200_000), variant(floor(1.5), customers=200_000)
     assert_larger(kpi(low, "vendor_attrition_annual"), kpi(high, "vendor_attrition_annual"))
 
 
@@ -125,4 +125,6 @@ def test_disclosure_dip_is_smaller_than_discovery_drop():
     a.hear_disclosure(reach=1.0, dip=0.02)
     b.discover_outsourcing(drop=0.10)
     assert 0 < a.trust_lost_to_disclosure < b.trust_lost_to_discovery
-    assert a.informed_share() == b.informed_share() == 1.0
+    # both know; only the disclosure told them (discovery earns no transparency credit)
+    assert a.aware_share() == b.aware_share() == 1.0
+    assert a.informed_share() == 1.0 and b.informed_share() == 0.0

@@ -98,26 +98,30 @@ def test_local_market_is_steady_without_shocks():
     u0 = ec.unemployment_rate(0)
     for t in range(60):
         ec.invest_in_community(t, 0)
-        ec.respond_to_income(0.0, 0.0)
+        ec.respond_to_job_losses(0.0, 0.0, 0.0)
         ec.match(0)
     assert ec.unemployment_rate(0) == pytest.approx(u0, rel=1e-6)
 
 
-def test_multiplier_turns_lost_payroll_into_local_jobs_lost():
-    p = LocalParams()
-    ec = economy()
-    payroll = 100 * p.average_wage_month  # 100 tradable jobs' payroll
-    for t in range(60):
+@pytest.mark.parametrize("multiplier", [0.5, 1.0, 1.6])
+def test_multiplier_is_local_jobs_per_tradable_job(multiplier: float) -> None:
+    """Moretti's number: after the lag, `local_multiplier` local jobs per job moved out,
+    whatever the wages and income support (a reduced form)."""
+    p = LocalParams(local_multiplier=multiplier, multiplier_lag_months=6.0)
+    ec = LocalEconomy(p, CommunityInvestment())
+    for t in range(120):
         ec.invest_in_community(t, 0)
-        ec.respond_to_income(payroll, 0.0)
+        ec.respond_to_job_losses(100.0, 100 * 3000.0, 50_000.0)
         ec.match(0)
-    assert ec.jobs_lost == pytest.approx(p.local_multiplier * 100, rel=0.01)
+    assert ec.jobs_lost == pytest.approx(multiplier * 100, rel=1e-6)
+    assert ec.income_lost == pytest.approx(250_000.0)
     assert ec.unemployment_rate(0) > p.baseline_unemployment_rate
-    # income support offsets the spending shock one for one
-    cushioned = economy()
-    for _ in range(60):
-        cushioned.respond_to_income(payroll, payroll / 2)
-    assert cushioned.jobs_lost == pytest.approx(ec.jobs_lost / 2, rel=0.01)
+    # the lag: after one time constant, 1 - e^-1 of the way (monthly steps)
+    lagged = LocalEconomy(p, CommunityInvestment())
+    for _ in range(6):
+        lagged.respond_to_job_losses(100.0, 0.0, 0.0)
+    expected = multiplier * 100 * (1 - (1 - (1 - np.exp(-1 / 6))) ** 6)
+    assert lagged.jobs_lost == pytest.approx(expected, rel=1e-9)
 
 
 def test_community_investment_buys_jobs_and_matching():

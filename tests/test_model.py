@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 import simulator
+from simulator.analysis.kpis import KPIS
 from simulator.model import OutsourcingModel
-from simulator.model.employees import Employee, State
+from simulator.model.employees import REPLACEMENT_COST_MONTHS, Employee, State
 from simulator.model.vendors import VendorAgent
 from simulator.scenario import load_scenario
 
@@ -51,11 +52,17 @@ def test_status_quo_displaces_nobody_and_costs_in_house():
     assert (ts["employees_in_house"] == sc.workforce.headcount).all()
     assert ts["displaced_cumulative"].max() == 0
     assert ts["early_quits_cumulative"].max() == 0
+    assert ts["employees_quit"].max() == 0  # every leaver replaced
     wf = sc.workforce
-    in_house = (model.workforce.wage * (1 + wf.benefits_share)).sum()
-    in_house += wf.overhead_per_agent_month * wf.headcount
-    np.testing.assert_allclose(ts["cost_operating"], in_house, rtol=1e-12)
-    np.testing.assert_allclose(ts["cost_counterfactual"], in_house, rtol=1e-12)
+    staff = OutsourcingModel(sc, 11).workforce  # the initial staff, before any month
+    loaded = (staff.wage * (1 + wf.benefits_share)).sum() + wf.overhead_per_agent_month * staff.n
+    replacing = wf.attrition_annual / 12 * REPLACEMENT_COST_MONTHS * staff.wage.sum()
+    np.testing.assert_allclose(ts["cost_counterfactual"], loaded + replacing, rtol=1e-12)
+    # replacement hires: about attrition / 12 of the staff a month, each costing 3.5 months
+    hire_cost = REPLACEMENT_COST_MONTHS * staff.wage.mean()
+    hires_per_month = ts["cost_hiring"].sum() / len(ts) / hire_cost
+    assert hires_per_month == pytest.approx(wf.attrition_annual / 12 * wf.headcount, rel=0.3)
+    assert ts["cost_operating"].mean() == pytest.approx(loaded + replacing, rel=0.03)
     assert (ts["cost_mitigation"] == 0).all()
     assert (ts["vendor_staff"] == 0).all()
     assert (ts["records_exposed"] == 0).all()
@@ -100,3 +107,22 @@ def test_bundled_default_matches_the_packaged_copy():
     from simulator.scenario import default_scenario_path
 
     assert default_scenario_path().read_text() == (SCENARIOS / "default.yaml").read_text()
+
+
+def test_every_kpi_lies_within_its_units_bounds(default_small):
+    """Shares and probabilities in [0, 1], counts and costs of people never negative, the
+    realised turnover consistent with its monthly series."""
+    res = simulator.run(default_small, replications=2, seed=3)
+    for k in KPIS:
+        values = res.kpis[k.name].dropna().to_numpy(dtype=float)
+        if k.unit in ("share", "probability/year") and not k.name.endswith("_change_final"):
+            if k.name in ("local_income_change_min", "revenue_change_final"):
+                continue
+            assert ((values >= 0) & (values <= 1)).all(), (k.name, values)
+        if k.unit in ("persons", "customers", "count", "jobs", "records", "months"):
+            assert (values >= 0).all(), (k.name, values)
+    ts = res.timeseries[res.timeseries["replication"] == 0]
+    quits, staff = ts["vendor_quits"].sum(), (ts["vendor_staff"] + ts["vendor_quits"]).sum()
+    assert res.kpis["vendor_attrition_annual"].iloc[0] == pytest.approx(12 * quits / staff)
+    excess = res.kpis["vendor_attrition_excess"].iloc[0]
+    assert excess == pytest.approx(quits * 12 / staff - default_small.workforce.attrition_annual)

@@ -1,9 +1,17 @@
 """Displaced workers' paths, aligned on the month each was displaced.
 
-For every month k after displacement: the share of displaced workers (observed that long)
-in each state, and their earnings over pre-displacement earnings (the jobless at zero).
-This is the HR view: how many are back at work 6, 12, 24 months on, and how far their
-earnings have recovered.
+The measures here are computed once and used by the KPIs, the displacement curves and the
+validation suite alike:
+
+- :func:`share_in_state`: the share of some displaced workers in a state some months after
+  their own start (their displacement, or the end of their training);
+- :func:`earnings_vs_counterfactual`: their earnings over what they would have earned had
+  they kept their job (the pre-displacement wage grown at ``wage_growth_annual``), the
+  jobless counted at zero — the measure of Jacobson, LaLonde & Sullivan (1993) and later
+  studies.
+
+:func:`displacement_curves` gives both for every month since displacement: the HR view of
+how many are back at work 6, 12, 24 months on, and how far their earnings have recovered.
 """
 
 from __future__ import annotations
@@ -17,22 +25,91 @@ from simulator.model.model import OutsourcingModel
 DISPLACED_STATES = (State.unemployed, State.retraining, State.reemployed, State.left_labour_force)
 
 
+def displaced(model: OutsourcingModel) -> np.ndarray:
+    """Indices of the workers the plan displaced."""
+    wf = model.workforce
+    return np.flatnonzero(wf.displaced & (wf.displaced_month >= 0))
+
+
+def _observed(model: OutsourcingModel, who: np.ndarray, start: np.ndarray, k: int):
+    """Workers among ``who`` still observed ``k`` months after their ``start``, and when."""
+    t = start + k
+    ok = t < model.horizon
+    return who[ok], t[ok]
+
+
+def share_in_state(
+    model: OutsourcingModel,
+    who: np.ndarray,
+    start: np.ndarray,
+    months: range,
+    state: State = State.reemployed,
+) -> float | None:
+    """Share of workers ``who`` in ``state`` ``months`` after their own month ``start``,
+    pooled over the months (each worker counted while still observed); None if nobody is
+    observed."""
+    hist = model.workforce.history
+    hits = seen = 0
+    for k in months:
+        w, t = _observed(model, who, start, k)
+        hits += int(np.count_nonzero(hist[t, w] == state))
+        seen += len(w)
+    return hits / seen if seen else None
+
+
+def earnings_vs_counterfactual(
+    model: OutsourcingModel,
+    who: np.ndarray,
+    start: np.ndarray,
+    months: range,
+    labour_force_only: bool = False,
+) -> float | None:
+    """Earnings of workers ``who`` ``months`` after ``start`` over their counterfactual
+    earnings (the old wage grown since displacement), jobless at zero; with
+    ``labour_force_only`` the months a worker spends out of the labour force are left out.
+    None if nobody is observed."""
+    wf = model.workforce
+    earned = expected = 0.0
+    for k in months:
+        w, t = _observed(model, who, start, k)
+        if labour_force_only:
+            keep = wf.history[t, w] != State.left_labour_force
+            w, t = w[keep], t[keep]
+        earned += float(wf.earnings[t, w].sum())
+        expected += float(wf.counterfactual_wage(w, t).sum())
+    return earned / expected if expected > 0 else None
+
+
+def after_displacement(
+    model: OutsourcingModel, months: int, state: State = State.reemployed
+) -> float | None:
+    """Share of all displaced workers in ``state`` ``months`` after displacement."""
+    who = displaced(model)
+    start = model.workforce.displaced_month[who]
+    return share_in_state(model, who, start, range(months, months + 1), state)
+
+
+def earnings_after_displacement(model: OutsourcingModel, months: int) -> float | None:
+    """All displaced workers' earnings ``months`` after displacement over counterfactual."""
+    who = displaced(model)
+    start = model.workforce.displaced_month[who]
+    return earnings_vs_counterfactual(model, who, start, range(months, months + 1))
+
+
 def displacement_curves(model: OutsourcingModel) -> pd.DataFrame:
     """One row per month since displacement (0 = the month of separation)."""
     wf = model.workforce
-    who = np.flatnonzero(wf.displaced & (wf.displaced_month >= 0))
+    who = displaced(model)
+    start = wf.displaced_month[who]
     rows = []
     for k in range(model.horizon):
-        when = wf.displaced_month[who] + k
-        seen = who[when < model.horizon]
+        seen, _ = _observed(model, who, start, k)
         if len(seen) == 0:
             break
-        months = wf.displaced_month[seen] + k
-        states = wf.history[months, seen]
         row: dict[str, float] = {"months_since_displacement": k, "workers_observed": len(seen)}
         for s in DISPLACED_STATES:
-            row[f"share_{s.name}"] = float((states == s).mean())
-        row["earnings_ratio"] = float(wf.earnings[months, seen].sum() / wf.wage[seen].sum())
+            row[f"share_{s.name}"] = share_in_state(model, who, start, range(k, k + 1), s)
+        row["earnings_ratio"] = earnings_vs_counterfactual(model, who, start, range(k, k + 1))
         rows.append(row)
     columns = ["months_since_displacement", "workers_observed"]
     columns += [f"share_{s.name}" for s in DISPLACED_STATES] + ["earnings_ratio"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator.analysis.displacement import after_displacement, earnings_after_displacement
 from simulator.model.employees import State
 from simulator.model.model import OutsourcingModel
 
@@ -29,27 +30,6 @@ def _discounted(model: OutsourcingModel, values: np.ndarray) -> float:
     r = model.scenario.company.discount_rate_annual
     months = np.arange(len(values))
     return float((values / (1.0 + r) ** (months / 12.0)).sum())
-
-
-def _status_after(model: OutsourcingModel, months: int, state: State) -> float | None:
-    """Share of displaced workers in ``state`` ``months`` after their displacement."""
-    wf = model.workforce
-    when = wf.displaced_month + months
-    ok = wf.displaced & (wf.displaced_month >= 0) & (when < model.horizon)
-    if not ok.any():
-        return None
-    idx = np.flatnonzero(ok)
-    return float((wf.history[when[idx], idx] == state).mean())
-
-
-def _earnings_ratio_after(model: OutsourcingModel, months: int) -> float | None:
-    wf = model.workforce
-    when = wf.displaced_month + months
-    ok = wf.displaced & (wf.displaced_month >= 0) & (when < model.horizon)
-    if not ok.any():
-        return None
-    idx = np.flatnonzero(ok)
-    return float(wf.earnings[when[idx], idx].sum() / wf.wage[idx].sum())
 
 
 def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float | None:
@@ -86,11 +66,22 @@ def _median_jobless(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
     return kaplan_meier_median(durations.astype(float), found)
 
 
-def _vendor_attrition(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
-    staff = ts["vendor_staff"].to_numpy() + ts["vendor_quits"].to_numpy()
-    if staff.sum() <= 0:
-        return None
-    return float(12.0 * ts["vendor_quits"].sum() / staff.sum())
+def turnover(quits: np.ndarray, at_risk: np.ndarray) -> float | None:
+    """Realised turnover as centres report it: a year's quits over average headcount
+    (12 × quits / agent-months at risk) [quits per agent-year]; None without staff."""
+    months = float(np.sum(at_risk))
+    return float(12.0 * np.sum(quits) / months) if months > 0 else None
+
+
+def vendor_turnover(ts: pd.DataFrame) -> float | None:
+    """Vendor agents' realised turnover over the months of ``ts``."""
+    quits = ts["vendor_quits"].to_numpy()
+    return turnover(quits, ts["vendor_staff"].to_numpy() + quits)
+
+
+def in_house_turnover(ts: pd.DataFrame) -> float | None:
+    """In-house agents' realised turnover over the months of ``ts``."""
+    return turnover(ts["in_house_quits"].to_numpy(), ts["in_house_at_risk"].to_numpy())
 
 
 def _staff_weighted(column: str) -> Callable[[OutsourcingModel, pd.DataFrame], float | None]:
@@ -213,25 +204,25 @@ KPIS: list[KPI] = [
         "reemployed_share_6m",
         "share",
         "Displaced workers in a job 6 months after displacement",
-        lambda m, ts: _status_after(m, 6, State.reemployed),
+        lambda m, ts: after_displacement(m, 6),
     ),
     KPI(
         "reemployed_share_12m",
         "share",
         "Displaced workers in a job 12 months after displacement",
-        lambda m, ts: _status_after(m, 12, State.reemployed),
+        lambda m, ts: after_displacement(m, 12),
     ),
     KPI(
         "reemployed_share_24m",
         "share",
         "Displaced workers in a job 24 months after displacement",
-        lambda m, ts: _status_after(m, 24, State.reemployed),
+        lambda m, ts: after_displacement(m, 24),
     ),
     KPI(
         "left_labour_force_share_24m",
         "share",
         "Displaced workers out of the labour force 24 months after displacement",
-        lambda m, ts: _status_after(m, 24, State.left_labour_force),
+        lambda m, ts: after_displacement(m, 24, State.left_labour_force),
     ),
     KPI(
         "median_unemployment_months",
@@ -243,9 +234,10 @@ KPIS: list[KPI] = [
     KPI(
         "earnings_ratio_24m",
         "ratio",
-        "Displaced workers' earnings 24 months after displacement over pre-displacement "
-        "earnings, the jobless counted at zero",
-        lambda m, ts: _earnings_ratio_after(m, 24),
+        "Displaced workers' earnings 24 months after displacement over what they would have "
+        "earned in the old job (pre-displacement pay grown at wage_growth_annual), the "
+        "jobless counted at zero",
+        lambda m, ts: earnings_after_displacement(m, 24),
     ),
     KPI(
         "local_unemployment_peak_change_pp",
@@ -323,7 +315,8 @@ KPIS: list[KPI] = [
     KPI(
         "informed_share_final",
         "share",
-        "Customers who know the service is outsourced (1 if nothing is outsourced)",
+        "Customers the company told that service is outsourced (1 if nothing is outsourced; "
+        "learning it from a discovery does not count)",
         lambda m, ts: (
             float(ts["informed_share"].iloc[-1]) if ts["outsourced_share"].max() > 0 else 1.0
         ),
@@ -384,7 +377,7 @@ KPIS: list[KPI] = [
     ),
     KPI(
         "records_exposed_share",
-        "share",
+        "ratio",
         "Record-equivalents held by vendors per customer",
         lambda m, ts: float(
             ts["records_exposed"].iloc[-1] / max(ts["customers_active"].iloc[-1], 1)
@@ -422,8 +415,25 @@ KPIS: list[KPI] = [
     KPI(
         "vendor_attrition_annual",
         "share/year",
-        "Vendor agent quits per agent-year",
-        _vendor_attrition,
+        "Vendor agents' turnover: quits per agent-year (a year's quits over average headcount)",
+        lambda m, ts: vendor_turnover(ts),
+    ),
+    KPI(
+        "vendor_attrition_excess",
+        "share/year",
+        "Vendor turnover above the in-house norm (workforce.attrition_annual)",
+        lambda m, ts: (
+            None
+            if (v := vendor_turnover(ts)) is None
+            else v - m.scenario.workforce.attrition_annual
+        ),
+    ),
+    KPI(
+        "in_house_attrition_annual",
+        "share/year",
+        "In-house agents' turnover: quits for other jobs per agent-year, plan-driven quits "
+        "included",
+        lambda m, ts: in_house_turnover(ts),
     ),
     KPI(
         "vendor_share_paid_fair",

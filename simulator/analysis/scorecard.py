@@ -1,7 +1,7 @@
 """The ethics scorecard: the five dimensions of DESIGN.md, each scored 0-100 from outcomes.
 
 A score is a weighted mean of components, each an outcome mapped onto [0, 1] against a
-stated reference ("a 25% annual breach chance scores 0"). Levers never enter directly: a
+stated reference ("a 30% annual breach chance scores 0"). Levers never enter directly: a
 policy earns credit only through what it did in the simulation. A dimension that does not
 apply (no vendor staff to treat fairly) is ``None``.
 """
@@ -43,7 +43,7 @@ DIMENSIONS: dict[str, tuple[str, list[Component]]] = {
             Component(
                 "informed_share_final",
                 0.3,
-                "share of customers who know (1 = all)",
+                "share of customers told by the company (1 = all; found out does not count)",
                 higher_is_better(1.0),
             ),
             Component(
@@ -99,10 +99,10 @@ DIMENSIONS: dict[str, tuple[str, list[Component]]] = {
                 higher_is_better(1.0),
             ),
             Component(
-                "vendor_attrition_annual",
+                "vendor_attrition_excess",
                 0.30,
-                "15%/year or less scores 1; 60%, 0",
-                lower_is_better(0.60, 0.15),
+                "vendor turnover no higher than in-house scores 1; 35 points a year above, 0",
+                lower_is_better(0.35),
             ),
             Component(
                 "vendor_wellbeing_mean", 0.25, "wellbeing index over 0.8", higher_is_better(0.8)
@@ -161,7 +161,7 @@ FALLBACKS = {"reemployed_share_24m": ("reemployed_share_12m", "reemployed_share_
 # a dimension with no affected people scores full marks through these defaults
 NOT_AFFECTED = {
     "local_jobs": ("displaced_workers", 100.0),
-    "fair_treatment": ("vendor_attrition_annual", None),
+    "fair_treatment": ("vendor_attrition_excess", None),
 }
 
 

@@ -46,21 +46,22 @@ def validate_model(
     experiments: Annotated[
         Path | None,
         typer.Option(
-            "--experiments", help="Folder of validation scenarios (experiments/validation)"
+            "--experiments",
+            help="Folder of validation scenarios (default: the package's own)",
         ),
     ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Check the default calibration against published facts (exit 1 if any fails)."""
     import simulator
-    from simulator.analysis.validation import REPO_EXPERIMENTS, run_validation
+    from simulator.analysis.validation import package_experiments, run_validation, summary_by_kind
     from simulator.outputs.validation_report import save_validation
 
-    folder = experiments or REPO_EXPERIMENTS
+    folder = experiments or package_experiments()
     if not folder.is_dir():
         raise bad_input(
-            f"{folder}: no validation experiments here; expected the repository's "
-            "experiments/validation folder (pass --experiments DIR)"
+            f"{folder}: no validation scenarios here; expected a folder like the package's "
+            "simulator/scenarios/validation (or leave out --experiments)"
         )
     check_out(out_dir, "validation folder")
     with guard("validation folder"):
@@ -82,8 +83,8 @@ def validate_model(
         out.print(validation_table(table))
     passed = int(table["pass"].sum())
     say(
-        f"{passed}/{len(table)} facts reproduced; written to {out_dir}/ "
-        f"(open {out_dir / 'validation.html'})"
+        f"{passed}/{len(table)} facts reproduced ({summary_by_kind(table)}); written to "
+        f"{out_dir}/ (open {out_dir / 'validation.html'})"
     )
     if passed < len(table):
         say(f"failed: {', '.join(table.loc[~table['pass'], 'fact'])}", err)
@@ -92,14 +93,15 @@ def validate_model(
 
 def validation_table(table) -> Table:
     t = Table(title="Default calibration against published facts")
-    for col in ("fact", "model", "95% interval", "accepted", ""):
-        t.add_column(col, justify="left" if col in ("fact", "") else "right", no_wrap=True)
+    for col in ("fact", "kind", "model", "95% interval", "accepted", ""):
+        t.add_column(col, justify="left" if col in ("fact", "kind", "") else "right", no_wrap=True)
     for r in table.to_dict("records"):
         t.add_row(
             r["fact"],
+            r["kind"],
             f"{r['model_mean']:.3g}",
             f"{r['model_ci95_low']:.3g} – {r['model_ci95_high']:.3g}",
-            f"{r['accepted_low']:.3g} – {r['accepted_high']:.3g}",
+            f"{r['accepted_low']:.3g} – {r['accepted_high']:.3g}".replace("inf", "∞"),
             "[green]pass[/]" if r["pass"] else "[bold red]FAIL[/]",
         )
     return t

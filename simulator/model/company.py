@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from simulator.model.employees import State
+from simulator.model.employees import INFORMED_QUIT, RUMOUR_QUIT, State
 from simulator.scenario.schema import Location, Scenario
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 COST_LINES = (
     "in_house_staff",
+    "hiring",
     "temp_cover",
     "vendor_contract",
     "vendor_governance",
@@ -39,7 +40,13 @@ COST_LINES = (
     "community_investment",
     "breaches",
 )
-OPERATING_LINES = ("in_house_staff", "temp_cover", "vendor_contract", "vendor_governance")
+OPERATING_LINES = (
+    "in_house_staff",
+    "hiring",
+    "temp_cover",
+    "vendor_contract",
+    "vendor_governance",
+)
 MITIGATION_LINES = (
     "vendor_training",
     "vendor_fairness",
@@ -138,6 +145,18 @@ class Company(mesa.Agent):
         if self.decision_month is None or month < self.decision_month:
             return False
         return self.layoffs_end is None or month <= self.layoffs_end
+
+    def plan_quit_hazard(self, month: int) -> float:
+        """Extra monthly quit probability of in-house staff the plan unsettles: higher on
+        rumours alone than once they have been told."""
+        if self.rumours_spread(month):
+            return RUMOUR_QUIT
+        return INFORMED_QUIT if self.plan_unsettles_staff(month) else 0.0
+
+    def hiring_open(self, month: int) -> bool:
+        """The company replaces leavers except while the plan is under way (a hiring freeze
+        from the decision to the last cut: leavers then reduce the layoffs needed)."""
+        return not self.plan_unsettles_staff(month)
 
     def rumours_spread(self, month: int) -> bool:
         """Staff hear only rumours: the plan is decided, nobody has been told formally (no

@@ -86,7 +86,8 @@ class Customers:
         self.satisfaction = np.zeros(size)  # [0-100]
         self.trust = np.zeros(size)  # [0-1]
         self.privacy_sensitivity = np.zeros(size)  # [0-1]
-        self.informed = np.zeros(size, dtype=bool)  # knows the service is outsourced
+        self.informed = np.zeros(size, dtype=bool)  # told by the company it is outsourced
+        self.aware = np.zeros(size, dtype=bool)  # knows it: told, or found out on discovery
         self.breached = np.zeros(size, dtype=bool)  # record was in a breach
         self.channel = np.full(size, -1, dtype=np.int16)  # channel of this month's issue
         self.outcome = np.full(size, OUTCOME_NONE, dtype=np.int8)
@@ -105,8 +106,9 @@ class Customers:
         self.csat_by_channel: np.ndarray = np.zeros(0)
 
     # -- state -------------------------------------------------------------------------------
-    def _fill(self, slots: np.ndarray, informed: float = 0.0) -> None:
-        """Give ``slots`` the state of newly arrived customers."""
+    def _fill(self, slots: np.ndarray, informed: float = 0.0, aware: float = 0.0) -> None:
+        """Give ``slots`` the state of newly arrived customers: told of the outsourcing with
+        probability ``informed``, knowing of it (told or from its discovery) with ``aware``."""
         p, n = self.params, len(slots)
         self.active[slots] = True
         shape = p.contact_rate_dispersion
@@ -117,7 +119,9 @@ class Customers:
         )
         self.trust[slots] = _beta(self.rng, p.initial_trust, 20.0, n)
         self.privacy_sensitivity[slots] = _beta(self.rng, p.privacy_sensitivity_mean, 4.0, n)
-        self.informed[slots] = self.rng.random(n) < informed
+        u = self.rng.random(n)
+        self.informed[slots] = u < informed
+        self.aware[slots] = u < max(aware, informed)
         self.breached[slots] = False
 
     def expected_issues(self) -> float:
@@ -139,7 +143,12 @@ class Customers:
         return self._mean(self.satisfaction)
 
     def informed_share(self) -> float:
+        """Share of active customers the company told that service is outsourced."""
         return float(np.count_nonzero(self.informed & self.active) / max(self.count, 1))
+
+    def aware_share(self) -> float:
+        """Share of active customers who know it, told or from its discovery."""
+        return float(np.count_nonzero(self.aware & self.active) / max(self.count, 1))
 
     # -- monthly behaviour -------------------------------------------------------------------
     def raise_issues(self, routing: np.ndarray) -> np.ndarray:
@@ -231,16 +240,18 @@ class Customers:
         act = np.flatnonzero(self.active & ~self.informed)
         reached = act[self.rng.random(len(act)) < reach]
         self.informed[reached] = True
+        self.aware[reached] = True
         loss = np.minimum(self.trust[reached], dip * (0.5 + self.privacy_sensitivity[reached]))
         self.trust[reached] -= loss
         self.trust_lost_to_disclosure += float(loss.sum()) / max(self.count, 1)
 
     def discover_outsourcing(self, drop: float) -> None:
-        """Undisclosed outsourcing comes to light: every customer learns it, trust falls."""
+        """Undisclosed outsourcing comes to light: every customer learns it (without being
+        told: ``aware``, not ``informed``), trust falls."""
         act = self.active
         loss = np.minimum(self.trust[act], drop * (0.5 + self.privacy_sensitivity[act]))
         self.trust[act] -= loss
-        self.informed[act] = True
+        self.aware[act] = True
         self.trust_lost_to_discovery += float(loss.sum()) / max(self.count, 1)
 
     def suffer_breach(self, slots: np.ndarray, drop: float, publicity_drop: float) -> None:
@@ -323,11 +334,12 @@ class Customers:
         hazard = self.monthly_baseline_churn * np.exp(p.trust_churn_elasticity * shortfall).mean()
         return float(hazard + p.intent_to_churn_realisation * p_issue * defect)
 
-    def acquire(self, expected: float, informed: float) -> np.ndarray:
-        """New customers arrive (Poisson with mean ``expected``) into free slots; returns the
-        slots they took."""
+    def acquire(self, expected: float, informed: float, aware: float) -> np.ndarray:
+        """New customers arrive (Poisson with mean ``expected``) into free slots, told of the
+        outsourcing with probability ``informed`` and knowing of it with ``aware``; returns
+        the slots they took."""
         free = np.flatnonzero(~self.active)
         n = min(int(self.rng.poisson(max(expected, 0.0))), len(free))
-        self._fill(free[:n], informed)
+        self._fill(free[:n], informed, aware)
         self.acquired_this_month = n
         return free[:n]

@@ -6,7 +6,9 @@ attributes read those arrays, so ``model.agents_by_type[Employee]`` lists real p
 
 States: ``in_house`` → (``notice``) → ``redeployed`` | ``unemployed`` ⇄ ``retraining``;
 ``unemployed`` → ``reemployed`` | ``left_labour_force``; a new job may end (back to
-``unemployed``). Rumours of the plan raise voluntary quits among ``in_house`` staff.
+``unemployed``). ``in_house`` staff also ``quit`` for other jobs: normal turnover, replaced
+by new hires outside the plan's period, plus extra quits while rumours of the plan unsettle
+them. A worker's slot is a position: a replacement hire takes over a leaver's slot.
 """
 
 from __future__ import annotations
@@ -33,19 +35,21 @@ class State(IntEnum):
     retraining = 4
     reemployed = 5
     left_labour_force = 6
+    quit = 7  # left the company for another job (not displaced)
 
 
 STATE_NAMES = [s.name for s in State]
 WEEKS_PER_MONTH = 52.0 / 12.0
 
 # Job search (see docs/MODEL.md for sources). Hazards are monthly probabilities.
-BASE_JOB_FINDING = 0.19  # displaced prime-age, average skill, new spell, reference tightness
-DURATION_DECAY = 0.05  # fall of the hazard per month of the spell (duration dependence)
-DURATION_FLOOR = 0.35  # the hazard never falls below this share of its initial value
+BASE_JOB_FINDING = 0.234  # displaced prime-age, average skill, new spell, reference tightness
+DURATION_DECAY = 0.071  # fall of the hazard per month of the spell (duration dependence)
+DURATION_FLOOR = 0.38  # the hazard never falls below this share of its initial value
 AGE_BANDS = np.array([25.0, 55.0, 65.0])  # band edges [years]
-AGE_JOB_FINDING = np.array([1.05, 1.0, 0.62, 0.3])  # <25, 25-54, 55-64, 65+
-AGE_LEAVE_LABOUR_FORCE = np.array([0.005, 0.005, 0.02, 0.06])  # [1/month]
-DISCOURAGEMENT = 0.013  # extra monthly exit from the labour force per month unemployed
+AGE_JOB_FINDING = np.array([1.05, 1.0, 0.55, 0.3])  # <25, 25-54, 55-64, 65+
+LEAVE_LABOUR_FORCE = 0.020  # monthly exit from the labour force of the prime-age jobless
+AGE_LEAVE_LABOUR_FORCE = np.array([1.0, 1.0, 0.4, 2.0])  # <25, 25-54, 55-64, 65+ [ratio]
+DISCOURAGEMENT = 0.0089  # extra monthly exit from the labour force per month unemployed
 ON_NOTICE_SEARCH = 0.35  # search intensity while still working out notice [share]
 TRAINING_LOCK_IN = 0.5  # search intensity while in training [share]
 TRAINED_JOB_FINDING = 1.6  # hazard multiplier after completing training
@@ -55,16 +59,26 @@ OUTPLACEMENT_JOB_FINDING = 1.15  # hazard multiplier with job-search assistance
 OUTPLACEMENT_MONTHS = 6
 SEVERANCE_SEARCH = -0.05  # hazard change per month of pay received as severance (Card et al.)
 SEVERANCE_SEARCH_MAX = 0.25
-JOB_LOSS = 0.008  # monthly loss of a new job (less stable than the old one)
+# New jobs are fragile: about half end within a year (Farber 1999, Handbook of Labor
+# Economics), about half of those involuntarily; the displaced also suffer repeated job
+# losses (Stevens 1997). Monthly loss of a new job in its first year, and after.
+JOB_LOSS_FIRST_YEAR = 0.025
+JOB_LOSS = 0.008
 # New-job earnings relative to old: log ratio = skew-normal; firm-specific skill loss
 # grows with tenure; long spells scar (BLS DWS: 57% earn less, a third lose 20%+).
-WAGE_LOCATION = 0.35
-WAGE_SCALE = 0.48
-WAGE_SKEW = -1.5  # negative: most recover, a few lose a lot (NBER w33667)
+WAGE_LOCATION = 0.36
+WAGE_SCALE = 0.52
+WAGE_SKEW = -7.0  # strongly negative: most recover, a few lose a lot (NBER w33667)
+# A share of the re-employed find only part-time work (BLS DWS 2004: 19% of re-employed
+# full-time job losers were not in full-time wage jobs); hours are the larger part of the
+# long-run loss (Lachowska, Mas & Woodbury 2020). The pay distribution above is full-time.
+PART_TIME_SHARE = 0.19
+PART_TIME_HOURS = 0.55  # part-time hours over full-time (≈ 22 of 40 hours a week)
 TENURE_LOSS = 0.012  # log points per year of tenure, up to 10 years
 SCARRING = 0.006  # log points per month unemployed, up to 24 months
-RUMOUR_QUIT = 0.010  # monthly quit probability of staff hearing rumours of the plan
-INFORMED_QUIT = 0.003  # the same with open communication
+RUMOUR_QUIT = 0.010  # extra monthly quit probability of staff hearing rumours of the plan
+INFORMED_QUIT = 0.003  # the same once told (notice or open communication)
+REPLACEMENT_COST_MONTHS = 3.5  # cost of replacing an agent [months of pay] (Holman et al. 2007)
 
 
 class Employee(mesa.Agent):
@@ -121,15 +135,14 @@ class Workforce:
     ) -> None:
         self.params, self.policy, self.rng = params, policy, rng
         self.ui_months = ui_months  # unemployment-insurance entitlement [months]
+        self._monthly_growth = (1.0 + params.wage_growth_annual) ** (1 / 12)
         n = params.headcount
         self.n = n
-        self.age = np.clip(rng.normal(params.mean_age, params.age_sd, n), 18, 70)
-        self.tenure = np.minimum(
-            rng.exponential(params.mean_tenure_years, n), np.maximum(self.age - 18, 0)
-        )
-        self.skill = np.clip(rng.beta(4, 4, n) + (params.mean_skill - 0.5), 0, 1)
-        base = params.wage_per_hour * params.paid_hours_per_month
-        self.wage = base * np.exp(rng.normal(0, params.wage_dispersion, n))  # [USD/month]
+        self.age = np.zeros(n)  # [years]
+        self.tenure = np.zeros(n)  # with the company [years]
+        self.skill = np.zeros(n)  # general (portable) skill [0-1]
+        self.wage = np.zeros(n)  # [USD/month]
+        self._draw_people(np.arange(n), tenure=True)
         self.state = np.zeros(n, dtype=np.int8)
         self.months_in_state = np.zeros(n, dtype=np.int32)
         self.displaced = np.zeros(n, dtype=bool)
@@ -138,12 +151,12 @@ class Workforce:
         self.spell = np.zeros(n, dtype=np.int32)  # months in the current jobless spell
         self.jobless_months = np.zeros(n, dtype=np.int32)  # total since displacement
         self.first_job_month = np.full(n, -1, dtype=np.int32)
-        self.new_wage = np.zeros(n)  # [USD/month]
+        self.first_pay_ratio = np.full(n, np.nan)  # first new job: full-time pay over old
+        self.new_wage = np.zeros(n)  # earnings in the new job [USD/month]
+        self.part_time = np.zeros(n, dtype=bool)  # the new job is part-time
         self.ui_months_left = np.zeros(n, dtype=np.int32)
         self.severance_months = np.zeros(n)  # severance received [months of pay]
         self.outplacement_left = np.zeros(n, dtype=np.int32)
-        self.wants_training = np.zeros(n, dtype=bool)
-        self.trained = np.zeros(n, dtype=bool)
         self.training_effect = np.zeros(n)  # effect strength of completed training [0-1]
         self.training_started = np.full(n, -1, dtype=np.int32)
         self.training_completed = np.zeros(n, dtype=bool)
@@ -154,13 +167,30 @@ class Workforce:
         self.events: dict[str, float] = {}
         self._reset_events()
 
+    def _draw_people(self, slots: np.ndarray, tenure: bool) -> None:
+        """Age, skill and wage (and, for the initial staff, tenure) of the people in
+        ``slots``, from the workforce parameters."""
+        p, rng, n = self.params, self.rng, len(slots)
+        self.age[slots] = np.clip(rng.normal(p.mean_age, p.age_sd, n), 18, 70)
+        if tenure:
+            self.tenure[slots] = np.minimum(
+                rng.exponential(p.mean_tenure_years, n), np.maximum(self.age[slots] - 18, 0)
+            )
+        self.skill[slots] = np.clip(rng.beta(4, 4, n) + (p.mean_skill - 0.5), 0, 1)
+        base = p.wage_per_hour * p.paid_hours_per_month
+        self.wage[slots] = base * np.exp(rng.normal(0, p.wage_dispersion, n))
+
     def _reset_events(self) -> None:
         self.events = dict.fromkeys(
             (
                 "noticed",
                 "separated",
                 "redeployed",
+                "quits",
+                "quit_pool",
                 "early_quits",
+                "replacements",
+                "hiring_paid",
                 "hired",
                 "training_starts",
                 "training_completions",
@@ -237,25 +267,44 @@ class Workforce:
             self.events["outplacement_paid"] += len(who) * p.outplacement_cost_per_worker
         if capacity > 0:
             wants = who[self.rng.random(len(who)) < p.retraining.take_up_share]
-            self.wants_training[wants] = True
             self.queue.extend(int(i) for i in wants)
         self.events["separated"] += len(who)
 
     # -- in-house staff ----------------------------------------------------------------------
-    def quit_on_rumours(self, rumours: bool, market: float) -> np.ndarray:
-        """Unsettled staff leave for other jobs (voluntary quits): more when they hear only
-        rumours than when they have been told (notice or open communication)."""
-        hazard = (RUMOUR_QUIT if rumours else INFORMED_QUIT) * market
+    def quit_for_other_jobs(self, market: float, plan_extra: float) -> np.ndarray:
+        """In-house staff leave for other jobs: normal turnover (``attrition_annual``) plus,
+        while the plan unsettles them, ``plan_extra`` a month (rumours or informed). Both
+        scale with the local market. Returns the leavers; the plan-driven ones are flagged
+        ``voluntary_quit`` (early quits)."""
+        normal = self.params.attrition_annual / 12.0 * market
         pool = np.flatnonzero(self.state == State.in_house)
-        quits = pool[self.rng.random(len(pool)) < hazard]
-        self._move(quits, State.reemployed)
-        self.voluntary_quit[quits] = True
-        self.new_wage[quits] = self.wage[quits]
-        self.events["early_quits"] += len(quits)
+        u = self.rng.random(len(pool))
+        leave = u < normal + plan_extra * market
+        quits = pool[leave]
+        early = pool[leave & (u >= normal)]
+        self._move(quits, State.quit)
+        self.voluntary_quit[early] = True
+        self.events["quits"] += len(quits)
+        self.events["quit_pool"] += len(pool)
+        self.events["early_quits"] += len(early)
         return quits
 
+    def hire_replacements(self, count: int) -> int:
+        """Fill up to ``count`` positions left by normal quits with new hires (fresh people
+        drawn like the initial staff, tenure 0); returns the hires."""
+        slots = np.flatnonzero((self.state == State.quit) & ~self.voluntary_quit)[:count]
+        n = len(slots)
+        if n == 0:
+            return 0
+        self._draw_people(slots, tenure=False)
+        self.tenure[slots] = 0.0
+        self._move(slots, State.in_house)
+        self.events["replacements"] += n
+        self.events["hiring_paid"] += float(self.wage[slots].sum()) * REPLACEMENT_COST_MONTHS
+        return n
+
     # -- displaced workers -------------------------------------------------------------------
-    def start_training(self, month: int, capacity: int, duration: int) -> int:
+    def start_training(self, month: int, capacity: int) -> int:
         """Queued displaced workers start training, first come first served."""
         started = []
         kept: deque[int] = deque()
@@ -286,7 +335,6 @@ class Workforce:
             return
         done = self.rng.random(len(who)) < self.policy.retraining.completion_probability
         self.training_completed[who[done]] = True
-        self.trained[who[done]] = True
         waited = self.training_started[who] - self.displaced_month[who]
         strength = np.clip(1.0 - waited / TRAINING_EARLY_START, 0.0, 1.0)
         self.training_effect[who] = np.where(done, strength, 0.0)
@@ -300,8 +348,9 @@ class Workforce:
         skill = 0.7 + 0.6 * self.skill
         training = 1.0 + (TRAINED_JOB_FINDING - 1.0) * self.training_effect
         outplaced = np.where(self.outplacement_left > 0, OUTPLACEMENT_JOB_FINDING, 1.0)
+        # severance slows search only in the first spell after displacement, while it lasts
         cushion = np.where(
-            self.spell < np.ceil(self.severance_months),
+            (self.spell < np.ceil(self.severance_months)) & (self.first_job_month < 0),
             1.0 + np.maximum(SEVERANCE_SEARCH * self.severance_months, -SEVERANCE_SEARCH_MAX),
             1.0,
         )
@@ -325,15 +374,19 @@ class Workforce:
             # found a job before the notice ended: displaced, but never unemployed
             self.displaced[on_notice] = True
             self.displaced_month[on_notice] = self.separation_month[on_notice]
-        self.new_wage[found] = self.wage[found] * self._earnings_ratio(found)
-        first = found[self.first_job_month[found] < 0]
-        self.first_job_month[first] = month
+        self.part_time[found] = self.rng.random(len(found)) < PART_TIME_SHARE
+        hours = np.where(self.part_time[found], PART_TIME_HOURS, 1.0)
+        pay = self._earnings_ratio(found)  # full-time pay over old
+        self.new_wage[found] = self.wage[found] * pay * hours
+        first = self.first_job_month[found] < 0
+        self.first_job_month[found[first]] = month
+        self.first_pay_ratio[found[first]] = pay[first]
         self._move(found, State.reemployed)
         self.events["hired"] += len(found)
         return len(found)
 
     def _earnings_ratio(self, who: np.ndarray) -> np.ndarray:
-        """New-job earnings over old (skew-normal in logs; see docs/MODEL.md)."""
+        """New-job full-time pay over old (skew-normal in logs; see docs/MODEL.md)."""
         delta = WAGE_SKEW / np.sqrt(1.0 + WAGE_SKEW**2)
         u0 = np.abs(self.rng.standard_normal(len(who)))
         v = self.rng.standard_normal(len(who))
@@ -350,18 +403,19 @@ class Workforce:
     def leave_labour_force(self) -> int:
         """Unemployed workers retire or stop searching (more so when older, or long jobless)."""
         band = np.searchsorted(AGE_BANDS, self.age, side="right")
-        hazard = AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
+        hazard = LEAVE_LABOUR_FORCE * AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
         who = np.flatnonzero((self.state == State.unemployed) & (self.rng.random(self.n) < hazard))
         self._move(who, State.left_labour_force)
         return len(who)
 
     def lose_new_jobs(self) -> int:
         """Some new jobs end; the worker is unemployed again (no fresh insurance)."""
+        hazard = np.where(self.months_in_state < 12, JOB_LOSS_FIRST_YEAR, JOB_LOSS)
         who = np.flatnonzero(
             (self.state == State.reemployed)
             & self.displaced
             & (self.months_in_state > 0)
-            & (self.rng.random(self.n) < JOB_LOSS)
+            & (self.rng.random(self.n) < hazard)
         )
         self._move(who, State.unemployed)
         self.spell[who] = 0
@@ -380,6 +434,13 @@ class Workforce:
         severance = (self.wage * left)[self.displaced & (since >= 0) & jobless].sum()
         return float(ui + stipend + severance)
 
+    def counterfactual_wage(self, who: np.ndarray, months: np.ndarray) -> np.ndarray:
+        """What workers ``who`` would earn in ``months`` had they kept their job: the
+        pre-displacement wage grown at ``wage_growth_annual`` since displacement
+        [USD/month]."""
+        since = np.maximum(months - self.displaced_month[who], 0)
+        return self.wage[who] * (1.0 + self.params.wage_growth_annual) ** (since / 12.0)
+
     def pass_month(self, month: int, ui_rate: float) -> None:
         """Book the month: earnings, income support, clocks."""
         st = self.state
@@ -388,6 +449,8 @@ class Workforce:
         earn = np.where(st == State.reemployed, self.new_wage, earn)
         self.earnings[month] = earn
         self.history[month] = st
+        # pay in a new job grows with experience, as it would have in the old one
+        self.new_wage[st == State.reemployed] *= self._monthly_growth
         jobless = self.in_state(State.unemployed, State.retraining)
         on_ui = jobless & (self.ui_months_left > 0)
         self.events["ui_paid"] += float((ui_rate * self.wage[on_ui]).sum())
@@ -399,6 +462,7 @@ class Workforce:
         self.spell[jobless] += 1
         self.jobless_months[self.displaced & jobless] += 1
         self.outplacement_left[self.outplacement_left > 0] -= 1
+        self.tenure[self.working_for_company()] += 1 / 12
         self.months_in_state += 1
         self.age += 1 / 12
 

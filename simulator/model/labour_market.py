@@ -44,6 +44,7 @@ class LocalEconomy:
         self.separation_rate = self.f0 * self.u0 / self.e0  # keeps u0 a steady state
         self.unemployed_other = self.u0
         self.jobs_lost = 0.0  # local non-tradable jobs lost through the multiplier [jobs]
+        self.tradable_jobs_lost = 0.0  # the company's jobs moved out of the region [jobs]
         self.jobs_supported = 0.0  # jobs created by community investment [jobs]
         self.net_jobs_applied = 0.0  # net jobs lost already passed on to unemployment [jobs]
         self.sb_jobs = 0.0
@@ -100,13 +101,18 @@ class LocalEconomy:
         self.efficiency = 1.0 + self.skills_effect
         return home, vendor
 
-    def respond_to_income(self, payroll_lost: float, income_support: float) -> None:
-        """Local demand follows lost payroll (net of income support), with a lag."""
+    def respond_to_job_losses(
+        self, tradable_jobs_lost: float, payroll_lost: float, income_support: float
+    ) -> None:
+        """Local non-tradable jobs follow the tradable jobs moved out of the region, with a
+        lag: ``local_multiplier`` of them per job, as Moretti (2010) measures it (a reduced
+        form: income support and re-employment are already in his estimate). Payroll lost
+        net of income support is kept as the region's income loss [USD/month]."""
         p = self.params
-        net = max(payroll_lost - income_support, 0.0)
-        self.income_lost = net  # [USD/month]
+        self.income_lost = max(payroll_lost - income_support, 0.0)
+        self.tradable_jobs_lost = tradable_jobs_lost
         # local firms cannot shed more than half of the region's other jobs
-        target = min(p.local_multiplier * net / p.average_wage_month, MAX_JOB_LOSS * self.e0)
+        target = min(p.local_multiplier * tradable_jobs_lost, MAX_JOB_LOSS * self.e0)
         lag = p.multiplier_lag_months
         step = 1.0 if lag <= 0 else 1 - np.exp(-1.0 / lag)
         self.jobs_lost += (target - self.jobs_lost) * step

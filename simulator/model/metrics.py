@@ -27,6 +27,9 @@ METRICS: dict[str, tuple[str, str]] = {
     },
     "displaced_cumulative": ("persons", "Workers laid off so far (excludes redeployed)"),
     "early_quits_cumulative": ("persons", "Voluntary quits driven by rumours of the plan"),
+    "in_house_quits": ("persons", "In-house agents who quit for other jobs this month"),
+    "in_house_at_risk": ("persons", "In-house agents who could quit this month"),
+    "in_house_replacements": ("persons", "New in-house agents hired to replace leavers"),
     "in_house_morale": ("index 0-1", "Morale of in-house staff"),
     "temp_cover": ("positions", "In-house positions covered by temporary staff"),
     "training_queue": ("persons", "Displaced workers waiting for a training place"),
@@ -34,11 +37,13 @@ METRICS: dict[str, tuple[str, str]] = {
     "training_completions": ("persons", "Training completions this month"),
     "displaced_earnings_ratio": (
         "ratio",
-        "Displaced workers' earnings over pre-displacement earnings (jobless count as zero)",
+        "Displaced workers' earnings over what they would have earned in the old job "
+        "(jobless count as zero)",
     ),
     "local_unemployment_rate": ("share", "Home-region unemployment rate"),
     "local_tightness": ("ratio", "Vacancies per unemployed person in the home region"),
-    "local_jobs_lost": ("jobs", "Local non-tradable jobs lost through the income multiplier"),
+    "local_jobs_lost": ("jobs", "Local non-tradable jobs lost through the multiplier"),
+    "tradable_jobs_lost": ("jobs", "The company's customer-service jobs moved out of the region"),
     "local_jobs_supported": ("jobs", "Local jobs supported by community investment"),
     "matching_efficiency": ("ratio", "Local matching efficiency relative to baseline"),
     "displaced_job_finding_factor": (
@@ -51,7 +56,11 @@ METRICS: dict[str, tuple[str, str]] = {
     "churn_rate_monthly": ("share/month", "Customers lost this month over active at start"),
     "trust_mean": ("index 0-1", "Mean trust of active customers"),
     "satisfaction_mean": ("0-100", "Mean satisfaction of active customers"),
-    "informed_share": ("share", "Active customers who know the service is outsourced"),
+    "informed_share": ("share", "Active customers the company told that service is outsourced"),
+    "aware_share": (
+        "share",
+        "Active customers who know the service is outsourced (told, or from its discovery)",
+    ),
     "trust_lost_discovery_cumulative": (
         "index 0-1",
         "Mean trust per customer lost to the discovery of undisclosed outsourcing",
@@ -100,7 +109,10 @@ METRICS: dict[str, tuple[str, str]] = {
     "cost_operating": ("USD/month", "In-house staff, temporary cover and vendor contracts"),
     "cost_mitigation": ("USD/month", "Cost of ethical policies and displacement support"),
     "cost_total": ("USD/month", "All costs"),
-    "cost_counterfactual": ("USD/month", "Cost of serving in-house with the initial workforce"),
+    "cost_counterfactual": (
+        "USD/month",
+        "Cost of serving in-house with the initial workforce, leavers replaced",
+    ),
     "revenue": ("USD/month", "Revenue from active customers"),
     "net_savings": (
         "USD/month",
@@ -149,19 +161,24 @@ def record_month(
         m[f"employees_{st.name}"] = int(counts[st])
     m["displaced_cumulative"] = int(wf.displaced.sum())
     m["early_quits_cumulative"] = int(wf.voluntary_quit.sum())
+    m["in_house_quits"] = events["quits"]
+    m["in_house_at_risk"] = events["quit_pool"]
+    m["in_house_replacements"] = events["replacements"]
     m["in_house_morale"] = co.morale
     m["temp_cover"] = model.temp_cover
     m["training_queue"] = len(wf.queue)
     m["training_starts"] = events["training_starts"]
     m["training_completions"] = events["training_completions"]
-    d = wf.displaced
+    d = np.flatnonzero(wf.displaced)
+    at = np.full(len(d), t)
     m["displaced_earnings_ratio"] = (
-        float(wf.earnings[t, d].sum() / wf.wage[d].sum()) if d.any() else 1.0
+        float(wf.earnings[t, d].sum() / wf.counterfactual_wage(d, at).sum()) if len(d) else 1.0
     )
     jobless = int(wf.in_state(State.unemployed, State.retraining).sum())
     m["local_unemployment_rate"] = ec.unemployment_rate(jobless)
     m["local_tightness"] = ec.tightness
     m["local_jobs_lost"] = ec.jobs_lost
+    m["tradable_jobs_lost"] = ec.tradable_jobs_lost
     m["local_jobs_supported"] = ec.jobs_supported
     m["matching_efficiency"] = ec.efficiency
     m["displaced_job_finding_factor"] = ec.market_factor()
@@ -176,6 +193,7 @@ def record_month(
     m["trust_mean"] = cu.mean_trust()
     m["satisfaction_mean"] = cu.mean_satisfaction()
     m["informed_share"] = cu.informed_share()
+    m["aware_share"] = cu.aware_share()
     m["trust_lost_discovery_cumulative"] = cu.trust_lost_to_discovery
     m["trust_lost_disclosure_cumulative"] = cu.trust_lost_to_disclosure
     m["discovered"] = float(co.discovered)
@@ -244,11 +262,11 @@ def record_month(
     m["cost_operating"] = sum(lines[x] for x in OPERATING_LINES)
     m["cost_mitigation"] = sum(lines[x] for x in MITIGATION_LINES)
     m["cost_total"] = sum(lines.values())
-    m["cost_counterfactual"] = model.in_house_loaded_cost
+    m["cost_counterfactual"] = model.counterfactual_cost
     revenue = active * s.company.revenue_per_customer_month
     m["revenue"] = revenue
     m["net_savings"] = (
-        model.in_house_loaded_cost
+        model.counterfactual_cost
         + model.counterfactual_breach_cost
         - m["cost_total"]
         + s.company.gross_margin * (revenue - co.revenue0)

@@ -12,7 +12,7 @@ import numpy as np
 
 from simulator.model.company import DISCOVERY_TRUST_DROP, MORALE_BASELINE, Company
 from simulator.model.customers import Customers
-from simulator.model.employees import Employee, State, Workforce
+from simulator.model.employees import REPLACEMENT_COST_MONTHS, Employee, State, Workforce
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.metrics import METRICS, record_month
 from simulator.model.privacy import BREACH_CHURN, TRUST_DROP_PUBLICITY, Privacy
@@ -60,11 +60,14 @@ class OutsourcingModel(mesa.Model):
         self.privacy.share_data(IN_HOUSE, np.flatnonzero(self.customers.active))
 
         self.annual_revenue = self.company.revenue0 * 12
+        self.baseline_payroll = float(self.workforce.wage.sum())
         self.in_house_loaded_cost = float(
             (self.workforce.wage * (1 + s.workforce.benefits_share)).sum()
             + s.workforce.overhead_per_agent_month * self.workforce.n
         )
-        self.baseline_payroll = float(self.workforce.wage.sum())
+        # serving in-house costs that and replacing normal leavers [USD/month]
+        replacing = s.workforce.attrition_annual / 12.0 * REPLACEMENT_COST_MONTHS
+        self.counterfactual_cost = self.in_house_loaded_cost + replacing * self.baseline_payroll
         in_house_holder = self.privacy.holders[IN_HOUSE]
         self.counterfactual_breach_cost = self.privacy.breach_probability(
             in_house_holder
@@ -75,6 +78,7 @@ class OutsourcingModel(mesa.Model):
             ("displaced", "early_quits", "breaches", "trust_lost_discovery"), 0.0
         )
         self.discovery_month = -1
+        self.breach_log: list[tuple[int, str]] = []  # (month, holder) of every breach
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
 
     # ------------------------------------------------------------------------------------
@@ -115,7 +119,7 @@ class OutsourcingModel(mesa.Model):
         self.staff_up(t)
         channels = self.serve_customers(t)
         self.update_customers(t, channels)
-        self.guard_data(t)
+        self.guard_data()
         self.help_displaced(t)
         self.run_local_economy(t)
         self.keep_books(t, channels)
@@ -157,8 +161,9 @@ class OutsourcingModel(mesa.Model):
             co.pay("transition", new_positions * v.params.transition_cost_per_agent)
             co.peak_required[i] = max(co.peak_required[i], positions[i])
         co.update_morale(t)
-        if co.plan_unsettles_staff(t):
-            wf.quit_on_rumours(co.rumours_spread(t), self.economy.market_factor())
+        wf.quit_for_other_jobs(self.economy.market_factor(), co.plan_quit_hazard(t))
+        if co.hiring_open(t):
+            wf.hire_replacements(int(co.positions[t]) - int(wf.working_for_company().sum()))
 
     # -- 3 service -------------------------------------------------------------------------
     def serve_customers(self, t: int) -> list[ChannelMonth]:
@@ -204,7 +209,7 @@ class OutsourcingModel(mesa.Model):
             self.privacy.share_data(i + 1, cu.routed_to(i + 1))
 
     # -- 5 privacy -------------------------------------------------------------------------
-    def guard_data(self, t: int) -> None:
+    def guard_data(self) -> None:
         cu, co, pr = self.customers, self.company, self.privacy
         pr.holders[IN_HOUSE].held[:] = cu.active
         breaches = pr.draw_breaches(self.rng, cu.active, self.annual_revenue)
@@ -212,6 +217,7 @@ class OutsourcingModel(mesa.Model):
         extra = np.zeros(len(cu.active)) if breaches else None
         handling = self.scenario.policies.transparency.disclose_data_handling and co.disclosed
         for b in breaches:
+            self.breach_log.append((self.month, b.holder))
             cu.suffer_breach(b.slots, pr.trust_drop(handling), TRUST_DROP_PUBLICITY)
             extra[b.slots] += BREACH_CHURN
             co.pay("breaches", b.cost)
@@ -230,14 +236,14 @@ class OutsourcingModel(mesa.Model):
             else 0.0
         )
         reach = self.scenario.policies.transparency.disclosure_reach if co.disclosed else 0.0
-        informed = 1.0 if co.discovered else reach
         trust_ratio = cu.mean_trust() / max(self.scenario.customers.initial_trust, 1e-9)
-        new = cu.acquire(self.acquisition_rate * cu.initial_count * trust_ratio, informed)
+        expected = self.acquisition_rate * cu.initial_count * trust_ratio
+        new = cu.acquire(expected, reach, 1.0 if co.discovered else reach)
         self.privacy.forget(new)  # a reused slot is a new customer: no vendor holds its record
         self.churned = churned
-        self._pay_privacy_controls(t)
+        self._pay_privacy_controls()
 
-    def _pay_privacy_controls(self, t: int) -> None:
+    def _pay_privacy_controls(self) -> None:
         co, pol, c = self.company, self.scenario.policies.privacy, self.scenario.costs
         for i, h in enumerate(self.privacy.holders[1:]):
             if not h.held.any():
@@ -256,7 +262,7 @@ class OutsourcingModel(mesa.Model):
         wf = self.workforce
         rt = self.scenario.policies.local_jobs.retraining
         wf.finish_training(t, rt.duration_months)
-        wf.start_training(t, rt.capacity_per_month, rt.duration_months)
+        wf.start_training(t, rt.capacity_per_month)
         wf.search_for_jobs(t, self.economy.market_factor())
         wf.leave_labour_force()
         wf.lose_new_jobs()
@@ -270,15 +276,17 @@ class OutsourcingModel(mesa.Model):
         support_per_agent = vendor_region / max(sum(v.headcount for v in self.vendors), 1)
         for v in self.vendors:
             v.region_support = min(1.0, support_per_agent / 50.0)
-        # payroll the region keeps from this company's customer-service work
-        kept = float(wf.wage[wf.in_state(State.in_house, State.notice, State.redeployed)].sum())
-        kept += self.temp_cover * float(wf.wage.mean()) if wf.n else 0.0
+        # the company's customer-service jobs (and payroll) still in the region
+        here = wf.in_state(State.in_house, State.notice, State.redeployed)
+        jobs = float(here.sum()) + self.temp_cover
+        kept = float(wf.wage[here].sum()) + (self.temp_cover * float(wf.wage.mean()) if wf.n else 0)
         hours = self.scenario.workforce.paid_hours_per_month
         for v in self.vendors:
             if v.params.in_home_region:
+                jobs += v.headcount
                 kept += float(v.wage[v.active].sum()) * hours
         support = wf.income_support(t, self.scenario.local_economy.ui_replacement_rate)
-        ec.respond_to_income(self.baseline_payroll - kept, support)
+        ec.respond_to_job_losses(max(wf.n - jobs, 0.0), self.baseline_payroll - kept, support)
         ec.match(searching)
 
     # -- 8 books ---------------------------------------------------------------------------
@@ -303,6 +311,7 @@ class OutsourcingModel(mesa.Model):
         co.pay("communication", meetings * c.meeting_cost * active_vendors)
         wf.pass_month(t, s.local_economy.ui_replacement_rate)
         events = wf.take_events()
+        co.pay("hiring", events["hiring_paid"])
         co.pay("severance", events["severance_paid"])
         co.pay("outplacement", events["outplacement_paid"])
         co.pay("retraining", events["training_paid"] + events["stipends_paid"])

@@ -21,13 +21,12 @@ MAX_WAIT_S = 1800.0  # a contact that would wait longer is abandoned [s]
 FCR_BEST = 0.80  # world-class first-contact resolution (SQM) [share]
 LATER_RESOLUTION = 0.70  # share of contacts not resolved first time that are resolved later
 REPEAT_CONTACTS = 1.5  # extra contacts per issue not resolved first time [contacts]
-TARGET_OCCUPANCY = 0.80  # occupancy a vendor staffs its forecast workload for [share]
 
 # Experience score of one issue by outcome [0-100] and its modifiers.
 SCORE_FIRST, SCORE_LATER, SCORE_UNRESOLVED = 90.0, 62.0, 28.0
 WAIT_PENALTY_PER_MIN = 1.0  # [points per minute of average wait]
 ACCENT_PENALTY = 30.0  # after unfavourable outcomes, scaled by language and culture gaps [points]
-BOUNDARY_PENALTY = 2.0  # contact handled across the firm boundary (Whitaker et al. 2008)
+BOUNDARY_PENALTY = 6.0  # contact handled across the firm boundary (Whitaker et al. 2008)
 ORIENTATION_BONUS = 10.0  # per unit of agent wellbeing above 0.6 [points]
 
 
@@ -62,8 +61,15 @@ class Queue:
     occupancy: float  # share of on-duty agent time spent handling contacts [share]
 
 
-def queue(contacts: float, staff: float, handle_time_s: float, paid_hours: float) -> Queue:
-    """Erlang C for ``contacts`` a month handled by ``staff`` agents paid ``paid_hours`` each."""
+def queue(
+    contacts: float,
+    staff: float,
+    handle_time_s: float,
+    paid_hours: float,
+    answer_s: float = TARGET_ANSWER_S,
+) -> Queue:
+    """Erlang C for ``contacts`` a month handled by ``staff`` agents paid ``paid_hours`` each;
+    the service level is the share answered within ``answer_s``."""
     if contacts <= 0.0:
         return Queue(1.0, 0.0, 1.0, 0.0)
     if staff <= 0.0:
@@ -75,7 +81,7 @@ def queue(contacts: float, staff: float, handle_time_s: float, paid_hours: float
     p_wait = erlang_c(on_duty, load)
     gap = on_duty - load
     wait = min(MAX_WAIT_S, p_wait * handle_time_s / gap)
-    level = 1.0 - p_wait * float(np.exp(-gap * TARGET_ANSWER_S / handle_time_s))
+    level = 1.0 - p_wait * float(np.exp(-gap * answer_s / handle_time_s))
     return Queue(clip(level, 0.0, 1.0), wait, 1.0, load / on_duty)
 
 
@@ -109,13 +115,38 @@ def escalation_share(p: Proficiency) -> float:
     return clip(0.25 * (1.0 - p.product) + 0.1 * (1.0 - p.knowledge_sharing), 0.0, 1.0)
 
 
-def staff_for(issues: float, p: Proficiency, paid_hours: float) -> int:
-    """Agents needed to handle ``issues`` a month at TARGET_OCCUPANCY, given proficiency."""
+def contacts_for(issues: float, p: Proficiency) -> float:
+    """Contacts a month for ``issues`` (repeats of issues not resolved first time)."""
+    return issues * (1.0 + (1.0 - first_contact_resolution(p)) * REPEAT_CONTACTS)
+
+
+def staff_for_service_level(
+    issues: float,
+    p: Proficiency,
+    paid_hours: float,
+    target: float = 0.80,
+    answer_s: float = TARGET_ANSWER_S,
+) -> int:
+    """Fewest paid agents with whom ``target`` of the contacts for ``issues`` are answered
+    within ``answer_s`` (Erlang C, as contact centres staff: the 80/20 convention). Small
+    groups need proportionally more agents than large ones (economies of scale)."""
     if issues <= 0:
         return 0
-    contacts = issues * (1.0 + (1.0 - first_contact_resolution(p)) * REPEAT_CONTACTS)
-    workload_h = contacts * handle_time(p) / 3600.0
-    return int(np.ceil(workload_h / (paid_hours * (1.0 - SHRINKAGE) * TARGET_OCCUPANCY)))
+    contacts, aht = contacts_for(issues, p), handle_time(p)
+
+    def level(staff: int) -> float:
+        return queue(contacts, staff, aht, paid_hours, answer_s).service_level
+
+    per_agent = paid_hours * (1.0 - SHRINKAGE) / OPEN_HOURS_PER_MONTH  # on duty per paid agent
+    load = contacts / (OPEN_HOURS_PER_MONTH * 3600.0) * aht  # [Erlangs]
+    low = int(load / per_agent)  # too few: cannot keep up
+    high = max(low + 1, 1)
+    while level(high) < target:  # double until enough, then bisect
+        low, high = high, 2 * high
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (low, mid) if level(mid) >= target else (mid, high)
+    return high
 
 
 @dataclass(frozen=True)
@@ -156,7 +187,7 @@ def serve(
     """Serve ``issues`` customer issues in a month with ``staff`` agents of proficiency ``p``."""
     fcr = first_contact_resolution(p)
     aht = handle_time(p)
-    contacts = issues * (1.0 + (1.0 - fcr) * REPEAT_CONTACTS)
+    contacts = contacts_for(issues, p)
     q = queue(contacts, staff, aht, paid_hours)
     p_first = fcr * q.answered_share
     p_later = (1.0 - p_first) * LATER_RESOLUTION * q.answered_share

@@ -19,7 +19,7 @@ import mesa
 import numpy as np
 from scipy.special import betainc, betaincinv
 
-from simulator.model.service import Proficiency, staff_for
+from simulator.model.service import Proficiency, staff_for_service_level
 from simulator.scenario.schema import Communication, Costs, VendorStaff
 from simulator.scenario.schema import Vendor as VendorParams
 
@@ -139,7 +139,7 @@ class Vendor(mesa.Agent):
         self.staff_agents: dict[int, VendorAgent] = {}
         self.region_support = 0.0  # community investment in the vendor's region [0-1]
         self.required = 0
-        self.hired = self.quits = self.released = 0
+        self.hired = self.quits = 0
         self.incidents = 0
         self.agent_months = 0
         # language floor: the share of the pool rejected sets a price premium
@@ -194,9 +194,13 @@ class Vendor(mesa.Agent):
         )
 
     def staff_needed(self, issues: float, paid_hours: float) -> int:
-        """Agents the vendor staffs for a forecast of ``issues`` (at its current abilities)."""
+        """Agents the vendor staffs for a forecast of ``issues`` (at its current abilities) to
+        meet the contract's service level (e.g. 80% answered within 20 s)."""
         p = self.proficiency() if self.headcount else self.new_hire_proficiency()
-        return staff_for(issues, p, paid_hours)
+        c = self.params
+        return staff_for_service_level(
+            issues, p, paid_hours, c.service_level_target, c.answer_within_seconds
+        )
 
     def proficiency(self) -> Proficiency:
         a = self.active
@@ -219,7 +223,7 @@ class Vendor(mesa.Agent):
         """Hire towards the staffing the contract requires (within hiring capacity)."""
         self.required = required
         gap = required - self.headcount
-        self.hired = self.released = 0
+        self.hired = 0
         if gap < 0:
             self.release(-gap)
             return
@@ -264,7 +268,6 @@ class Vendor(mesa.Agent):
         idx = np.flatnonzero(self.active)
         order = idx[np.argsort(self.tenure[idx], kind="stable")][:count]
         self._remove(order)
-        self.released = len(order)
 
     def _remove(self, slots: np.ndarray) -> None:
         self.active[slots] = False
@@ -276,7 +279,7 @@ class Vendor(mesa.Agent):
     def attrition_hazard(self) -> np.ndarray:
         """Monthly quit probability of each slot [probability]."""
         p, f = self.params, self.fairness
-        base = 1.0 - (1.0 - p.base_attrition_annual) ** (1 / 12)
+        base = p.base_attrition_annual / 12.0  # a rate per agent-year, as turnover is reported
         relative_pay = self.wage / self.industry_wage
         h = (
             base

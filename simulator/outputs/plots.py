@@ -63,8 +63,10 @@ PERCENT_UNITS = {"share", "probability", "ratio", "index 0-1"}
 COUNT_UNITS = {"persons", "agents", "count", "customers", "jobs", "records", "positions"}
 PNG_OPTIONS = {"compress_level": 3}  # zlib level: a little larger files, much faster to write
 
-# Columns computed here from one METRICS column each: name -> (unit, source, how). ``how``
-# receives the timeseries sorted by replication and month.
+# Monthly series computed here from one METRICS column each: name -> (unit, source, how).
+# ``how`` receives the timeseries sorted by replication and month. They are month-by-month
+# rates in percent, not the KPIs (which summarise a whole run), so their names differ from
+# every KPI's.
 DERIVED: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
     "local_unemployment_pct": (
         "%",
@@ -72,19 +74,19 @@ DERIVED: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
         lambda d: 100 * d["local_unemployment_rate"],
     ),
     # share of the customers at the start of a year lost within it, at this month's rate
-    "churn_rate_annual": (
+    "churn_pct_a_year_at_month_rate": (
         "%/year",
         "churn_rate_monthly",
         lambda d: 100 * (1 - (1 - d["churn_rate_monthly"]) ** 12),
     ),
     # chance of at least one material breach within a year, at this month's rate
-    "breach_probability_annual": (
+    "breach_chance_pct_a_year_at_month_rate": (
         "%/year",
         "breach_probability_monthly",
         lambda d: 100 * (1 - (1 - d["breach_probability_monthly"]) ** 12),
     ),
     # HR convention: quits in a year over headcount, i.e. twelve times the monthly rate
-    "vendor_attrition_annual": (
+    "vendor_turnover_pct_a_year_at_month_rate": (
         "%/year",
         "vendor_attrition_monthly",
         lambda d: 1200 * d["vendor_attrition_monthly"],
@@ -594,7 +596,7 @@ def _figures() -> tuple[Figure, ...]:
                 Panel(
                     "Customer churn, annualised",
                     "Churn",
-                    (Series("churn_rate_annual", "Churn (annual rate)"),),
+                    (Series("churn_pct_a_year_at_month_rate", "Churn (annual rate)"),),
                 ),
                 Panel(
                     "Mean trust of active customers",
@@ -622,7 +624,12 @@ def _figures() -> tuple[Figure, ...]:
                 Panel(
                     "Chance of a material breach, annualised",
                     "Breach probability",
-                    (Series("breach_probability_annual", "Within a year, at this month's risk"),),
+                    (
+                        Series(
+                            "breach_chance_pct_a_year_at_month_rate",
+                            "Within a year, at this month's risk",
+                        ),
+                    ),
                     bounds=(0, 100),
                 ),
                 Panel(
@@ -652,7 +659,11 @@ def _figures() -> tuple[Figure, ...]:
                 Panel(
                     "Vendor agent attrition, annualised (12 × monthly)",
                     "Attrition",
-                    (Series("vendor_attrition_annual", "Attrition", valid=vendor),),
+                    (
+                        Series(
+                            "vendor_turnover_pct_a_year_at_month_rate", "Attrition", valid=vendor
+                        ),
+                    ),
                     empty_note=no_vendor,
                 ),
                 Panel(
@@ -872,7 +883,7 @@ COMPARE_FIGURES: tuple[Figure, ...] = (
             Panel(
                 "Chance of a material breach, annualised",
                 "Breach probability",
-                (Series("breach_probability_annual", "Breach probability"),),
+                (Series("breach_chance_pct_a_year_at_month_rate", "Breach probability"),),
                 bounds=(0, 100),
             ),
         ),
@@ -886,7 +897,13 @@ COMPARE_FIGURES: tuple[Figure, ...] = (
             Panel(
                 "Vendor agent attrition, annualised (12 × monthly)",
                 "Attrition",
-                (Series("vendor_attrition_annual", "Attrition", valid=_has_vendor_staff),),
+                (
+                    Series(
+                        "vendor_turnover_pct_a_year_at_month_rate",
+                        "Attrition",
+                        valid=_has_vendor_staff,
+                    ),
+                ),
                 empty_note="No plan has vendor staff",
             ),
             Panel(

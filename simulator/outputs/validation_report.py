@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from simulator.analysis.validation import EXPERIMENTS
+from simulator.analysis.validation import EXPERIMENTS, summary_by_kind
 from simulator.outputs.folders import output_folder
 from simulator.outputs.report import css, template
 
@@ -15,6 +16,8 @@ from simulator.outputs.report import css, template
 def _num(value: float, unit: str) -> str:
     if pd.isna(value):
         return "n/a"
+    if not np.isfinite(value):
+        return "∞" if value > 0 else "−∞"
     if unit in ("share", "probability", "share/year"):
         return f"{100 * value:.1f}%"
     return f"{value:.2f}"
@@ -24,6 +27,7 @@ def render_validation(table: pd.DataFrame, replications: int, seed: int, version
     rows = [
         {
             "fact": r["fact"],
+            "kind": r["kind"],
             "claim": r["claim"],
             "source": r["source"],
             "published": r["published"],
@@ -42,6 +46,7 @@ def render_validation(table: pd.DataFrame, replications: int, seed: int, version
         css=css(),
         rows=rows,
         passed=int(table["pass"].sum()),
+        by_kind=summary_by_kind(table),
         total=len(table),
         replications=replications,
         seed=seed,

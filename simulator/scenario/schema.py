@@ -142,6 +142,22 @@ class Workforce(Strict):
     proficiency: float = Field(
         0.85, ge=0, le=1, description="Product proficiency of established in-house agents [0-1]"
     )
+    wage_growth_annual: float = Field(
+        0.01,
+        ge=-0.1,
+        le=0.2,
+        description="Real wage growth of an agent who keeps a job (experience and raises): "
+        "the counterfactual path displaced workers' earnings are measured against, and the "
+        "growth of pay in a new job [share/year]",
+    )
+    attrition_annual: float = Field(
+        0.25,
+        ge=0,
+        le=3.0,
+        description="In-house agents' quits per agent-year in normal times (a year's quits "
+        "over average headcount); leavers are replaced except while the plan is under way "
+        "[quits/agent-year]",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,7 +243,8 @@ class LocalEconomy(Strict):
         1.0,
         ge=0,
         le=5,
-        description="Local non-tradable jobs lost per tradable job's payroll lost [jobs/job]",
+        description="Local non-tradable jobs lost per tradable job moved out of the region, "
+        "after the lag (Moretti 2010's local multiplier) [jobs/job]",
     )
     multiplier_lag_months: float = Field(
         6.0, ge=0, le=60, description="Time constant of the local demand response [months]"
@@ -305,11 +322,23 @@ class Vendor(Strict):
     base_attrition_annual: float = Field(
         0.35,
         ge=0,
-        le=0.99,
-        description="Agent attrition at standard pay and average conditions [share/year]",
+        le=3.0,
+        description="Agent quits per agent-year (a year's quits over average headcount, as "
+        "centres report turnover) at standard pay and average conditions, before the "
+        "new-hire, wellbeing and policy factors [quits/agent-year]",
     )
     hiring_capacity_per_month: int = Field(
         150, ge=1, le=1_000_000, description="Most agents the vendor can hire in a month [persons]"
+    )
+    service_level_target: float = Field(
+        0.80,
+        ge=0.05,
+        le=0.99,
+        description="Contract: share of contacts to answer within answer_within_seconds; the "
+        "vendor staffs to it with Erlang C [share]",
+    )
+    answer_within_seconds: float = Field(
+        20.0, ge=1, le=3600, description="Contract: service-level answer time [s]"
     )
     transition_cost_per_agent: float = Field(
         4000.0,

@@ -1,0 +1,304 @@
+"""The validation experiments: scenarios run together and the measurement of their facts.
+
+Each :class:`Experiment` names scenarios in the validation folder (shipped with the package:
+``simulator/scenarios/validation/``), run with common random numbers — replication *k* of
+every scenario uses the same seed, so variants differ only by their settings and the same
+worker is the same person in each — and a function turning the finished models into one
+value per fact and replication. Everything is measured from what happened in the runs
+(states, quits, breaches), the way the source measured it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.displacement import displaced, earnings_vs_counterfactual, share_in_state
+from simulator.analysis.kpis import in_house_turnover, vendor_turnover
+from simulator.model.employees import State
+from simulator.model.model import OutsourcingModel
+
+WEEKS_PER_MONTH = 52.0 / 12.0
+SURVEY_WINDOW = range(1, 37)  # months since displacement a DWS January survey covers
+SETTLE = 6  # months after go-live or start before turnover is measured
+
+Models = Mapping[str, list[OutsourcingModel]]  # scenario -> its runs in this replication
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Scenarios run together (same seeds) and the measurement of their facts."""
+
+    name: str
+    scenarios: tuple[str, ...]  # files in the validation folder
+    measure: Callable[[Models], dict[str, float]]
+    description: str = ""
+    runs: int = 1  # runs of each scenario per replication (for rare events)
+    facts: tuple[str, ...] = field(default=())
+
+
+def series(model: OutsourcingModel) -> pd.DataFrame:
+    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+
+# -- displaced workers -------------------------------------------------------------------------
+def _age_at_displacement(model: OutsourcingModel, who: np.ndarray) -> np.ndarray:
+    wf = model.workforce
+    return wf.age[who] - (model.horizon - wf.displaced_month[who]) / 12.0
+
+
+def _survey_share(model: OutsourcingModel, who: np.ndarray, *states: State) -> float:
+    start = model.workforce.displaced_month[who]
+    return sum(share_in_state(model, who, start, SURVEY_WINDOW, s) or 0.0 for s in states)
+
+
+def _earnings_path(model: OutsourcingModel, who: np.ndarray, months: range) -> float:
+    """Earnings over the counterfactual path ``months`` after displacement, in the labour
+    force (the studies follow workers attached to the state's labour market)."""
+    start = model.workforce.displaced_month[who]
+    ratio = earnings_vs_counterfactual(model, who, start, months, labour_force_only=True)
+    return float("nan") if ratio is None else ratio
+
+
+def _unemployment_durations(model: OutsourcingModel, who: np.ndarray) -> np.ndarray:
+    """Ongoing spell lengths [months] of the unemployed among ``who``, pooled over every
+    month: the stock a monthly labour-force survey would find if such layoffs kept coming."""
+    hist = model.workforce.history[:, who]
+    spell = np.zeros(len(who))
+    pooled = []
+    for month in range(hist.shape[0]):
+        unemployed = hist[month] == State.unemployed
+        spell = np.where(unemployed, spell + 1, 0)
+        pooled.append(spell[unemployed] - 0.5)  # mid-month: a spell begun this month is ~2 weeks
+    return np.concatenate(pooled) if pooled else np.zeros(0)
+
+
+def _share_at_least(durations: np.ndarray, months: float) -> float:
+    return float((durations >= months).mean()) if len(durations) else float("nan")
+
+
+def measure_displaced(models: Models) -> dict[str, float]:
+    (model,) = models["displaced_workers"]
+    wf = model.workforce
+    who = displaced(model)
+    tenured = who[wf.tenure[who] >= 3.0]
+    age = _age_at_displacement(model, who)
+    prime = who[(age >= 25) & (age < 55)]
+    full_time = who[(wf.first_job_month[who] >= 0) & ~wf.part_time[who]]
+    pay = wf.first_pay_ratio[full_time]
+    durations = _unemployment_durations(model, who)
+    return {
+        "dws_reemployed": _survey_share(model, tenured, State.reemployed),
+        "dws_unemployed": _survey_share(model, tenured, State.unemployed, State.retraining),
+        "dws_not_in_labour_force": _survey_share(model, tenured, State.left_labour_force),
+        "dws_new_job_pays_less": float((pay < 1.0).mean()),
+        "dws_new_job_loses_20": float((pay < 0.8).mean()),
+        "dws_new_job_gains_20": float((pay >= 1.2).mean()),
+        "new_job_mean_ratio": float(pay.mean()),
+        "earnings_first_year": _earnings_path(model, prime, range(0, 12)),
+        "earnings_five_years": _earnings_path(model, prime, range(48, 60)),
+        "cps_unemployed_15_weeks": _share_at_least(durations, 15 / WEEKS_PER_MONTH),
+        "cps_unemployed_27_weeks": _share_at_least(durations, 27 / WEEKS_PER_MONTH),
+    }
+
+
+def _tenured_aged(model: OutsourcingModel, low: float, high: float) -> np.ndarray:
+    """Displaced workers with 3+ years of tenure, aged [low, high) at displacement."""
+    who = displaced(model)
+    age = _age_at_displacement(model, who)
+    return who[(model.workforce.tenure[who] >= 3.0) & (age >= low) & (age < high)]
+
+
+def measure_by_age(models: Models) -> dict[str, float]:
+    """The DWS age groups: prime age from the main layoff, older groups from the same layoff
+    of an older workforce (many more workers aged 55+)."""
+    (main,), (older,) = models["displaced_workers"], models["older_workers"]
+    prime = _tenured_aged(main, 25, 55)
+    late, oldest = _tenured_aged(older, 55, 65), _tenured_aged(older, 65, 200)
+    reemployed = State.reemployed
+    return {
+        "dws_age_gradient": _survey_share(main, prime, reemployed)
+        - _survey_share(older, late, reemployed),
+        "dws_older_not_in_labour_force": _survey_share(older, late, State.left_labour_force),
+        "dws_oldest_reemployed": _survey_share(older, oldest, reemployed),
+        "dws_oldest_not_in_labour_force": _survey_share(older, oldest, State.left_labour_force),
+    }
+
+
+def measure_markets(models: Models) -> dict[str, float]:
+    """Re-employment of the same layoff in slacker labour markets."""
+
+    def reemployed(name: str) -> float:
+        (model,) = models[name]
+        who = displaced(model)
+        return _survey_share(model, who[model.workforce.tenure[who] >= 3.0], State.reemployed)
+
+    return {
+        "dws_moderate_market_reemployed": reemployed("moderate_market"),
+        "dws_slack_market_reemployed": reemployed("slack_market"),
+    }
+
+
+def _never_jobless(model: OutsourcingModel) -> float:
+    wf = model.workforce
+    who = displaced(model)
+    jobless = np.isin(wf.history[:, who], (State.unemployed, State.retraining)).any(axis=0)
+    return float((~jobless).mean())
+
+
+def measure_notice(models: Models) -> dict[str, float]:
+    (with_notice,), (without,) = models["notice"], models["displaced_workers"]
+    return {"notice_direct_moves": 100.0 * (_never_jobless(with_notice) - _never_jobless(without))}
+
+
+def measure_training(models: Models) -> dict[str, float]:
+    """Effect of training on participants' re-employment, against the same workers (same
+    seed, same people) when no programme exists, by time since the programme ended."""
+    (trained,), (untrained,) = models["retraining_effects"], models["displaced_workers"]
+    wf = trained.workforce
+    who = np.flatnonzero(wf.training_started >= 0)
+    end = wf.training_started[who] + trained.scenario.policies.local_jobs.retraining.duration_months
+
+    def effect(months: range) -> float:
+        with_ = share_in_state(trained, who, end, months)
+        without = share_in_state(untrained, who, end, months)
+        if with_ is None or without is None:
+            return float("nan")
+        return 100.0 * (with_ - without)
+
+    return {
+        "training_short_run": effect(range(0, 12)),
+        "training_two_to_three_years": effect(range(24, 37)),
+    }
+
+
+def measure_multiplier(models: Models) -> dict[str, float]:
+    (model,) = models["local_multiplier"]
+    last = series(model).iloc[-12:]
+    lost, moved = last["local_jobs_lost"].sum(), last["tradable_jobs_lost"].sum()
+    return {"local_multiplier": float(lost / moved) if moved else float("nan")}
+
+
+# -- customers and vendors ---------------------------------------------------------------------
+def _after_transfer(model: OutsourcingModel, settle: int) -> pd.DataFrame:
+    ts = series(model)
+    start = int(np.argmax(ts["outsourced_share"].to_numpy() > 0)) + settle
+    return ts.iloc[start:]
+
+
+def measure_service_gap(models: Models) -> dict[str, float]:
+    def gaps(model: OutsourcingModel) -> tuple[float, float]:
+        ts = _after_transfer(model, settle=SETTLE)
+        csat = float((ts["csat_in_house"] - ts["csat_vendor"]).mean())
+        fcr = float(100.0 * (ts["fcr_in_house"] - ts["fcr_vendor"]).mean())
+        return csat, fcr
+
+    (weak,), (strong,) = models["weak_vendor"], models["strong_vendor"]
+    weak_csat, weak_fcr = gaps(weak)
+    strong_csat, _ = gaps(strong)
+    return {
+        "cfi_csat_gap": weak_csat,
+        "cfi_fcr_gap": weak_fcr,
+        "cfi_gap_closes": strong_csat / weak_csat if weak_csat > 0 else float("nan"),
+    }
+
+
+def measure_attrition(models: Models) -> dict[str, float]:
+    def settled(name: str) -> pd.DataFrame:
+        (model,) = models[name]
+        ts = series(model)
+        return ts[ts["month"] >= SETTLE]
+
+    low = vendor_turnover(settled("vendor_pay_low")) or float("nan")
+    high = vendor_turnover(settled("vendor_pay_high")) or float("nan")
+    in_house = in_house_turnover(settled("in_house_turnover")) or float("nan")
+    return {
+        "vendor_turnover": low,
+        "vendor_quit_pay_elasticity": float(np.log(high / low) / np.log(1.2)),
+        "in_house_below_vendor_turnover": low - in_house,
+    }
+
+
+def _vendor_breaches(model: OutsourcingModel, months: int = 24) -> int:
+    """Breaches at the vendor in its first ``months`` months holding records."""
+    (vendor,) = [v.name for v in model.scenario.vendors]
+    start = int(np.argmax(series(model)["outsourced_share"].to_numpy() > 0))
+    return sum(1 for t, h in model.breach_log if h == vendor and start <= t < start + months)
+
+
+def measure_breach(models: Models) -> dict[str, float]:
+    full = [_vendor_breaches(m) for m in models["breach_full_records"]]
+    minimised = [_vendor_breaches(m) for m in models["breach_minimised"]]
+    return {
+        "ponemon_breach_24_months": float(np.mean([b > 0 for b in full])),
+        "breach_minimisation_ratio": sum(minimised) / sum(full) if sum(full) else float("nan"),
+    }
+
+
+EXPERIMENTS: tuple[Experiment, ...] = (
+    Experiment(
+        "displaced_workers",
+        ("displaced_workers",),
+        measure_displaced,
+        "All customer service moves out at month 3: 2,000 agents displaced in normal times "
+        "(4% unemployment), no notice, followed for five years.",
+    ),
+    Experiment(
+        "displaced_by_age",
+        ("displaced_workers", "older_workers"),
+        measure_by_age,
+        "The same layoff, and the same layoff of an older workforce (mean age 58), for the "
+        "survey's age groups.",
+    ),
+    Experiment(
+        "labour_markets",
+        ("moderate_market", "slack_market"),
+        measure_markets,
+        "The same layoff when the region's unemployment rate is 6.6% or 8.3% (as in January "
+        "2014 and 2012) instead of 4%.",
+    ),
+    Experiment(
+        "notice",
+        ("displaced_workers", "notice"),
+        measure_notice,
+        "The same layoff with three months' written notice (same seeds: the same workers).",
+    ),
+    Experiment(
+        "retraining_effects",
+        ("displaced_workers", "retraining_effects"),
+        measure_training,
+        "The same layoff with and without a retraining programme open to every worker who "
+        "wants it (same seeds: the same workers).",
+    ),
+    Experiment(
+        "local_multiplier",
+        ("local_multiplier",),
+        measure_multiplier,
+        "The same layoff in a mid-size region (labour force 150,000).",
+    ),
+    Experiment(
+        "service_gap",
+        ("weak_vendor", "strong_vendor"),
+        measure_service_gap,
+        "Half the contacts go offshore to a vendor hiring at low proficiency with no cultural "
+        "training, or at strong proficiency with training and joint sessions.",
+    ),
+    Experiment(
+        "vendor_attrition",
+        ("vendor_pay_low", "vendor_pay_high", "in_house_turnover"),
+        measure_attrition,
+        "A large offshore vendor runs all contacts at the local standard wage, or 20% above "
+        "it; an in-house centre with no plan for comparison.",
+    ),
+    Experiment(
+        "breach",
+        ("breach_full_records", "breach_minimised"),
+        measure_breach,
+        "A vendor at average security holds full records, or 40% of the fields; 25 small runs "
+        "per replication, since breaches are rare.",
+        runs=25,
+    ),
+)
