@@ -16,8 +16,9 @@ import argparse
 from pathlib import Path
 
 from simulator.analysis.compare import compare
+from simulator.analysis.kpis import HEADLINE_LABELS
 from simulator.outputs.comparison import save_comparison
-from simulator.outputs.report import fmt
+from simulator.outputs.formatting import number as fmt
 from simulator.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,16 +30,6 @@ PLANS = (
     "nearshore_phased_responsible",
     "hybrid_full_ethics",
 )
-HEADLINE = (
-    ("npv_net_savings", "NPV net savings"),
-    ("displaced_workers", "Displaced"),
-    ("reemployed_share_24m", "Re-employed at 24 m"),
-    ("earnings_ratio_24m", "Earnings at 24 m"),
-    ("customer_churn_annual", "Churn / year"),
-    ("trust_final", "Trust (end)"),
-    ("breach_probability_annual", "Breach chance / year"),
-    ("vendor_attrition_annual", "Vendor attrition"),
-)
 
 
 def markdown(result) -> str:
@@ -46,7 +37,7 @@ def markdown(result) -> str:
     cards = result.scorecards()
     names = result.names
     lines = ["| KPI | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
-    for kpi, label in HEADLINE:
+    for kpi, label in HEADLINE_LABELS.items():
         cells = []
         for i, n in enumerate(names):
             row = table.loc[(kpi, n)]

@@ -29,7 +29,7 @@ SPEC = {
         "policies.transparency.employee_notice_months": {"range": [0, 12]},
         "policies.local_jobs.retraining.capacity_per_month": {"range": [0, 40]},
     },
-    "outputs": ["reemployed_share_24m", "earnings_ratio_24m", "cost_per_worker_reemployed"],
+    "outputs": ["reemployed_share_24m", "earnings_ratio_24m", "support_cost_total"],
 }
 
 

@@ -124,3 +124,24 @@ def test_validation_page_renders(browser, tmp_path):
     seen = render(browser, out / "validation.html", "validation.png")
     assert seen["errors"] == []
     assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
+
+
+def test_the_bottom_line_is_on_the_first_screen(browser, tmp_path):
+    """At 1280×800, without scrolling, the report answers: the NPV against the status quo,
+    the people displaced and back at work, customer satisfaction."""
+    sc = shrink(load_scenario(SCENARIOS / "default.yaml"), 8000, 36)
+    out = simulator.run(sc, replications=3, seed=2, safeguards=True).save(tmp_path / "default")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((out / "report.html").resolve().as_uri())
+    page.wait_for_load_state("load")
+    box = page.locator("#bottom-line")
+    bounds = box.bounding_box()
+    assert bounds is not None and bounds["y"] + bounds["height"] <= 800, bounds
+    text = box.inner_text()
+    assert "against keeping service in-house" in text and "$" in text
+    assert "displaces" in text and "back at work two years on" in text
+    assert "Customer satisfaction falls" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report_first_screen.png"))
+    assert page.locator("#safeguards-table tr").count() >= 2
+    page.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -29,7 +30,7 @@ def test_plan_against_itself_differs_by_exactly_zero():
     a, b = small("default"), small("default", rename="default_again")
     table = compare([a, b], replications=3, seed=11).table()
     other = table[table["plan"] == "default_again"]
-    diffs = other["diff_vs_first"].dropna()
+    diffs = other["diff_vs_reference"].dropna()
     assert len(diffs) > 20
     assert (diffs == 0).all()
     assert not other["distinguishable"].any()
@@ -39,9 +40,9 @@ def test_offshoring_saves_money_clear_of_noise():
     result = compare([small("status_quo"), small("offshore_cost_first")], replications=5, seed=2)
     table = result.table().set_index(["kpi", "plan"])
     row = table.loc[("npv_operating_savings", "offshore_cost_first")]
-    assert row["diff_vs_first"] > 0 and row["diff_ci95_low"] > 0 and row["distinguishable"]
+    assert row["diff_vs_reference"] > 0 and row["diff_ci95_low"] > 0 and row["distinguishable"]
     disp = table.loc[("displaced_workers", "offshore_cost_first")]
-    assert disp["distinguishable"] and disp["diff_vs_first"] > 0
+    assert disp["distinguishable"] and disp["diff_vs_reference"] > 0
     # common random numbers: replication k of both plans used the same child seed
     assert result.plans[0].seeds == result.plans[1].seeds
     cards = result.scorecards()
@@ -50,9 +51,12 @@ def test_offshoring_saves_money_clear_of_noise():
     assert np.isnan(cards.loc["fair_treatment", "status_quo"])
 
 
-def test_compare_rejects_duplicate_names():
-    with pytest.raises(ValueError, match="distinct"):
-        compare([small("default"), small("default")], replications=1)
+def test_compare_labels_plans_that_share_a_name():
+    result = compare([small("default"), small("default")], replications=1)
+    assert result.labels == ["default (1)", "default (2)"]
+    assert result.notes and "default" in result.notes[0]
+    with pytest.raises(ValueError, match="not one of the plans"):
+        compare([small("default")], replications=1, reference="nope")
 
 
 def test_outsim_compare_writes_the_comparison_folder(tmp_path):
@@ -68,6 +72,7 @@ def test_outsim_compare_writes_the_comparison_folder(tmp_path):
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, "COLUMNS": "100"},
     )
     assert proc.returncode == 0, proc.stderr
     table = pd.read_csv(out / "comparison.csv")
@@ -77,7 +82,7 @@ def test_outsim_compare_writes_the_comparison_folder(tmp_path):
         "mean",
         "ci95_low",
         "ci95_high",
-        "diff_vs_first",
+        "diff_vs_reference",
         "diff_ci95_low",
         "diff_ci95_high",
         "distinguishable",
@@ -86,4 +91,7 @@ def test_outsim_compare_writes_the_comparison_folder(tmp_path):
     html = (out / "comparison.html").read_text(encoding="utf-8")
     assert 'src="http' not in html and "data:image/png;base64," in html
     assert (out / "plots" / "compare_scorecard.png").exists()
-    assert "npv_net_savings" in proc.stdout
+    # plan names and KPI names whole at 100 columns
+    assert "NPV net savings" in proc.stdout and "offshore_cost_first" in proc.stdout
+    assert "…" not in proc.stdout
+    assert max(len(line) for line in proc.stdout.splitlines()) <= 100

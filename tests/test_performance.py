@@ -131,15 +131,18 @@ def test_poisson_by_inversion_matches_the_reference(shape: float) -> None:
 
 class ReferenceCustomers(Customers):
     """The customer steps as first written: plain whole-array expressions, no buffers, no
-    thinning, ``searchsorted`` routing."""
+    thinning, ``searchsorted`` routing (on the same streams: one uniform per slot)."""
+
+    def uniforms(self, mechanism: str) -> np.ndarray:
+        return self.streams("customers", mechanism).random(len(self.active))
 
     def raise_issues(self, routing: np.ndarray) -> np.ndarray:
-        u = self.rng.random(len(self.active))
+        u = self.uniforms("issues")
         who = np.flatnonzero((u >= self.p_no_issue) & self.active)
         counts = reference_poisson(u[who], self.contact_rate[who], self.p_no_issue[who])
         cdf = np.cumsum(routing)
         cdf[-1] = 1.0
-        channel = np.searchsorted(cdf, self.rng.random(len(who)), side="right")
+        channel = np.searchsorted(cdf, self.uniforms("routing")[who], side="right")
         self.channel[:] = -1
         self.channel[who] = channel
         self._issuers = who
@@ -151,7 +154,7 @@ class ReferenceCustomers(Customers):
         who, ch = self._issuers, self.channel[self._issuers]
         p_first = np.array([c.p_first for c in channels])[ch]
         p_later = np.array([c.p_later for c in channels])[ch]
-        u = self.rng.random(len(who))
+        u = ReferenceCustomers.uniforms(self, "outcomes")[who]
         outcome = (OUTCOME_FIRST + (u >= p_first) + (u >= p_first + p_later)).astype(np.int8)
         self.outcome[self._last_issuers] = OUTCOME_NONE
         self.outcome[who] = outcome
@@ -189,7 +192,7 @@ class ReferenceCustomers(Customers):
         prob = ReferenceCustomers.churn_probability(self)  # (also for a plain Customers)
         if extra is not None:
             prob += extra
-        leaving = (self.rng.random(len(prob)) < prob) & self.active
+        leaving = (ReferenceCustomers.uniforms(self, "churn") < prob) & self.active
         self.leavers = np.flatnonzero(leaving)
         self.leaver_probability = prob[leaving]
         self.active[leaving] = False
@@ -267,13 +270,14 @@ def test_churn_thinning_matches_every_slot_compared(monkeypatch: pytest.MonkeyPa
     for month in range(12):
         model.step()
         cu = model.customers
-        rng_state = cu.rng.bit_generator.state
+        stream = cu.streams("customers", "churn")
+        rng_state = stream.bit_generator.state
         active = cu.active.copy()
         extra = None if month % 3 else np.where(np.arange(len(active)) % 7 == 0, 0.04, 0.0)
         n = cu.churn(extra)
         fast_leavers, fast_prob = cu.leavers.copy(), cu.leaver_probability.copy()
         cu.active[:] = active
-        cu.rng.bit_generator.state = rng_state
+        stream.bit_generator.state = rng_state
         assert ReferenceCustomers.churn(cu, extra) == n
         assert np.array_equal(cu.leavers, fast_leavers)
         assert np.array_equal(cu.leaver_probability, fast_prob)

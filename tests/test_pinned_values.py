@@ -125,7 +125,7 @@ def test_expected_breach_cost_by_hand() -> None:
 
 # -- churn and trust --------------------------------------------------------------------------
 def _one_customer(trust: float, satisfaction: float = 80.0) -> cust.Customers:
-    c = cust.Customers(CustomerParams(count=1), np.random.default_rng(0), 80.0)
+    c = cust.Customers(CustomerParams(count=1), 0, 80.0)
     c.trust[0], c.satisfaction[0] = trust, satisfaction
     return c
 

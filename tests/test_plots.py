@@ -152,9 +152,9 @@ def test_cash_flows_add_up_to_cumulative_net_savings(runs):
     ordered = ts.sort_values(["replication", "month"]).reset_index(drop=True)
     net = ordered.groupby("replication")["net_savings"].cumsum() / 1e6
     np.testing.assert_allclose(cash["cash_net"], net, rtol=1e-9)
-    # breach losses are realised breach costs less a constant in-house expectation per month
-    realised = ordered.groupby("replication")["cost_breaches"].cumsum() / 1e6
-    credit = (cash["cash_breaches"] + realised) / (ordered["month"] + 1)
+    # breach losses are expected breach costs less a constant in-house expectation per month
+    expected = ordered.groupby("replication")["expected_breach_cost"].cumsum() / 1e6
+    credit = (cash["cash_breaches"] + expected) / (ordered["month"] + 1)
     assert credit.std() < 1e-9 * max(credit.abs().max(), 1.0)
     assert (credit >= 0).all()
 

@@ -17,7 +17,7 @@ from simulator.scenario.schema import Workforce as WorkforceParams
 
 def workforce(n: int = 20_000, seed: int = 1, **params) -> Workforce:
     params = WorkforceParams(headcount=n, **params)
-    return Workforce(params, LocalJobs(), 60, np.random.default_rng(seed))
+    return Workforce(params, LocalJobs(), 60, seed)
 
 
 def test_normal_turnover_and_plan_driven_quits_share_one_draw() -> None:

@@ -1,15 +1,17 @@
 """Comparing plans with common random numbers.
 
 Every plan runs the same replications with the same child seeds (replication k of every
-plan uses child k of ``SeedSequence(seed).spawn(n)``), so the difference between a plan and
-the first plan is paired replication by replication. A KPI's difference is *distinguishable
-from noise* when the 95% t-interval of the paired mean difference excludes zero.
+plan uses child k of ``SeedSequence(seed).spawn(n)``), and the model's random streams are
+separate per mechanism and entity, so the difference between any two plans is paired
+replication by replication. Any plan can be the reference. A KPI's difference is
+*distinguishable from noise* when the 95% t-interval of the paired mean difference excludes
+zero.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,59 +24,113 @@ from simulator.scenario.schema import Scenario
 PlanProgress = Callable[[str, int, int], None]
 
 
+def paired_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, bool]:
+    """Mean and 95% interval of the paired difference a − b, and whether it excludes zero."""
+    diff = a - b
+    mean, low, high = mean_interval(diff)
+    usable = np.isfinite(diff).sum() >= 2
+    return mean, low, high, bool(usable and (low > 0 or high < 0))
+
+
 @dataclass
 class Comparison:
-    """Several plans run with common random numbers; the first plan is the reference."""
+    """Several plans run with common random numbers; ``reference`` indexes the plan the
+    others are compared with, ``labels`` name the plans (unique)."""
 
     plans: list[Replications]
+    labels: list[str] | None = None
+    reference: int = 0
+    notes: list[str] = field(default_factory=list)  # e.g. how colliding names were labelled
 
     @property
     def names(self) -> list[str]:
-        return [p.scenario.name for p in self.plans]
+        return self.labels or [p.scenario.name for p in self.plans]
+
+    @property
+    def reference_name(self) -> str:
+        return self.names[self.reference]
 
     @property
     def replications(self) -> int:
         return self.plans[0].replications
 
+    def values(self, plan: int, kpi: str) -> np.ndarray:
+        return pd.to_numeric(self.plans[plan].kpis[kpi], errors="coerce").to_numpy(dtype=float)
+
     def table(self) -> pd.DataFrame:
         """One row per KPI and plan: mean and 95% interval, and the paired difference from
-        the first plan with its 95% interval and whether it excludes zero."""
-        base = self.plans[0].kpis
+        the reference plan with its 95% interval and whether it excludes zero."""
         rows = []
         for k in KPIS:
-            ref = pd.to_numeric(base[k.name], errors="coerce").to_numpy(dtype=float)
-            for plan in self.plans:
-                vals = pd.to_numeric(plan.kpis[k.name], errors="coerce").to_numpy(dtype=float)
+            ref = self.values(self.reference, k.name)
+            for i, name in enumerate(self.names):
+                vals = self.values(i, k.name)
                 mean, low, high = mean_interval(vals)
-                diff = vals - ref
-                d_mean, d_low, d_high = mean_interval(diff)
-                usable = np.isfinite(diff).sum() >= 2
+                d_mean, d_low, d_high, clear = paired_difference(vals, ref)
                 rows.append(
                     {
                         "kpi": k.name,
                         "unit": k.unit,
-                        "plan": plan.scenario.name,
+                        "plan": name,
+                        "reference": self.reference_name,
                         "mean": mean,
                         "ci95_low": low,
                         "ci95_high": high,
-                        "diff_vs_first": d_mean,
+                        "diff_vs_reference": d_mean,
                         "diff_ci95_low": d_low,
                         "diff_ci95_high": d_high,
-                        "distinguishable": bool(usable and (d_low > 0 or d_high < 0)),
+                        "distinguishable": clear,
                     }
                 )
         return pd.DataFrame(rows)
 
+    def pairwise(self, kpi: str) -> pd.DataFrame:
+        """Every pair of plans for one KPI: row plan minus column plan (paired mean), with
+        whether the difference is clear of noise, as (mean, clear) tuples."""
+        names = self.names
+        cells = {
+            col: [
+                paired_difference(self.values(i, kpi), self.values(j, kpi))[::3]
+                if i != j
+                else (0.0, False)
+                for i in range(len(names))
+            ]
+            for j, col in enumerate(names)
+        }
+        return pd.DataFrame(cells, index=names)
+
     def scorecards(self) -> pd.DataFrame:
         """Mean score of every dimension per plan (NaN where a dimension does not apply)."""
         data = {}
-        for plan in self.plans:
+        for name, plan in zip(self.names, self.plans, strict=True):
             dims = plan.scorecard["dimensions"]
-            data[plan.scenario.name] = {
+            data[name] = {
                 d: (np.nan if v["score"]["mean"] is None else v["score"]["mean"])
                 for d, v in dims.items()
             }
         return pd.DataFrame(data)
+
+
+def unique_labels(names: list[str], fallbacks: list[str] | None = None) -> tuple[list, list]:
+    """Labels for plans whose names may collide: the name, or (where two share it) the
+    fallback (e.g. the file name), numbered if still ambiguous; and notes saying so."""
+    fallbacks = fallbacks or names
+    labels, notes = list(names), []
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        where = [i for i, n in enumerate(names) if n == name]
+        for i in where:
+            labels[i] = fallbacks[i]
+        notes.append(
+            f"plans {', '.join(fallbacks[i] for i in where)} share simulation.name {name!r}; "
+            "they are labelled by file name"
+        )
+    repeated = {label for label in labels if labels.count(label) > 1}
+    seen: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        if label in repeated:
+            seen[label] = seen.get(label, 0) + 1
+            labels[i] = f"{label} ({seen[label]})"
+    return labels, notes
 
 
 def compare(
@@ -82,19 +138,22 @@ def compare(
     replications: int | None = None,
     seed: int | None = None,
     progress: PlanProgress | None = None,
+    labels: list[str] | None = None,
+    reference: int | str = 0,
 ) -> Comparison:
-    """Run every plan with the same replications and seeds (first plan = reference)."""
+    """Run every plan with the same replications and seeds. ``labels`` name the plans
+    (default: their names, made unique); ``reference`` is a plan's index or label."""
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
-    names = [s.name for s in scenarios]
-    if len(set(names)) != len(names):
-        raise ValueError(f"plans must have distinct simulation.name values; got {names}")
+    names, notes = unique_labels([s.name for s in scenarios], labels)
+    if isinstance(reference, str):
+        if reference not in names:
+            raise ValueError(f"reference {reference!r} is not one of the plans: {names}")
+        reference = names.index(reference)
     n = replications or scenarios[0].simulation.replications
     root = scenarios[0].simulation.seed if seed is None else seed
     plans = []
-    for sc in scenarios:
-        step = (
-            None if progress is None else (lambda k, total, name=sc.name: progress(name, k, total))
-        )
-        plans.append(run(sc, n, root, step))
-    return Comparison(plans)
+    for name, sc in zip(names, scenarios, strict=True):
+        step = None if progress is None else (lambda k, total, name=name: progress(name, k, total))
+        plans.append(run(sc, n, root, step, status_quo=False))
+    return Comparison(plans, names, reference, notes)

@@ -80,6 +80,26 @@ def earnings_vs_counterfactual(
     return earned / expected if expected > 0 else None
 
 
+def cut(model: OutsourcingModel) -> np.ndarray:
+    """Indices of the workers whose position the plan cut (given notice): the displaced and
+    the redeployed, and those who found a job while on notice."""
+    wf = model.workforce
+    return np.flatnonzero((wf.separation_month >= 0) & (wf.separation_month < model.horizon))
+
+
+def in_work_after_cut(model: OutsourcingModel, months: int) -> float | None:
+    """How many of the workers whose position was cut are in work (re-employed elsewhere or
+    redeployed inside the company) ``months`` after their separation; None if nobody is
+    observed that long. Counting the redeployed keeps redeployment from looking like lost
+    jobs when programmes are compared."""
+    wf = model.workforce
+    who = cut(model)
+    w, t = _observed(model, who, wf.separation_month[who], months)
+    if len(w) == 0:
+        return None
+    return float(np.isin(wf.history[t, w], (State.reemployed, State.redeployed)).sum())
+
+
 def after_displacement(
     model: OutsourcingModel, months: int, state: State = State.reemployed
 ) -> float | None:

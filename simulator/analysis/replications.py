@@ -18,6 +18,14 @@ import pandas as pd
 
 from simulator.analysis import scorecard
 from simulator.analysis.displacement import displacement_curves
+from simulator.analysis.effects import (
+    is_status_quo,
+    paired_effects,
+    programme_effects,
+    safeguard_row,
+    safeguard_variants,
+    status_quo_of,
+)
 from simulator.analysis.kpis import KPI_BY_NAME, KPIS, compute_kpis
 from simulator.analysis.statistics import mean_interval
 from simulator.model.model import OutsourcingModel
@@ -84,6 +92,21 @@ class Replications:
     started: str = ""
     finished: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # the same replications of the scenario with the plan removed (``effects.status_quo_of``)
+    baseline_kpis: pd.DataFrame | None = None
+    # what each lever group costs and buys, in the plan or added (``effects.safeguard_row``)
+    safeguards: list[dict[str, Any]] = field(default_factory=list)
+    # support for displaced workers against the plan without it (``effects.programme_effects``)
+    programme: dict[str, dict[str, Any]] | None = None
+    # True: the plan has no support; ``programme`` is what the standard package would buy
+    programme_added: bool = False
+
+    @property
+    def effects(self) -> dict[str, dict[str, Any]] | None:
+        """The plan's effect on every KPI: paired difference from its own status quo."""
+        if self.baseline_kpis is None:
+            return None
+        return paired_effects(self.kpis, self.baseline_kpis)
 
     @property
     def replications(self) -> int:
@@ -96,7 +119,7 @@ class Replications:
             column = self.kpis[k.name].tolist() if k.name in self.kpis else []
             values = [None if (v is None or pd.isna(v)) else float(v) for v in column]
             kpis[k.name] = {**_stats(values), "unit": k.unit, "description": k.description}
-        return {
+        summary = {
             "scenario": self.scenario.name,
             "replications": self.replications,
             "kpis": kpis,
@@ -104,6 +127,21 @@ class Replications:
                 name: dim["score"]["mean"] for name, dim in self.scorecard["dimensions"].items()
             },
         }
+        effects = self.effects
+        if effects is not None:
+            summary["status_quo"] = {
+                k.name: _stats(
+                    [None if pd.isna(v) else float(v) for v in self.baseline_kpis[k.name]]
+                )
+                for k in KPIS
+            }
+            summary["effects"] = effects
+        if self.safeguards:
+            summary["safeguards"] = self.safeguards
+        if self.programme:
+            summary["programme"] = self.programme
+            summary["programme_added"] = self.programme_added
+        return summary
 
     @property
     def scorecard(self) -> dict[str, Any]:
@@ -137,11 +175,18 @@ def run(
     replications: int | None = None,
     seed: int | None = None,
     progress: Progress | None = None,
+    status_quo: bool = True,
+    safeguards: bool = False,
 ) -> Replications:
     """Run ``replications`` (default: the scenario's) independent replications.
 
-    ``replications`` and ``seed`` obey the bounds of ``simulation.replications`` and
-    ``simulation.seed`` (ValueError otherwise)."""
+    With ``status_quo`` the same replications of the scenario with the plan removed run too
+    (same seeds), so that ``effects`` holds the plan's paired effect on every KPI; with
+    ``safeguards`` also, per lever group, the plan with the group switched off (if the plan
+    uses it) or with its standard package added (if not), so that ``safeguards`` says what
+    each group costs and buys. ``progress(done, total)`` counts
+    model runs. ``replications`` and ``seed`` obey the bounds of ``simulation.replications``
+    and ``simulation.seed`` (ValueError otherwise)."""
     n = replications or scenario.simulation.replications
     root = scenario.simulation.seed if seed is None else seed
     for name, value in (("replications", n), ("seed", root)):
@@ -149,15 +194,37 @@ def run(
         if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
             raise ValueError(f"{name}: {value!r}; expected a whole number from {low} to {high}")
     seeds = child_seeds(root, n)
+    baseline = status_quo_of(scenario) if status_quo and not is_status_quo(scenario) else None
+    variants = safeguard_variants(scenario) if safeguards else []
+    total = n * (1 + (baseline is not None) + len(variants))
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     reps = []
     for k, s in enumerate(seeds):
         reps.append(run_replication(scenario, s, k))
-        if progress is not None:
-            progress(k + 1, n)
+        step()
+    kpi_frame = _kpi_frame([r.kpis for r in reps])
+    base_frame = None
+    if baseline is not None:
+        base_frame = _kpi_frame([_kpis_of(baseline, s, k, step) for k, s in enumerate(seeds)])
+    elif status_quo:
+        base_frame = kpi_frame.copy()  # no plan: its status quo is itself, exactly
+    rows, programme, programme_added = [], None, False
+    for group, variant, in_plan in variants:
+        other = _kpi_frame([_kpis_of(variant, s, k, step) for k, s in enumerate(seeds)])
+        on, off = (kpi_frame, other) if in_plan else (other, kpi_frame)
+        rows.append(safeguard_row(group, on, off, in_plan))
+        if group.name == "local_jobs":
+            programme = programme_effects(on, off)
+            programme_added = not in_plan
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    kpi_frame = pd.DataFrame([r.kpis for r in reps])
-    kpi_frame.insert(0, "replication", range(n))
     return Replications(
         scenario=scenario,
         seeds=[int(s.generate_state(1)[0]) for s in seeds],
@@ -168,4 +235,23 @@ def run(
         started=started,
         finished=finished,
         extra={"root_seed": root},
+        baseline_kpis=base_frame,
+        safeguards=rows,
+        programme=programme,
+        programme_added=programme_added,
     )
+
+
+def _kpi_frame(kpis: list[dict[str, float | None]]) -> pd.DataFrame:
+    frame = pd.DataFrame(kpis)
+    frame.insert(0, "replication", range(len(frame)))
+    return frame
+
+
+def _kpis_of(
+    scenario: Scenario, seed: np.random.SeedSequence, k: int, step: Callable[[], None]
+) -> dict[str, float | None]:
+    """The KPIs of one replication of a companion run (its series are not kept)."""
+    kpis = run_replication(scenario, seed, k).kpis
+    step()
+    return kpis

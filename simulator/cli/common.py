@@ -138,13 +138,10 @@ def progress_bar() -> Progress:
 
 
 def fmt(value: float | None, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    if unit == "USD":
-        return f"${value / 1e6:,.2f}M" if abs(value) >= 1e5 else f"${value:,.0f}"
-    if unit.startswith("share") or unit.startswith("probability"):
-        return f"{100 * value:.1f}%"
-    return f"{value:,.2f}"
+    """A number for a terminal table (the reports' formatting)."""
+    from simulator.outputs.formatting import number
+
+    return number(value, unit)
 
 
 def main(argv: list[str] | None = None) -> None:

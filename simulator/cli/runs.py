@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from simulator.analysis.kpis import HEADLINE
+from simulator.analysis.kpis import HEADLINE, HEADLINE_LABELS
 from simulator.cli.common import (
     QuietOption,
     ReplicationsOption,
@@ -16,6 +16,7 @@ from simulator.cli.common import (
     app,
     bad_input,
     check_out,
+    err,
     fmt,
     guard,
     out,
@@ -35,16 +36,28 @@ def load(path: Path | None) -> Scenario:
 
 
 def summary_table(summary: dict) -> Table:
+    """The headline KPIs: this plan, its own status quo and the paired change (or, without a
+    status quo, the plan's mean and 5-95% range)."""
+    from simulator.outputs.formatting import change, span
+
     table = Table(
         title=safe(f"Scenario {summary['scenario']} — {summary['replications']} replications")
     )
-    for col in ("KPI", "mean", "p05", "p95"):
-        table.add_column(col, justify="left" if col == "KPI" else "right")
+    effects, base = summary.get("effects"), summary.get("status_quo")
+    cols = ("KPI", "this plan", "status quo", "change") if effects else ("KPI", "mean", "5–95%")
+    for col in cols:
+        table.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=True)
     for name in HEADLINE:
         k = summary["kpis"][name]
-        table.add_row(name, *(fmt(k[s], k["unit"]) for s in ("mean", "p05", "p95")))
+        if effects:
+            cells = [fmt(k["mean"], k["unit"]), fmt(base[name]["mean"], k["unit"]),
+                     change(effects[name]["mean"], k["unit"])]  # fmt: skip
+        else:
+            cells = [fmt(k["mean"], k["unit"]), span(k["p05"], k["p95"], k["unit"])]
+        table.add_row(HEADLINE_LABELS[name], *cells)
     for name, value in summary["scorecard"].items():
-        table.add_row(f"score: {name}", "n/a" if value is None else f"{value:.0f}/100", "", "")
+        score = "n/a" if value is None else f"{value:.0f}/100"
+        table.add_row(f"Score: {name.replace('_', ' ')}", score, *[""] * (len(cols) - 2))
     return table
 
 
@@ -63,9 +76,21 @@ def run(
     ] = None,
     replications: ReplicationsOption = None,
     seed: SeedOption = None,
+    no_safeguards: Annotated[
+        bool,
+        typer.Option(
+            "--no-safeguards",
+            help="Skip assessing each of the plan's lever groups (faster; the report then "
+            "has no safeguards table)",
+        ),
+    ] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Run a scenario and write its results folder."""
+    """Run a scenario and write its results folder.
+
+    The plan runs together with its own status quo (the scenario with the plan removed) on
+    the same random draws, and with each of its lever groups switched off, so the report
+    shows the plan's effects and what each safeguard costs and buys."""
     import simulator
 
     sc = load(scenario)
@@ -73,12 +98,17 @@ def run(
     notes: list[str] = []
     with guard("results folder"):
         n = replications or sc.simulation.replications
+        options = {"status_quo": True, "safeguards": not no_safeguards}
         if quiet:
-            results = simulator.run(sc, n, seed)
+            results = simulator.run(sc, n, seed, **options)
         else:
             with progress_bar() as bar:
-                task = bar.add_task(safe(f"{sc.name}: replications"), total=n)
-                results = simulator.run(sc, n, seed, lambda k, _: bar.update(task, completed=k))
+                task = bar.add_task(safe(f"{sc.name}: model runs"), total=None)
+
+                def step(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                results = simulator.run(sc, n, seed, step, **options)
         results.save(target, notes)
     report_notes(notes)
     if not quiet:
@@ -120,56 +150,77 @@ def compare(
     ] = None,
     replications: ReplicationsOption = None,
     seed: SeedOption = None,
+    reference: Annotated[
+        str | None,
+        typer.Option("--reference", help="The plan the others are compared with (default: first)"),
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Run several plans with common random numbers and compare them."""
     from simulator.analysis.compare import compare as run_comparison
+    from simulator.analysis.compare import unique_labels
     from simulator.outputs.comparison import save_comparison
 
+    if len(scenarios) < 2:
+        raise bad_input("compare needs two or more scenario files")
     plans = [load(p) for p in scenarios]
-    names = [p.name for p in plans]
-    if len(set(names)) != len(names):
-        raise bad_input(f"plans must have distinct simulation.name values; got {', '.join(names)}")
+    names, _ = unique_labels([p.name for p in plans], [p.stem for p in scenarios])
+    if reference is not None and reference not in names:
+        raise bad_input(f"--reference {reference!r}: not one of the plans ({', '.join(names)})")
     default = Path("results") / ("compare-" + "-vs-".join(names))[:120]
     target = check_out(out_dir or default, "comparison folder")
     n = replications or plans[0].simulation.replications
     notes: list[str] = []
     with guard("comparison folder"):
+        files = [p.stem for p in scenarios]
+        options = {"labels": files, "reference": reference or 0}
         if quiet:
-            result = run_comparison(plans, n, seed)
+            result = run_comparison(plans, n, seed, **options)
         else:
             with progress_bar() as bar:
                 overall = bar.add_task("plans", total=len(plans) * n)
-                tasks = {p.name: bar.add_task(safe(p.name), total=n) for p in plans}
+                tasks = {name: bar.add_task(safe(name), total=n) for name in names}
 
                 def step(name: str, k: int, total: int) -> None:
                     bar.update(tasks[name], completed=k)
                     bar.advance(overall)
 
-                result = run_comparison(plans, n, seed, step)
+                result = run_comparison(plans, n, seed, step, **options)
         save_comparison(result, target, notes)
     report_notes(notes)
+    for note in result.notes:
+        say(f"note: {note}", err)
     if not quiet:
-        out.print(comparison_table(result))
+        for t in comparison_tables(result):
+            out.print(t)
     say(f"Comparison written to {target}/")
 
 
-def comparison_table(result) -> Table:
+def comparison_tables(result) -> list[Table]:
+    """The headline KPIs, plans as rows (names never cut), a few KPIs per table so that
+    each fits 100 columns; '*' marks a paired difference from the reference clear of noise."""
     table = result.table()
     names = result.names
-    t = Table(title=f"{len(names)} plans, {result.replications} replications each (vs {names[0]})")
-    t.add_column("KPI")
-    for n in names:
-        t.add_column(safe(n), justify="right")
-    for kpi in HEADLINE:
-        sub = table[table["kpi"] == kpi].set_index("plan")
-        cells = []
-        for i, n in enumerate(names):
-            r = sub.loc[n]
-            cell = fmt(None if r["mean"] != r["mean"] else r["mean"], r["unit"])
-            if i and r["distinguishable"]:
-                cell += " *"
-            cells.append(cell)
-        t.add_row(kpi, *cells)
-    t.caption = "* paired difference from the first plan is clear of noise (95% interval)"
-    return t
+    tables = []
+    groups = [HEADLINE[i : i + 4] for i in range(0, len(HEADLINE), 4)]
+    for g, kpis in enumerate(groups):
+        title = (
+            f"{len(names)} plans, {result.replications} replications each (vs "
+            f"{safe(result.reference_name)})"
+            if g == 0
+            else None
+        )
+        t = Table(title=title)
+        t.add_column("plan", no_wrap=True)
+        for kpi in kpis:
+            t.add_column(HEADLINE_LABELS[kpi], justify="right")
+        for name in names:
+            cells = []
+            for kpi in kpis:
+                r = table[(table["kpi"] == kpi) & (table["plan"] == name)].iloc[0]
+                cell = fmt(None if r["mean"] != r["mean"] else r["mean"], r["unit"])
+                cells.append(cell + (" *" if r["distinguishable"] else ""))
+            t.add_row(safe(name), *cells)
+        tables.append(t)
+    tables[-1].caption = "* paired difference from the reference is clear of noise (95% interval)"
+    return tables

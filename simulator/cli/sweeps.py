@@ -173,7 +173,7 @@ def sweep_results(
     for col in ("KPI", "runs", "mean", "sd", "p05", "p95"):
         t.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=col == "KPI")
     for r in frame.itertuples(index=False):
-        t.add_row(r.kpi, str(r.runs), *(fmt(num(getattr(r, c)), r.unit) for c in STATS))
+        t.add_row(safe(r.kpi), str(r.runs), *(fmt(num(getattr(r, c)), r.unit) for c in STATS))
     out.print(t)
 
 
@@ -185,8 +185,15 @@ def num(value) -> float | None:
 
 
 def cell(value) -> str:
+    """A query result's cell: numbers as people read them (no 1.40896e+06)."""
     if isinstance(value, float):
-        return "" if value != value else f"{value:.6g}"
+        if value != value:
+            return ""
+        if abs(value) >= 1e4:
+            return f"{value:,.0f}"
+        return f"{value:.4g}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1e4:
+        return f"{value:,}"
     return safe(value)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.model.service import ChannelMonth
+from simulator.model.streams import Streams
 from simulator.scenario.schema import Customers as CustomerParams
 
 # Stated defection after an outcome (SQM Group): resolved first time, 2+ contacts, unresolved.
@@ -69,11 +70,14 @@ class Customers:
     def __init__(
         self,
         params: CustomerParams,
-        rng: np.random.Generator,
+        streams: Streams | int,
         reference_satisfaction: float = 80.0,
     ) -> None:
         self.params = params
-        self.rng = rng
+        self.streams = streams if isinstance(streams, Streams) else Streams(streams)
+        # one stream per mechanism; issue, routing, outcome and churn draws are one uniform
+        # per slot per month, so a customer's luck is the same in every plan
+        self.rng = self.streams("customers", "arrivals")
         self.initial_count = params.count
         # satisfaction with in-house service before the plan: customers start there, and trust
         # is anchored to it [0-100]
@@ -96,7 +100,7 @@ class Customers:
         self.leaver_probability = np.zeros(0)  # their churn probability this month
         self._uniforms = np.zeros(size)  # buffer for this month's uniform draws, one per slot
         self._work = np.zeros(size)  # buffer for whole-array intermediate results
-        self._fill(np.arange(params.count))
+        self._fill(np.arange(params.count), rng=self.streams("customers", "initial"))
         self.monthly_baseline_churn = 1.0 - (1.0 - params.baseline_churn_annual) ** (1 / 12)
         self.churned_this_month = 0
         self.acquired_this_month = 0
@@ -106,20 +110,25 @@ class Customers:
         self.csat_by_channel: np.ndarray = np.zeros(0)
 
     # -- state -------------------------------------------------------------------------------
-    def _fill(self, slots: np.ndarray, informed: float = 0.0, aware: float = 0.0) -> None:
+    def _fill(
+        self,
+        slots: np.ndarray,
+        informed: float = 0.0,
+        aware: float = 0.0,
+        rng: np.random.Generator | None = None,
+    ) -> None:
         """Give ``slots`` the state of newly arrived customers: told of the outsourcing with
         probability ``informed``, knowing of it (told or from its discovery) with ``aware``."""
         p, n = self.params, len(slots)
+        rng = rng or self.rng
         self.active[slots] = True
         shape = p.contact_rate_dispersion
-        self.contact_rate[slots] = self.rng.gamma(shape, p.contacts_per_customer_month / shape, n)
+        self.contact_rate[slots] = rng.gamma(shape, p.contacts_per_customer_month / shape, n)
         self.p_no_issue[slots] = np.exp(-self.contact_rate[slots])
-        self.satisfaction[slots] = np.clip(
-            self.rng.normal(self.reference_satisfaction, 8.0, n), 0, 100
-        )
-        self.trust[slots] = _beta(self.rng, p.initial_trust, 20.0, n)
-        self.privacy_sensitivity[slots] = _beta(self.rng, p.privacy_sensitivity_mean, 4.0, n)
-        u = self.rng.random(n)
+        self.satisfaction[slots] = np.clip(rng.normal(self.reference_satisfaction, 8.0, n), 0, 100)
+        self.trust[slots] = _beta(rng, p.initial_trust, 20.0, n)
+        self.privacy_sensitivity[slots] = _beta(rng, p.privacy_sensitivity_mean, 4.0, n)
+        u = rng.random(n)
         self.informed[slots] = u < informed
         self.aware[slots] = u < max(aware, informed)
         self.breached[slots] = False
@@ -159,14 +168,14 @@ class Customers:
         """
         # Poisson by inversion with one uniform per slot: most customers raise no issue, so
         # only the few who do need the (short) walk up the cumulative distribution.
-        u = self.rng.random(out=self._uniforms)
+        u = self.streams("customers", "issues").random(out=self._uniforms)
         who = np.flatnonzero((u >= self.p_no_issue) & self.active)
         counts = poisson_by_inversion(
             u.take(who), self.contact_rate.take(who), self.p_no_issue.take(who)
         )
         # channel = how many cumulative routing shares lie at or below a uniform draw
         cdf = np.cumsum(routing)
-        pick = self.rng.random(len(who))
+        pick = self.streams("customers", "routing").random(out=self._work).take(who)
         channel = np.zeros(len(who), dtype=np.intp)
         for edge in cdf[:-1]:  # the last edge is 1: no draw reaches it
             channel += pick >= edge
@@ -189,7 +198,7 @@ class Customers:
         who, ch = self._issuers, self.channel[self._issuers]
         p_first = np.array([c.p_first for c in channels])[ch]
         p_later = np.array([c.p_later for c in channels])[ch]
-        u = self.rng.random(len(who))
+        u = self.streams("customers", "outcomes").random(out=self._work).take(who)
         outcome = (OUTCOME_FIRST + (u >= p_first) + (u >= p_first + p_later)).astype(np.int8)
         self.outcome[self._last_issuers] = OUTCOME_NONE
         self.outcome[who] = outcome
@@ -238,7 +247,8 @@ class Customers:
     def hear_disclosure(self, reach: float, dip: float) -> None:
         """A disclosure campaign informs ``reach`` of customers at a small trust cost."""
         act = np.flatnonzero(self.active & ~self.informed)
-        reached = act[self.rng.random(len(act)) < reach]
+        u = self.streams("customers", "disclosure").random(len(self.active))
+        reached = act[u[act] < reach]
         self.informed[reached] = True
         self.aware[reached] = True
         loss = np.minimum(self.trust[reached], dip * (0.5 + self.privacy_sensitivity[reached]))
@@ -305,7 +315,7 @@ class Customers:
         computed (exact thinning: the same leavers as comparing every slot). The leavers'
         slots and probabilities are kept in ``leavers`` and ``leaver_probability``.
         """
-        u = self.rng.random(out=self._uniforms)
+        u = self.streams("customers", "churn").random(out=self._uniforms)
         if extra is None:
             maybe = np.flatnonzero((u < self.highest_churn_probability()) & self.active)
             prob = self.churn_probability_of(maybe)

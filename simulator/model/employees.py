@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from simulator.model.streams import Streams
 from simulator.scenario.schema import LocalJobs
 from simulator.scenario.schema import Workforce as WorkforceParams
 
@@ -130,10 +131,12 @@ class Workforce:
         params: WorkforceParams,
         policy: LocalJobs,
         horizon: int,
-        rng: np.random.Generator,
+        streams: Streams | int,
         ui_months: int = 6,
     ) -> None:
-        self.params, self.policy, self.rng = params, policy, rng
+        self.params, self.policy = params, policy
+        self.streams = streams if isinstance(streams, Streams) else Streams(streams)
+        self.rng = self.streams("workforce", "people")  # who people are (initial staff, hires)
         self.ui_months = ui_months  # unemployment-insurance entitlement [months]
         self._monthly_growth = (1.0 + params.wage_growth_annual) ** (1 / 12)
         n = params.headcount
@@ -205,6 +208,16 @@ class Workforce:
         )
 
     # -- helpers -----------------------------------------------------------------------------
+    def draw(self, mechanism: str) -> np.ndarray:
+        """This month's uniform of every worker for ``mechanism``: one per worker per call,
+        from the mechanism's own stream, so a worker's luck is the same in every plan."""
+        return self.streams("workforce", mechanism).random(self.n)
+
+    def first_by_luck(self, pool: np.ndarray, count: int, mechanism: str) -> np.ndarray:
+        """``count`` workers of ``pool`` chosen at random (those with the lowest draws)."""
+        u = self.draw(mechanism)[pool]
+        return pool[np.argsort(u, kind="stable")[:count]]
+
     def in_state(self, *states: State) -> np.ndarray:
         """Whether each worker is in one of ``states`` (bool per worker)."""
         wanted = np.zeros(len(State), dtype=bool)
@@ -229,7 +242,7 @@ class Workforce:
         count = min(count, len(pool))
         if count <= 0:
             return 0
-        chosen = self.rng.choice(pool, count, replace=False)
+        chosen = self.first_by_luck(pool, count, "notice")
         self._move(chosen, State.notice)
         self.separation_month[chosen] = separation_month
         self.events["noticed"] += count
@@ -241,8 +254,8 @@ class Workforce:
         if len(leaving) == 0:
             return leaving
         n_redeploy = int(round(self.policy.redeployment_share * len(leaving)))
-        order = self.rng.permutation(leaving)
-        moved, displaced = order[:n_redeploy], order[n_redeploy:]
+        moved = self.first_by_luck(leaving, n_redeploy, "redeployment")
+        displaced = np.setdiff1d(leaving, moved)
         self._move(moved, State.redeployed)
         self.events["redeployed"] += len(moved)
         self.events["redeployment_paid"] += len(moved) * self.policy.redeployment_cost_per_worker
@@ -266,7 +279,7 @@ class Workforce:
             self.outplacement_left[who] = OUTPLACEMENT_MONTHS
             self.events["outplacement_paid"] += len(who) * p.outplacement_cost_per_worker
         if capacity > 0:
-            wants = who[self.rng.random(len(who)) < p.retraining.take_up_share]
+            wants = who[self.draw("take_up")[who] < p.retraining.take_up_share]
             self.queue.extend(int(i) for i in wants)
         self.events["separated"] += len(who)
 
@@ -278,7 +291,7 @@ class Workforce:
         ``voluntary_quit`` (early quits)."""
         normal = self.params.attrition_annual / 12.0 * market
         pool = np.flatnonzero(self.state == State.in_house)
-        u = self.rng.random(len(pool))
+        u = self.draw("quits")[pool]
         leave = u < normal + plan_extra * market
         quits = pool[leave]
         early = pool[leave & (u >= normal)]
@@ -333,7 +346,7 @@ class Workforce:
         )
         if len(who) == 0:
             return
-        done = self.rng.random(len(who)) < self.policy.retraining.completion_probability
+        done = self.draw("completion")[who] < self.policy.retraining.completion_probability
         self.training_completed[who[done]] = True
         waited = self.training_started[who] - self.displaced_month[who]
         strength = np.clip(1.0 - waited / TRAINING_EARLY_START, 0.0, 1.0)
@@ -366,7 +379,10 @@ class Workforce:
         """Workers on notice, unemployed or in training look for work; some find it."""
         searching = self.in_state(State.notice, State.unemployed, State.retraining)
         h = self.job_finding_hazard(market)
-        found = np.flatnonzero(searching & (self.rng.random(self.n) < h))
+        # every worker's draws for this month, used or not (the same luck in every plan)
+        search, hours = self.draw("search"), self.draw("hours")
+        normals = self.streams("workforce", "pay").standard_normal((2, self.n))
+        found = np.flatnonzero(searching & (search < h))
         if len(found) == 0:
             return 0
         on_notice = found[self.state[found] == State.notice]
@@ -374,10 +390,10 @@ class Workforce:
             # found a job before the notice ended: displaced, but never unemployed
             self.displaced[on_notice] = True
             self.displaced_month[on_notice] = self.separation_month[on_notice]
-        self.part_time[found] = self.rng.random(len(found)) < PART_TIME_SHARE
-        hours = np.where(self.part_time[found], PART_TIME_HOURS, 1.0)
-        pay = self._earnings_ratio(found)  # full-time pay over old
-        self.new_wage[found] = self.wage[found] * pay * hours
+        self.part_time[found] = hours[found] < PART_TIME_SHARE
+        share = np.where(self.part_time[found], PART_TIME_HOURS, 1.0)
+        pay = self._earnings_ratio(found, normals[:, found])  # full-time pay over old
+        self.new_wage[found] = self.wage[found] * pay * share
         first = self.first_job_month[found] < 0
         self.first_job_month[found[first]] = month
         self.first_pay_ratio[found[first]] = pay[first]
@@ -385,11 +401,11 @@ class Workforce:
         self.events["hired"] += len(found)
         return len(found)
 
-    def _earnings_ratio(self, who: np.ndarray) -> np.ndarray:
-        """New-job full-time pay over old (skew-normal in logs; see docs/MODEL.md)."""
+    def _earnings_ratio(self, who: np.ndarray, normals: np.ndarray) -> np.ndarray:
+        """New-job full-time pay over old (skew-normal in logs; see docs/MODEL.md), from two
+        standard normals per worker."""
         delta = WAGE_SKEW / np.sqrt(1.0 + WAGE_SKEW**2)
-        u0 = np.abs(self.rng.standard_normal(len(who)))
-        v = self.rng.standard_normal(len(who))
+        u0, v = np.abs(normals[0]), normals[1]
         z = delta * u0 + np.sqrt(1.0 - delta**2) * v
         log_ratio = (
             WAGE_LOCATION
@@ -404,7 +420,7 @@ class Workforce:
         """Unemployed workers retire or stop searching (more so when older, or long jobless)."""
         band = np.searchsorted(AGE_BANDS, self.age, side="right")
         hazard = LEAVE_LABOUR_FORCE * AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
-        who = np.flatnonzero((self.state == State.unemployed) & (self.rng.random(self.n) < hazard))
+        who = np.flatnonzero((self.state == State.unemployed) & (self.draw("leave") < hazard))
         self._move(who, State.left_labour_force)
         return len(who)
 
@@ -415,7 +431,7 @@ class Workforce:
             (self.state == State.reemployed)
             & self.displaced
             & (self.months_in_state > 0)
-            & (self.rng.random(self.n) < hazard)
+            & (self.draw("job_loss") < hazard)
         )
         self._move(who, State.unemployed)
         self.spell[who] = 0

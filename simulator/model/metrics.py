@@ -108,7 +108,12 @@ METRICS: dict[str, tuple[str, str]] = {
     **{f"cost_{line}": ("USD/month", f"Cost: {line.replace('_', ' ')}") for line in COST_LINES},
     "cost_operating": ("USD/month", "In-house staff, temporary cover and vendor contracts"),
     "cost_mitigation": ("USD/month", "Cost of ethical policies and displacement support"),
-    "cost_total": ("USD/month", "All costs"),
+    "cost_total": ("USD/month", "All costs, realised breaches included"),
+    "cost_decision": (
+        "USD/month",
+        "All costs with breaches at their expected cost (probability × cost) instead of as "
+        "realised",
+    ),
     "cost_counterfactual": (
         "USD/month",
         "Cost of serving in-house with the initial workforce, leavers replaced",
@@ -116,7 +121,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "revenue": ("USD/month", "Revenue from active customers"),
     "net_savings": (
         "USD/month",
-        "Counterfactual cost minus actual cost (incl. realised breaches, net of the expected "
+        "Counterfactual cost minus cost (breaches at their expected cost, net of the expected "
         "in-house breach cost) plus margin on revenue change",
     ),
     "community_investment_cumulative": ("USD", "Community investment spent so far"),
@@ -265,10 +270,13 @@ def record_month(
     m["cost_counterfactual"] = model.counterfactual_cost
     revenue = active * s.company.revenue_per_customer_month
     m["revenue"] = revenue
+    # decisions weigh breaches at their expected cost (probability × cost, every month);
+    # realised breaches are the risk around it (cost_breaches, breach_cost_realised)
+    m["cost_decision"] = m["cost_total"] - lines["breaches"] + model.expected_breach_cost
     m["net_savings"] = (
         model.counterfactual_cost
         + model.counterfactual_breach_cost
-        - m["cost_total"]
+        - m["cost_decision"]
         + s.company.gross_margin * (revenue - co.revenue0)
     )
     m["community_investment_cumulative"] = ec.invested_home + ec.invested_vendor

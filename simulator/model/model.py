@@ -17,6 +17,7 @@ from simulator.model.labour_market import LocalEconomy
 from simulator.model.metrics import METRICS, record_month
 from simulator.model.privacy import BREACH_CHURN, TRUST_DROP_PUBLICITY, Privacy
 from simulator.model.service import ChannelMonth, Proficiency, serve
+from simulator.model.streams import Streams
 from simulator.model.vendors import Vendor
 from simulator.scenario.schema import Scenario
 
@@ -26,26 +27,28 @@ IN_HOUSE = 0  # channel index of the in-house centre; vendors follow in scenario
 class OutsourcingModel(mesa.Model):
     """An outsourcing plan played out month by month.
 
-    ``seed`` may be an int or a ``numpy.random.SeedSequence``; both Mesa's ``random`` and the
-    numpy Generator ``rng`` derive from it, and every draw in the model uses them.
+    ``seed`` may be an int or a ``numpy.random.SeedSequence``. Mesa's ``random`` and ``rng``
+    derive from it, and so do the model's named streams (``model.streams``, one per mechanism
+    and entity: see ``streams.py``), from which every draw of the simulation comes.
     """
 
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
         if seed is None:
             seed = scenario.simulation.seed
         super().__init__(rng=np.random.default_rng(seed))
+        self.streams = Streams(seed)
         self.scenario = s = scenario
         self.month = 0
         self.horizon = s.simulation.horizon_months
         pol = s.policies
         self.company = Company(self, s)
         self.workforce = Workforce(
-            s.workforce, pol.local_jobs, self.horizon, self.rng, s.local_economy.ui_max_months
+            s.workforce, pol.local_jobs, self.horizon, self.streams, s.local_economy.ui_max_months
         )
         for i in range(self.workforce.n):
             Employee(self, i)
         baseline = self._serve_in_house_alone()
-        self.customers = Customers(s.customers, self.rng, baseline.csat)
+        self.customers = Customers(s.customers, self.streams, baseline.csat)
         self.economy = LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
         peak = self.company.required_vendor_staff(np.arange(self.horizon)).max(axis=0, initial=0)
         self.vendors = [
@@ -198,7 +201,8 @@ class OutsourcingModel(mesa.Model):
         cu, co = self.customers, self.company
         cu.experience_service(channels, co.disclosed)
         p_discover = co.discovery_probability(t)
-        if p_discover > 0 and self.rng.random() < p_discover:
+        u = self.streams("company", "discovery").random()  # drawn every month
+        if p_discover > 0 and u < p_discover:
             before = cu.trust_lost_to_discovery
             cu.discover_outsourcing(DISCOVERY_TRUST_DROP)
             co.discovered = True
@@ -212,7 +216,7 @@ class OutsourcingModel(mesa.Model):
     def guard_data(self) -> None:
         cu, co, pr = self.customers, self.company, self.privacy
         pr.holders[IN_HOUSE].held[:] = cu.active
-        breaches = pr.draw_breaches(self.rng, cu.active, self.annual_revenue)
+        breaches = pr.draw_breaches(self.streams, cu.active, self.annual_revenue)
         # one-off churn probability of breached customers (none in most months)
         extra = np.zeros(len(cu.active)) if breaches else None
         handling = self.scenario.policies.transparency.disclose_data_handling and co.disclosed

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.model.service import clip
+from simulator.model.streams import Streams
 from simulator.scenario.schema import Costs
 from simulator.scenario.schema import Privacy as PrivacyPolicy
 
@@ -126,13 +127,16 @@ class Privacy:
         return records * self.cost_per_record(h) + self.costs.breach_fixed_cost + fine
 
     def draw_breaches(
-        self, rng: np.random.Generator, active: np.ndarray, annual_revenue: float
+        self, streams: Streams, active: np.ndarray, annual_revenue: float
     ) -> list[Breach]:
-        """Draw this month's breaches (at most one per holder)."""
+        """Draw this month's breaches (at most one per holder). Each holder has its own
+        stream and draws every month, so it meets the same luck in every plan."""
         out = []
         for h in self.holders:
+            rng = streams("breach", h.name)
+            u = rng.random()
             p = self.breach_probability(h)
-            if p <= 0.0 or rng.random() >= p:
+            if p <= 0.0 or u >= p:
                 continue
             slots = np.flatnonzero(h.held & active)
             share = rng.beta(2.0, 3.0)  # mean 0.4

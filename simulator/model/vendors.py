@@ -124,6 +124,7 @@ class Vendor(mesa.Agent):
             costs,
         )
         self.name = params.name
+        self.stream = model.streams("vendor", params.name)  # this vendor's own luck
         self.wage_ratio = max(params.wage_ratio, fairness.wage_floor_ratio)
         self.benefits_share = max(params.benefits_share, fairness.benefits_floor_share)
         self.conditions = max(params.conditions, fairness.conditions_floor)
@@ -236,7 +237,7 @@ class Vendor(mesa.Agent):
         if n <= 0:
             return
         slots = free[:n]
-        c, rng = self.communication, self.rng
+        c, rng = self.communication, self.stream
         self.active[slots] = True
         self.tenure[slots] = 0
         trained = 1 - np.exp(-c.product_training_hours / TRAINING_HOURS_SCALE)
@@ -294,7 +295,7 @@ class Vendor(mesa.Agent):
 
     def lose_staff(self) -> int:
         """Attrition: agents quit."""
-        quitting = np.flatnonzero(self.rng.random(len(self.active)) < self.attrition_hazard())
+        quitting = np.flatnonzero(self.stream.random(len(self.active)) < self.attrition_hazard())
         self._remove(quitting)
         self.quits = len(quitting)
         return self.quits
@@ -330,6 +331,6 @@ class Vendor(mesa.Agent):
             * (1.0 - self.conditions)
             * (0.5 if self.fairness.anti_harassment_programme else 1.0)
         )
-        self.incidents = int(self.rng.poisson(rate * n))
+        self.incidents = int(self.stream.poisson(rate * n))
         self.agent_months += n
         return self.incidents

@@ -9,61 +9,85 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from simulator.analysis.compare import Comparison
-from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME
+from simulator.analysis.kpis import HEADLINE, HEADLINE_LABELS, KPI_BY_NAME
 from simulator.analysis.scorecard import DIMENSIONS
 from simulator.outputs.folders import output_folder
+from simulator.outputs.formatting import change, number
 from simulator.outputs.plots import make_comparison_plots
-from simulator.outputs.report import css, embed_image, fmt, template
+from simulator.outputs.report import css, embed_image, template
+from simulator.outputs.spreadsheet import write_comparison_workbook
 from simulator.outputs.store import package_version
-from simulator.scenario.describe import describe_phases
+from simulator.scenario.describe import describe_phases, describe_policies
 
 
 def _cell(row: pd.Series) -> str:
     unit = row["unit"]
     if pd.isna(row["mean"]):
         return "n/a"
-    text = f"{fmt(row['mean'], unit)}<br><span class='muted'>[{fmt(row['ci95_low'], unit)}, "
-    text += f"{fmt(row['ci95_high'], unit)}]</span>"
+    text = f"{number(row['mean'], unit)}<br><span class='muted'>[{number(row['ci95_low'], unit)}, "
+    text += f"{number(row['ci95_high'], unit)}]</span>"
     return text
 
 
 def _diff(row: pd.Series, first: bool) -> str:
-    """Paired difference from the first plan, and whether it stands out from noise."""
+    """Paired difference from the reference plan, and whether it stands out from noise."""
     if first:
         return "<span class='muted'>reference</span>"
-    d = row["diff_vs_first"]
+    d = row["diff_vs_reference"]
     if pd.isna(d):
         return "n/a"
-    sign = "+" if d >= 0 else "−"
-    if row["unit"].startswith(("share", "probability")):
-        text = f"{sign}{100 * abs(d):.1f} pp"
-    else:
-        text = f"{sign}{fmt(abs(d), row['unit'])}"
+    text = change(d, row["unit"])
     if row["distinguishable"]:
         return f"{text} <span class='yes'>clear</span>"
     return f"{text} <span class='no'>noise</span>"
 
 
 def kpi_table_html(table: pd.DataFrame, names: list[str], kpis: tuple[str, ...] | None) -> Markup:
-    """KPI × plan: mean [95% CI] and the paired difference from the first plan."""
+    """KPI × plan: mean [95% CI] and the paired difference from the reference plan."""
     kpis = kpis or tuple(dict.fromkeys(table["kpi"]))
-    head = "<tr><th>KPI</th>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
+    head = "<tr><th>KPI</th>" + "".join(f"<th>{escape(n)}</th>" for n in names) + "</tr>"
     rows = [head]
     for name in kpis:
         sub = table[table["kpi"] == name].set_index("plan")
         cells = []
-        for i, plan in enumerate(names):
+        for plan in names:
             r = sub.loc[plan]
-            cells.append(f"<td class='num'>{_cell(r)}<br>{_diff(r, i == 0)}</td>")
+            cells.append(f"<td class='num'>{_cell(r)}<br>{_diff(r, plan == r['reference'])}</td>")
         unit = KPI_BY_NAME[name].unit
         rows.append(
             f"<tr data-kpi='{name}'><td><code>{name}</code><br><span class='muted'>"
             f"{KPI_BY_NAME[name].description} [{unit}]</span></td>{''.join(cells)}</tr>"
         )
     return Markup("<table>" + "".join(rows) + "</table>")
+
+
+def pairwise_html(comparison: Comparison) -> Markup:
+    """For each headline KPI, the paired difference of every pair of plans (row − column)."""
+    names = comparison.names
+    blocks = []
+    for kpi in HEADLINE:
+        unit = KPI_BY_NAME[kpi].unit
+        matrix = comparison.pairwise(kpi)
+        head = "<tr><th>row − column</th>" + "".join(f"<th>{escape(n)}</th>" for n in names)
+        rows = [head + "</tr>"]
+        for row in names:
+            cells = []
+            for col in names:
+                mean, clear = matrix.loc[row, col]
+                if row == col:
+                    cells.append("<td class='num muted'>—</td>")
+                    continue
+                mark = " <span class='yes'>clear</span>" if clear else ""
+                cells.append(f"<td class='num'>{change(mean, unit)}{mark}</td>")
+            rows.append(f"<tr><th>{escape(row)}</th>{''.join(cells)}</tr>")
+        blocks.append(
+            f"<h3>{escape(HEADLINE_LABELS[kpi])}</h3><table class='pairwise' "
+            f"data-kpi='{kpi}'>{''.join(rows)}</table>"
+        )
+    return Markup("".join(blocks))
 
 
 def render_comparison(
@@ -81,17 +105,24 @@ def render_comparison(
     return template("comparison.html.j2").render(
         css=css(),
         names=names,
+        reference=comparison.reference_name,
+        notes=comparison.notes,
+        pairwise=pairwise_html(comparison),
         replications=comparison.replications,
         seed=first.extra.get("root_seed"),
         version=package_version(),
         finished=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         plans=[
             {
-                "name": p.scenario.name,
+                "name": name,
                 "description": p.scenario.simulation.description,
                 "phases": describe_phases(p.scenario),
+                "levers": [
+                    {"dimension": DIMENSIONS[d][0], "levers": levers}
+                    for d, levers in describe_policies(p.scenario).items()
+                ],
             }
-            for p in comparison.plans
+            for name, p in zip(names, comparison.plans, strict=True)
         ],
         headline=kpi_table_html(table, names, HEADLINE),
         scorecard=score_rows,
@@ -105,9 +136,11 @@ def save_comparison(comparison: Comparison, target: Path, notes: list[str] | Non
     existing target is replaced only if outsim wrote it)."""
     table = comparison.table()
     scorecards = comparison.scorecards()
+    names = comparison.names
     manifest = {
         "version": package_version(),
-        "plans": comparison.names,
+        "plans": names,
+        "reference": comparison.reference_name,
         "replications": comparison.replications,
         "root_seed": comparison.plans[0].extra.get("root_seed"),
     }
@@ -115,19 +148,20 @@ def save_comparison(comparison: Comparison, target: Path, notes: list[str] | Non
         table.to_csv(tmp / "comparison.csv", index=False)
         scorecards.rename_axis("dimension").to_csv(tmp / "scorecards.csv")
         series = pd.concat(
-            [p.timeseries.assign(plan=p.scenario.name) for p in comparison.plans],
+            [p.timeseries.assign(plan=n) for n, p in zip(names, comparison.plans, strict=True)],
             ignore_index=True,
         )
         series.to_csv(tmp / "timeseries.csv", index=False)
         make_comparison_plots(
-            {p.scenario.name: p.timeseries for p in comparison.plans},
+            dict(zip(names, (p.timeseries for p in comparison.plans), strict=True)),
             scorecards,
             tmp / "plots",
             {
-                p.scenario.name: [ph.month for ph in p.scenario.plan.phases]
-                for p in comparison.plans
+                n: [ph.month for ph in p.scenario.plan.phases]
+                for n, p in zip(names, comparison.plans, strict=True)
             },
         )
+        write_comparison_workbook(tmp / "comparison.xlsx", comparison, table, scorecards, series)
         html = render_comparison(comparison, table, scorecards, tmp / "plots")
         (tmp / "comparison.html").write_text(html, encoding="utf-8")
     return Path(target)

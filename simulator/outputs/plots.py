@@ -103,7 +103,7 @@ DERIVED: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
 CASH_FLOWS: dict[str, tuple[str, str]] = {
     "cash_operating": ("Operating savings", BLUE),
     "cash_mitigation": ("Transition and mitigation costs", ORANGE),
-    "cash_breaches": ("Breach losses beyond in-house expectation", VERMILLION),
+    "cash_breaches": ("Expected breach losses beyond in-house", VERMILLION),
     "cash_margin": ("Margin on revenue change", PURPLE),
     "cash_net": ("Net savings", BLACK),
 }
@@ -191,7 +191,7 @@ def cash_flows(timeseries: pd.DataFrame, gross_margin: float) -> pd.DataFrame:
     Operating savings are the in-house counterfactual cost minus the operating cost;
     transition and mitigation costs count negative; the margin on revenue change is
     ``gross_margin`` times revenue minus the revenue before month 0 (the customers active at
-    the start of month 0). Breach losses are what is left of the net savings: realised breach
+    the start of month 0). Breach losses are what is left of the net savings: expected breach
     costs, negative, net of the breach cost expected in-house anyway (a constant credit), so
     the four flows add up to the cumulative ``net_savings`` when ``gross_margin`` is the
     scenario's.
@@ -1146,6 +1146,15 @@ def _clip_to_bounds(ax: Axes, bounds: tuple[float, float] | None) -> None:
     ax.set_ylim(max(lo, bounds[0] - pad), min(hi, bounds[1] + pad))
 
 
+def _from_zero(ax: Axes) -> None:
+    """A quantity that is never negative is drawn from zero, so that a small change does not
+    look like a large one (a breach chance rising from 11% to 27% on an axis from 10%)."""
+    lo = ax.dataLim.intervaly[0]
+    bottom, top = ax.get_ylim()
+    if np.isfinite(lo) and lo >= 0 and bottom > 0:
+        ax.set_ylim(0, top)
+
+
 def _empty(ax: Axes, note: str) -> None:
     ax.text(
         0.5,
@@ -1186,6 +1195,7 @@ def _frame(ax: Axes, panel: Panel, months: pd.Series, drawn: bool) -> None:
         )
     _open_flat(ax)
     _clip_to_bounds(ax, panel.bounds)
+    _from_zero(ax)
     if panel.ylim is not None:
         ax.set_ylim(*panel.ylim)
     _format_y(ax)

@@ -15,14 +15,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
 import yaml
 from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from simulator.analysis.effects import is_status_quo
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.calibration import assumptions
+from simulator.outputs import brief
 from simulator.outputs.folders import OutputError, check_folder_input, regular_file, write_file
+from simulator.outputs.formatting import change, number, span
 from simulator.scenario import ScenarioError, scenario_from_dict
 from simulator.scenario.describe import describe_phases, describe_policies, describe_vendors
 from simulator.scenario.loading import format_validation_error
@@ -59,11 +61,35 @@ class _Kpi(_Stats):
     description: str
 
 
+class _Effect(_Stats):
+    unit: str
+
+
+class _Safeguard(BaseModel):
+    group: str
+    title: str
+    in_plan: bool = True
+    package: str | None = None
+    outcome: str
+    outcome_unit: str
+    npv_effect: float | None
+    npv_effect_ci95: tuple[float | None, float | None]
+    outcome_effect: float | None
+    outcome_effect_ci95: tuple[float | None, float | None]
+    pays_for_itself: bool
+    cost_per_unit: float | None
+
+
 class _Summary(BaseModel):
     scenario: str
     replications: int = Field(ge=1)
     kpis: dict[str, _Kpi]
     scorecard: dict[str, float | None]
+    effects: dict[str, _Effect] | None = None  # paired against the plan's own status quo
+    status_quo: dict[str, _Stats] | None = None
+    safeguards: list[_Safeguard] = Field(default_factory=list)
+    programme: dict[str, dict[str, Any]] | None = None
+    programme_added: bool = False
 
 
 class _Component(BaseModel):
@@ -137,25 +163,8 @@ def _read(folder: Path, name: str) -> Any:
         raise ReportError(format_validation_error(str(folder / name), exc)) from None
 
 
-def fmt(value: float | None, unit: str) -> str:
-    """A number as a director would read it, by unit."""
-    if value is None or pd.isna(value):
-        return "n/a"
-    if unit == "USD":
-        return f"${value / 1e6:,.2f}M" if abs(value) >= 1e5 else f"${value:,.0f}"
-    if unit.startswith(("share", "probability")):
-        return f"{100 * value:.1f}%"
-    if unit == "percentage points":
-        return f"{value:+.2f} pp"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
 def _interval(k: dict[str, Any], low: str, high: str) -> str:
-    if k.get(low) is None or k.get(high) is None:
-        return "n/a"
-    return f"{fmt(k[low], k['unit'])} – {fmt(k[high], k['unit'])}"
+    return span(k.get(low), k.get(high), k["unit"])
 
 
 def kpi_rows(summary: dict[str, Any]) -> list[dict[str, str]]:
@@ -167,7 +176,7 @@ def kpi_rows(summary: dict[str, Any]) -> list[dict[str, str]]:
                 "name": name,
                 "description": k["description"],
                 "unit": k["unit"],
-                "mean": fmt(k["mean"], k["unit"]),
+                "mean": number(k["mean"], k["unit"]),
                 "ci": _interval(k, "ci95_low", "ci95_high"),
                 "range": _interval(k, "p05", "p95"),
             }
@@ -199,17 +208,42 @@ def _people(summary: dict[str, Any]) -> list[dict[str, str]]:
         ("Median months to a new job", "median_unemployment_months"),
         ("Earnings at 24 months over before (jobless at zero)", "earnings_ratio_24m"),
         ("Peak rise in local unemployment", "local_unemployment_peak_change_pp"),
-        ("Support spend per worker back in work", "cost_per_worker_reemployed"),
     ]
     return [
         {
             "label": label,
-            "mean": fmt(k[name]["mean"], k[name]["unit"]),
+            "mean": number(k[name]["mean"], k[name]["unit"]),
             "range": _interval(k[name], "p05", "p95"),
         }
         for label, name in rows
         if name in k
     ]
+
+
+PROGRAMME_ROWS = (
+    ("Additional workers in work 12 months after their job was cut", "additional_in_work_12m"),
+    ("Additional workers in work 24 months after", "additional_in_work_24m"),
+    ("Additional earnings of the displaced", "additional_earnings"),
+    ("What the support costs", "programme_cost"),
+    ("Cost per additional worker in work (24 months)", "cost_per_additional_in_work"),
+    ("Additional workers in work per $1M", "additional_in_work_per_million"),
+)
+
+
+def _programme(summary: dict[str, Any]) -> list[dict[str, str]]:
+    """Support for displaced workers against the same plan without it (paired)."""
+    p = summary.get("programme")
+    if not p:
+        return []
+    rows = []
+    for label, name in PROGRAMME_ROWS:
+        e = p.get(name) or {}
+        unit = e.get("unit", "USD")
+        ratio = name.startswith(("cost_per", "additional_in_work_per"))
+        value = number(e.get("mean"), unit) if ratio else change(e.get("mean"), unit)
+        interval = "" if ratio else span(e.get("ci95_low"), e.get("ci95_high"), unit, True)
+        rows.append({"label": label, "value": value, "interval": interval})
+    return rows
 
 
 def _retraining(summary: dict[str, Any]) -> list[dict[str, str]]:
@@ -223,7 +257,9 @@ def _retraining(summary: dict[str, Any]) -> list[dict[str, str]]:
         ("Completers in a job at the end", "retraining_placement_share"),
     ]
     return [
-        {"label": label, "value": fmt(k[n]["mean"], k[n]["unit"])} for label, n in items if n in k
+        {"label": label, "value": number(k[n]["mean"], k[n]["unit"])}
+        for label, n in items
+        if n in k
     ]
 
 
@@ -238,7 +274,7 @@ def _dimensions(scorecard: dict[str, Any], levers: dict[str, list[str]]) -> list
             comps.append(
                 {
                     "metric": c["metric"],
-                    "value": "not used" if m is None else fmt(m["mean"], unit),
+                    "value": "not used" if m is None else number(m["mean"], unit),
                     "weight": f"{c['weight']:.2f}",
                     "mapping": c["mapping"],
                 }
@@ -290,6 +326,10 @@ def render_report(folder: Path) -> str:
     sc, summary = data["scenario"], data["summary"]
     return template("report.html.j2").render(
         css=css(),
+        headline=brief.headline(summary, sc),
+        bottom_line=brief.points(summary, sc),
+        paired=summary.get("effects") is not None,
+        safeguards=brief.safeguards(summary),
         scenario_name=sc.name,
         description=sc.simulation.description or "",
         replications=summary["replications"],
@@ -302,6 +342,9 @@ def render_report(folder: Path) -> str:
         kpis=kpi_rows(summary),
         people=_people(summary),
         retraining=_retraining(summary),
+        programme=_programme(summary),
+        programme_added=summary.get("programme_added", False),
+        is_status_quo=is_status_quo(sc),
         people_figures=_figures(Path(folder), PEOPLE_FIGURES),
         figures=_figures(Path(folder), FIGURE_ORDER),
         assumptions=assumptions(),

@@ -17,6 +17,7 @@ from simulator.analysis.replications import Replications
 from simulator.outputs.folders import output_folder
 from simulator.outputs.plots import make_plots
 from simulator.outputs.report import write_report
+from simulator.outputs.spreadsheet import write_results_workbook
 from simulator.scenario import dump_scenario_yaml, scenario_hash
 
 
@@ -87,6 +88,8 @@ def save_results(
     with output_folder(target, "run", _clean(results.manifest()), notes) as tmp:
         results.timeseries.to_csv(tmp / "timeseries.csv", index=False)
         results.kpis.to_csv(tmp / "kpis.csv", index=False)
+        if results.baseline_kpis is not None:
+            results.baseline_kpis.to_csv(tmp / "kpis_status_quo.csv", index=False)
         results.displacement.to_csv(tmp / "displacement.csv", index=False)
         write_json(tmp / "summary.json", results.summary)
         write_json(tmp / "scorecard.json", results.scorecard)
@@ -103,4 +106,7 @@ def save_results(
                 gross_margin=results.scenario.company.gross_margin,
             )
         write_report(tmp)
+        write_results_workbook(
+            tmp / "results.xlsx", _clean(results.summary), results.scenario, results.timeseries
+        )
     return target

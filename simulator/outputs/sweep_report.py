@@ -21,21 +21,79 @@ import pandas as pd  # noqa: E402
 
 from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME  # noqa: E402
 from simulator.outputs.folders import subfolder, write_file  # noqa: E402
+from simulator.outputs.formatting import number, span  # noqa: E402
 from simulator.outputs.plots import PALETTE, style  # noqa: E402
-from simulator.outputs.report import css, embed_image, fmt, template  # noqa: E402
+from simulator.outputs.report import css, embed_image, template  # noqa: E402
 from simulator.outputs.sweep_store import SweepStore  # noqa: E402
 
 SENSITIVITY_FILE = "sensitivity.csv"
 EFFECT_KPIS = 4  # KPIs shown against each parameter
 
 
+COST_PER_IN_WORK = "cost_per_additional_in_work"  # derived per sample, from paired effects
+
+
 def _unit(kpi: str) -> str:
-    return KPI_BY_NAME[kpi].unit if kpi in KPI_BY_NAME else ""
+    base = kpi.removeprefix("effect_")
+    if kpi == COST_PER_IN_WORK:
+        return "USD"
+    return KPI_BY_NAME[base].unit if base in KPI_BY_NAME else ""
+
+
+def label(kpi: str) -> str:
+    """A KPI column's name in words (effects are the change against the paired run)."""
+    if kpi == COST_PER_IN_WORK:
+        return "cost per additional worker in work at 24 months"
+    if kpi.startswith("effect_"):
+        return "change in " + kpi.removeprefix("effect_").replace("_", " ")
+    return kpi.replace("_", " ")
 
 
 def kpi_columns(wide: pd.DataFrame, meta: dict[str, Any]) -> list[str]:
-    kept = json.loads(meta["spec"]).get("outputs") or list(KPI_BY_NAME)
+    spec = json.loads(meta["spec"])
+    kept = spec.get("outputs") or list(KPI_BY_NAME)
+    if spec.get("paired_with"):
+        kept = kept + [f"effect_{k}" for k in kept]
     return [k for k in kept if k in wide.columns]
+
+
+def sample_means(wide: pd.DataFrame, params: list[str], kpis: list[str]) -> pd.DataFrame:
+    """One row per sample: its parameter values and each KPI's mean over its successful
+    replications; with paired programme effects, the cost per additional worker in work (a
+    ratio of the sample's mean effects)."""
+    ok = wide[wide["status"] == "ok"]
+    agg = {**dict.fromkeys(params, "first"), **dict.fromkeys(kpis, "mean")}
+    means = ok.groupby("sample_id").agg(agg)
+    cost, extra = "effect_support_cost_total", "effect_in_work_count_24m"
+    if cost in means and extra in means:
+        gain = means[extra].where(means[extra] > 0)
+        means[COST_PER_IN_WORK] = means[cost] / gain
+    return means
+
+
+def heatmap(means: pd.DataFrame, params: list[str], kpi: str, path: Path) -> Path:
+    """``kpi`` over the first two parameters (averaged over any others), each cell labelled
+    with its value as people read it."""
+    x, y = params[0], params[1]
+    grid = means.groupby([y, x])[kpi].mean().unstack(x)
+    unit = _unit(kpi)
+    with plt.rc_context(style()):
+        fig, ax = plt.subplots(figsize=(1.6 + 1.25 * grid.shape[1], 1.4 + 0.7 * grid.shape[0]))
+        image = ax.imshow(grid.to_numpy(dtype=float), cmap="viridis", aspect="auto")
+        ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns])
+        ax.set_yticks(range(grid.shape[0]), [str(v) for v in grid.index])
+        ax.set_xlabel(x.rsplit(".", 1)[-1].replace("_", " "))
+        ax.set_ylabel(y.rsplit(".", 1)[-1].replace("_", " "))
+        ax.grid(False)
+        for (i, j), value in np.ndenumerate(grid.to_numpy(dtype=float)):
+            text = number(value, unit) if np.isfinite(value) else "n/a"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white")
+        fig.colorbar(image, ax=ax, shrink=0.8)
+        ax.set_title(label(kpi).capitalize(), fontsize=11)
+        fig.tight_layout()
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+    return path
 
 
 def kpi_summary(wide: pd.DataFrame, kpis: list[str]) -> pd.DataFrame:
@@ -207,6 +265,21 @@ def write_sweep_report(folder: str | Path, skipped: dict[str, str] | None = None
     shown = [k for k in shown if ok[k].notna().any()][:EFFECT_KPIS] if len(ok) else []
     if shown:
         figures.append(embed_image(effect_plot(wide, params, shown, plots / "effects.png")))
+    means = sample_means(wide, params, kpis) if len(ok) else pd.DataFrame()
+    heatmaps = []
+    if spec.get("sampler") == "grid" and len(params) >= 2 and len(means):
+        wanted = [COST_PER_IN_WORK] if COST_PER_IN_WORK in means else shown[:2]
+        for kpi in wanted:
+            path = heatmap(means, params, kpi, plots / f"heatmap_{kpi}.png")
+            heatmaps.append(embed_image(path))
+    columns = [k for k in (COST_PER_IN_WORK, *shown) if k in means][:6]
+    samples = [
+        {
+            "values": [str(row[p]) for p in params],
+            "kpis": [number(row[k], _unit(k)) for k in columns],
+        }
+        for _, row in means.head(200).iterrows()
+    ]
     sens = None
     sens_figures = []
     if (folder / SENSITIVITY_FILE).exists():
@@ -235,15 +308,21 @@ def write_sweep_report(folder: str | Path, skipped: dict[str, str] | None = None
         kpis=[
             {
                 "kpi": r.kpi,
+                "label": label(r.kpi),
                 "unit": r.unit,
                 "runs": r.runs,
-                "mean": fmt(r.mean, r.unit),
-                "sd": fmt(r.sd, r.unit),
-                "range": f"{fmt(r.p05, r.unit)} – {fmt(r.p95, r.unit)}",
+                "mean": number(r.mean, r.unit),
+                "sd": number(r.sd, r.unit),
+                "range": span(r.p05, r.p95, r.unit),
             }
             for r in summary.itertuples()
         ],
         figures=figures,
+        heatmaps=heatmaps,
+        sample_params=[p.rsplit(".", 1)[-1].replace("_", " ") for p in params],
+        sample_kpis=[label(k) for k in columns],
+        samples=samples,
+        more_samples=max(0, len(means) - 200),
         sensitivity=None if sens is None else _sensitivity_rows(sens),
         sobol=sens is not None and (sens["method"] == "sobol").any(),
         noise=[]

@@ -12,6 +12,11 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def _n(count: float, one: str, many: str | None = None) -> str:
+    """``1 audit``, ``2 audits``, ``1.5 sessions``."""
+    return f"{count:g} {one if count == 1 else many or one + 's'}"
+
+
 def describe_phases(s: Scenario) -> list[str]:
     if not s.plan.phases:
         return ["Nothing is outsourced: all customer service stays in-house."]
@@ -57,7 +62,7 @@ def describe_policies(s: Scenario) -> dict[str, list[str]]:
         _on(t.disclose_outsourcing, f"customers are told (reach {_pct(t.disclosure_reach)})")
         + _on(t.disclose_location, "the vendors' location is disclosed")
         + _on(t.disclose_data_handling, "data handling is disclosed")
-        + _on(t.employee_notice_months > 0, f"{t.employee_notice_months} months' notice")
+        + _on(t.employee_notice_months > 0, f"{_n(t.employee_notice_months, 'month')}' notice")
         + _on(t.open_communication, "open communication with staff")
     )
     privacy = (
@@ -68,7 +73,7 @@ def describe_policies(s: Scenario) -> dict[str, list[str]]:
         + _on(pr.encryption, "encryption")
         + _on(pr.secure_storage, "secure storage")
         + _on(pr.confidentiality_agreement, "confidentiality agreements")
-        + _on(pr.audits_per_year > 0, f"{pr.audits_per_year} audits a year")
+        + _on(pr.audits_per_year > 0, f"{_n(pr.audits_per_year, 'audit')} a year")
         + _on(pr.incident_response_plan, "incident-response plan")
         + [f"regulatory regime: {pr.regime}"]
     )
@@ -88,23 +93,26 @@ def describe_policies(s: Scenario) -> dict[str, list[str]]:
         + [f"{c.product_training_hours:.0f} h product training"]
         + _on(
             c.joint_meetings_per_month > 0,
-            f"{c.joint_meetings_per_month:.0f} joint sessions a month",
+            f"{_n(c.joint_meetings_per_month, 'joint session')} a month",
         )
     )
     r, ci = lj.retraining, lj.community_investment
     local = (
         _on(lj.redeployment_share > 0, f"{_pct(lj.redeployment_share)} of cut positions redeployed")
-        + [f"severance {lj.severance_weeks_per_year:g} weeks/year (cap {lj.severance_max_weeks:g})"]
+        + [
+            f"severance {_n(lj.severance_weeks_per_year, 'week')} of pay per year of tenure "
+            f"(at most {_n(lj.severance_max_weeks, 'week')})"
+        ]
         + _on(lj.outplacement, "outplacement")
         + _on(
             r.capacity_per_month > 0,
-            f"retraining: {r.capacity_per_month} places a month, "
-            f"{r.duration_months} months, ${r.cost_per_trainee:,.0f} each",
+            f"retraining: {_n(r.capacity_per_month, 'place')} a month, "
+            f"{_n(r.duration_months, 'month')}, ${r.cost_per_trainee:,.0f} each",
         )
         + _on(
             ci.budget_total > 0,
             f"community investment ${ci.budget_total:,.0f} over "
-            f"{ci.duration_months} months ({_pct(ci.home_share)} at home)",
+            f"{_n(ci.duration_months, 'month')} ({_pct(ci.home_share)} at home)",
         )
     )
     return {

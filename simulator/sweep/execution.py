@@ -289,11 +289,12 @@ def _stream(
 
     seed = sweep.seed
     outputs, keep = sweep.outputs, list(sweep.spec.keep_timeseries)
+    paired = sweep.spec.paired_with
     base = sweep.base
 
     def submit(batch: list[RunTask]) -> Any:
         return client.submit(
-            run_batch, base, batch, seed, outputs, keep, version, runner, pure=False
+            run_batch, base, batch, seed, outputs, keep, version, runner, paired, pure=False
         )
 
     queue = as_completed()

@@ -65,6 +65,10 @@ def run_model(
     return kpis, series
 
 
+def _difference(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else float(a) - float(b)
+
+
 def _digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -82,8 +86,11 @@ def run_batch(
     keep: Sequence[str],
     version: str,
     runner: Runner = run_model,
+    paired_with: dict[str, Any] | None = None,
 ) -> BatchResult:
-    """Run every task of a batch; a failing run is recorded, never raised."""
+    """Run every task of a batch; a failing run is recorded, never raised. With
+    ``paired_with`` each run also runs with those values on the same seed and stores each
+    output's paired difference as ``effect_<kpi>``."""
     result = BatchResult()
     for task in tasks:
         start = time.perf_counter()
@@ -91,6 +98,10 @@ def run_batch(
         status, error = "ok", None
         try:
             kpis, series = runner(data, seed, task.replication, outputs, keep)
+            if paired_with:
+                other, _ = runner(with_values(data, paired_with), seed, task.replication,
+                                  outputs, ())  # fmt: skip
+                kpis |= {f"effect_{k}": _difference(kpis.get(k), other.get(k)) for k in outputs}
         except Exception as exc:  # noqa: BLE001 - recorded with the run, sweep goes on
             kpis, series, status, error = {}, {}, "failed", _error(exc)
         result.runs.append(

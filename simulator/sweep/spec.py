@@ -129,6 +129,11 @@ class SweepSpec(_Strict):
     batch_size: int | None = Field(
         None, ge=1, le=10_000, description="Runs per Dask task (default: chosen from the sweep)"
     )
+    paired_with: dict[str, bool | int | float | str] | None = Field(
+        None,
+        description="Also run every sample with these field values (e.g. a programme switched "
+        "off) on the same seed, and store each output's paired difference as effect_<kpi>",
+    )
     max_runs: int = Field(
         DEFAULT_MAX_RUNS,
         ge=1,
@@ -204,6 +209,13 @@ class Sweep:
     @property
     def outputs(self) -> list[str]:
         return list(self.spec.outputs or KPI_BY_NAME)
+
+    @property
+    def stored_kpis(self) -> list[str]:
+        """The KPI columns a run stores: the outputs, and with ``paired_with`` their paired
+        differences ``effect_<kpi>``."""
+        effects = [f"effect_{k}" for k in self.outputs] if self.spec.paired_with else []
+        return self.outputs + effects
 
     def kind(self, path: str) -> str:
         """The Python type name of field ``path`` in the base scenario (bool, int, float, str)."""
@@ -283,6 +295,8 @@ def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> 
     base = scenario_to_dict(scenario)
     for path, p in spec.parameters.items():
         _check_parameter(base, source, path, p)
+    for path, value in (spec.paired_with or {}).items():
+        _check_parameter(base, source, f"{path}", Parameter(levels=[value]))
     name = spec.name or name
     try:
         check_folder_name(name)

@@ -1,0 +1,191 @@
+"""The plan brief: the bottom line of a results folder in plain words, then the safeguards.
+
+Built from summary.json alone (the plan's KPIs, its paired effects against its own status
+quo, the safeguards' costs and gains), so ``outsim report`` rebuilds it without rerunning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.analysis.effects import is_status_quo
+from simulator.outputs.formatting import amount, change, number, percent, span
+from simulator.scenario.schema import Scenario
+
+
+def _mean(block: dict[str, Any] | None, name: str) -> float | None:
+    entry = (block or {}).get(name) or {}
+    return entry.get("mean")
+
+
+def _direction(value: float, up: str, down: str) -> str:
+    return up if value >= 0 else down
+
+
+def headline(summary: dict[str, Any], scenario: Scenario) -> str:
+    years = scenario.simulation.horizon_months / 12
+    period = (
+        f"Over {years:g} years"
+        if years >= 1
+        else f"Over {scenario.simulation.horizon_months} months"
+    )
+    if is_status_quo(scenario):
+        return (
+            f"{period} nothing is outsourced: this is the status quo, the baseline every plan "
+            "is measured against."
+        )
+    effects = summary.get("effects")
+    if effects:
+        npv = effects["npv_net_savings"]
+        low, high = npv.get("p05"), npv.get("p95")
+        verb = "saves" if npv["mean"] >= 0 else "costs"
+        amount = number(abs(npv["mean"]), "USD")
+        extra = "" if verb == "saves" else " more than it saves"
+        return (
+            f"{period} this plan {verb} {amount}{extra} (90% range {span(low, high, 'USD')}) "
+            "against keeping service in-house."
+        )
+    npv = summary["kpis"]["npv_net_savings"]
+    return (
+        f"{period} this plan saves {number(npv['mean'], 'USD')} (90% range "
+        f"{span(npv['p05'], npv['p95'], 'USD')}) against the month-0 in-house cost."
+    )
+
+
+def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
+    """The bottom line's sentences: people, customers, data, vendor staff, risk."""
+    k, eff, sq = summary["kpis"], summary.get("effects"), summary.get("status_quo")
+    out = []
+    displaced = _mean(k, "displaced_workers") or 0.0
+    if displaced >= 0.5:
+        people = f"It displaces {displaced:.0f} people"
+        back, earn = _mean(k, "reemployed_share_24m"), _mean(k, "earnings_ratio_24m")
+        if back is not None:
+            people += f"; {percent(back)} are back at work two years on"
+        if earn is not None:
+            people += (
+                f", earning {earn:.2f} of what their old job would have paid (the jobless "
+                "counted at zero)"
+            )
+        peak = _mean(k, "local_unemployment_peak_change_pp")
+        if peak is not None:
+            higher = "higher" if peak >= 0 else "lower"
+            people += (
+                f". Local unemployment peaks {amount(peak, 'percentage points')} {higher} than "
+                "before."
+            )
+        else:
+            people += "."
+        out.append({"topic": "People", "text": people})
+    else:
+        out.append({"topic": "People", "text": "Nobody is laid off."})
+    if eff:
+        csat, churn = _mean(eff, "csat_mean"), _mean(eff, "customer_churn_annual")
+        base_breach = _mean(sq, "breach_probability_annual")
+        plan_breach = _mean(k, "breach_probability_annual")
+        text = []
+        if csat is not None:
+            text.append(
+                f"Customer satisfaction {_direction(csat, 'rises', 'falls')} "
+                f"{amount(csat, '0-100')}"
+            )
+        if churn is not None:
+            text.append(
+                f"churn {_direction(churn, 'rises', 'falls')} {amount(churn, 'share')} a year"
+            )
+        if base_breach is not None and plan_breach is not None:
+            moves = _direction(plan_breach - base_breach, "rises", "falls")
+            text.append(
+                f"the chance of a material data breach {moves} from "
+                f"{percent(base_breach)} to {percent(plan_breach)} a year"
+            )
+        if text:
+            sentence = "; ".join(text)
+            out.append(
+                {"topic": "Customers and data", "text": sentence[0].upper() + sentence[1:] + "."}
+            )
+    attrition = _mean(k, "vendor_attrition_annual")
+    if attrition is not None:
+        fair = _mean(k, "vendor_share_paid_fair")
+        norm = scenario.workforce.attrition_annual
+        text = (
+            f"{percent(attrition)} of vendor staff leave each year (in-house norm {percent(norm)})"
+        )
+        if fair is not None:
+            text += f"; {percent(fair)} are paid at or above the local standard"
+        out.append({"topic": "Vendor staff", "text": text + "."})
+    realised = k.get("breach_cost_realised") or {}
+    breaches = _mean(k, "breaches")
+    if breaches is not None and realised.get("p95") is not None:
+        out.append(
+            {
+                "topic": "Risk",
+                "text": f"Realised breaches vary around their expected cost: "
+                f"{breaches:.2f} breaches per run on average, and the worst 5% of runs lose "
+                f"{number(realised['p95'], 'USD')} or more to them.",
+            }
+        )
+    return out
+
+
+# per safeguard outcome: what it is called, what one unit of it is called, and that unit's
+# size in the KPI's own units
+OUTCOMES = {
+    "trust_final": ("customer trust at the end", "per 0.01 of customer trust gained", 0.01),
+    "in_work_count_12m": (
+        "displaced workers in work a year after the cut",
+        "per additional worker in work a year after the cut",
+        1.0,
+    ),
+    "in_work_count_24m": (
+        "displaced workers in work two years after the cut",
+        "per additional worker in work two years after the cut",
+        1.0,
+    ),
+    "breach_probability_annual": (
+        "chance of a material breach a year",
+        "per point of annual breach chance avoided",
+        0.01,
+    ),
+    "vendor_attrition_annual": (
+        "vendor staff turnover a year",
+        "per point of vendor turnover avoided",
+        0.01,
+    ),
+    "customer_churn_annual": (
+        "customer churn a year",
+        "per point of annual churn avoided",
+        0.01,
+    ),
+}
+
+
+def safeguards(summary: dict[str, Any]) -> list[dict[str, str]]:
+    """One row per lever group: in the plan or added, what it costs, what it buys, the
+    verdict."""
+    rows = []
+    for s in summary.get("safeguards") or []:
+        npv, gain, unit = s["npv_effect"], s["outcome_effect"], s["outcome_unit"]
+        name, words, size = OUTCOMES.get(
+            s["outcome"], (s["outcome"], f"per unit of {s['outcome']}", 1.0)
+        )
+        if npv is not None and npv >= 0:
+            verdict = "pays for itself"
+        elif s.get("cost_per_unit") is not None:
+            verdict = f"{number(s['cost_per_unit'] * size, 'USD')} {words}"
+        else:
+            verdict = "costs money without a measurable gain in this outcome"
+        in_plan = s.get("in_plan", True)
+        rows.append(
+            {
+                "group": s["group"],
+                "title": s["title"],
+                "in_plan": "in the plan" if in_plan else f"added: {s.get('package')}",
+                "npv": change(npv, "USD"),
+                "npv_range": span(*s["npv_effect_ci95"], "USD", True),
+                "outcome": name,
+                "gain": change(gain, unit if unit != "index 0-1" else "ratio"),
+                "verdict": verdict if in_plan else f"adding it: {verdict}",
+            }
+        )
+    return rows

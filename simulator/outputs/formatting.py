@@ -1,0 +1,99 @@
+"""Numbers as people read them: units, signs, ranges.
+
+One place decides how every report, comparison, spreadsheet caption and terminal table
+writes a number: money in dollars (millions from $100,000), shares as percentages, changes
+with a sign (a real minus sign, −) and changes of shares in percentage points, ranges as
+"a to b" (never "-17.7% – -11.8%").
+"""
+
+from __future__ import annotations
+
+import math
+
+MINUS = "−"
+PERCENT_UNITS = ("share", "probability")
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _sign(text: str) -> str:
+    return text.replace("-", MINUS)
+
+
+def is_percent(unit: str) -> bool:
+    return unit.startswith(PERCENT_UNITS)
+
+
+def _dollars(size: float, millions: bool | None = None) -> str:
+    """An unsigned amount of money: millions from $100,000 (or as ``millions`` says)."""
+    if millions is None:
+        millions = size >= 1e5
+    return f"${size / 1e6:,.2f}M" if millions else f"${size:,.0f}"
+
+
+def number(value: float | None, unit: str, millions: bool | None = None) -> str:
+    """A level: ``$3.93M``, ``73.1%``, ``2.10``, ``1,204``; "n/a" when missing."""
+    if _missing(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞" if value > 0 else f"{MINUS}∞"
+    if unit == "USD":
+        return (MINUS if value < 0 else "") + _dollars(abs(value), millions)
+    if is_percent(unit):
+        return _sign(f"{100 * value:.1f}%")
+    if unit == "percentage points":
+        return _sign(f"{value:.2f} points")
+    if abs(value) >= 1000:
+        return _sign(f"{value:,.0f}")
+    return _sign(f"{value:,.2f}")
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """A share as a rounded percentage: ``74%``."""
+    if _missing(value):
+        return "n/a"
+    return _sign(f"{100 * value:.{digits}f}%")
+
+
+def amount(value: float, unit: str, millions: bool | None = None) -> str:
+    """The size of a difference, unsigned: ``$1.73M``, ``11.0 points`` (of a 0-100 score),
+    ``3.5 points`` (of a share: percentage points), ``111``."""
+    size = abs(value)
+    if unit == "USD":
+        return _dollars(size, millions)
+    if is_percent(unit):
+        return f"{100 * size:.1f} points"
+    if unit == "percentage points":
+        return f"{size:.2f} points"
+    if unit in ("0-100", "0-100 points"):
+        return f"{size:.1f} points"
+    if size >= 1000:
+        return f"{size:,.0f}"
+    return f"{size:,.2f}"
+
+
+def change(value: float | None, unit: str, millions: bool | None = None) -> str:
+    """A difference, always signed: ``+$1.73M``, ``−11.0 points``, ``+111``."""
+    if _missing(value):
+        return "n/a"
+    sign = "+" if value > 0 else (MINUS if value < 0 else "±")
+    return sign + amount(value, unit, millions)
+
+
+def span(low: float | None, high: float | None, unit: str, signed: bool = False) -> str:
+    """A range: ``$1.52M to $6.34M``, ``−17.7% to −11.8%``, ``−$1.04M to +$0.02M`` (both
+    ends of a range of money on one scale); "n/a" when missing."""
+    if _missing(low) or _missing(high):
+        return "n/a"
+    write = change if signed else number
+    millions = max(abs(low), abs(high)) >= 1e5 if unit == "USD" else None
+    return f"{write(low, unit, millions)} to {write(high, unit, millions)}"
+
+
+def plural(count: float, one: str, many: str | None = None) -> str:
+    """``1 audit``, ``2 audits``."""
+    many = many or one + "s"
+    shown = f"{count:g}" if isinstance(count, float) else str(count)
+    return f"{shown} {one if count == 1 else many}"

@@ -1,0 +1,223 @@
+"""Spreadsheets for strategy and HR teams: ``results.xlsx`` and ``comparison.xlsx``.
+
+Written with openpyxl. Every number is a number with a format by its unit (dollars, %,
+plain), never a string, so it can be summed and charted in Excel; the text of the bottom
+line sits beside its figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME
+from simulator.model.calibration import assumptions
+from simulator.outputs import brief
+from simulator.scenario.schema import Scenario
+
+BOLD = Font(bold=True)
+MAX_ROWS = 1_048_000  # Excel's limit is 1,048,576 rows
+
+
+def number_format(unit: str) -> str:
+    """The Excel number format of a unit."""
+    if unit == "USD":
+        return '"$"#,##0'
+    if unit.startswith(("share", "probability")):
+        return "0.0%"
+    if unit in ("persons", "customers", "count", "jobs", "records", "agents", "positions"):
+        return "#,##0"
+    return "0.00"
+
+
+def _value(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def _sheet(
+    wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+    formats: Sequence[str | None] | None = None, widths: Sequence[int] | None = None,
+) -> None:  # fmt: skip
+    """A sheet with a bold header row; ``formats`` per column (None: by row, see below)."""
+    ws = wb.create_sheet(title)
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = BOLD
+    for row in rows:
+        ws.append([_value(v) for v in row])
+        if formats:
+            for cell, fmt in zip(ws[ws.max_row], formats, strict=False):
+                if fmt:
+                    cell.number_format = fmt
+    ws.freeze_panes = "A2"
+    for i, width in enumerate(widths or [], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def _kpi_rows(summary: dict[str, Any]) -> Iterable[tuple[list[Any], str]]:
+    effects, base = summary.get("effects") or {}, summary.get("status_quo") or {}
+    for name, k in summary["kpis"].items():
+        e, b = effects.get(name) or {}, base.get(name) or {}
+        row = [name, k["description"], k["unit"], k["mean"], k["ci95_low"], k["ci95_high"],
+               k["p05"], k["p95"], b.get("mean"), e.get("mean"), e.get("ci95_low"),
+               e.get("ci95_high")]  # fmt: skip
+        yield row, number_format(k["unit"])
+
+
+def write_results_workbook(
+    path: Path, summary: dict[str, Any], scenario: Scenario, timeseries: pd.DataFrame
+) -> Path:
+    """``results.xlsx``: the bottom line, KPIs with intervals and their change against the
+    status quo, the scorecard, safeguards, the programme, monthly series and assumptions."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = wb.create_sheet("Bottom line")
+    ws.append([brief.headline(summary, scenario)])
+    ws["A1"].font = Font(bold=True, size=13)
+    for point in brief.points(summary, scenario):
+        ws.append([f"{point['topic']}. {point['text']}"])
+    ws.append([])
+    ws.append(["Figure", "This plan", "Status quo", "Change", "Unit"])
+    for cell in ws[ws.max_row]:
+        cell.font = BOLD
+    effects, base = summary.get("effects") or {}, summary.get("status_quo") or {}
+    for name in HEADLINE:
+        k = summary["kpis"][name]
+        ws.append([name, k["mean"], (base.get(name) or {}).get("mean"),
+                   (effects.get(name) or {}).get("mean"), k["unit"]])  # fmt: skip
+        for cell in ws[ws.max_row][1:4]:
+            cell.number_format = number_format(k["unit"])
+    ws.column_dimensions["A"].width = 36
+    for col in "BCD":
+        ws.column_dimensions[col].width = 16
+    for row in ws.iter_rows(max_row=6):
+        row[0].alignment = Alignment(wrap_text=False)
+
+    kpi_rows = list(_kpi_rows(summary))
+    header = ["KPI", "What it measures", "Unit", "Mean", "95% CI low", "95% CI high", "5th pct",
+              "95th pct", "Status quo", "Change", "Change CI low", "Change CI high"]  # fmt: skip
+    ws = wb.create_sheet("KPIs")
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = BOLD
+    for row, fmt in kpi_rows:
+        ws.append([_value(v) for v in row])
+        for cell in ws[ws.max_row][3:]:
+            cell.number_format = fmt
+    ws.freeze_panes = "A2"
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 60
+
+    _sheet(wb, "Scorecard", ["Dimension", "Score (0-100)"],
+           [[d.replace("_", " "), v] for d, v in summary["scorecard"].items()],
+           [None, "0"], [24, 14])  # fmt: skip
+    if summary.get("safeguards"):
+        _sheet(
+            wb, "Safeguards",
+            ["Safeguard", "In the plan", "Standard package added", "Effect on NPV",
+             "NPV CI low", "NPV CI high", "Outcome", "Effect on outcome", "Pays for itself",
+             "Cost per unit of outcome"],
+            [[s["title"], s.get("in_plan", True), s.get("package"), s["npv_effect"],
+              *s["npv_effect_ci95"], s["outcome"], s["outcome_effect"], s["pays_for_itself"],
+              s["cost_per_unit"]]
+             for s in summary["safeguards"]],
+            [None, None, None, '"$"#,##0', '"$"#,##0', '"$"#,##0', None, "0.0000", None,
+             '"$"#,##0'],
+            [50, 12, 40, 16, 16, 16, 28, 16, 14, 22],
+        )  # fmt: skip
+    if summary.get("programme"):
+        prog = summary["programme"]
+        title = "Programme (package added)" if summary.get("programme_added") else "Programme"
+        _sheet(
+            wb, title, ["Measure", "Effect", "CI low", "CI high", "Unit"],
+            [[name.replace("_", " "), e.get("mean"), e.get("ci95_low"), e.get("ci95_high"),
+              e.get("unit")] for name, e in prog.items()],
+            None, [40, 16, 16, 16, 10],
+        )  # fmt: skip
+        ws = wb[title]
+        for row in ws.iter_rows(min_row=2):
+            for cell in row[1:4]:
+                cell.number_format = number_format(row[4].value or "")
+    _series_sheet(wb, "Monthly", timeseries)
+    _sheet(wb, "Assumptions", ["Assumption", "Value", "Source"],
+           [[a["what"], a["value"], a["source"]] for a in assumptions()],
+           None, [44, 30, 90])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def _series_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
+    """Monthly series: the mean over replications of every metric, one row per (plan and)
+    month, formatted by unit."""
+    from simulator.model.metrics import METRICS
+
+    keys = [c for c in ("plan", "month") if c in frame.columns]
+    metrics = [c for c in frame.columns if c in METRICS and c != "month"]
+    means = frame.groupby(keys, sort=False)[metrics].mean().reset_index().iloc[:MAX_ROWS]
+    formats = [None] * len(keys) + [number_format(METRICS[c][0]) for c in metrics]
+    _sheet(wb, title, list(means.columns), means.itertuples(index=False, name=None), formats)
+
+
+def write_comparison_workbook(
+    path: Path,
+    comparison: Any,
+    table: pd.DataFrame,
+    scorecards: pd.DataFrame,
+    timeseries: pd.DataFrame,
+) -> Path:
+    """``comparison.xlsx``: headline KPIs by plan, every KPI with the paired difference from
+    the reference, every pair of plans for the headline KPIs, scorecards, monthly series."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    names = comparison.names
+    ws = wb.create_sheet("Headline")
+    ws.append(["KPI", "Unit", *names])
+    for cell in ws[1]:
+        cell.font = BOLD
+    for kpi in HEADLINE:
+        sub = table[table["kpi"] == kpi].set_index("plan")
+        ws.append([kpi, KPI_BY_NAME[kpi].unit, *[_value(sub.loc[n, "mean"]) for n in names]])
+        for cell in ws[ws.max_row][2:]:
+            cell.number_format = number_format(KPI_BY_NAME[kpi].unit)
+    ws.column_dimensions["A"].width = 34
+    formats = [None, None, None, None] + [None] * (len(table.columns) - 4)
+    _sheet(wb, "Comparison", list(table.columns), table.itertuples(index=False, name=None),
+           formats, [34, 16, 28, 20])  # fmt: skip
+    ws = wb["Comparison"]
+    cols = list(table.columns)
+    numeric = [cols.index(c) for c in ("mean", "ci95_low", "ci95_high", "diff_vs_reference",
+                                        "diff_ci95_low", "diff_ci95_high")]  # fmt: skip
+    for row in ws.iter_rows(min_row=2):
+        fmt = number_format(row[cols.index("unit")].value or "")
+        for i in numeric:
+            row[i].number_format = fmt
+    ws = wb.create_sheet("Pairs")
+    for kpi in HEADLINE:
+        matrix = comparison.pairwise(kpi)
+        ws.append([f"{kpi}: row − column"] + names)
+        for cell in ws[ws.max_row]:
+            cell.font = BOLD
+        for row_name in names:
+            ws.append([row_name, *[_value(matrix.loc[row_name, c][0]) for c in names]])
+            for cell in ws[ws.max_row][1:]:
+                cell.number_format = number_format(KPI_BY_NAME[kpi].unit)
+        ws.append([])
+    ws.column_dimensions["A"].width = 40
+    _sheet(wb, "Scorecards", ["Dimension", *names],
+           [[d, *[_value(v) for v in scorecards.loc[d]]] for d in scorecards.index],
+           [None] + ["0"] * len(names), [24])  # fmt: skip
+    _series_sheet(wb, "Monthly", timeseries)
+    wb.save(path)
+    return path
