@@ -46,7 +46,7 @@ def markdown(result) -> str:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     for dim in cards.index:
         vals = ["n/a" if v != v else f"{v:.0f}" for v in cards.loc[dim]]
-        lines.append(f"| Score: {dim} | " + " | ".join(vals) + " |")
+        lines.append(f"| Score: {dim.replace('_', ' ')} | " + " | ".join(vals) + " |")
     return "\n".join(lines)
 
 

@@ -137,6 +137,7 @@ def test_safeguards_a_plan_lacks_are_tried_as_standard_packages() -> None:
         (change(2_300_000, "USD"), "+$2.30M"),
         (span(-0.177, -0.118, "share"), "−17.7% to −11.8%"),
         (span(-1_040_000, 16_354, "USD", True), "−$1.04M to +$0.02M"),
+        (change(-0.001, "ratio"), "±0.00"),
         (plural(1, "audit"), "1 audit"),
         (plural(2, "audit"), "2 audits"),
     ],
@@ -202,3 +203,13 @@ def test_compare_cli_labels_collisions_and_takes_a_reference(tmp_path: Path) -> 
     assert openpyxl.load_workbook(tmp_path / "cmp" / "comparison.xlsx").sheetnames[:3] == [
         "Headline", "Comparison", "Pairs"
     ]  # fmt: skip
+
+
+def test_the_status_quo_report_states_levels_not_changes(tmp_path: Path) -> None:
+    sq = shrink(load_scenario(SCENARIOS / "status_quo.yaml"), 6000, 24)
+    out = simulator.run(sq, replications=1, seed=3, safeguards=True).save(tmp_path / "sq")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "nothing is outsourced" in html and "Nobody is laid off" in html
+    assert "Customer satisfaction averages" in html
+    assert "rises from" not in html and "Every change is the plan" not in html
+    assert "nothing to safeguard" in html

@@ -79,7 +79,20 @@ def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
         out.append({"topic": "People", "text": people})
     else:
         out.append({"topic": "People", "text": "Nobody is laid off."})
-    if eff:
+    if is_status_quo(scenario):
+        csat, churn = _mean(k, "csat_mean"), _mean(k, "customer_churn_annual")
+        breach = _mean(k, "breach_probability_annual")
+        text = [
+            f"Customer satisfaction averages {number(csat, '0-100')}" if csat is not None else "",
+            f"{percent(churn)} of customers leave each year" if churn is not None else "",
+            f"the chance of a material data breach is {percent(breach)} a year"
+            if breach is not None
+            else "",
+        ]
+        sentence = "; ".join(t for t in text if t)
+        if sentence:
+            out.append({"topic": "Customers and data", "text": sentence + "."})
+    elif eff:
         csat, churn = _mean(eff, "csat_mean"), _mean(eff, "customer_churn_annual")
         base_breach = _mean(sq, "breach_probability_annual")
         plan_breach = _mean(k, "breach_probability_annual")
@@ -171,6 +184,10 @@ def safeguards(summary: dict[str, Any]) -> list[dict[str, str]]:
         )
         if npv is not None and npv >= 0:
             verdict = "pays for itself"
+        elif gain is None:
+            verdict = "its outcome is undefined in one of the two runs" + (
+                " (nobody's job is cut)" if s["outcome"].startswith("in_work") else ""
+            )
         elif s.get("cost_per_unit") is not None:
             verdict = f"{number(s['cost_per_unit'] * size, 'USD')} {words}"
         else:

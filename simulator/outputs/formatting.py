@@ -78,8 +78,11 @@ def change(value: float | None, unit: str, millions: bool | None = None) -> str:
     """A difference, always signed: ``+$1.73M``, ``−11.0 points``, ``+111``."""
     if _missing(value):
         return "n/a"
+    size = amount(value, unit, millions)
+    if not any(c in "123456789" for c in size):  # rounds to zero: no sign
+        return "±" + size
     sign = "+" if value > 0 else (MINUS if value < 0 else "±")
-    return sign + amount(value, unit, millions)
+    return sign + size
 
 
 def span(low: float | None, high: float | None, unit: str, signed: bool = False) -> str:
