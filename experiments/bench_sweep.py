@@ -89,7 +89,8 @@ def spec(runs: int, folder: Path) -> dict[str, Any]:
 # -- children ---------------------------------------------------------------------------------
 def child_sweep(runs: int, workers: int, folder: Path) -> dict[str, Any]:
     from simulator import sweep
-    from simulator.sweep.execution import dask_client, execute
+    from simulator.analysis.parallel import dask_client
+    from simulator.sweep.execution import execute
 
     sw = sweep.from_dict(spec(runs, folder), name="bench", base_dir=folder)
     with PeakRSS() as mem:

@@ -1,7 +1,13 @@
-"""Shared fixtures: small, fast versions of the bundled scenarios."""
+"""Shared fixtures: small, fast versions of the bundled scenarios, and a real Dask cluster
+on loopback."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +16,7 @@ from simulator.scenario import Scenario, load_scenario, scenario_from_dict, scen
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
+BIN = Path(sys.executable).parent
 
 
 def shrink(scenario: Scenario, customers: int = 20_000, months: int | None = None) -> Scenario:
@@ -30,3 +37,40 @@ def scenario_dir() -> Path:
 @pytest.fixture(scope="session")
 def default_small() -> Scenario:
     return shrink(load_scenario(SCENARIOS / "default.yaml"), months=36)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler() -> Iterator[str]:
+    """The address of a real ``dask scheduler`` with two single-thread ``dask worker``
+    processes on loopback (started from the installed command-line tools)."""
+    from distributed import Client
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = os.environ | {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    scheduler = subprocess.Popen(
+        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+         "--no-dashboard"],
+        **quiet,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [str(BIN / "dask"), "worker", address, "--nworkers", "2", "--nthreads", "1",
+         "--no-dashboard", "--host", "127.0.0.1"],
+        **quiet,
+    )  # fmt: skip
+    try:
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=60)
+        yield address
+    finally:
+        for proc in (worker, scheduler):
+            proc.terminate()
+        for proc in (worker, scheduler):
+            proc.wait(timeout=30)

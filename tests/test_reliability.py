@@ -737,9 +737,25 @@ def test_sobol_needs_a_power_of_two(tmp_path: Path, samples: int, hint: str) -> 
 
 @pytest.mark.parametrize("scales", ["1e9", "nan", "inf", "-1", "0", "1,x", ""])
 def test_bench_scales_outside_the_schema_are_refused(tmp_path: Path, scales: str) -> None:
-    result = outsim("bench", "--scales", scales, "--no-profile", cwd=tmp_path)
+    result = outsim("bench", "--scales", scales, "--replications", "", "--no-profile", cwd=tmp_path)
 
     assert_refused(result, "--scales")
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--replications", "0"),
+        ("--replications", "10,x"),
+        ("--replications", "99999"),
+        ("--workers", "0"),
+        ("--workers", "1,-2"),
+    ],  # fmt: skip
+)
+def test_bench_replication_counts_are_checked(tmp_path: Path, option: str, value: str) -> None:
+    result = outsim("bench", "--scales", "", option, value, cwd=tmp_path)
+
+    assert_refused(result, option)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import json
 import math
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ from simulator.cli import app
 from simulator.outputs.sweep_store import SweepStore
 from simulator.sweep.sampling import samples_table
 from simulator.sweep.spec import SweepError, load_sweep
+
+from .conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -204,76 +205,27 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
     assert "1 failed" in (tmp_path / "out" / "summary.html").read_text()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_sweep_on_a_real_dask_scheduler_equals_the_local_run(tmp_path: Path) -> None:
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    env = os.environ | {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
-    scheduler = subprocess.Popen(
-        [
-            str(BIN / "dask"),
-            "scheduler",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-dashboard",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
+def test_sweep_on_a_real_dask_scheduler_equals_the_local_run(
+    tmp_path: Path, dask_scheduler: str
+) -> None:
+    address = dask_scheduler
+    spec = write_spec(tmp_path)
+    remote = outsim(
+        "sweep", str(spec), "--out", str(tmp_path / "remote"), "--scheduler", address, "--quiet"
     )
-    worker = subprocess.Popen(
-        [
-            str(BIN / "dask"),
-            "worker",
-            address,
-            "--nworkers",
-            "2",
-            "--nthreads",
-            "1",
-            "--no-dashboard",
-            "--host",
-            "127.0.0.1",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
+    assert remote.returncode == 0, remote.stderr
+    local = outsim(
+        "sweep", str(spec), "--out", str(tmp_path / "local"), "--workers", "1", "--quiet"
     )
-    try:
-        spec = write_spec(tmp_path)
-        with Client(address, timeout="60s") as client:
-            client.wait_for_workers(2, timeout=60)
-        remote = outsim(
-            "sweep", str(spec), "--out", str(tmp_path / "remote"), "--scheduler", address, "--quiet"
-        )
-        assert remote.returncode == 0, remote.stderr
-        local = outsim(
-            "sweep", str(spec), "--out", str(tmp_path / "local"), "--workers", "1", "--quiet"
-        )
-        assert local.returncode == 0, local.stderr
-        pd.testing.assert_frame_equal(
-            kpi_values(tmp_path / "remote"), kpi_values(tmp_path / "local")
-        )
-        # the Python API with a client on the same cluster gives the same again
-        with Client(address, timeout="60s") as client:
-            api = sweep.run(spec, client, out=tmp_path / "api")
-        pd.testing.assert_frame_equal(
-            api[kpi_values(tmp_path / "local").columns]
-            .sort_values("run_id")
-            .reset_index(drop=True),
-            kpi_values(tmp_path / "local"),
-        )
-    finally:
-        for proc in (worker, scheduler):
-            proc.terminate()
-        for proc in (worker, scheduler):
-            proc.wait(timeout=30)
+    assert local.returncode == 0, local.stderr
+    pd.testing.assert_frame_equal(kpi_values(tmp_path / "remote"), kpi_values(tmp_path / "local"))
+    # the Python API with a client on the same cluster gives the same again
+    with Client(address, timeout="60s") as client:
+        api = sweep.run(spec, client, out=tmp_path / "api")
+    pd.testing.assert_frame_equal(
+        api[kpi_values(tmp_path / "local").columns].sort_values("run_id").reset_index(drop=True),
+        kpi_values(tmp_path / "local"),
+    )
 
 
 def test_unreachable_scheduler_is_bad_input(tmp_path: Path) -> None:
@@ -284,7 +236,7 @@ def test_unreachable_scheduler_is_bad_input(tmp_path: Path) -> None:
         "--out",
         str(tmp_path / "out"),
         "--scheduler",
-        f"tcp://127.0.0.1:{_free_port()}",
+        f"tcp://127.0.0.1:{free_port()}",
         "--quiet",
     )
     assert res.returncode == 2

@@ -1,8 +1,27 @@
-"""Analysis layer: KPIs, the ethics scorecard, replications and their summaries."""
+"""Analysis layer: KPIs, the ethics scorecard, replications and their summaries, effects,
+comparisons, sensitivity, validation, and where model runs execute (``parallel``).
 
-from simulator.analysis.kpis import KPI_BY_NAME, KPIS, compute_kpis
-from simulator.analysis.replications import Replications, child_seeds, run
-from simulator.analysis.scorecard import DIMENSIONS
+Names are imported on first use, so that importing one module (e.g. ``parallel`` for the
+command line) does not load the model.
+"""
+
+from __future__ import annotations
+
+from simulator._lazy import lazy_names
+
+_LAZY = {
+    "KPIS": "simulator.analysis.kpis",
+    "KPI_BY_NAME": "simulator.analysis.kpis",
+    "compute_kpis": "simulator.analysis.kpis",
+    "Replications": "simulator.analysis.replications",
+    "child_seeds": "simulator.analysis.replications",
+    "run": "simulator.analysis.replications",
+    "DIMENSIONS": "simulator.analysis.scorecard",
+}
+
+
+__getattr__ = lazy_names(__name__, _LAZY)
+
 
 __all__ = [
     "DIMENSIONS",

@@ -10,14 +10,18 @@ zero.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulator.analysis.kpis import KPIS
-from simulator.analysis.replications import Replications, run
+from simulator.analysis.parallel import pool
+from simulator.analysis.replicate import SMALL_JOB_SECONDS, estimated_seconds, gather
+from simulator.analysis.replications import Replications, assemble, check_run, child_seeds
 from simulator.analysis.statistics import mean_interval
 from simulator.scenario.schema import Scenario
 
@@ -140,9 +144,14 @@ def compare(
     progress: PlanProgress | None = None,
     labels: list[str] | None = None,
     reference: int | str = 0,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
 ) -> Comparison:
-    """Run every plan with the same replications and seeds. ``labels`` name the plans
-    (default: their names, made unique); ``reference`` is a plan's index or label."""
+    """Run every plan with the same replications and seeds, all on one pool (``workers``,
+    ``scheduler``, ``client``: as for ``replications.run``). ``labels`` name the plans
+    (default: their names, made unique); ``reference`` is a plan's index or label.
+    ``progress(plan, done, total)`` after every run of a plan."""
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
     names, notes = unique_labels([s.name for s in scenarios], labels)
@@ -152,8 +161,22 @@ def compare(
         reference = names.index(reference)
     n = replications or scenarios[0].simulation.replications
     root = scenarios[0].simulation.seed if seed is None else seed
-    plans = []
-    for name, sc in zip(names, scenarios, strict=True):
-        step = None if progress is None else (lambda k, total, name=name: progress(name, k, total))
-        plans.append(run(sc, n, root, step, status_quo=False))
+    check_run(n, root)
+    seeds = child_seeds(root, n)
+    done = [0] * len(scenarios)
+
+    def step(plan: int, _done: int, _total: int) -> None:
+        done[plan] += 1
+        if progress is not None:
+            progress(names[plan], done[plan], n)
+
+    small = estimated_seconds(scenarios, n) < SMALL_JOB_SECONDS
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with pool(workers, scheduler, client, small) as where:
+        gathered = gather(where, scenarios, seeds, [True] * len(scenarios), step)
+    finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    plans = [
+        assemble(sc, g, seeds, root, started, finished)
+        for sc, g in zip(scenarios, gathered, strict=True)
+    ]
     return Comparison(plans, names, reference, notes)

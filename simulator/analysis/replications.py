@@ -27,6 +27,13 @@ from simulator.analysis.effects import (
     status_quo_of,
 )
 from simulator.analysis.kpis import KPI_BY_NAME, KPIS, compute_kpis
+from simulator.analysis.parallel import pool
+from simulator.analysis.replicate import (
+    SMALL_JOB_SECONDS,
+    Gathered,
+    estimated_seconds,
+    gather,
+)
 from simulator.analysis.statistics import mean_interval
 from simulator.model.model import OutsourcingModel
 from simulator.scenario.schema import Scenario, Simulation, field_bounds
@@ -58,6 +65,7 @@ def run_replication(
     ts.insert(0, "replication", replication)
     curves = displacement_curves(model)
     curves.insert(0, "replication", replication)
+    model.release()
     return Replication(ts, kpis, curves)
 
 
@@ -100,6 +108,18 @@ class Replications:
     programme: dict[str, dict[str, Any]] | None = None
     # True: the plan has no support; ``programme`` is what the standard package would buy
     programme_added: bool = False
+
+    def with_effects(
+        self,
+        baseline_kpis: pd.DataFrame | None,
+        safeguards: list[dict[str, Any]],
+        programme: dict[str, dict[str, Any]] | None,
+        programme_added: bool,
+    ) -> Replications:
+        """These replications with their status quo's KPIs, safeguards and programme."""
+        self.baseline_kpis, self.safeguards = baseline_kpis, safeguards
+        self.programme, self.programme_added = programme, programme_added
+        return self
 
     @property
     def effects(self) -> dict[str, dict[str, Any]] | None:
@@ -170,6 +190,15 @@ class Replications:
         }
 
 
+def check_run(n: Any, root: Any) -> None:
+    """``replications`` and ``seed`` obey the bounds of ``simulation.replications`` and
+    ``simulation.seed`` (ValueError otherwise)."""
+    for name, value in (("replications", n), ("seed", root)):
+        low, high = field_bounds(Simulation, name)
+        if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
+            raise ValueError(f"{name}: {value!r}; expected a whole number from {low} to {high}")
+
+
 def run(
     scenario: Scenario,
     replications: int | None = None,
@@ -177,6 +206,9 @@ def run(
     progress: Progress | None = None,
     status_quo: bool = True,
     safeguards: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
 ) -> Replications:
     """Run ``replications`` (default: the scenario's) independent replications.
 
@@ -184,74 +216,68 @@ def run(
     (same seeds), so that ``effects`` holds the plan's paired effect on every KPI; with
     ``safeguards`` also, per lever group, the plan with the group switched off (if the plan
     uses it) or with its standard package added (if not), so that ``safeguards`` says what
-    each group costs and buys. ``progress(done, total)`` counts
-    model runs. ``replications`` and ``seed`` obey the bounds of ``simulation.replications``
-    and ``simulation.seed`` (ValueError otherwise)."""
+    each group costs and buys. ``progress(done, total)`` counts model runs.
+
+    Runs go to a pool (``analysis/parallel.py``): ``workers`` local processes (default: one
+    per core; in this process when the job would take less than about ten seconds),
+    ``scheduler`` (a Dask scheduler's address) or ``client`` (a ``distributed.Client``).
+    The results are the same, to the last bit, wherever the runs go. ``replications`` and
+    ``seed`` obey the bounds of ``simulation.replications`` and ``simulation.seed``
+    (ValueError otherwise)."""
     n = replications or scenario.simulation.replications
     root = scenario.simulation.seed if seed is None else seed
-    for name, value in (("replications", n), ("seed", root)):
-        low, high = field_bounds(Simulation, name)
-        if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
-            raise ValueError(f"{name}: {value!r}; expected a whole number from {low} to {high}")
+    check_run(n, root)
     seeds = child_seeds(root, n)
     baseline = status_quo_of(scenario) if status_quo and not is_status_quo(scenario) else None
     variants = safeguard_variants(scenario) if safeguards else []
-    total = n * (1 + (baseline is not None) + len(variants))
-    done = 0
+    scenarios = [scenario, *([baseline] if baseline else []), *(v for _, v, _ in variants)]
+    keep = [True] + [False] * (len(scenarios) - 1)
+    small = estimated_seconds(scenarios, n) < SMALL_JOB_SECONDS
 
-    def step() -> None:
-        nonlocal done
-        done += 1
+    def step(variant: int, done: int, total: int) -> None:
         if progress is not None:
             progress(done, total)
 
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    reps = []
-    for k, s in enumerate(seeds):
-        reps.append(run_replication(scenario, s, k))
-        step()
-    kpi_frame = _kpi_frame([r.kpis for r in reps])
+    with pool(workers, scheduler, client, small) as where:
+        gathered = gather(where, scenarios, seeds, keep, step)
+    plan, companions = gathered[0], gathered[1:]
+    kpi_frame = plan.kpi_frame()
     base_frame = None
     if baseline is not None:
-        base_frame = _kpi_frame([_kpis_of(baseline, s, k, step) for k, s in enumerate(seeds)])
+        base_frame = companions.pop(0).kpi_frame()
     elif status_quo:
         base_frame = kpi_frame.copy()  # no plan: its status quo is itself, exactly
     rows, programme, programme_added = [], None, False
-    for group, variant, in_plan in variants:
-        other = _kpi_frame([_kpis_of(variant, s, k, step) for k, s in enumerate(seeds)])
-        on, off = (kpi_frame, other) if in_plan else (other, kpi_frame)
+    for (group, _, in_plan), other in zip(variants, companions, strict=True):
+        on, off = (kpi_frame, other.kpi_frame()) if in_plan else (other.kpi_frame(), kpi_frame)
         rows.append(safeguard_row(group, on, off, in_plan))
         if group.name == "local_jobs":
             programme = programme_effects(on, off)
             programme_added = not in_plan
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return Replications(
-        scenario=scenario,
-        seeds=[int(s.generate_state(1)[0]) for s in seeds],
-        timeseries=pd.concat([r.timeseries for r in reps], ignore_index=True),
-        kpis=kpi_frame,
-        displacement=pd.concat([r.displacement for r in reps], ignore_index=True),
-        scorecards=[scorecard.score(r.kpis) for r in reps],
-        started=started,
-        finished=finished,
-        extra={"root_seed": root},
-        baseline_kpis=base_frame,
-        safeguards=rows,
-        programme=programme,
-        programme_added=programme_added,
+    return assemble(scenario, plan, seeds, root, started, finished).with_effects(
+        base_frame, rows, programme, programme_added
     )
 
 
-def _kpi_frame(kpis: list[dict[str, float | None]]) -> pd.DataFrame:
-    frame = pd.DataFrame(kpis)
-    frame.insert(0, "replication", range(len(frame)))
-    return frame
-
-
-def _kpis_of(
-    scenario: Scenario, seed: np.random.SeedSequence, k: int, step: Callable[[], None]
-) -> dict[str, float | None]:
-    """The KPIs of one replication of a companion run (its series are not kept)."""
-    kpis = run_replication(scenario, seed, k).kpis
-    step()
-    return kpis
+def assemble(
+    scenario: Scenario,
+    plan: Gathered,
+    seeds: list[np.random.SeedSequence],
+    root: int,
+    started: str,
+    finished: str,
+) -> Replications:
+    """The replications of one scenario from its gathered runs."""
+    return Replications(
+        scenario=scenario,
+        seeds=[int(s.generate_state(1)[0]) for s in seeds],
+        timeseries=plan.timeseries(),
+        kpis=plan.kpi_frame(),
+        displacement=plan.displacement(),
+        scorecards=[scorecard.score(k) for k in plan.kpis],
+        started=started,
+        finished=finished,
+        extra={"root_seed": root},
+    )

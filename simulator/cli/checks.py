@@ -128,10 +128,24 @@ def parse_scales(scales: str) -> list[float]:
     return values
 
 
+def parse_counts(text: str, option: str, high: int) -> list[int]:
+    """A comma-separated list of whole numbers from 1 to ``high`` (may be empty)."""
+    try:
+        values = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise bad_input(f"{option}: {text!r}; expected whole numbers separated by commas") from None
+    if len(values) > 20 or any(not 1 <= v <= high for v in values):
+        raise bad_input(f"{option}: {text!r}; expected up to 20 whole numbers from 1 to {high}")
+    return values
+
+
 @app.command()
 def bench(
     scales: Annotated[
-        str, typer.Option("--scales", help="Comma-separated scales of the default scenario")
+        str,
+        typer.Option(
+            "--scales", help="Comma-separated scales of the default scenario ('' to skip)"
+        ),
     ] = "1,10,100",
     months: Annotated[
         int | None,
@@ -144,18 +158,40 @@ def bench(
     ] = None,
     no_profile: Annotated[bool, typer.Option("--no-profile", help="Skip the profiles")] = False,
     seed: SeedOption = None,
+    replications: Annotated[
+        str,
+        typer.Option(
+            "--replications",
+            help="Comma-separated replication counts for `outsim run` ('' to skip)",
+        ),
+    ] = "10,100",
+    workers: Annotated[
+        str | None,
+        typer.Option("--workers", help="Comma-separated worker counts (default: 1 and cores)"),
+    ] = None,
 ) -> None:
-    """Benchmark one replication at several scales against a numpy floor (docs/PERFORMANCE.md)."""
+    """Benchmark one replication at several scales against a numpy floor, and `outsim run`
+    with many replications on one and on several workers (docs/PERFORMANCE.md)."""
+    from simulator.analysis.parallel import cores
     from simulator.benchmark import DEFAULT_SEED, run_benchmark
+    from simulator.replication_benchmark import run_replication_benchmark
 
-    values = parse_scales(scales)
-    run_benchmark(
-        values,
-        months=months,
-        profile=not no_profile,
-        seed=DEFAULT_SEED if seed is None else seed,
-        console=out,
-    )
+    values = parse_scales(scales) if scales.strip() else []
+    counts = parse_counts(replications, "--replications", _REPS[1])
+    pools = parse_counts(workers, "--workers", 256) if workers else sorted({1, cores()})
+    if not values and not counts:
+        raise bad_input("--scales and --replications are both empty: nothing to benchmark")
+    if values:
+        run_benchmark(
+            values,
+            months=months,
+            profile=not no_profile,
+            seed=DEFAULT_SEED if seed is None else seed,
+            console=out,
+        )
+    if counts:
+        with guard("benchmark"):
+            run_replication_benchmark(counts, pools, seed, console=out)
 
 
 @app.command()

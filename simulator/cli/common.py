@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from simulator.analysis import parallel
 from simulator.outputs.folders import OutputError, check_target
 from simulator.scenario.schema import SEED_BOUNDS, Simulation, field_bounds
 
@@ -92,6 +93,32 @@ ReplicationsOption = Annotated[
 ]
 
 
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Address of a running Dask scheduler (tcp://HOST:PORT); default: a local cluster",
+    ),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=256,
+        help="Local worker processes (default: one per core; 1: run in this process)",
+    ),
+]
+
+
+def check_scheduler(address: str | None) -> str | None:
+    """The scheduler address if well formed (exit 2 otherwise)."""
+    try:
+        return parallel.check_scheduler(address)
+    except parallel.ParallelError as exc:
+        raise bad_input(str(exc)) from None
+
+
 @contextmanager
 def guard(what: str, interrupted: str | None = None) -> Iterator[None]:
     """Turn bad output targets into exit 2, an interrupt into 130 and an internal error into
@@ -100,7 +127,7 @@ def guard(what: str, interrupted: str | None = None) -> Iterator[None]:
         yield
     except typer.Exit:
         raise
-    except OutputError as exc:
+    except (OutputError, parallel.ParallelError) as exc:
         raise bad_input(str(exc)) from None
     except KeyboardInterrupt:
         say(interrupted or f"interrupted; no {what} was written", err)

@@ -8,14 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from simulator.analysis.kpis import HEADLINE, HEADLINE_LABELS
 from simulator.cli.common import (
     QuietOption,
     ReplicationsOption,
+    SchedulerOption,
     SeedOption,
+    WorkersOption,
     app,
     bad_input,
     check_out,
+    check_scheduler,
     err,
     fmt,
     guard,
@@ -38,6 +40,7 @@ def load(path: Path | None) -> Scenario:
 def summary_table(summary: dict) -> Table:
     """The headline KPIs: this plan, its own status quo and the paired change (or, without a
     status quo, the plan's mean and 5-95% range)."""
+    from simulator.analysis.kpis import HEADLINE, HEADLINE_LABELS
     from simulator.outputs.formatting import change, span
 
     table = Table(
@@ -84,6 +87,8 @@ def run(
             "has no safeguards table)",
         ),
     ] = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Run a scenario and write its results folder.
@@ -95,10 +100,16 @@ def run(
 
     sc = load(scenario)
     target = check_out(out_dir or Path("results") / sc.name, "results folder")
+    scheduler = check_scheduler(scheduler)
     notes: list[str] = []
     with guard("results folder"):
         n = replications or sc.simulation.replications
-        options = {"status_quo": True, "safeguards": not no_safeguards}
+        options = {
+            "status_quo": True,
+            "safeguards": not no_safeguards,
+            "workers": workers,
+            "scheduler": scheduler,
+        }
         if quiet:
             results = simulator.run(sc, n, seed, **options)
         else:
@@ -154,6 +165,8 @@ def compare(
         str | None,
         typer.Option("--reference", help="The plan the others are compared with (default: first)"),
     ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Run several plans with common random numbers and compare them."""
@@ -169,11 +182,17 @@ def compare(
         raise bad_input(f"--reference {reference!r}: not one of the plans ({', '.join(names)})")
     default = Path("results") / ("compare-" + "-vs-".join(names))[:120]
     target = check_out(out_dir or default, "comparison folder")
+    scheduler = check_scheduler(scheduler)
     n = replications or plans[0].simulation.replications
     notes: list[str] = []
     with guard("comparison folder"):
         files = [p.stem for p in scenarios]
-        options = {"labels": files, "reference": reference or 0}
+        options = {
+            "labels": files,
+            "reference": reference or 0,
+            "workers": workers,
+            "scheduler": scheduler,
+        }
         if quiet:
             result = run_comparison(plans, n, seed, **options)
         else:
@@ -199,6 +218,8 @@ def compare(
 def comparison_tables(result) -> list[Table]:
     """The headline KPIs, plans as rows (names never cut), a few KPIs per table so that
     each fits 100 columns; '*' marks a paired difference from the reference clear of noise."""
+    from simulator.analysis.kpis import HEADLINE, HEADLINE_LABELS
+
     table = result.table()
     names = result.names
     tables = []

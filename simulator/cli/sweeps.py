@@ -17,21 +17,20 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from simulator.cli.common import QuietOption, app, bad_input, err, fmt, guard, out, safe, say
+from simulator.cli.common import (
+    QuietOption,
+    SchedulerOption,
+    WorkersOption,
+    app,
+    bad_input,
+    err,
+    fmt,
+    guard,
+    out,
+    safe,
+    say,
+)
 
-SchedulerOption = Annotated[
-    str | None,
-    typer.Option(
-        "--scheduler",
-        help="Address of a running Dask scheduler (tcp://HOST:PORT); default: a local cluster",
-    ),
-]
-WorkersOption = Annotated[
-    int | None,
-    typer.Option(
-        "--workers", min=1, max=256, help="Local cluster worker processes (default: cores)"
-    ),
-]
 SweepOutOption = Annotated[
     Path | None,
     typer.Option("--out", help="Sweep folder (default results/sweeps/<name>/); reruns resume"),

@@ -136,6 +136,18 @@ class OutsourcingModel(mesa.Model):
             self.step()
         return self
 
+    def release(self) -> None:
+        """Free the model's memory once its results are read; the model is empty afterwards.
+
+        Mesa 3.3 keeps a reference to every model ever built in ``Agent._ids`` (a
+        class-level id counter per model), so finished models, with all their arrays, would
+        stay in memory until the process ends (mesa issue 3179, fixed upstream in Mesa 3.4,
+        which needs Python 3.12). And a model is a web of reference cycles (agents and model,
+        Mesa's wrapped ``step``), which only a full garbage collection would free: clearing
+        the model's attributes frees its arrays at once."""
+        mesa.Agent._ids.pop(self, None)
+        vars(self).clear()
+
     # -- 1 plan ----------------------------------------------------------------------------
     def execute_plan(self, t: int) -> None:
         co, wf = self.company, self.workforce

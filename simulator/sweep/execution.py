@@ -2,7 +2,8 @@
 
 By default a ``LocalCluster`` of worker processes (one per core, one thread each) runs the
 sweep; ``scheduler="tcp://HOST:PORT"`` uses an existing Dask cluster instead, and a
-``distributed.Client`` may be passed directly. Runs are grouped into batches (Dask tasks)
+``distributed.Client`` may be passed directly (``analysis/parallel.py``, shared with runs and
+comparisons). Runs are grouped into batches (Dask tasks)
 so that scheduling overhead stays small next to a model run; at most two batches per worker
 thread are in flight, and each finished batch is written to the store in one transaction
 before the next is submitted, so the coordinator holds no more than the batches in flight.
@@ -13,10 +14,7 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import json
-import logging
 import math
-import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.analysis import parallel
 from simulator.outputs.folders import OutputError, check_store_folder, write_file
 from simulator.outputs.sweep_store import DB_NAME, StoreError, SweepStore
 from simulator.sweep.runs import BatchResult, Runner, RunTask, run_batch, run_model
@@ -93,56 +92,6 @@ def batch_size(pending: int, slots: int, requested: int | None) -> int:
     return int(min(50, max(1, math.ceil(pending / max(1, slots * 8)))))
 
 
-@contextlib.contextmanager
-def dask_client(
-    client: Any = None, scheduler: str | None = None, workers: int | None = None
-) -> Iterator[Any]:
-    """A ``distributed.Client``: the one given, one connected to ``scheduler``, or a new
-    ``LocalCluster`` of ``workers`` processes (default: one per core)."""
-    if client is not None:
-        yield client
-        return
-    from distributed import Client, LocalCluster
-
-    if scheduler:
-        check_scheduler(scheduler)
-        try:
-            own = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise SweepError(
-                f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}); "
-                "expected tcp://HOST:PORT of a running `dask scheduler`"
-            ) from None
-        try:
-            yield own
-        finally:
-            own.close()
-        return
-    import dask
-
-    n = workers or os.cpu_count() or 1
-    # the workers' statistical profiler samples every 10 ms: CPU a sweep needs for its runs
-    with dask.config.set(
-        {
-            "distributed.worker.profile.enabled": False,
-            "distributed.admin.system-monitor.gil.enabled": False,
-        }
-    ):
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-    own = Client(cluster)
-    try:
-        yield own
-    finally:
-        own.close()
-        cluster.close()
-
-
 def _failed_batch(batch: list[RunTask], seed: int, version: str, exc: BaseException) -> BatchResult:
     """A batch whose task died (e.g. its worker was lost): every run recorded as failed."""
     result = BatchResult()
@@ -185,22 +134,12 @@ def check_sweep_folder(folder: str | Path) -> Path:
         raise SweepError(str(exc)) from None
 
 
-_SCHEDULER = re.compile(
-    r"((tcp|tls|ucx|ws|wss)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}))"
-    r"(:[0-9]{1,5})?/?"
-)
-
-
 def check_scheduler(address: str | None) -> str | None:
     """A Dask scheduler address as given, if it has the form PROTOCOL://HOST:PORT."""
-    if address is None:
-        return None
-    if not _SCHEDULER.fullmatch(address):
-        raise SweepError(
-            f"--scheduler {address!r}: not a scheduler address; expected tcp://HOST:PORT "
-            "(e.g. tcp://10.0.0.5:8786, as printed by `dask scheduler`)"
-        )
-    return address
+    try:
+        return parallel.check_scheduler(address)
+    except parallel.ParallelError as exc:
+        raise SweepError(str(exc)) from None
 
 
 def _prepare(sweep: Sweep, folder: Path) -> tuple[SweepStore, pd.DataFrame]:
@@ -256,7 +195,7 @@ def execute(
             progress(done, failed, total)
         n_workers = 0
         if pending:
-            with dask_client(client, scheduler, workers) as dc:
+            with _client(client, scheduler, workers) as dc:
                 slots = max(1, sum(dc.nthreads().values()))
                 n_workers = len(dc.nthreads())
                 size = batch_size(pending, slots, sweep.spec.batch_size)
@@ -276,6 +215,15 @@ def execute(
         )
 
 
+@contextlib.contextmanager
+def _client(client: Any, scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    try:
+        with parallel.dask_client(client, check_scheduler(scheduler), workers) as dc:
+            yield dc
+    except parallel.ParallelError as exc:
+        raise SweepError(str(exc)) from None
+
+
 def _stream(
     client: Any,
     batches: Iterator[list[RunTask]],
@@ -284,9 +232,8 @@ def _stream(
     version: str,
     runner: Runner,
 ) -> Iterator[tuple[list[RunTask], BatchResult]]:
-    """Submit batches, at most ``in_flight`` at a time; yield each as it finishes."""
-    from distributed import as_completed
-
+    """Submit batches, at most ``in_flight`` at a time; yield each as it finishes (a batch
+    whose task died, e.g. with its worker, has every run recorded as failed)."""
     seed = sweep.seed
     outputs, keep = sweep.outputs, list(sweep.spec.keep_timeseries)
     paired = sweep.spec.paired_with
@@ -297,29 +244,10 @@ def _stream(
             run_batch, base, batch, seed, outputs, keep, version, runner, paired, pure=False
         )
 
-    queue = as_completed()
-    owner: dict[str, list[RunTask]] = {}
-    for batch in batches:
-        fut = submit(batch)
-        owner[fut.key] = batch
-        queue.add(fut)
-        if len(owner) >= in_flight:
-            break
-    try:
-        for fut in queue:
-            batch = owner.pop(fut.key)
-            try:
-                result = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a lost task fails its runs, not the sweep
-                result = _failed_batch(batch, seed, version, exc)
-            fut.release()
-            nxt = next(batches, None)
-            if nxt is not None:
-                new = submit(nxt)
-                owner[new.key] = nxt
-                queue.add(new)
-            yield batch, result
-    finally:
-        for key in list(owner):
-            owner.pop(key)
-        queue.clear()
+    for batch, fut in parallel.bounded(submit, batches, in_flight):
+        try:
+            result = fut.result()
+        except Exception as exc:  # noqa: BLE001 - a lost task fails its runs, not the sweep
+            result = _failed_batch(batch, seed, version, exc)
+        fut.release()
+        yield batch, result

@@ -1,0 +1,178 @@
+"""One replication as a task, and the gathering of many.
+
+A task runs one replication of one scenario on its own seed, anywhere (this process or a
+Dask worker: ``analysis/parallel.py``), and returns only what is kept: the KPIs and, for the
+plans whose series are kept, the monthly series and the displaced workers' paths as compact
+arrays. The model, its agents and its per-customer arrays are released before the task
+returns. :class:`Gathered` puts the results of one scenario in replication order as they
+arrive, so the outcome does not depend on where or in which order tasks ran.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from simulator.analysis.displacement import displacement_curves
+from simulator.analysis.kpis import compute_kpis
+from simulator.analysis.parallel import Pool
+from simulator.model.model import OutsourcingModel
+from simulator.scenario.schema import Scenario
+
+# seconds per customer-month of a model run on one core (measured on the default scenario)
+SECONDS_PER_CUSTOMER_MONTH = 1.4e-7
+# below this much work, starting worker processes costs more than it saves [s]
+SMALL_JOB_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Task:
+    """Replication ``replication`` of scenario number ``variant``, on ``seed``."""
+
+    scenario: Scenario
+    seed: np.random.SeedSequence
+    replication: int
+    variant: int
+    keep: bool  # keep the monthly series and displacement paths, not only the KPIs
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data frame as one float64 array (integer columns flagged, restored exactly)."""
+
+    columns: tuple[str, ...]
+    integer: tuple[bool, ...]
+    values: np.ndarray  # rows × columns
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Table:
+        integer = tuple(pd.api.types.is_integer_dtype(t) for t in frame.dtypes)
+        return cls(tuple(frame.columns), integer, frame.to_numpy(dtype=np.float64))
+
+    @staticmethod
+    def frame(columns: tuple[str, ...], integer: tuple[bool, ...], values: np.ndarray):
+        out = pd.DataFrame(values, columns=list(columns))
+        for name, is_int in zip(columns, integer, strict=True):
+            if is_int:
+                out[name] = out[name].astype(np.int64)
+        return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a task returns."""
+
+    variant: int
+    replication: int
+    kpis: dict[str, float | None]
+    series: Table | None = None
+    displacement: Table | None = None
+
+
+def replicate(task: Task) -> Outcome:
+    """Run one replication and keep only what is kept."""
+    model = OutsourcingModel(task.scenario, task.seed).run()
+    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    kpis = compute_kpis(model, ts)
+    series = curves = None
+    if task.keep:
+        ts.insert(0, "replication", task.replication)
+        series = Table.of(ts)
+        paths = displacement_curves(model)
+        paths.insert(0, "replication", task.replication)
+        curves = Table.of(paths)
+    model.release()
+    del model
+    _return_memory()
+    return Outcome(task.variant, task.replication, kpis, series, curves)
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018 - glibc only
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _libc()
+
+
+def _return_memory() -> None:
+    """Give the freed arrays of a finished model back to the system (glibc's heap would
+    otherwise keep growing with fragments over hundreds of replications in one process)."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+@dataclass
+class Gathered:
+    """One scenario's replications, in replication order whatever the order of arrival."""
+
+    replications: int
+    kpis: list[dict[str, float | None] | None] = field(default_factory=list)
+    series: np.ndarray | None = None  # replications × months × columns
+    columns: tuple[str, ...] = ()
+    integer: tuple[bool, ...] = ()
+    paths: list[Table | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.kpis = [None] * self.replications
+        self.paths = [None] * self.replications
+
+    def add(self, outcome: Outcome) -> None:
+        k = outcome.replication
+        self.kpis[k] = outcome.kpis
+        if outcome.series is not None:
+            s = outcome.series
+            if self.series is None:
+                self.columns, self.integer = s.columns, s.integer
+                self.series = np.empty((self.replications, *s.values.shape))
+            self.series[k] = s.values
+            self.paths[k] = outcome.displacement
+
+    def kpi_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.kpis)
+        frame.insert(0, "replication", range(len(frame)))
+        return frame
+
+    def timeseries(self) -> pd.DataFrame:
+        """Every replication's monthly series, one row per replication and month."""
+        n, months, cols = self.series.shape
+        return Table.frame(self.columns, self.integer, self.series.reshape(n * months, cols))
+
+    def displacement(self) -> pd.DataFrame:
+        first = self.paths[0]
+        values = np.concatenate([p.values for p in self.paths])
+        return Table.frame(first.columns, first.integer, values)
+
+
+def estimated_seconds(scenarios: list[Scenario], replications: int) -> float:
+    """Rough single-core time of running every scenario ``replications`` times [s]."""
+    months = sum(s.customers.count * s.simulation.horizon_months for s in scenarios)
+    return months * replications * SECONDS_PER_CUSTOMER_MONTH
+
+
+def gather(
+    pool: Pool,
+    scenarios: list[Scenario],
+    seeds: list[np.random.SeedSequence],
+    keep: list[bool],
+    progress: Callable[[int, int, int], None] | None = None,
+) -> list[Gathered]:
+    """Run replication k of every scenario on ``seeds[k]``; ``keep[i]``: keep scenario i's
+    series. ``progress(variant, done, total)`` after every run (total: all runs)."""
+    tasks = [
+        Task(sc, s, k, i, keep[i]) for k, s in enumerate(seeds) for i, sc in enumerate(scenarios)
+    ]
+    out = [Gathered(len(seeds)) for _ in scenarios]
+    for done, (_, outcome) in enumerate(pool.map(replicate, tasks), start=1):
+        out[outcome.variant].add(outcome)
+        if progress is not None:
+            progress(outcome.variant, done, len(tasks))
+    return out
