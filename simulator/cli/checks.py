@@ -213,8 +213,37 @@ def validate(
 
 
 @app.command()
-def schema() -> None:
-    """Print the scenario JSON Schema (for editors and validation tools)."""
-    from simulator.scenario.schema import Scenario
+def schema(
+    levers: Annotated[
+        bool, typer.Option("--levers", help="List the levers: what the company decides")
+    ] = False,
+    uncertainties: Annotated[
+        bool,
+        typer.Option("--uncertainties", help="List the uncertainties: what it cannot control"),
+    ] = False,
+    constants: Annotated[
+        bool, typer.Option("--constants", help="List the constants: known or bookkeeping")
+    ] = False,
+) -> None:
+    """Print the scenario JSON Schema (for editors and validation tools), each field marked
+    lever, uncertainty or constant (``x-kind``); or list the levers, uncertainties or
+    constants with their units, ranges and defaults."""
+    from simulator.scenario import xlrm
 
-    sys.stdout.write(json.dumps(Scenario.model_json_schema(), indent=2) + "\n")
+    kinds = [k for k, on in zip(xlrm.Kind, (levers, uncertainties, constants), strict=True) if on]
+    if not kinds:
+        sys.stdout.write(json.dumps(xlrm.json_schema(), indent=2) + "\n")
+        return
+    for kind in kinds:
+        table = Table(title=f"{xlrm.PLURAL[kind]} of a scenario ({xlrm.MEANING[kind]})")
+        table.add_column("field", no_wrap=True)
+        for col in ("unit", "range or options", "default"):
+            table.add_column(col, overflow="fold")
+        dimension = None
+        for f in xlrm.inputs(kind):
+            if f.dimension != dimension:
+                dimension = f.dimension
+                table.add_section()
+                table.add_row(f"[bold]{xlrm.DIMENSIONS[dimension]}[/]")
+            table.add_row(f.path, f.unit, xlrm.span(f), xlrm.shown(f.default))
+        out.print(table)
