@@ -276,6 +276,19 @@ def stratified_sample(sites: list[Site], n: int, seed: int) -> list[Site]:
     return sorted(chosen, key=lambda s: (s.path, s.edits[0][0]))
 
 
+def earlier_survivors(sites: list[Site], result: Path) -> list[Site]:
+    """The sites of the survivors recorded in an earlier result file."""
+    chosen = []
+    for old in json.loads(result.read_text(encoding="utf-8"))["survivors"]:
+        same = [s for s in sites if (s.path, s.operator, s.before, s.after)
+                == (old["path"], old["operator"], old["before"], old["after"])]  # fmt: skip
+        if not same:
+            print(f"  not found now: {old['path']}:{old['line']} {old['operator']}")
+            continue
+        chosen.append(min(same, key=lambda s: abs(s.line - old["line"])))
+    return sorted(chosen, key=lambda s: (s.path, s.edits[0][0]))
+
+
 def environment(copy: Path) -> dict[str, str]:
     """The copy first on PYTHONPATH, ahead of the editable install; no bytecode written."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")  # else a same-size edit may reuse a .pyc
@@ -460,6 +473,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     text = f"folders or .py files to mutate, relative to the repository root [{' '.join(paths)}]"
     parser.add_argument("--paths", nargs="+", metavar="PATH", default=paths, help=text)
     parser.add_argument("--dry-run", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument(
+        "--retest", metavar="JSON", default=None,
+        help="instead of sampling, run again the survivors of an earlier result (matched by "
+        "file, operator and the mutated text; the nearest line if several match)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -467,7 +485,10 @@ def collect(copy: Path, targets: list[str], args: argparse.Namespace) -> tuple[d
     """Sites per file and the sample, each site's intended tree recorded to check its edit."""
     collectors = {f: Collector(f, read(copy / f), set(args.operators)) for f in targets}
     all_sites = [s for c in collectors.values() for s in c.sites]
-    sample = stratified_sample(all_sites, args.samples, args.seed)
+    if args.retest:
+        sample = earlier_survivors(all_sites, Path(args.retest))
+    else:
+        sample = stratified_sample(all_sites, args.samples, args.seed)
     for site in sample:
         site.toggle()
         site.expected = ast.dump(collectors[site.path].tree)

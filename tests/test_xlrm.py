@@ -88,3 +88,11 @@ def test_outsim_schema_lists_levers_and_uncertainties(tmp_path) -> None:
     assert json.loads(plain.stdout)["$defs"]["Privacy"]["properties"]["encryption"]["x-kind"] == (
         "lever"
     )
+
+
+def test_concrete_paths_find_their_registry_entry() -> None:
+    assert xlrm.pattern("vendors.manila.wage_ratio") == "vendors[].wage_ratio"
+    assert xlrm.pattern("plan.phases.0.shares.manila") == "plan.phases[].shares"
+    assert xlrm.unit_of("local_economy.baseline_unemployment_rate") == "share"
+    assert xlrm.unit_of("vendors.bogota.price_per_agent_hour") == "USD/hour"
+    assert xlrm.unit_of("no.such.field") == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -246,3 +247,65 @@ def sensitivity_table(table, method: str) -> Table:
         t.add_row(r.kpi, safe(r.parameter), *(f"{getattr(r, c):.3g}" for c in cols), noise)
     t.caption = "noise: share of the variance of sample means that is replication noise"
     return t
+
+
+@app.command()
+def discover(
+    folder: Annotated[Path, typer.Argument(help="A sweep folder (outsim sweep's --out)")],
+    kpi: Annotated[str, typer.Option("--kpi", help="The KPI whose outcome is explained")],
+    below: Annotated[
+        float | None, typer.Option("--below", help="The outcome: the KPI below this value")
+    ] = None,
+    above: Annotated[
+        float | None, typer.Option("--above", help="The outcome: the KPI above this value")
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output folder (default: <FOLDER>_discover_<KPI>, beside it)"),
+    ] = None,
+    density: Annotated[
+        float,
+        typer.Option("--density", min=0.05, max=1.0, help="Least density of the chosen box"),
+    ] = 0.8,
+    max_restricted: Annotated[
+        int, typer.Option("--max-restricted", min=1, max=50, help="Most inputs it may limit")
+    ] = 3,
+    mass_min: Annotated[
+        float,
+        typer.Option("--mass-min", min=0.001, max=0.5, help="Smallest box (share of samples)"),
+    ] = 0.05,
+    quiet: QuietOption = False,
+) -> None:
+    """Scenario discovery (PRIM): which combinations of a sweep's inputs lead to an outcome,
+    e.g. `--kpi reemployed_share_24m --below 0.7`. Writes boxes.csv, discovery.json and the
+    trajectory and box charts."""
+    from simulator.sweep import discover as discovery
+    from simulator.sweep.execution import SweepError
+
+    if (below is None) == (above is None):
+        raise bad_input("give exactly one of --below VALUE or --above VALUE (the outcome)")
+    threshold = below if below is not None else above
+    if threshold is None or not math.isfinite(threshold):
+        raise bad_input(f"--below/--above {threshold}: expected a finite number")
+    try:
+        result = discovery.discover(
+            folder, kpi, threshold, below is not None, density, max_restricted, mass_min=mass_min
+        )
+    except SweepError as exc:
+        raise bad_input(str(exc)) from None
+    target = out_dir or folder.parent / f"{folder.name}_discover_{kpi}"
+    with guard("discovery"):
+        written = discovery.save(result, target, folder)
+    if not quiet and result.chosen.box.limits:
+        c = result.chosen
+        t = Table(title=f"Chosen box: density {c.density:.0%}, coverage {c.coverage:.0%}, "
+                  f"mass {c.mass:.0%}")  # fmt: skip
+        for col in ("input", "limits", "quasi-p"):
+            t.add_column(col)
+        for name, limit in result.chosen.box.limits.items():
+            text = discovery.describe_limit(name, limit, result.inputs, discovery.show_input(name))
+            shown = text.split(" is ", 1)[1]
+            t.add_row(safe(name), safe(shown), f"{result.quasi_p[name]:.2g}")
+        out.print(t)
+    say(result.sentence)
+    say(f"Discovery written to {written}")

@@ -263,3 +263,20 @@ def json_schema() -> dict[str, Any]:
             raise ValueError(f"{model.__name__}.{name} is classified two ways")
         prop["x-kind"], prop["x-dimension"] = kind.value, dimension
     return schema
+
+
+def pattern(path: str) -> str:
+    """The registry's form of a concrete field path: ``vendors.manila.wage_ratio`` ->
+    ``vendors[].wage_ratio``, ``plan.phases.0.shares.manila`` -> ``plan.phases[].shares``."""
+    parts = path.split(".")
+    if len(parts) >= 3 and parts[0] == "vendors":
+        return "vendors[]." + ".".join(parts[2:])
+    if len(parts) >= 4 and parts[:2] == ["plan", "phases"]:
+        return "plan.phases[]." + parts[3]
+    return path
+
+
+def unit_of(path: str) -> str:
+    """The unit of a concrete field path ('' when unknown)."""
+    found = [f.unit for f in inputs() if f.path == pattern(path)]
+    return found[0] if found else ""
