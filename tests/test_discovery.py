@@ -83,3 +83,26 @@ def test_bad_outcomes_are_refused(y, message: str) -> None:
     x = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
     with pytest.raises(DiscoveryError, match=message):
         Prim(x, y)
+
+
+def test_cart_finds_the_planted_box_as_its_densest_leaf() -> None:
+    from simulator.analysis.discovery import cart
+
+    x, y = planted(noise=0.0)
+    leaves = cart(x, y)
+    best = leaves[0]
+    assert best.density == 1.0 and best.coverage > 0.9
+    text = " and ".join(best.conditions)
+    assert "x1 >" in text and "x2 ≤" in text and "x3" not in text
+    assert sum(leaf.runs for leaf in leaves) == len(y)
+    assert sum(leaf.cases for leaf in leaves) == int(y.sum())
+
+
+def test_cart_splits_categories_one_against_the_rest() -> None:
+    from simulator.analysis.discovery import cart
+
+    rng = np.random.default_rng(2)
+    x = pd.DataFrame({"vendor": rng.choice(["manila", "bogota"], 400), "z": rng.uniform(size=400)})
+    leaves = cart(x, (x.vendor == "manila").to_numpy())
+    assert leaves[0].density == 1.0
+    assert leaves[0].conditions in (("vendor is manila",), ("vendor is not bogota",))

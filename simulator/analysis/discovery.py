@@ -265,3 +265,61 @@ def trajectory_frame(trajectory: list[Step]) -> pd.DataFrame:
             "cases": [s.cases for s in trajectory],
         }
     )
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One leaf of a classification tree: the conditions that lead to it."""
+
+    conditions: tuple[str, ...]
+    runs: int
+    cases: int
+    coverage: float
+    density: float
+
+
+def cart(
+    x: pd.DataFrame,
+    y: np.ndarray,
+    mass_min: float = 0.05,
+    seed: int = 0,
+    show: Callable[[str], Callable[[float], str]] = lambda name: shown,
+) -> list[Leaf]:
+    """CART (Breiman et al. 1984; scikit-learn's tree) as a second view: the leaves of a
+    classification tree of the outcome on the inputs, each leaf holding at least
+    ``mass_min`` of the runs, densest first. Categorical inputs are split one value against
+    the rest (one-hot). ``show(input)`` formats that input's thresholds."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    y = np.asarray(y).astype(bool)
+    if not y.any() or y.all():
+        raise DiscoveryError("the outcome is the same in every run: no tree to grow")
+    features = pd.get_dummies(x, prefix_sep=" = ", dtype=float)
+    leaf_size = max(1, int(np.ceil(mass_min * len(y))))
+    tree = DecisionTreeClassifier(min_samples_leaf=leaf_size, random_state=seed)
+    tree.fit(features.to_numpy(), y)
+    t, names = tree.tree_, list(features.columns)
+
+    def rule(node: int, left: bool) -> str:
+        name, cut = names[t.feature[node]], t.threshold[node]
+        if " = " in name and name not in x.columns:  # a one-hot column: 'input = value'
+            column, value = name.split(" = ", 1)
+            return f"{column} is {value}" if not left else f"{column} is not {value}"
+        text = show(name)(cut)
+        return f"{name} ≤ {text}" if left else f"{name} > {text}"
+
+    leaves: list[Leaf] = []
+    total = int(y.sum())
+    inside = tree.apply(features.to_numpy())
+
+    def walk(node: int, conditions: tuple[str, ...]) -> None:
+        if t.children_left[node] == -1:
+            members = inside == node
+            runs, cases = int(members.sum()), int(y[members].sum())
+            leaves.append(Leaf(conditions, runs, cases, cases / total, cases / runs))
+            return
+        walk(t.children_left[node], (*conditions, rule(node, True)))
+        walk(t.children_right[node], (*conditions, rule(node, False)))
+
+    walk(0, ())
+    return sorted(leaves, key=lambda leaf: (-leaf.density, -leaf.coverage))

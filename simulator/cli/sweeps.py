@@ -308,4 +308,9 @@ def discover(
             t.add_row(safe(name), safe(shown), f"{result.quasi_p[name]:.2g}")
         out.print(t)
     say(result.sentence)
+    if result.leaves:
+        leaf = result.leaves[0]
+        say(f"CART's densest leaf: {' and '.join(leaf.conditions) or 'every run'} — "
+            f"{leaf.density:.0%} of its {leaf.runs} combinations, {leaf.coverage:.0%} of all "
+            "where it happens.")  # fmt: skip
     say(f"Discovery written to {written}")

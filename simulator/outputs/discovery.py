@@ -1,4 +1,4 @@
-"""The folder ``outsim discover`` writes: boxes.csv, discovery.json, two charts.
+"""The folder ``outsim discover`` writes: boxes.csv, cart.csv, discovery.json, two charts.
 
 - ``trajectory.png``: PRIM's peeling trajectory, coverage against density, each box
   coloured by how many inputs it restricts; the chosen box is ringed.
@@ -27,6 +27,7 @@ from simulator.outputs.store import write_json  # noqa: E402
 def write_discovery(
     target: Path,
     boxes: pd.DataFrame,
+    leaves: pd.DataFrame,
     summary: dict[str, Any],
     trajectory: list[Step],
     chosen: Step,
@@ -36,6 +37,7 @@ def write_discovery(
     outsim wrote it) and return its path."""
     with output_folder(target, "discovery", {"outcome": summary["outcome"]}) as tmp:
         boxes.to_csv(tmp / "boxes.csv", index=False)
+        leaves.to_csv(tmp / "cart.csv", index=False)
         write_json(tmp / "discovery.json", summary)
         (tmp / "discovery.txt").write_text(summary["sentence"] + "\n", encoding="utf-8")
         plot_trajectory(trajectory, chosen, summary["outcome"], tmp / "trajectory.png")

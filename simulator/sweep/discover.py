@@ -20,8 +20,10 @@ import pandas as pd
 
 from simulator.analysis.discovery import (
     DiscoveryError,
+    Leaf,
     Prim,
     Step,
+    cart,
     describe_limit,
     shown,
     trajectory_frame,
@@ -49,6 +51,18 @@ class Discovery:
     chosen: Step  # that box without restrictions that do not matter, then pasted
     quasi_p: dict[str, float]
     sentence: str
+    leaves: list[Leaf]  # CART's leaves, densest first
+
+    def cart_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "conditions": [" and ".join(leaf.conditions) for leaf in self.leaves],
+                "runs": [leaf.runs for leaf in self.leaves],
+                "cases": [leaf.cases for leaf in self.leaves],
+                "coverage": [leaf.coverage for leaf in self.leaves],
+                "density": [leaf.density for leaf in self.leaves],
+            }
+        )
 
     def boxes(self) -> pd.DataFrame:
         """The trajectory, one row per box, with each input's limits (low/high, or the
@@ -148,6 +162,7 @@ def discover(
     return Discovery(
         kpi, below, threshold, inputs, cases, trajectory, picked, chosen,
         prim.quasi_p(chosen.box), sentence(kpi, below, threshold, chosen, inputs),
+        cart(inputs, cases, mass_min, show=show_input) if 0 < cases.sum() < len(cases) else [],
     )  # fmt: skip
 
 
@@ -167,6 +182,8 @@ def save(result: Discovery, out: str | Path, folder: str | Path) -> Path:
         "density": result.chosen.density,
         "mass": result.chosen.mass,
         "quasi_p": result.quasi_p,
+        "cart_densest_leaf": result.cart_frame().iloc[0].to_dict() if result.leaves else None,
     }
-    return write_discovery(Path(out), result.boxes(), json.loads(json.dumps(summary)),
-                           result.trajectory, result.chosen, result.inputs)  # fmt: skip
+    return write_discovery(Path(out), result.boxes(), result.cart_frame(),
+                           json.loads(json.dumps(summary)), result.trajectory, result.chosen,
+                           result.inputs)  # fmt: skip
