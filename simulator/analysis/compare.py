@@ -10,7 +10,6 @@ zero.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +18,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.kpis import KPIS
-from simulator.analysis.parallel import pool
-from simulator.analysis.replicate import SMALL_JOB_SECONDS, estimated_seconds, gather
-from simulator.analysis.replications import Replications, assemble, check_run, child_seeds
+from simulator.analysis.replications import Replications, assemble, run_batch
 from simulator.analysis.statistics import mean_interval
 from simulator.scenario.schema import Scenario
 
@@ -159,24 +156,17 @@ def compare(
         if reference not in names:
             raise ValueError(f"reference {reference!r} is not one of the plans: {names}")
         reference = names.index(reference)
-    n = replications or scenarios[0].simulation.replications
-    root = scenarios[0].simulation.seed if seed is None else seed
-    check_run(n, root)
-    seeds = child_seeds(root, n)
     done = [0] * len(scenarios)
 
-    def step(plan: int, _done: int, _total: int) -> None:
+    def step(plan: int, _done: int, total: int) -> None:
         done[plan] += 1
         if progress is not None:
-            progress(names[plan], done[plan], n)
+            progress(names[plan], done[plan], total // len(scenarios))
 
-    small = estimated_seconds(scenarios, n) < SMALL_JOB_SECONDS
-    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    with pool(workers, scheduler, client, small) as where:
-        gathered = gather(where, scenarios, seeds, [True] * len(scenarios), step)
-    finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    keep = [True] * len(scenarios)
+    b = run_batch(scenarios, replications, seed, keep, step, workers, scheduler, client)
     plans = [
-        assemble(sc, g, seeds, root, started, finished)
-        for sc, g in zip(scenarios, gathered, strict=True)
+        assemble(sc, g, b.seeds, b.root, b.started, b.finished)
+        for sc, g in zip(scenarios, b.gathered, strict=True)
     ]
     return Comparison(plans, names, reference, notes)

@@ -73,22 +73,36 @@ class Outcome:
     displacement: Table | None = None
 
 
-def replicate(task: Task) -> Outcome:
-    """Run one replication and keep only what is kept."""
-    model = OutsourcingModel(task.scenario, task.seed).run()
+def run_model(
+    scenario: Scenario, seed: np.random.SeedSequence, replication: int, keep: bool
+) -> tuple[dict[str, float | None], pd.DataFrame | None, pd.DataFrame | None]:
+    """Run one replication: its KPIs and, with ``keep``, its monthly series and displaced
+    workers' paths (each with a ``replication`` column). The model is released."""
+    model = OutsourcingModel(scenario, seed).run()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     kpis = compute_kpis(model, ts)
     series = curves = None
-    if task.keep:
-        ts.insert(0, "replication", task.replication)
-        series = Table.of(ts)
-        paths = displacement_curves(model)
-        paths.insert(0, "replication", task.replication)
-        curves = Table.of(paths)
+    if keep:
+        series, curves = ts, displacement_curves(model)
+        series.insert(0, "replication", replication)
+        curves.insert(0, "replication", replication)
     model.release()
-    del model
+    return kpis, series, curves
+
+
+def replicate(task: Task) -> Outcome:
+    """Run one replication and return only what is kept, as compact arrays."""
+    kpis, series, curves = run_model(task.scenario, task.seed, task.replication, task.keep)
+    outcome = Outcome(
+        task.variant,
+        task.replication,
+        kpis,
+        None if series is None else Table.of(series),
+        None if curves is None else Table.of(curves),
+    )
+    del series, curves
     _return_memory()
-    return Outcome(task.variant, task.replication, kpis, series, curves)
+    return outcome
 
 
 def _libc() -> ctypes.CDLL | None:

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis import scorecard
-from simulator.analysis.displacement import displacement_curves
 from simulator.analysis.effects import (
     is_status_quo,
     paired_effects,
@@ -26,16 +25,16 @@ from simulator.analysis.effects import (
     safeguard_variants,
     status_quo_of,
 )
-from simulator.analysis.kpis import KPI_BY_NAME, KPIS, compute_kpis
+from simulator.analysis.kpis import KPI_BY_NAME, KPIS
 from simulator.analysis.parallel import pool
 from simulator.analysis.replicate import (
     SMALL_JOB_SECONDS,
     Gathered,
     estimated_seconds,
     gather,
+    run_model,
 )
 from simulator.analysis.statistics import mean_interval
-from simulator.model.model import OutsourcingModel
 from simulator.scenario.schema import Scenario, Simulation, field_bounds
 
 Progress = Callable[[int, int], None]
@@ -59,13 +58,7 @@ def run_replication(
     scenario: Scenario, seed: np.random.SeedSequence, replication: int = 0
 ) -> Replication:
     """Run one replication and keep its series, KPIs and displaced workers' paths."""
-    model = OutsourcingModel(scenario, seed).run()
-    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    kpis = compute_kpis(model, ts)
-    ts.insert(0, "replication", replication)
-    curves = displacement_curves(model)
-    curves.insert(0, "replication", replication)
-    model.release()
+    kpis, ts, curves = run_model(scenario, seed, replication, keep=True)
     return Replication(ts, kpis, curves)
 
 
@@ -199,6 +192,45 @@ def check_run(n: Any, root: Any) -> None:
             raise ValueError(f"{name}: {value!r}; expected a whole number from {low} to {high}")
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Every scenario's replications, gathered, with the seeds and times of the batch."""
+
+    gathered: list[Gathered]
+    seeds: list[np.random.SeedSequence]
+    root: int
+    started: str
+    finished: str
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def run_batch(
+    scenarios: list[Scenario],
+    replications: int | None,
+    seed: int | None,
+    keep: list[bool],
+    progress: Callable[[int, int, int], None] | None,
+    workers: int | None,
+    scheduler: str | None,
+    client: Any,
+) -> Batch:
+    """Replication k of every scenario on child k of the root seed (default: the first
+    scenario's replications and seed), all on one pool; ``keep[i]``: keep scenario i's
+    series. ``progress(scenario, done, total)`` after every run."""
+    n = replications or scenarios[0].simulation.replications
+    root = scenarios[0].simulation.seed if seed is None else seed
+    check_run(n, root)
+    seeds = child_seeds(root, n)
+    small = estimated_seconds(scenarios, n) < SMALL_JOB_SECONDS
+    started = _now()
+    with pool(workers, scheduler, client, small) as where:
+        gathered = gather(where, scenarios, seeds, keep, progress)
+    return Batch(gathered, seeds, root, started, _now())
+
+
 def run(
     scenario: Scenario,
     replications: int | None = None,
@@ -224,24 +256,17 @@ def run(
     The results are the same, to the last bit, wherever the runs go. ``replications`` and
     ``seed`` obey the bounds of ``simulation.replications`` and ``simulation.seed``
     (ValueError otherwise)."""
-    n = replications or scenario.simulation.replications
-    root = scenario.simulation.seed if seed is None else seed
-    check_run(n, root)
-    seeds = child_seeds(root, n)
     baseline = status_quo_of(scenario) if status_quo and not is_status_quo(scenario) else None
     variants = safeguard_variants(scenario) if safeguards else []
     scenarios = [scenario, *([baseline] if baseline else []), *(v for _, v, _ in variants)]
     keep = [True] + [False] * (len(scenarios) - 1)
-    small = estimated_seconds(scenarios, n) < SMALL_JOB_SECONDS
 
     def step(variant: int, done: int, total: int) -> None:
         if progress is not None:
             progress(done, total)
 
-    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    with pool(workers, scheduler, client, small) as where:
-        gathered = gather(where, scenarios, seeds, keep, step)
-    plan, companions = gathered[0], gathered[1:]
+    batch = run_batch(scenarios, replications, seed, keep, step, workers, scheduler, client)
+    plan, companions = batch.gathered[0], batch.gathered[1:]
     kpi_frame = plan.kpi_frame()
     base_frame = None
     if baseline is not None:
@@ -255,10 +280,9 @@ def run(
         if group.name == "local_jobs":
             programme = programme_effects(on, off)
             programme_added = not in_plan
-    finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return assemble(scenario, plan, seeds, root, started, finished).with_effects(
-        base_frame, rows, programme, programme_added
-    )
+    return assemble(
+        scenario, plan, batch.seeds, batch.root, batch.started, batch.finished
+    ).with_effects(base_frame, rows, programme, programme_added)
 
 
 def assemble(
