@@ -9,7 +9,7 @@ import importlib
 
 from simulator.cli.common import app, main
 
-for _group in ("runs", "sweeps", "checks"):  # registers the commands, in --help order
+for _group in ("runs", "sweeps", "decisions", "checks"):  # registers the commands, in --help order
     importlib.import_module(f"simulator.cli.{_group}")
 
 __all__ = ["app", "main"]

@@ -160,6 +160,23 @@ class SweepStore:
             self.con.rollback()
             raise
 
+    def ensure_tables(self, ddl: Mapping[str, str]) -> None:
+        """Create each table ``name: columns`` that does not exist yet (an optimisation's
+        candidates and cells beside the sweep tables)."""
+        for name, columns in ddl.items():
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {quote(name)} ({columns})")
+
+    def extend(self, rows: Mapping[str, pd.DataFrame]) -> None:
+        """Append rows to several tables in one transaction: all of them or none."""
+        self.con.begin()
+        try:
+            for table, frame in rows.items():
+                self._insert(quote(table), frame)
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
     def set_meta(self, key: str, value: Any) -> None:
         text = value if isinstance(value, str) else json.dumps(value)
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, text])

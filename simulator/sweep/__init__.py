@@ -9,6 +9,8 @@ Python API::
     results = sweep.run(spec, client=Client("tcp://10.0.0.5:8786"))     # existing cluster
     results = sweep.load("results/sweeps/retraining_programme")         # one row per run
     indices = sweep.sensitivity("experiments/vendor_fairness_sobol.yaml")
+    found = sweep.optimise("experiments/robust_plan.yaml")              # Pareto plans
+    found.table[found.table["pareto_rank"].notna()]
 
 ``run`` writes into ``results/sweeps/<name>`` unless ``out`` is given; rerunning on the same
 folder resumes (finished runs are skipped). DataFrames have one row per run: run id, sample,
@@ -37,6 +39,7 @@ from simulator.outputs.sweep_report import (
 )
 from simulator.outputs.sweep_store import QueryResult, StoreError, SweepStore
 from simulator.scenario.loading import format_validation_error
+from simulator.sweep import robust_search
 from simulator.sweep.execution import (
     Progress,
     SweepOutcome,
@@ -44,11 +47,14 @@ from simulator.sweep.execution import (
     check_sweep_folder,
     execute,
 )
+from simulator.sweep.robust_search import OptimiseOutcome
+from simulator.sweep.robust_spec import Optimisation, load_optimisation, optimisation_from_dict
 from simulator.sweep.runs import Runner, run_model
 from simulator.sweep.sampling import expected_samples, problem, sample_matrix
 from simulator.sweep.spec import Sweep, SweepError, SweepSpec, load_sweep, sweep_from_spec
 
 DEFAULT_ROOT = Path("results") / "sweeps"
+OPTIMISE_ROOT = Path("results") / "optimise"
 
 
 def _sweep(spec: str | Path | Sweep) -> Sweep:
@@ -219,6 +225,27 @@ def sensitivity(
     return analyse_folder(sw, outcome.folder)[0]
 
 
+def optimise(
+    spec: str | Path | Optimisation,
+    client: Any = None,
+    *,
+    out: str | Path | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Any = None,
+    runner: Runner = run_model,
+) -> OptimiseOutcome:
+    """Search (or resume searching) a plan's levers for the robust Pareto plans; write
+    candidates.csv, pareto.csv, pareto/plan_NN.yaml and optimise.html into ``out``
+    (default ``results/optimise/<name>``)."""
+    opt = spec if isinstance(spec, Optimisation) else load_optimisation(spec)
+    folder = Path(out) if out is not None else OPTIMISE_ROOT / opt.name
+    outcome = robust_search.optimise(opt, folder, client=client, scheduler=scheduler,
+                                     workers=workers, progress=progress, runner=runner)  # fmt: skip
+    robust_search.report(opt, outcome)
+    return outcome
+
+
 __all__ = [
     "Sweep",
     "SweepError",
@@ -234,6 +261,9 @@ __all__ = [
     "kpi_table",
     "load_sweep",
     "open_query",
+    "optimise",
+    "optimisation_from_dict",
+    "load_optimisation",
     "query",
     "run",
     "sensitivity",

@@ -74,7 +74,7 @@ def run_tasks(sweep: Sweep, samples: pd.DataFrame, skip: set[int]) -> Iterator[R
                 yield RunTask(run_id, sample_id, r, values)
 
 
-def _batches(tasks: Iterator[RunTask], size: int) -> Iterator[list[RunTask]]:
+def in_batches(tasks: Iterator[RunTask], size: int) -> Iterator[list[RunTask]]:
     batch: list[RunTask] = []
     for task in tasks:
         batch.append(task)
@@ -199,7 +199,7 @@ def execute(
                 slots = max(1, sum(dc.nthreads().values()))
                 n_workers = len(dc.nthreads())
                 size = batch_size(pending, slots, sweep.spec.batch_size)
-                batches = _batches(run_tasks(sweep, samples, skip), size)
+                batches = in_batches(run_tasks(sweep, samples, skip), size)
                 for batch, result in _stream(dc, batches, 2 * slots, sweep, version, runner):
                     store.write(result.runs, result.kpis, result.monthly)
                     done += len(batch)
@@ -232,12 +232,27 @@ def _stream(
     version: str,
     runner: Runner,
 ) -> Iterator[tuple[list[RunTask], BatchResult]]:
+    spec = sweep.spec
+    yield from stream_batches(
+        client, batches, in_flight, sweep.base, sweep.seed, sweep.outputs,
+        list(spec.keep_timeseries), version, runner, spec.paired_with,
+    )  # fmt: skip
+
+
+def stream_batches(
+    client: Any,
+    batches: Iterator[list[RunTask]],
+    in_flight: int,
+    base: dict[str, Any],
+    seed: int,
+    outputs: list[str],
+    keep: list[str],
+    version: str,
+    runner: Runner,
+    paired: dict[str, Any] | None = None,
+) -> Iterator[tuple[list[RunTask], BatchResult]]:
     """Submit batches, at most ``in_flight`` at a time; yield each as it finishes (a batch
     whose task died, e.g. with its worker, has every run recorded as failed)."""
-    seed = sweep.seed
-    outputs, keep = sweep.outputs, list(sweep.spec.keep_timeseries)
-    paired = sweep.spec.paired_with
-    base = sweep.base
 
     def submit(batch: list[RunTask]) -> Any:
         return client.submit(

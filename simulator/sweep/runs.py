@@ -30,6 +30,7 @@ class RunTask:
     sample_id: int
     replication: int
     values: dict[str, Any]
+    stream: int | None = None  # the seed stream, when not ``replication`` (optimise's cells)
 
 
 @dataclass
@@ -97,10 +98,10 @@ def run_batch(
         data = with_values(base, task.values)
         status, error = "ok", None
         try:
-            kpis, series = runner(data, seed, task.replication, outputs, keep)
+            stream = task.replication if task.stream is None else task.stream
+            kpis, series = runner(data, seed, stream, outputs, keep)
             if paired_with:
-                other, _ = runner(with_values(data, paired_with), seed, task.replication,
-                                  outputs, ())  # fmt: skip
+                other, _ = runner(with_values(data, paired_with), seed, stream, outputs, ())
                 kpis |= {f"effect_{k}": _difference(kpis.get(k), other.get(k)) for k in outputs}
         except Exception as exc:  # noqa: BLE001 - recorded with the run, sweep goes on
             kpis, series, status, error = {}, {}, "failed", _error(exc)

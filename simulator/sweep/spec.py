@@ -253,7 +253,7 @@ def model_code_hash() -> str:
     return digest.hexdigest()
 
 
-def _check_parameter(sweep_base: dict[str, Any], source: str, path: str, p: Parameter) -> None:
+def check_parameter(sweep_base: dict[str, Any], source: str, path: str, p: Parameter) -> None:
     where = f"{source}: parameters.{path}"
     try:
         like = get_value(sweep_base, path)
@@ -294,9 +294,9 @@ def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> 
         raise SweepError(f"{source}: base: {exc}") from None
     base = scenario_to_dict(scenario)
     for path, p in spec.parameters.items():
-        _check_parameter(base, source, path, p)
+        check_parameter(base, source, path, p)
     for path, value in (spec.paired_with or {}).items():
-        _check_parameter(base, source, f"{path}", Parameter(levels=[value]))
+        check_parameter(base, source, f"{path}", Parameter(levels=[value]))
     name = spec.name or name
     try:
         check_folder_name(name)
