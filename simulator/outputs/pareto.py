@@ -23,6 +23,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
 
@@ -265,13 +266,16 @@ def tradeoff_plot(search: Search, path: Path) -> Path:
             for k, (cid, row) in enumerate(front.iterrows()):
                 ax.scatter(row[a.label], row[b.label], color=PALETTE[k % len(PALETTE)], s=46,
                            zorder=3)  # fmt: skip
-                ax.annotate(search.plan_name(cid).removeprefix("plan_"), (row[a.label], row[b.label]),
-                            fontsize=7, xytext=(3, 3), textcoords="offset points")  # fmt: skip
+                tag = search.plan_name(cid).removeprefix("plan_")
+                ax.annotate(tag, (row[a.label], row[b.label]), fontsize=7, xytext=(3, 3),
+                            textcoords="offset points")  # fmt: skip
             base = table.set_index("candidate_id").loc[0]
             ax.scatter(base[a.label], base[b.label], marker="*", color="black", s=120,
                        zorder=4, label="base plan")  # fmt: skip
             ax.set_xlabel(objective_name(a), fontsize=8)
             ax.set_ylabel(objective_name(b), fontsize=8)
+            ax.xaxis.set_major_formatter(_ticks(a))
+            ax.yaxis.set_major_formatter(_ticks(b))
         for ax in list(axes.flat)[len(pairs) :]:
             ax.set_visible(False)
         axes.flat[0].legend(fontsize=7)
@@ -279,6 +283,16 @@ def tradeoff_plot(search: Search, path: Path) -> Path:
         fig.savefig(path)
         plt.close(fig)
     return path
+
+
+def _ticks(obj: Objective) -> FuncFormatter:
+    """Tick labels in the objective's unit: ``$2.5M``, ``60%``."""
+    unit = objective_unit(obj)
+    if unit == "USD":
+        return FuncFormatter(lambda v, _: number(v, unit, millions=True))
+    if unit.startswith(("share", "probability")):
+        return FuncFormatter(lambda v, _: f"{100 * v:.0f}%")
+    return FuncFormatter(lambda v, _: f"{v:g}")
 
 
 # -- the files -------------------------------------------------------------------------------
