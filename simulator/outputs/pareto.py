@@ -23,9 +23,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
 import pandas as pd  # noqa: E402
 import yaml  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from simulator.analysis.kpis import HEADLINE_LABELS, KPI_BY_NAME  # noqa: E402
 from simulator.analysis.robustness import Constraint, Objective, oriented  # noqa: E402
