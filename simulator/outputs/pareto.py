@@ -163,6 +163,9 @@ def bottom_line(search: Search) -> str:
             f"optimal: no other plan is better on every objective across {futures}.")  # fmt: skip
     if 0 in search.pareto:
         return head + " The base plan is one of them: nothing tried beats it on every objective."
+    if not table.at[0, "feasible"]:
+        missed = [c.text for c in search.constraints if c.violation(table.at[0, c.label]) > 0]
+        head += f" The base plan misses {' and '.join(missed) or 'a constraint'}."
     values = oriented(table, search.objectives)
     base = values[table.index.get_loc(0)]
     beats = [c for c in search.pareto
