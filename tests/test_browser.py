@@ -145,3 +145,36 @@ def test_the_bottom_line_is_on_the_first_screen(browser, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "report_first_screen.png"))
     assert page.locator("#safeguards-table tr").count() >= 2
     page.close()
+
+
+def test_optimise_page_brushes_its_parallel_coordinates(browser, tmp_path):
+    from simulator.sweep.robust_search import report
+
+    from .test_optimise import analytic, run_analytic
+
+    outcome = run_analytic(tmp_path / "zdt1", 20)
+    page_path = report(analytic(20), outcome)
+    seen = render(browser, page_path, "optimise.png")
+    assert seen["errors"] == []
+    assert seen["widths"] and all(w > 0 for w in seen["widths"])
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(page_path.resolve().as_uri())
+    assert page.locator("#parallel polyline").count() == 21  # 20 candidates and the base
+    status = page.locator("#parallel-status")
+    assert status.get_attribute("data-kept") == "21"
+    page.locator("#parallel").scroll_into_view_if_needed()
+    area = page.locator("#parallel .brush-area").nth(2).bounding_box()  # first objective
+    assert area is not None
+    middle = area["x"] + area["width"] / 2
+    page.mouse.move(middle, area["y"] + 1)
+    page.mouse.down()
+    page.mouse.move(middle, area["y"] + area["height"] * 0.3, steps=5)
+    page.mouse.up()
+    kept = int(status.get_attribute("data-kept") or 0)
+    assert 0 < kept < 21 and "brushed range" in status.inner_text()
+    visible = page.locator('#parallel polyline[visibility="visible"]').count()
+    assert visible == kept
+    page.locator("#parallel .brush-area").nth(2).dblclick()
+    assert status.get_attribute("data-kept") == "21"
+    page.close()

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,7 @@ def tradeoff(search: Search, candidate: int) -> str:
 def bottom_line(search: Search) -> str:
     table = search.table.set_index("candidate_id")
     tried = len(table) - 1
-    feasible = int(table["feasible"].sum())
+    feasible = int(table["feasible"].drop(index=0).sum())
     k = len(search.pareto)
     futures = (f"{plural(search.futures, 'sampled future')} × "
                f"{plural(search.replications, 'replication')}")  # fmt: skip
@@ -205,30 +206,75 @@ def pareto_frame(search: Search) -> pd.DataFrame:
 
 
 # -- charts ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Axes:
+    """Parallel coordinates: one axis per lever then per robust objective."""
+
+    names: list[str]  # in words; objectives minimised say "(lower is up)"
+    scaled: np.ndarray  # candidates × axes, 0 = bottom, 1 = top (objectives: top is best)
+    ends: list[tuple[str, str]]  # (bottom, top) of each axis in its own unit
+
+
+def parallel_axes(search: Search) -> Axes:
+    table = search.table
+    columns = [*search.levers, *[o.label for o in search.objectives]]
+    scaled = np.zeros((len(table), len(columns)))
+    names, ends = [], []
+    for j, col in enumerate(columns):
+        raw = table[col]
+        obj = search.objectives[j - len(search.levers)] if j >= len(search.levers) else None
+        if raw.dtype in (object, bool):
+            cats = sorted(raw.astype(str).unique())
+            values = raw.astype(str).map({c: i for i, c in enumerate(cats)}).to_numpy(float)
+        else:
+            values = raw.astype(float).to_numpy()
+        flip = obj is not None and not obj.higher_is_better
+        shown = -values if flip else values
+        lo, hi = np.nanmin(shown), np.nanmax(shown)
+        scaled[:, j] = (shown - lo) / (hi - lo) if hi > lo else 0.5
+        if obj is None:
+            names.append(short(col))
+            bottom, top = raw.iloc[int(np.nanargmin(values))], raw.iloc[int(np.nanargmax(values))]
+            ends.append((lever_text(col, _plain(bottom)), lever_text(col, _plain(top))))
+        else:
+            names.append(objective_name(obj) + (" (lower is up)" if flip else ""))
+            unit = objective_unit(obj)
+            low, high = np.nanmin(values), np.nanmax(values)
+            worst, best = (high, low) if flip else (low, high)
+            ends.append((number(worst, unit), number(best, unit)))
+    return Axes(names, scaled, ends)
+
+
+def parallel_data(search: Search) -> dict[str, Any]:
+    """The parallel-coordinates view as data for the page's script."""
+    axes = parallel_axes(search)
+    ids = [int(c) for c in search.table["candidate_id"]]
+    lines = []
+    for i, cid in enumerate(ids):
+        on_front = cid in search.pareto
+        colour = PALETTE[search.pareto.index(cid) % len(PALETTE)] if on_front else GREY
+        lines.append({
+            "name": search.plan_name(cid) if on_front or cid == 0 else f"candidate {cid}",
+            "values": [round(float(v), 4) if np.isfinite(v) else None for v in axes.scaled[i]],
+            "colour": "#000000" if cid == 0 else colour,
+            "front": on_front,
+            "base": cid == 0,
+        })  # fmt: skip
+    return {"axes": axes.names, "ends": axes.ends, "lines": lines}
+
+
 def parallel_plot(search: Search, path: Path) -> Path:
     """Levers then robust objectives, each scaled to the candidates' range, objectives turned
     so that up is better; Pareto plans in colour, the base plan dashed, the rest grey."""
     table = search.table
-    axes = [*search.levers, *[o.label for o in search.objectives]]
-    scaled = np.zeros((len(table), len(axes)))
-    ticks = []
-    for j, col in enumerate(axes):
-        raw = table[col]
-        values = raw.astype(float).to_numpy() if raw.dtype != object else None
-        if values is None or raw.dtype == bool:
-            cats = sorted(raw.astype(str).unique())
-            values = raw.astype(str).map({c: i for i, c in enumerate(cats)}).to_numpy(float)
-        obj = search.objectives[j - len(search.levers)] if j >= len(search.levers) else None
-        if obj is not None and not obj.higher_is_better:
-            values = -values
-        lo, hi = np.nanmin(values), np.nanmax(values)
-        scaled[:, j] = (values - lo) / (hi - lo) if hi > lo else 0.5
-        name = short(col) if obj is None else objective_name(obj)
-        flipped = obj is not None and not obj.higher_is_better
-        ticks.append(name + ("\n(lower is up)" if flipped else ""))
+    axes = parallel_axes(search)
+    scaled, ticks = (
+        axes.scaled,
+        [n.replace(" (lower is up)", "\n(lower is up)") for n in axes.names],
+    )
     with plt.rc_context(style()):
-        fig, ax = plt.subplots(figsize=(max(6.4, 1.3 * len(axes)), 4.8), layout="constrained")
-        x = np.arange(len(axes))
+        fig, ax = plt.subplots(figsize=(max(6.4, 1.3 * len(ticks)), 4.8), layout="constrained")
+        x = np.arange(len(ticks))
         ids = list(table["candidate_id"])
         for i, cid in enumerate(ids):
             if cid not in search.pareto and cid != 0:
@@ -292,7 +338,7 @@ def _ticks(obj: Objective) -> FuncFormatter:
     """Tick labels in the objective's unit: ``$2.5M``, ``60%``."""
     unit = objective_unit(obj)
     if unit == "USD":
-        return FuncFormatter(lambda v, _: number(v, unit, millions=True))
+        return FuncFormatter(lambda v, _: f"{'−' if v < 0 else ''}${abs(v) / 1e6:.1f}M")
     if unit.startswith(("share", "probability")):
         return FuncFormatter(lambda v, _: f"{100 * v:.0f}%")
     return FuncFormatter(lambda v, _: f"{v:g}")
@@ -332,8 +378,8 @@ def write_results(folder: Path, search: Search) -> Path:
     }
     write_json(folder / "optimise.json", summary)
     plots = subfolder(folder, "plots")
-    figures = [embed_image(parallel_plot(search, plots / "parallel_coordinates.png")),
-               embed_image(tradeoff_plot(search, plots / "tradeoffs.png"))]  # fmt: skip
+    parallel_plot(search, plots / "parallel_coordinates.png")
+    figures = [embed_image(tradeoff_plot(search, plots / "tradeoffs.png"))]
     units = {o.label: objective_unit(o) for o in search.objectives}
     units |= {c.label: KPI_BY_NAME[c.kpi].unit for c in search.constraints}
     value_cols = [o.label for o in search.objectives] + [c.label for c in search.constraints]
@@ -360,6 +406,10 @@ def write_results(folder: Path, search: Search) -> Path:
             for r in frame.to_dict("records")
         ],
         figures=figures,
+        parallel=parallel_data(search),
+        parallel_js=(resources.files("simulator.outputs") / "templates" / "parallel.js").read_text(
+            "utf-8"
+        ),
         tried=len(table) - 1,
     )
     return write_file(folder / "optimise.html", html)
