@@ -54,7 +54,7 @@ def facts(values: np.ndarray, seeds: list[np.random.SeedSequence]) -> dict[str, 
     for name, value in zip(PARAMETERS, values, strict=True):
         setattr(employees, name, float(value))
     scenario = load_scenario(package_experiments() / "displaced_workers.yaml")
-    runs = [measure_displaced({"displaced_workers": [OutsourcingModel(scenario, s).run()]})
+    runs = [measure_displaced({"displaced_workers": [OutsourcingModel(scenario, seed=s).run()]})
             for s in seeds]  # fmt: skip
     return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
 
@@ -78,7 +78,7 @@ def fit_ages(seeds: list[np.random.SeedSequence]) -> None:
     """Both age groups at once: the 55-64 entries only move the 55-64 facts (and the gap),
     the 65+ entries only the 65+ facts, so one grid of runs serves both."""
     folder = package_experiments()
-    main_runs = [OutsourcingModel(load_scenario(folder / "displaced_workers.yaml"), s).run()
+    main_runs = [OutsourcingModel(load_scenario(folder / "displaced_workers.yaml"), seed=s).run()
                  for s in seeds]  # fmt: skip
     older = load_scenario(folder / "older_workers.yaml")
     results = []
@@ -87,7 +87,7 @@ def fit_ages(seeds: list[np.random.SeedSequence]) -> None:
             employees.AGE_JOB_FINDING = np.array([1.05, 1.0, finding, finding])
             employees.AGE_LEAVE_LABOUR_FORCE = np.array([1.0, 1.0, leaving, leaving])
             got = [measure_by_age({"displaced_workers": [m],
-                                   "older_workers": [OutsourcingModel(older, s).run()]})
+                                   "older_workers": [OutsourcingModel(older, seed=s).run()]})
                    for m, s in zip(main_runs, seeds, strict=True)]  # fmt: skip
             mean = {k: float(np.mean([g[k] for g in got])) for k in AGE_TARGETS}
             results.append((finding, leaving, mean))

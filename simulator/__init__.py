@@ -10,6 +10,8 @@ Public API::
     results.effects         # the plan's effect on each KPI against its own status quo
     results.scorecard       # the five ethical dimensions, 0-100
     results.save("results/offshore_cost_first")
+    longer = simulator.with_overrides(scenario, {"policies.transparency.employee_notice_months": 6})
+    model = simulator.OutsourcingModel(employee_notice_months=6, seed=1)   # one Mesa model
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from simulator._lazy import lazy_names
 
 if TYPE_CHECKING:
     from simulator.analysis.replications import Progress
+    from simulator.model.model import OutsourcingModel
     from simulator.outputs.store import Results
     from simulator.scenario import Scenario, ScenarioError, load_scenario
+    from simulator.scenario.overrides import with_overrides
 
 __version__ = "0.1.0"
 
@@ -31,6 +35,8 @@ _LAZY = {
     "Scenario": "simulator.scenario",
     "ScenarioError": "simulator.scenario",
     "load_scenario": "simulator.scenario",
+    "with_overrides": "simulator.scenario.overrides",
+    "OutsourcingModel": "simulator.model.model",
 }
 
 
@@ -47,6 +53,7 @@ def run(
     workers: int | None = None,
     scheduler: str | None = None,
     client: Any = None,
+    overrides: dict[str, Any] | None = None,
 ) -> Results:
     """Run a scenario's replications (default: ``scenario.simulation.replications``).
 
@@ -56,12 +63,15 @@ def run(
     Replications run in parallel: on ``workers`` local processes (default: one per core,
     or this process alone for a job of a few seconds; ``workers=1``: always this process),
     on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``), or through ``client`` (a
-    ``distributed.Client``). The results are the same wherever they run. A script that runs
-    in parallel needs the usual ``if __name__ == "__main__":`` guard (worker processes
-    import the main module)."""
+    ``distributed.Client``). The results are the same wherever they run.
+
+    ``overrides`` changes scenario fields first, by path as in sweep specs
+    (``{"policies.transparency.employee_notice_months": 3}``; see ``with_overrides``)."""
     from simulator.analysis import replications as reps
     from simulator.outputs.store import Results
+    from simulator.scenario.overrides import with_overrides
 
+    scenario = with_overrides(scenario, overrides or {})
     return Results.from_replications(
         reps.run(
             scenario,
@@ -77,4 +87,13 @@ def run(
     )
 
 
-__all__ = ["Results", "Scenario", "ScenarioError", "load_scenario", "run", "__version__"]
+__all__ = [
+    "OutsourcingModel",
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "run",
+    "with_overrides",
+    "__version__",
+]

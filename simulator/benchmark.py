@@ -194,7 +194,7 @@ def _run_model(
     """Build the model and step it ``months`` times; returns it, the seconds the build took
     and the resident memory after each month [bytes]."""
     start = time.perf_counter()
-    model = OutsourcingModel(scenario, seed)
+    model = OutsourcingModel(scenario, seed=seed)
     build_s = time.perf_counter() - start
     rss = []
     for _ in range(months):

@@ -65,8 +65,8 @@ def test_a_plans_status_quo_removes_the_plan_only(small_default) -> None:
 def test_the_status_quo_shares_the_plans_luck(small_default) -> None:
     """Same seed, independent streams: customers' issue draws and the in-house holder's
     breach draws are the same in the plan and its status quo."""
-    plan = OutsourcingModel(small_default, 11)
-    base = OutsourcingModel(status_quo_of(small_default), 11)
+    plan = OutsourcingModel(small_default, seed=11)
+    base = OutsourcingModel(status_quo_of(small_default), seed=11)
     assert np.array_equal(plan.customers.contact_rate, base.customers.contact_rate)
     for _ in range(3):
         plan.step(), base.step()

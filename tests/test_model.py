@@ -23,7 +23,7 @@ def frame(model: OutsourcingModel) -> pd.DataFrame:
 
 
 def test_employees_are_conserved_every_month(default_small):
-    model = OutsourcingModel(default_small, 7).run()
+    model = OutsourcingModel(default_small, seed=7).run()
     ts = frame(model)
     assert len(ts) == default_small.simulation.horizon_months
     totals = ts[STATE_COLUMNS].sum(axis=1)
@@ -34,7 +34,7 @@ def test_employees_are_conserved_every_month(default_small):
 
 
 def test_agents_are_mesa_agents(default_small):
-    model = OutsourcingModel(default_small, 3)
+    model = OutsourcingModel(default_small, seed=3)
     for _ in range(12):
         model.step()
     employees = model.agents_by_type[Employee]
@@ -47,14 +47,14 @@ def test_agents_are_mesa_agents(default_small):
 
 def test_status_quo_displaces_nobody_and_costs_in_house():
     sc = shrink(load_scenario(SCENARIOS / "status_quo.yaml"), months=24)
-    model = OutsourcingModel(sc, 11).run()
+    model = OutsourcingModel(sc, seed=11).run()
     ts = frame(model)
     assert (ts["employees_in_house"] == sc.workforce.headcount).all()
     assert ts["displaced_cumulative"].max() == 0
     assert ts["early_quits_cumulative"].max() == 0
     assert ts["employees_quit"].max() == 0  # every leaver replaced
     wf = sc.workforce
-    staff = OutsourcingModel(sc, 11).workforce  # the initial staff, before any month
+    staff = OutsourcingModel(sc, seed=11).workforce  # the initial staff, before any month
     loaded = (staff.wage * (1 + wf.benefits_share)).sum() + wf.overhead_per_agent_month * staff.n
     replacing = wf.attrition_annual / 12 * REPLACEMENT_COST_MONTHS * staff.wage.sum()
     np.testing.assert_allclose(ts["cost_counterfactual"], loaded + replacing, rtol=1e-12)

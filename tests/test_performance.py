@@ -59,7 +59,7 @@ def test_benchmark_runs_at_a_tiny_scale() -> None:
     assert r["employees"] == scenario.workforce.headcount == 12
 
     # agent-months counted from an independent run of the same configuration
-    model = OutsourcingModel(scenario, seed)
+    model = OutsourcingModel(scenario, seed=seed)
     for _ in range(months):
         model.step()
     ts = model.datacollector.get_model_vars_dataframe()
@@ -208,11 +208,11 @@ def run_pair(
     monkeypatch: pytest.MonkeyPatch, scenario: Scenario, seed: int
 ) -> tuple[OutsourcingModel, OutsourcingModel]:
     """The model run with the production code and with the reference implementations."""
-    fast = OutsourcingModel(scenario, seed).run()
+    fast = OutsourcingModel(scenario, seed=seed).run()
     with monkeypatch.context() as m:
         m.setattr(model_module, "Customers", ReferenceCustomers)
         m.setattr(Workforce, "in_state", reference_in_state)
-        slow = OutsourcingModel(scenario, seed).run()
+        slow = OutsourcingModel(scenario, seed=seed).run()
     assert type(slow.customers) is ReferenceCustomers
     return fast, slow
 
@@ -243,7 +243,7 @@ def test_model_matches_the_reference_implementation(
         seed = next(
             s
             for s in range(seed, seed + 20)
-            if model_module.OutsourcingModel(scenario, s)
+            if model_module.OutsourcingModel(scenario, seed=s)
             .run()
             .datacollector.get_model_vars_dataframe()["breaches"]
             .sum()
@@ -266,7 +266,7 @@ def test_churn_thinning_matches_every_slot_compared(monkeypatch: pytest.MonkeyPa
     from simulator.scenario import load_scenario
 
     scenario = shrink(load_scenario(SCENARIOS / "offshore_cost_first.yaml"), 8_000, 24)
-    model = OutsourcingModel(scenario, 5)
+    model = OutsourcingModel(scenario, seed=5)
     for month in range(12):
         model.step()
         cu = model.customers

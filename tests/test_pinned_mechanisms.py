@@ -37,7 +37,7 @@ from .conftest import SCENARIOS, shrink
 # -- vendor staff -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def model() -> OutsourcingModel:
-    return OutsourcingModel(shrink(load_scenario(SCENARIOS / "default.yaml"), 2_000), 3)
+    return OutsourcingModel(shrink(load_scenario(SCENARIOS / "default.yaml"), 2_000), seed=3)
 
 
 def _vendor(model: OutsourcingModel, attrition: float = 0.36, conditions: float = 0.7,
@@ -267,7 +267,7 @@ def test_privacy_controls_cost_by_hand(model: OutsourcingModel) -> None:
     """For each vendor holding records, each month: the controls' share of the per-vendor
     security cost, a twelfth of the yearly audits, and the agreement once; plus the
     incident-response plan once for the company."""
-    m = OutsourcingModel(model.scenario, 5)
+    m = OutsourcingModel(model.scenario, seed=5)
     pol, c = (
         m.scenario.policies.privacy.model_copy(
             update={

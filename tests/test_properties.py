@@ -217,7 +217,7 @@ def test_metrics_table_covers_the_columns_checked_here():
 @PROPERTY_SETTINGS
 @given(scenario=scenarios, seed=seeds)
 def test_any_valid_scenario_gives_a_sane_timeseries(scenario: Scenario, seed: int):
-    model = OutsourcingModel(scenario, seed)
+    model = OutsourcingModel(scenario, seed=seed)
     ts = frame(model)
 
     assert list(ts.columns) == list(METRICS)
@@ -250,7 +250,7 @@ def test_same_file_and_seed_give_identical_timeseries(data: dict[str, Any], seed
         first, second = load_scenario(path), load_scenario(path)
 
     assert first == second == scenario_from_dict(data)
-    a, b = frame(OutsourcingModel(first, seed)), frame(OutsourcingModel(second, seed))
+    a, b = frame(OutsourcingModel(first, seed=seed)), frame(OutsourcingModel(second, seed=seed))
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
@@ -328,7 +328,7 @@ def tiny(name: str, error: type[Exception], symptom: str, **sections: dict[str, 
 def test_tiny_positive_values_are_rejected_or_run(data: dict[str, Any]):
     scenario = validated_or_none(data)
     if scenario is not None:
-        assert_finite(frame(OutsourcingModel(scenario, 1)))
+        assert_finite(frame(OutsourcingModel(scenario, seed=1)))
 
 
 @pytest.mark.parametrize(
@@ -350,5 +350,5 @@ def test_tiny_positive_values_are_rejected_or_run(data: dict[str, Any]):
 def test_local_unemployment_rate_is_a_share(data: dict[str, Any]):
     scenario = validated_or_none(data)
     if scenario is not None:
-        rate = frame(OutsourcingModel(scenario, 1))["local_unemployment_rate"]
+        rate = frame(OutsourcingModel(scenario, seed=1))["local_unemployment_rate"]
         assert rate.between(0, 1).all(), rate.max()

@@ -6,7 +6,10 @@ function and its items) and yields each result as it finishes. :func:`pool` pick
 
 - in this process, one task after another (``workers=1``, or a job too small to be worth
   starting worker processes);
-- a ``LocalCluster`` of ``workers`` processes (default: one per core, one thread each);
+- a ``LocalCluster`` of ``workers`` processes (default: one per core, one thread each) —
+  or, when called from a script's top-level code outside ``if __name__ == "__main__":``,
+  a cluster of worker subprocesses that do not import the script (``spawn``, the start
+  method importing mesa selects, would run the script's code again in every worker);
 - an existing Dask cluster (``scheduler="tcp://HOST:PORT"``, or a ``distributed.Client``).
 
 At most two tasks per worker thread are in flight, so the caller holds only the results it
@@ -16,11 +19,14 @@ seed, and callers aggregate by task, not by arrival order.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -57,6 +63,64 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _is_main_test(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    sides = [test.left, *test.comparators]
+    names = [n for n in sides if isinstance(n, ast.Name) and n.id == "__name__"]
+    mains = [c for c in sides if isinstance(c, ast.Constant) and c.value == "__main__"]
+    return isinstance(test.ops[0], ast.Eq) and len(names) == 1 and len(mains) == 1
+
+
+def unguarded_script() -> str | None:
+    """The main script's path if this call comes from its top-level code outside an
+    ``if __name__ == "__main__":`` block, else None (a guarded script, a notebook, ``-c``)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not path or not os.path.isfile(path):
+        return None
+    line = None
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_globals is vars(main) and frame.f_code.co_name == "<module>":
+            line = frame.f_lineno
+        frame = frame.f_back
+    if line is None:
+        return None
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    guards = [n for n in ast.walk(tree) if isinstance(n, ast.If) and _is_main_test(n.test)]
+    if any(n.lineno <= line <= (n.end_lineno or n.lineno) for n in guards):
+        return None
+    return path
+
+
+def _subprocess_cluster(settings: dict[str, Any], options: dict[str, Any]) -> Any:
+    """Worker subprocesses started from the command line (``python -m distributed...``):
+    they never import the caller's script, so an unguarded script is safe. Dask settings
+    reach them through the environment."""
+    from distributed.deploy.subprocess import SubprocessCluster
+
+    env = {
+        "DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value)
+        for key, value in settings.items()
+        if value is not None
+    }
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return SubprocessCluster(**options)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 @contextlib.contextmanager
 def dask_client(
     client: Any = None, scheduler: str | None = None, workers: int | None = None
@@ -88,20 +152,22 @@ def dask_client(
     # sets MALLOC_TRIM_THRESHOLD_ for its workers, which turns off glibc's adaptive mmap
     # threshold: every array of the model (about 1 MB each) is then mapped and unmapped
     # anew, and a replication takes 35-60% longer. Not for our own workers.
-    with dask.config.set(
-        {
-            "distributed.worker.profile.enabled": False,
-            "distributed.admin.system-monitor.gil.enabled": False,
-            "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-        }
-    ):
-        cluster = LocalCluster(
-            n_workers=workers or cores(),
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address="127.0.0.1:0",  # its HTTP server on a free loopback port
-            silence_logs=logging.ERROR,
-        )
+    settings = {
+        "distributed.worker.profile.enabled": False,
+        "distributed.admin.system-monitor.gil.enabled": False,
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    }
+    options = {
+        "n_workers": workers or cores(),
+        "threads_per_worker": 1,
+        "dashboard_address": "127.0.0.1:0",  # its HTTP server on a free loopback port
+        "silence_logs": logging.ERROR,
+    }
+    if unguarded_script() is not None:
+        cluster = _subprocess_cluster(settings, options)
+    else:
+        with dask.config.set(settings):
+            cluster = LocalCluster(processes=True, **options)
     own = Client(cluster)
     try:
         yield own

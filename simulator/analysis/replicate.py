@@ -78,7 +78,7 @@ def run_model(
 ) -> tuple[dict[str, float | None], pd.DataFrame | None, pd.DataFrame | None]:
     """Run one replication: its KPIs and, with ``keep``, its monthly series and displaced
     workers' paths (each with a ``replication`` column). The model is released."""
-    model = OutsourcingModel(scenario, seed).run()
+    model = OutsourcingModel(scenario, seed=seed).run()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     kpis = compute_kpis(model, ts)
     series = curves = None

@@ -9,7 +9,13 @@ import importlib
 
 from simulator.cli.common import app, main
 
-for _group in ("runs", "sweeps", "decisions", "checks"):  # registers the commands, in --help order
+for _group in (
+    "runs",
+    "sweeps",
+    "decisions",
+    "interactive",
+    "checks",
+):  # registers the commands, in --help order
     importlib.import_module(f"simulator.cli.{_group}")
 
 __all__ = ["app", "main"]

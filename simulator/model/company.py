@@ -131,6 +131,21 @@ class Company(mesa.Agent):
         """In-house positions moved to each vendor by ``month`` [positions]."""
         return np.ceil(self.shares[month] * self.initial_headcount - 1e-9).astype(int)
 
+    def step(self) -> None:
+        """This month's part of the plan: notices and layoffs, the laid-off leaving (some
+        into retraining), and telling customers once a vendor serves them, if the plan
+        discloses it."""
+        model, t = self.model, self.model.month
+        self.plan_layoffs(t)
+        capacity = self.scenario.policies.local_jobs.retraining.capacity_per_month
+        model.workforce.separate(t, capacity)
+        tr = self.scenario.policies.transparency
+        live = self.go_live is not None and t >= self.go_live
+        if tr.disclose_outsourcing and live and not self.disclosed:
+            model.customers.hear_disclosure(tr.disclosure_reach, self.disclosure_dip())
+            self.disclosed = True
+            self.pay("disclosure", self.scenario.costs.disclosure_campaign_cost)
+
     def plan_layoffs(self, month: int) -> None:
         """Give notice for the job cuts this month's announcements cover."""
         wf = self.model.workforce

@@ -122,6 +122,21 @@ class Employee(mesa.Agent):
         """Labour earnings by month so far [USD/month]."""
         return self._w.earnings[: self.model.month + 1, self.index]
 
+    @property
+    def state_name(self) -> str:
+        """``in_house``, ``notice``, ``unemployed``, ``reemployed`` ..."""
+        return self.state.name
+
+    @property
+    def earnings_this_month(self) -> float:
+        """Labour earnings in the month just simulated [USD/month]."""
+        return float(self._w.earnings[max(self.model.last_month, 0), self.index])
+
+    @property
+    def months_jobless(self) -> int:
+        """Months without work since displacement [months]."""
+        return int(self._w.jobless_months[self.index])
+
 
 class Workforce:
     """Array state and monthly behaviour of all in-house workers (displaced or not)."""

@@ -7,6 +7,10 @@ search, retraining, matching → local economy → books → collect data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
 import mesa
 import numpy as np
 
@@ -18,27 +22,92 @@ from simulator.model.metrics import METRICS, record_month
 from simulator.model.privacy import BREACH_CHURN, TRUST_DROP_PUBLICITY, Privacy
 from simulator.model.service import ChannelMonth, Proficiency, serve
 from simulator.model.streams import Streams
-from simulator.model.vendors import Vendor
+from simulator.model.vendors import Vendor, VendorAgent
+from simulator.scenario.overrides import resolve_scenario
 from simulator.scenario.schema import Scenario
 
 IN_HOUSE = 0  # channel index of the in-house centre; vendors follow in scenario order
 
 
+# recorded for every agent each month with ``collect_agents=True`` (None where it does not
+# apply: employees have no hourly pay, vendor staff no labour-market state)
+def _of(kind: type, attribute: str) -> Any:
+    return lambda agent: getattr(agent, attribute) if isinstance(agent, kind) else None
+
+
+AGENT_REPORTERS = {
+    "kind": lambda agent: type(agent).__name__,
+    "state": _of(Employee, "state_name"),
+    "earnings": _of(Employee, "earnings_this_month"),  # [USD/month]
+    "months_jobless": _of(Employee, "months_jobless"),  # since displacement [months]
+    "wage_per_hour": _of(VendorAgent, "wage_per_hour"),  # [USD/hour]
+    "wellbeing": _of(VendorAgent, "wellbeing"),  # [0-1]
+    "tenure_months": _of(VendorAgent, "tenure_months"),
+}
+
+
+def _root_seed(
+    seed: int | np.random.SeedSequence | None,
+    rng: np.random.Generator | int | np.random.SeedSequence | None,
+) -> int | np.random.SeedSequence:
+    """The one seed of a model: ``seed``, else ``rng`` (a generator gives one draw), else
+    fresh entropy from the operating system."""
+    if seed is not None and rng is not None:
+        raise ValueError("give seed or rng, not both")
+    given = seed if seed is not None else rng
+    if given is None:
+        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    if isinstance(given, np.random.Generator):
+        return int(given.integers(2**63))
+    if isinstance(given, np.random.SeedSequence):
+        return given
+    if isinstance(given, bool) or not isinstance(given, int | np.integer) or given < 0:
+        raise ValueError(
+            f"seed/rng: got {given!r}; expected a whole number ≥ 0, a numpy SeedSequence or "
+            "a numpy Generator"
+        )
+    return int(given)
+
+
 class OutsourcingModel(mesa.Model):
     """An outsourcing plan played out month by month.
 
-    ``seed`` may be an int or a ``numpy.random.SeedSequence``. Mesa's ``random`` and ``rng``
-    derive from it, and so do the model's named streams (``model.streams``, one per mechanism
-    and entity: see ``streams.py``), from which every draw of the simulation comes.
+    Every argument has a default, as Mesa's tools expect: ``OutsourcingModel()`` is the
+    bundled default scenario. ``scenario`` may be a ``Scenario``, a YAML path or a mapping;
+    keyword arguments override its fields (``employee_notice_months=3`` where the name is
+    unique, else ``policies__transparency__employee_notice_months=3``; see
+    ``scenario/overrides.py``), so ``mesa.batch_run(OutsourcingModel, parameters={...})``
+    sweeps them.
+
+    ``seed`` (an int or a ``numpy.random.SeedSequence``) or ``rng`` (the same, or a numpy
+    ``Generator`` to draw a seed from) fixes every draw: Mesa's ``random`` and ``rng`` derive
+    from it, and so do the model's named streams (``model.streams``, one per mechanism and
+    entity: see ``streams.py``). Given neither, each instance draws a fresh seed from the
+    operating system (``model.root_seed`` says which), so ``batch_run``'s iterations differ;
+    the command line and ``simulator.run`` always pass seeds derived from the scenario's.
+
+    With ``collect_agents`` the data collector also records every agent each month:
+    employees' state, earnings and months jobless, vendor staff's pay, wellbeing and tenure
+    (``datacollector.get_agent_vars_dataframe()``). It is off by default: a run has
+    thousands of agents and the model's own series carry what the reports need.
     """
 
-    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None):
-        if seed is None:
-            seed = scenario.simulation.seed
+    def __init__(
+        self,
+        scenario: Scenario | str | Path | Mapping[str, Any] | None = None,
+        *,
+        rng: np.random.Generator | int | np.random.SeedSequence | None = None,
+        seed: int | np.random.SeedSequence | None = None,
+        collect_agents: bool = False,
+        **kwargs: Any,  # scenario overrides; Mesa's SolaraViz accepts only this name
+    ) -> None:
+        seed = _root_seed(seed, rng)
         super().__init__(rng=np.random.default_rng(seed))
+        self.root_seed = seed
         self.streams = Streams(seed)
-        self.scenario = s = scenario
-        self.month = 0
+        self.scenario = s = resolve_scenario(scenario, kwargs)
+        self.month = 0  # the month the next step simulates
+        self.last_month = -1  # the month the last step simulated
         self.horizon = s.simulation.horizon_months
         pol = s.policies
         self.company = Company(self, s)
@@ -82,7 +151,10 @@ class OutsourcingModel(mesa.Model):
         )
         self.discovery_month = -1
         self.breach_log: list[tuple[int, str]] = []  # (month, holder) of every breach
-        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+        self.datacollector = mesa.DataCollector(
+            model_reporters=self._reporters(),
+            agent_reporters=AGENT_REPORTERS if collect_agents else None,
+        )
 
     # ------------------------------------------------------------------------------------
     def _reporters(self) -> dict[str, object]:
@@ -117,8 +189,12 @@ class OutsourcingModel(mesa.Model):
 
     # ------------------------------------------------------------------------------------
     def step(self) -> None:
-        t = self.month
-        self.execute_plan(t)
+        """One month. Past the horizon a step does nothing (``running`` is then false)."""
+        if self.month >= self.horizon:
+            self.running = False
+            return
+        t = self.last_month = self.month
+        self.step_agents(Company)  # carry out this month's part of the plan
         self.staff_up(t)
         channels = self.serve_customers(t)
         self.update_customers(t, channels)
@@ -130,6 +206,12 @@ class OutsourcingModel(mesa.Model):
         self.month += 1
         if self.month >= self.horizon:
             self.running = False
+
+    def step_agents(self, kind: type[mesa.Agent]) -> None:
+        """Step every agent of ``kind`` (in the order they were created; none: nothing)."""
+        agents = self.agents_by_type.get(kind)
+        if agents is not None:
+            agents.do("step")
 
     def run(self) -> OutsourcingModel:
         while self.running and self.month < self.horizon:
@@ -147,19 +229,6 @@ class OutsourcingModel(mesa.Model):
         the model's attributes frees its arrays at once."""
         mesa.Agent._ids.pop(self, None)
         vars(self).clear()
-
-    # -- 1 plan ----------------------------------------------------------------------------
-    def execute_plan(self, t: int) -> None:
-        co, wf = self.company, self.workforce
-        co.plan_layoffs(t)
-        capacity = self.scenario.policies.local_jobs.retraining.capacity_per_month
-        wf.separate(t, capacity)
-        tr = self.scenario.policies.transparency
-        live = co.go_live is not None and t >= co.go_live
-        if tr.disclose_outsourcing and live and not co.disclosed:
-            self.customers.hear_disclosure(tr.disclosure_reach, co.disclosure_dip())
-            co.disclosed = True
-            co.pay("disclosure", self.scenario.costs.disclosure_campaign_cost)
 
     # -- 2 staffing ------------------------------------------------------------------------
     def staff_up(self, t: int) -> None:
@@ -200,12 +269,9 @@ class OutsourcingModel(mesa.Model):
         ]
         for i, v in enumerate(self.vendors):
             channels.append(serve(issues[i + 1], v.headcount, hours, v.proficiency(), True))
-        occupancy = [c.queue.occupancy for c in channels]
-        for i, v in enumerate(self.vendors):
-            v.update_wellbeing(occupancy[i + 1])
-            v.learn()
-            v.lose_staff()
-            v.count_incidents()
+        for v, channel in zip(self.vendors, channels[1:], strict=True):
+            v.occupancy = channel.queue.occupancy
+        self.step_agents(Vendor)  # each vendor's staff: wellbeing, learning, quits
         return channels
 
     # -- 4 customers -----------------------------------------------------------------------

@@ -138,6 +138,7 @@ class Vendor(mesa.Agent):
         self.wellbeing = np.zeros(size)  # [0-1]
         self.wage = np.zeros(size)  # [USD/hour]
         self.staff_agents: dict[int, VendorAgent] = {}
+        self.occupancy = 0.0  # of its agents' paid time this month, set when serving [0-1]
         self.region_support = 0.0  # community investment in the vendor's region [0-1]
         self.required = 0
         self.hired = self.quits = 0
@@ -308,6 +309,14 @@ class Vendor(mesa.Agent):
         self.language[a] += 0.01 * (1.0 - self.language[a])
         self.culture[a] += 0.01 * (1.0 - self.culture[a])
         self.tenure[a] += 1
+
+    def step(self) -> None:
+        """The month for this vendor's staff after serving: wellbeing under the load they
+        carried, learning, leaving, and incidents."""
+        self.update_wellbeing(self.occupancy)
+        self.learn()
+        self.lose_staff()
+        self.count_incidents()
 
     def update_wellbeing(self, occupancy: float) -> None:
         """Wellbeing moves a quarter of the way to what pay, conditions and workload imply."""

@@ -54,7 +54,8 @@ def _run_replication(
             key = (name, exp.runs)
             if key not in cache:
                 scenario = load_scenario(folder / f"{name}.yaml")
-                cache[key] = [OutsourcingModel(scenario, s).run() for s in _seeds(seed, exp.runs)]
+                seeds = _seeds(seed, exp.runs)
+                cache[key] = [OutsourcingModel(scenario, seed=s).run() for s in seeds]
             models[name] = cache[key]
         values.update(exp.measure(models))
         step()
