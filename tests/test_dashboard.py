@@ -4,6 +4,7 @@ Mesa's own SolaraViz on the model, stepped past its horizon. Marked ``browser``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,6 +48,7 @@ def wait_for(port: int, seconds: float = 90) -> None:
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+@contextlib.contextmanager
 def serve(command: list[str], port: int, cwd: Path) -> Iterator[str]:
     env = os.environ | {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
@@ -77,7 +79,7 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     (folder / "tiny.yaml").write_text(yaml.safe_dump(TINY), encoding="utf-8")
     port = free_port()
     command = [str(BIN / "outsim"), "dashboard", "tiny.yaml", "--port", str(port)]
-    for url in serve(command, port, folder):
+    with serve(command, port, folder) as url:
         yield url, folder
 
 
@@ -187,7 +189,7 @@ def test_mesa_solaraviz_drives_the_model_past_its_horizon(browser, tmp_path: Pat
     app = ROOT / "experiments" / "solaraviz_app.py"
     command = [sys.executable, "-m", "solara", "run", str(app), "--host", "127.0.0.1",
                "--port", str(port), "--production", "--no-open", "--no-check-version"]  # fmt: skip
-    for url in serve(command, port, tmp_path):
+    with serve(command, port, tmp_path) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors: list[str] = []
         requests: list[str] = []
