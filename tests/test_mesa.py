@@ -199,3 +199,22 @@ def test_the_guard_is_recognised(tmp_path) -> None:
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
     assert done.stdout.split() == ["top", "True", "inside", "False"], done.stderr
+
+
+def test_the_readme_mesa_snippets_run_as_plain_scripts(tmp_path) -> None:
+    """The README's snippets for Mesa users and overrides, pasted into a file as they are."""
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    wanted = [b for b in blocks if "mesa.batch_run" in b or "with_overrides(base" in b]
+    assert len(wanted) == 2
+    for k, block in enumerate(wanted):
+        script = tmp_path / f"snippet_{k}.py"
+        script.write_text(block.replace("replications=10", "replications=2"), encoding="utf-8")
+        done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=600)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
