@@ -108,6 +108,18 @@ def test_batch_run_sweeps_keywords_and_iterations_differ() -> None:
     assert first["csat"].nunique() == 2  # two iterations, two different seeds
 
 
+def test_batch_run_with_a_whole_scenario() -> None:
+    small = simulator.with_overrides(
+        load_scenario(SCENARIOS / "default.yaml"),
+        {"simulation.horizon_months": 12, "customers.count": 2000},
+    )
+    runs = mesa.batch_run(OutsourcingModel, parameters={"scenario": [small]}, iterations=2,
+                          display_progress=False)  # fmt: skip
+    assert len(runs) == 2 and runs[0]["Step"] == 11
+    with pytest.raises(ScenarioError, match=r"in a list\) or the scenario file's path"):
+        mesa.batch_run(OutsourcingModel, parameters={"scenario": small}, display_progress=False)
+
+
 def test_company_and_vendors_step_through_their_agentsets() -> None:
     model = OutsourcingModel(**SMALL, seed=4)
     assert len(model.agents_by_type[Company]) == 1

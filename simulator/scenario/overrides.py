@@ -135,6 +135,12 @@ def resolve_scenario(
         base = load_scenario(scenario)
     elif isinstance(scenario, Mapping):
         base = scenario_from_dict(dict(scenario), "<scenario>")
+    elif isinstance(scenario, tuple) and len(scenario) == 2 and isinstance(scenario[0], str):
+        raise ScenarioError(
+            f"scenario: got the pair {scenario[0]!r}, …: mesa.batch_run iterates over a "
+            "Scenario's fields; expected parameters={'scenario': [scenario]} (in a list) or "
+            "the scenario file's path"
+        )
     else:
         raise ScenarioError(
             f"scenario: got {type(scenario).__name__}; expected a Scenario, a YAML file's "
