@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.displacement import displacement_curves
+from simulator.analysis.groups import group_outcomes, mean_over_replications
 from simulator.analysis.kpis import compute_kpis
 from simulator.analysis.parallel import Pool
 from simulator.model.model import OutsourcingModel
@@ -71,34 +72,37 @@ class Outcome:
     kpis: dict[str, float | None]
     series: Table | None = None
     displacement: Table | None = None
+    groups: pd.DataFrame | None = None  # who bears the plan (``groups.group_outcomes``)
 
 
 def run_model(
     scenario: Scenario, seed: np.random.SeedSequence, replication: int, keep: bool
-) -> tuple[dict[str, float | None], pd.DataFrame | None, pd.DataFrame | None]:
-    """Run one replication: its KPIs and, with ``keep``, its monthly series and displaced
-    workers' paths (each with a ``replication`` column). The model is released."""
+) -> tuple[dict[str, float | None], pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
+    """Run one replication: its KPIs and, with ``keep``, its monthly series, displaced
+    workers' paths (each with a ``replication`` column) and outcomes by group of workers.
+    The model is released."""
     model = OutsourcingModel(scenario, seed=seed).run()
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     kpis = compute_kpis(model, ts)
-    series = curves = None
+    series = curves = groups = None
     if keep:
-        series, curves = ts, displacement_curves(model)
+        series, curves, groups = ts, displacement_curves(model), group_outcomes(model)
         series.insert(0, "replication", replication)
         curves.insert(0, "replication", replication)
     model.release()
-    return kpis, series, curves
+    return kpis, series, curves, groups
 
 
 def replicate(task: Task) -> Outcome:
     """Run one replication and return only what is kept, as compact arrays."""
-    kpis, series, curves = run_model(task.scenario, task.seed, task.replication, task.keep)
+    kpis, series, curves, groups = run_model(task.scenario, task.seed, task.replication, task.keep)
     outcome = Outcome(
         task.variant,
         task.replication,
         kpis,
         None if series is None else Table.of(series),
         None if curves is None else Table.of(curves),
+        groups,
     )
     del series, curves
     _return_memory()
@@ -134,10 +138,12 @@ class Gathered:
     columns: tuple[str, ...] = ()
     integer: tuple[bool, ...] = ()
     paths: list[Table | None] = field(default_factory=list)
+    groups: list[pd.DataFrame | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.kpis = [None] * self.replications
         self.paths = [None] * self.replications
+        self.groups = [None] * self.replications
 
     def add(self, outcome: Outcome) -> None:
         k = outcome.replication
@@ -149,6 +155,7 @@ class Gathered:
                 self.series = np.empty((self.replications, *s.values.shape))
             self.series[k] = s.values
             self.paths[k] = outcome.displacement
+            self.groups[k] = outcome.groups
 
     def kpi_frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.kpis)
@@ -159,6 +166,10 @@ class Gathered:
         """Every replication's monthly series, one row per replication and month."""
         n, months, cols = self.series.shape
         return Table.frame(self.columns, self.integer, self.series.reshape(n * months, cols))
+
+    def group_table(self) -> pd.DataFrame:
+        """Outcomes by group of workers, averaged over replications."""
+        return mean_over_replications([g for g in self.groups if g is not None])
 
     def displacement(self) -> pd.DataFrame:
         first = self.paths[0]

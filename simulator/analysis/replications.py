@@ -58,7 +58,7 @@ def run_replication(
     scenario: Scenario, seed: np.random.SeedSequence, replication: int = 0
 ) -> Replication:
     """Run one replication and keep its series, KPIs and displaced workers' paths."""
-    kpis, ts, curves = run_model(scenario, seed, replication, keep=True)
+    kpis, ts, curves, _ = run_model(scenario, seed, replication, keep=True)
     return Replication(ts, kpis, curves)
 
 
@@ -90,6 +90,8 @@ class Replications:
     kpis: pd.DataFrame  # one row per replication
     displacement: pd.DataFrame  # displaced workers' paths, per replication
     scorecards: list[dict[str, dict[str, Any]]]
+    # who bears the plan: outcomes by age band, tenure band and site (``analysis/groups.py``)
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
     started: str = ""
     finished: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -149,6 +151,11 @@ class Replications:
                 for k in KPIS
             }
             summary["effects"] = effects
+        if len(self.groups):
+            summary["groups"] = [
+                {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
+                for r in self.groups.to_dict("records")
+            ]
         if self.safeguards:
             summary["safeguards"] = self.safeguards
         if self.programme:
@@ -301,6 +308,7 @@ def assemble(
         kpis=plan.kpi_frame(),
         displacement=plan.displacement(),
         scorecards=[scorecard.score(k) for k in plan.kpis],
+        groups=plan.group_table(),
         started=started,
         finished=finished,
         extra={"root_seed": root},

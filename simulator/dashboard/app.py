@@ -21,7 +21,7 @@ from solara.lab import Tab, Tabs, task  # noqa: E402
 
 from simulator.dashboard import editing  # noqa: E402
 from simulator.scenario import ScenarioError  # noqa: E402
-from simulator.scenario.paths import get_value  # noqa: E402
+from simulator.scenario.paths import value_at  # noqa: E402
 from simulator.scenario.xlrm import DIMENSIONS  # noqa: E402
 
 scenario = solara.reactive(editing.initial(os.environ.get("OUTSIM_DASHBOARD_SCENARIO")))
@@ -55,6 +55,9 @@ def Lever(control: editing.Control, value: Any) -> None:
         if control.kind == "bool":
             solara.Checkbox(label=label, value=bool(value),
                             on_value=lambda v: edit(control.path, bool(v)))  # fmt: skip
+        elif control.kind == "list":
+            solara.InputText(label=label, value=", ".join(map(str, value)),
+                             on_value=lambda v: edit(control.path, _items(v)))  # fmt: skip
         elif control.kind == "choice":
             solara.Select(label=label, values=list(control.options), value=value,
                           on_value=lambda v: edit(control.path, v))  # fmt: skip
@@ -72,6 +75,10 @@ def Lever(control: editing.Control, value: Any) -> None:
         else:
             solara.InputFloat(label=label, value=float(value),
                               on_value=lambda v: edit(control.path, float(v)))  # fmt: skip
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 @solara.component
@@ -118,7 +125,7 @@ def Levers() -> None:
     for dimension in editing.ORDER:
         with solara.Details(DIMENSIONS[dimension], expand=dimension == "plan"):
             for control in groups.get(dimension, []):
-                Lever(control, get_value(scenario.value, control.path))
+                Lever(control, value_at(scenario.value, control.path))
 
 
 # -- run -------------------------------------------------------------------------------------

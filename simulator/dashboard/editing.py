@@ -28,7 +28,7 @@ from simulator.scenario import (
     scenario_to_dict,
     xlrm,
 )
-from simulator.scenario.paths import get_value, with_values
+from simulator.scenario.paths import value_at, with_values
 
 HEADER = "# Scenario written by outsim dashboard; run it with `outsim run <this file>`\n"
 ORDER = ("plan", "transparency", "privacy", "fair_treatment", "communication", "local_jobs")
@@ -72,6 +72,8 @@ def shown(control: Control, value: Any) -> str:
         return "yes" if value else "no"
     if control.kind == "choice":
         return str(value)
+    if control.kind == "list":
+        return ", ".join(map(str, value)) or "(none)"
     if control.unit.startswith("share") and isinstance(value, float):
         return f"{100 * value:.0f}%"
     text = xlrm.shown(round(value, 3) if isinstance(value, float) else value)
@@ -80,6 +82,8 @@ def shown(control: Control, value: Any) -> str:
 
 
 def _kind(value: Any, options: tuple[Any, ...]) -> str:
+    if isinstance(value, list):
+        return "list"
     if isinstance(value, bool):
         return "bool"
     if options:
@@ -99,7 +103,7 @@ def controls(data: dict[str, Any]) -> dict[str, list[Control]]:
             else [field.path]
         )
         for path in paths:
-            value = get_value(data, path)
+            value = value_at(data, path)
             name = path.rsplit(".", 1)[-1].replace("_", " ")
             if path.startswith("vendors."):
                 name = f"{path.split('.')[1]}: {name}"

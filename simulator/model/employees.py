@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -148,6 +148,8 @@ class Workforce:
         horizon: int,
         streams: Streams | int,
         ui_months: int = 6,
+        roster: list[Any] | None = None,
+        layoffs: tuple[str, list[str]] = ("random", []),
     ) -> None:
         self.params, self.policy = params, policy
         self.streams = streams if isinstance(streams, Streams) else Streams(streams)
@@ -161,6 +163,12 @@ class Workforce:
         self.skill = np.zeros(n)  # general (portable) skill [0-1]
         self.wage = np.zeros(n)  # [USD/month]
         self._draw_people(np.arange(n), tenure=True)
+        self.site = np.full(n, "", dtype=object)  # the centre each agent works at
+        self.protected = np.zeros(n, dtype=bool)  # protected from layoff (roster)
+        self.layoff_rule, self.layoff_site_order = layoffs
+        if roster:
+            self._take_roster(roster)
+        self.start_age, self.start_tenure = self.age.copy(), self.tenure.copy()
         self.state = np.zeros(n, dtype=np.int8)
         self.months_in_state = np.zeros(n, dtype=np.int32)
         self.displaced = np.zeros(n, dtype=bool)
@@ -198,6 +206,17 @@ class Workforce:
         base = p.wage_per_hour * p.paid_hours_per_month
         self.wage[slots] = base * np.exp(rng.normal(0, p.wage_dispersion, n))
 
+    def _take_roster(self, rows: list[Any]) -> None:
+        """The company's own agents replace the drawn ones (a skill not given stays drawn)."""
+        hours = self.params.paid_hours_per_month
+        for i, row in enumerate(rows):
+            self.age[i], self.tenure[i] = row.age, row.tenure_years
+            self.wage[i] = row.wage_per_hour * (row.paid_hours_per_month or hours)
+            if row.skill is not None:
+                self.skill[i] = row.skill
+            self.site[i] = row.site or ""
+            self.protected[i] = row.protected
+
     def _reset_events(self) -> None:
         self.events = dict.fromkeys(
             (
@@ -233,6 +252,20 @@ class Workforce:
         u = self.draw(mechanism)[pool]
         return pool[np.argsort(u, kind="stable")[:count]]
 
+    def choose_for_layoff(self, pool: np.ndarray, count: int) -> np.ndarray:
+        """``count`` workers of ``pool`` by the plan's layoff rule: at random, shortest
+        tenure first, or site by site; protected agents last, luck breaking ties."""
+        u = self.draw("notice")[pool]
+        if self.layoff_rule == "reverse_tenure":
+            primary = self.tenure[pool]
+        elif self.layoff_rule == "by_site":
+            rank = {site: i for i, site in enumerate(self.layoff_site_order)}
+            primary = np.array([rank.get(s, len(rank)) for s in self.site[pool]], dtype=float)
+        else:
+            primary = np.zeros(len(pool))
+        order = np.lexsort((u, primary, self.protected[pool]))
+        return pool[order[:count]]
+
     def in_state(self, *states: State) -> np.ndarray:
         """Whether each worker is in one of ``states`` (bool per worker)."""
         wanted = np.zeros(len(State), dtype=bool)
@@ -257,7 +290,7 @@ class Workforce:
         count = min(count, len(pool))
         if count <= 0:
             return 0
-        chosen = self.first_by_luck(pool, count, "notice")
+        chosen = self.choose_for_layoff(pool, count)
         self._move(chosen, State.notice)
         self.separation_month[chosen] = separation_month
         self.events["noticed"] += count
@@ -326,6 +359,7 @@ class Workforce:
             return 0
         self._draw_people(slots, tenure=False)
         self.tenure[slots] = 0.0
+        self.protected[slots] = False  # a new hire in the same position (and site)
         self._move(slots, State.in_house)
         self.events["replacements"] += n
         self.events["hiring_paid"] += float(self.wage[slots].sum()) * REPLACEMENT_COST_MONTHS

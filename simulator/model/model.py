@@ -112,8 +112,9 @@ class OutsourcingModel(mesa.Model):
         pol = s.policies
         self.company = Company(self, s)
         self.workforce = Workforce(
-            s.workforce, pol.local_jobs, self.horizon, self.streams, s.local_economy.ui_max_months
-        )
+            s.workforce, pol.local_jobs, self.horizon, self.streams, s.local_economy.ui_max_months,
+            s.workforce.roster_rows, (s.plan.layoff_rule, list(s.plan.layoff_site_order)),
+        )  # fmt: skip
         for i in range(self.workforce.n):
             Employee(self, i)
         baseline = self._serve_in_house_alone()

@@ -90,6 +90,7 @@ class _Summary(BaseModel):
     safeguards: list[_Safeguard] = Field(default_factory=list)
     programme: dict[str, dict[str, Any]] | None = None
     programme_added: bool = False
+    groups: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class _Component(BaseModel):
@@ -320,6 +321,27 @@ def template(name: str):
     return environment().from_string(text)
 
 
+def _groups(summary: dict[str, Any]) -> list[dict[str, str]]:
+    """Who bears the plan, by group, as the report's table shows it."""
+    share = "share"
+    return [
+        {
+            "grouping": g["grouping"],
+            "group": g["group"],
+            "staff": f"{g['staff_at_start']:,.0f}",
+            "displaced": f"{g['displaced']:,.1f}",
+            "displaced_share": number(g["displaced_share"], share),
+            "reemployed_24m": number(g["reemployed_24m"], share),
+            "earnings_24m": number(g["earnings_ratio_24m"], share),
+            "jobless": "n/a"
+            if g["months_jobless_mean"] is None
+            else f"{g['months_jobless_mean']:.1f}",
+        }
+        for g in summary.get("groups") or []
+        if g["staff_at_start"] or g["displaced"]
+    ]
+
+
 def render_report(folder: Path) -> str:
     """The report HTML of a results folder."""
     data = load_folder(folder)
@@ -344,6 +366,7 @@ def render_report(folder: Path) -> str:
         retraining=_retraining(summary),
         programme=_programme(summary),
         programme_added=summary.get("programme_added", False),
+        groups=_groups(summary),
         is_status_quo=is_status_quo(sc),
         people_figures=_figures(Path(folder), PEOPLE_FIGURES),
         figures=_figures(Path(folder), FIGURE_ORDER),

@@ -150,6 +150,19 @@ def write_results_workbook(
         for row in ws.iter_rows(min_row=2):
             for cell in row[1:4]:
                 cell.number_format = number_format(row[4].value or "")
+    if summary.get("groups"):
+        _sheet(
+            wb, "Who is affected",
+            ["Grouping", "Group", "Staff at start", "Displaced", "Displaced share",
+             "Re-employed at 12 m", "Re-employed at 24 m", "Earnings vs own path at 12 m",
+             "Earnings vs own path at 24 m", "Months jobless (mean)"],
+            [[g["grouping"], g["group"], g["staff_at_start"], g["displaced"],
+              g["displaced_share"], g["reemployed_12m"], g["reemployed_24m"],
+              g["earnings_ratio_12m"], g["earnings_ratio_24m"], g["months_jobless_mean"]]
+             for g in summary["groups"]],
+            [None, None, "0", "0.0", "0%", "0%", "0%", "0%", "0%", "0.0"],
+            [14, 18, 14, 12, 14, 16, 16, 22, 22, 18],
+        )  # fmt: skip
     _series_sheet(wb, "Monthly", timeseries)
     _sheet(wb, "Assumptions", ["Assumption", "Value", "Source"],
            [[a["what"], a["value"], a["source"]] for a in assumptions()],

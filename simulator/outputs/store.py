@@ -91,6 +91,7 @@ def save_results(
         if results.baseline_kpis is not None:
             results.baseline_kpis.to_csv(tmp / "kpis_status_quo.csv", index=False)
         results.displacement.to_csv(tmp / "displacement.csv", index=False)
+        results.groups.to_csv(tmp / "groups.csv", index=False)
         write_json(tmp / "summary.json", results.summary)
         write_json(tmp / "scorecard.json", results.scorecard)
         (tmp / "scenario.resolved.yaml").write_text(

@@ -144,6 +144,19 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+FILE_FIELDS = (("workforce", "roster"), ("local_economy", "region_file"), ("customers", "volumes"))
+
+
+def _anchor_files(data: dict[str, Any], folder: Path) -> None:
+    """Data files named in a scenario file are relative to that file: make them absolute
+    (a scenario that extends another keeps each file relative to where it was written)."""
+    for section, key in FILE_FIELDS:
+        block = data.get(section)
+        value = block.get(key) if isinstance(block, dict) else None
+        if isinstance(value, str) and value.strip() and not Path(value).is_absolute():
+            block[key] = str((folder / value).absolute())
+
+
 def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     """The merged data of ``path`` and its ``extends:`` ancestors (``chain``: the files that
     extend it, as given)."""
@@ -156,6 +169,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
             "shorter chain"
         )
     data = read_yaml(path)
+    _anchor_files(data, path.parent)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -168,7 +182,27 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         if chain or str(exc).startswith(f"{path}:"):
             raise
         raise ScenarioError(f"{path}: extends: {exc}") from None
-    return _merge(base, data)
+    merged = _merge(base, data)
+    _drop_inherited(merged, data)
+    return merged
+
+
+# a data file replaces the values it provides: a file that names one does not inherit them
+REPLACED_BY_FILE = {
+    ("workforce", "roster"): ("headcount", "roster_rows"),
+    ("local_economy", "region_file"): (
+        "labour_force", "baseline_unemployment_rate", "vacancy_rate", "average_wage_month",
+    ),
+}  # fmt: skip
+
+
+def _drop_inherited(merged: dict[str, Any], own: dict[str, Any]) -> None:
+    for (section, key), fields in REPLACED_BY_FILE.items():
+        mine = own.get(section)
+        if isinstance(mine, dict) and mine.get(key) and isinstance(merged.get(section), dict):
+            for field in fields:
+                if field not in mine:
+                    merged[section].pop(field, None)
 
 
 def _shown(value: Any) -> str:

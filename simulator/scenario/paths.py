@@ -56,6 +56,14 @@ def _walk(data: Mapping[str, Any], path: str) -> tuple[Any, Any, Any]:
     return parent, key, node
 
 
+def value_at(data: Mapping[str, Any], path: str) -> Any:
+    """The value at ``path``, a list field included (``plan.layoff_site_order``)."""
+    value = _walk(data, path)[2]
+    if isinstance(value, Mapping):
+        raise PathError(f"{path} is a section, not a single value; name one of its fields")
+    return value
+
+
 def get_value(data: Mapping[str, Any], path: str) -> Any:
     """The value at ``path`` in the plain-data scenario ``data``."""
     value = _walk(data, path)[2]
@@ -69,7 +77,7 @@ def with_values(data: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str,
     out = copy.deepcopy(dict(data))
     for path, value in values.items():
         parent, key, old = _walk(out, path)
-        if isinstance(old, Mapping | list):
+        if isinstance(old, Mapping) or (isinstance(old, list) and not isinstance(value, list)):
             raise PathError(f"{path} is a section, not a single value; name one of its fields")
         parent[key] = value
     return out

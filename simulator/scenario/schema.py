@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from simulator.scenario.roster import RosterError, RosterRow, read_region, read_roster
 
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # Names that become folder names (results/<name>/): letters, digits, '.', '_', '-', 1 to 100
@@ -158,6 +160,40 @@ class Workforce(Strict):
         "over average headcount); leavers are replaced except while the plan is under way "
         "[quits/agent-year]",
     )
+    roster: str | None = Field(
+        None,
+        max_length=4096,
+        description="Your agents: a CSV or XLSX file, one row per agent (age, tenure_years, "
+        "wage_per_hour; optional skill, site, paid_hours_per_month, protected, id), relative "
+        "to the scenario file; replaces the sampled workforce, headcount = rows [path]",
+    )
+    roster_rows: list[RosterRow] | None = Field(
+        None,
+        max_length=200_000,
+        description="The roster's agents as read from roster (filled in when the scenario is "
+        "loaded; a scenario may also list them here) [list]",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_roster(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("roster") and data.get("roster_rows") is None:
+            try:
+                data["roster_rows"] = read_roster(data["roster"])
+            except RosterError as exc:
+                raise ValueError(f"roster: {exc}") from None
+        rows = data.get("roster_rows")
+        if isinstance(rows, list):
+            if "headcount" in data and data["headcount"] != len(rows):
+                raise ValueError(
+                    f"headcount is {data['headcount']} but the roster has {len(rows)} agents; "
+                    "expected no headcount (the roster's rows are the agents)"
+                )
+            data["headcount"] = len(rows)
+        return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,6 +291,32 @@ class LocalEconomy(Strict):
     ui_max_months: int = Field(
         6, ge=0, le=60, description="Maximum unemployment-insurance duration [months]"
     )
+    region_file: str | None = Field(
+        None,
+        max_length=4096,
+        description="YAML file with the home region's labour_force, "
+        "baseline_unemployment_rate, vacancy_rate and average_wage_month (local-area "
+        "statistics), relative to the scenario file; read when the scenario is loaded [path]",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_region(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not data.get("region_file"):
+            return data
+        try:
+            region = read_region(data["region_file"])
+        except RosterError as exc:
+            raise ValueError(f"region_file: {exc}") from None
+        data = dict(data)
+        for key, value in region.items():
+            if key in data and data[key] != value:
+                raise ValueError(
+                    f"{key} is {data[key]!r} here but {value!r} in region_file; expected it "
+                    "in one place"
+                )
+            data[key] = value
+        return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,6 +447,18 @@ class Plan(Strict):
         ge=0,
         le=60,
         description="Months before the first phase that the decision is taken internally [months]",
+    )
+    layoff_rule: Literal["random", "reverse_tenure", "by_site"] = Field(
+        "random",
+        description="Who is laid off when in-house positions go: random, reverse_tenure "
+        "(shortest tenure first) or by_site (site by site in layoff_site_order, at random "
+        "within a site); agents marked protected in the roster go last",
+    )
+    layoff_site_order: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="by_site: the roster's sites in the order their agents are laid off "
+        "(sites not listed follow) [list]",
     )
     phases: list[Phase] = Field(
         default_factory=list,
@@ -669,6 +743,13 @@ class Scenario(Strict):
                     "month order"
                 )
             previous = phase.month
+        sites = {r.site for r in self.workforce.roster_rows or []}
+        unknown_sites = [x for x in self.plan.layoff_site_order if x not in sites]
+        if unknown_sites:
+            raise ValueError(
+                f"plan.layoff_site_order names site {unknown_sites[0]!r}, which no roster row "
+                f"has; expected one of: {', '.join(sorted(s for s in sites if s)) or '(none)'}"
+            )
         if self.workforce.headcount > 0.5 * self.local_economy.labour_force:
             raise ValueError(
                 f"workforce.headcount is {self.workforce.headcount}; expected at most half of "

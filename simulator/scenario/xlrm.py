@@ -61,6 +61,8 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
         "benefits_share", "overhead_per_agent_month", "mean_age", "age_sd",
         "mean_tenure_years", "mean_skill", "attrition_annual")},
     "workforce.proficiency": (C, "communication"),
+    "workforce.roster": (C, "local_jobs"),
+    "workforce.roster_rows": (C, "local_jobs"),
     "workforce.wage_growth_annual": (X, "local_jobs"),
     "customers.count": (C, "context"),
     "customers.baseline_churn_annual": (C, "context"),
@@ -72,7 +74,7 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "customers.privacy_sensitivity_mean": (X, "privacy"),
     **{f"local_economy.{f}": (C, "local_jobs") for f in
        ("labour_force", "reference_tightness", "average_wage_month", "ui_replacement_rate",
-        "ui_max_months")},
+        "ui_max_months", "region_file")},
     **{f"local_economy.{f}": (X, "local_jobs") for f in
        ("baseline_unemployment_rate", "vacancy_rate", "job_finding_rate",
         "matching_elasticity", "local_multiplier", "multiplier_lag_months")},
@@ -90,6 +92,8 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     _VENDOR + "service_level_target": (L, "communication"),
     _VENDOR + "answer_within_seconds": (L, "communication"),
     "plan.announcement_lead_months": (L, "plan"),
+    "plan.layoff_rule": (L, "local_jobs"),
+    "plan.layoff_site_order": (L, "local_jobs"),
     "plan.phases[].month": (L, "plan"),
     "plan.phases[].ramp_months": (L, "plan"),
     "plan.phases[].shares": (L, "plan"),
@@ -168,6 +172,8 @@ def _leaves(model: type[BaseModel], prefix: str = "") -> typing.Iterator[tuple[s
 
 
 def _options(annotation: Any, description: str) -> tuple[Any, ...]:
+    if typing.get_origin(annotation) is typing.Literal:
+        return typing.get_args(annotation)
     if annotation is bool:
         return (False, True)
     if isinstance(annotation, type) and issubclass(annotation, Enum):

@@ -1,0 +1,181 @@
+"""Your own company's data: a workforce roster and a home-region file.
+
+**Roster** (``workforce.roster: roster.csv`` or ``.xlsx``, relative to the scenario file):
+one row per in-house agent who would be affected, with these columns (header row; case and
+spaces ignored, any order):
+
+============================  ========  ======================================================
+column                        required  meaning
+============================  ========  ======================================================
+``age``                       yes       age [years, 16-80]
+``tenure_years``              yes       tenure with the company [years, 0-60, ≤ age − 14]
+``wage_per_hour``             yes       hourly wage [USD/hour, 0.5-500]
+``skill``                     no        general (portable) skill [index 0-1]; drawn if absent
+``site``                      no        the centre the agent works at (text)
+``paid_hours_per_month``      no        contracted hours, for part-timers [hours/month, 20-400]
+``protected``                 no        protected from layoff (yes/no, true/false, 1/0)
+``id``                        no        a label of your own; must be unique; used only in
+                                        ``workers.csv`` of a run, never in reports
+============================  ========  ======================================================
+
+No names or other identifiers are needed. Each problem is reported as
+``file: row N: column: what was expected`` (row 1 is the first agent, below the header).
+
+**Region file** (``local_economy.region_file: region.yaml``): the home region's
+``labour_force``, ``baseline_unemployment_rate``, ``vacancy_rate`` and
+``average_wage_month`` — from the national statistics office's local-area series (see
+docs/MODEL.md) — read when the scenario is loaded; no network access at run time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+MAX_ROWS = 200_000  # the schema's largest headcount
+MAX_BYTES = 50_000_000
+REQUIRED = ("age", "tenure_years", "wage_per_hour")
+OPTIONAL = ("skill", "site", "paid_hours_per_month", "protected", "id")
+REGION_FIELDS = ("labour_force", "baseline_unemployment_rate", "vacancy_rate",
+                 "average_wage_month")  # fmt: skip
+_TRUE = {"yes", "true", "1", "y"}
+_FALSE = {"no", "false", "0", "n", ""}
+
+
+class RosterError(ValueError):
+    """A roster or region file is unreadable or invalid. ``str()`` is the message."""
+
+
+class RosterRow(BaseModel):
+    """One in-house agent of a roster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    age: float = Field(..., ge=16, le=80, description="Age [years]")
+    tenure_years: float = Field(..., ge=0, le=60, description="Tenure with the company [years]")
+    wage_per_hour: float = Field(..., ge=0.5, le=500, description="Hourly wage [USD/hour]")
+    skill: float | None = Field(None, ge=0, le=1, description="General skill [index 0-1]")
+    site: str | None = Field(None, max_length=100, description="Centre the agent works at")
+    paid_hours_per_month: float | None = Field(
+        None, ge=20, le=400, description="Contracted hours (part-timers) [hours/month]"
+    )
+    protected: bool = Field(False, description="Protected from layoff")
+    id: str | None = Field(None, max_length=100, description="Your own label (outputs only)")
+
+
+def _column(name: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise RosterError(f"{path}: file not found; expected a roster .csv or .xlsx file")
+    if path.stat().st_size > MAX_BYTES:
+        raise RosterError(f"{path}: larger than {MAX_BYTES:,} bytes; expected a roster")
+    try:
+        if path.suffix.lower() == ".csv":
+            return pd.read_csv(path, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1)
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return pd.read_excel(path, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1)
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise RosterError(f"{path}: unreadable ({exc}); expected a CSV or XLSX table") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises its own kinds on broken files
+        raise RosterError(f"{path}: unreadable ({type(exc).__name__}); expected XLSX") from None
+    raise RosterError(f"{path}: expected a .csv or .xlsx file")
+
+
+def _cell(column: str, text: str) -> Any:
+    text = str(text).strip()
+    if column in ("site", "id"):
+        return text or None
+    if column == "protected":
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ValueError(f"expected yes or no, got {text!r}")
+    if text == "":
+        return None
+    try:
+        value = float(text.replace(",", "")) if column != "id" else text
+    except ValueError:
+        raise ValueError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def read_roster(path: str | Path) -> list[dict[str, Any]]:
+    """The agents of a roster file, checked row by row (RosterError naming file, row and
+    column)."""
+    path = Path(path)
+    table = _read_table(path)
+    table.columns = [_column(c) for c in table.columns]
+    unknown = [c for c in table.columns if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise RosterError(
+            f"{path}: unknown column {unknown[0]!r}; expected the columns "
+            f"{', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}"
+        )
+    missing = [c for c in REQUIRED if c not in table.columns]
+    if missing:
+        raise RosterError(f"{path}: no column {missing[0]!r}; expected {', '.join(REQUIRED)}")
+    if len(table) == 0:
+        raise RosterError(f"{path}: no agents (only a header); expected one row per agent")
+    if len(table) > MAX_ROWS:
+        raise RosterError(f"{path}: more than {MAX_ROWS:,} agents; expected fewer")
+    rows, seen = [], {}
+    for i, record in enumerate(table.to_dict("records"), start=1):
+        values = {}
+        for column, text in record.items():
+            try:
+                values[column] = _cell(column, text)
+            except ValueError as exc:
+                raise RosterError(f"{path}: row {i}: {column}: {exc}") from None
+        for column in REQUIRED:
+            if values.get(column) is None:
+                raise RosterError(f"{path}: row {i}: {column}: missing; expected a value")
+        try:
+            row = RosterRow.model_validate({k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            column = ".".join(str(p) for p in err["loc"])
+            raise RosterError(f"{path}: row {i}: {column}: {err['msg']} "
+                              f"(got {values.get(column)!r})") from None  # fmt: skip
+        if row.tenure_years > row.age - 14:
+            raise RosterError(f"{path}: row {i}: tenure_years: {row.tenure_years:g} years at age "
+                              f"{row.age:g}; expected at most age − 14")  # fmt: skip
+        if row.id is not None:
+            if row.id in seen:
+                raise RosterError(
+                    f"{path}: row {i}: id: {row.id!r} repeats row {seen[row.id]}; expected "
+                    "unique ids"
+                )
+            seen[row.id] = i
+        rows.append(row.model_dump(exclude_none=True))
+    return rows
+
+
+def read_region(path: str | Path) -> dict[str, Any]:
+    """The home region's values from a YAML file (RosterError naming the file and field)."""
+    from simulator.scenario.loading import ScenarioError, read_yaml
+
+    path = Path(path)
+    try:
+        data = read_yaml(path, "region")
+    except ScenarioError as exc:
+        text = str(exc).replace("mapping of sections", "mapping of region values")
+        raise RosterError(text) from None
+    unknown = [k for k in data if k not in (*REGION_FIELDS, "source", "period")]
+    if unknown:
+        raise RosterError(
+            f"{path}: {unknown[0]}: unknown field; expected {', '.join(REGION_FIELDS)} "
+            "(and optionally source and period, as notes)"
+        )
+    return {k: data[k] for k in REGION_FIELDS if k in data}

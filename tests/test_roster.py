@@ -1,0 +1,190 @@
+"""Bring your own company: a roster and a region file into the model, bad rosters refused
+with file, row and column, layoff rules, and who bears the plan in the outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import simulator
+from simulator.model.model import OutsourcingModel
+from simulator.scenario import ScenarioError, load_scenario
+
+from .conftest import BIN, ROOT
+
+ACME = ROOT / "scenarios" / "examples" / "acme"
+ROSTER = pd.DataFrame({
+    "id": [f"x{i}" for i in range(30)],
+    "site": ["north"] * 18 + ["south"] * 12,
+    "age": [20 + i for i in range(30)],
+    "tenure_years": [0.5 * i for i in range(30)],
+    "wage_per_hour": [15 + 0.25 * i for i in range(30)],
+    "paid_hours_per_month": [100 if i % 5 == 0 else 160 for i in range(30)],
+    "protected": ["yes" if i in (20, 21) else "no" for i in range(30)],
+})  # fmt: skip
+
+
+def scenario_file(folder: Path, roster: str = "roster.csv", **plan) -> Path:
+    data = {
+        "extends": str(ROOT / "scenarios" / "default.yaml"),
+        "simulation": {"name": "own_company", "horizon_months": 36},
+        "customers": {"count": 3000},
+        "local_economy": {"labour_force": 30000},
+        "workforce": {"roster": roster, "paid_hours_per_month": 160},
+        "plan": plan,
+    }
+    path = folder / "company.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_a_roster_becomes_the_workforce(tmp_path: Path) -> None:
+    ROSTER.to_csv(tmp_path / "roster.csv", index=False)
+    scenario = load_scenario(scenario_file(tmp_path))
+    assert scenario.workforce.headcount == 30
+    wf = OutsourcingModel(scenario, seed=1).workforce
+    np.testing.assert_allclose(wf.age, ROSTER["age"])
+    np.testing.assert_allclose(wf.tenure, ROSTER["tenure_years"])
+    np.testing.assert_allclose(wf.wage, ROSTER["wage_per_hour"] * ROSTER["paid_hours_per_month"])
+    assert list(wf.site) == list(ROSTER["site"])
+    assert wf.protected.sum() == 2
+
+
+def test_an_xlsx_roster_gives_the_same_run_as_csv(tmp_path: Path) -> None:
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "xlsx").mkdir()
+    ROSTER.to_csv(tmp_path / "csv" / "roster.csv", index=False)
+    ROSTER.to_excel(tmp_path / "xlsx" / "roster.xlsx", index=False)
+    a = load_scenario(scenario_file(tmp_path / "csv"))
+    b = load_scenario(scenario_file(tmp_path / "xlsx", roster="roster.xlsx"))
+    assert a.workforce.roster_rows == b.workforce.roster_rows
+    run = [simulator.run(s, replications=1, seed=3, workers=1, status_quo=False) for s in (a, b)]
+    pd.testing.assert_frame_equal(run[0].timeseries, run[1].timeseries)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda t: t.rename(columns={"age": "years"}), "unknown column 'years'"),
+        (lambda t: t.drop(columns=["tenure_years"]), "no column 'tenure_years'"),
+        (lambda t: t.assign(age=t["age"].where(t.index != 3, 12)),
+         "row 4: age: Input should be greater than or equal to 16 (got 12.0)"),
+        (lambda t: t.assign(wage_per_hour=t["wage_per_hour"].where(t.index != 0, -2)),
+         "row 1: wage_per_hour: Input should be greater than or equal to 0.5"),
+        (lambda t: t.assign(age=t["age"].astype(object).where(t.index != 5, "")),
+         "row 6: age: missing; expected a value"),
+        (lambda t: t.assign(id=["dup"] * 30), "row 2: id: 'dup' repeats row 1"),
+        (lambda t: t.assign(protected=["maybe"] * 30), "row 1: protected: expected yes or no"),
+        (lambda t: t.assign(tenure_years=t["tenure_years"].where(t.index != 0, 30.0)),
+         "row 1: tenure_years: 30 years at age 20; expected at most age − 14"),
+        (lambda t: t.iloc[0:0], "no agents (only a header)"),
+    ],
+)  # fmt: skip
+def test_bad_rosters_name_file_row_and_column(tmp_path: Path, change, expected) -> None:
+    change(ROSTER.copy()).to_csv(tmp_path / "roster.csv", index=False)
+    path = scenario_file(tmp_path)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    message = str(info.value)
+    assert str(tmp_path / "roster.csv") in message and expected in message, message
+    done = subprocess.run([str(BIN / "outsim"), "run", str(path), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2 and expected in " ".join(done.stderr.split())
+    assert not (tmp_path / "out").exists()
+
+
+def test_headcount_and_a_missing_roster(tmp_path: Path) -> None:
+    ROSTER.to_csv(tmp_path / "roster.csv", index=False)
+    path = scenario_file(tmp_path)
+    data = yaml.safe_load(path.read_text())
+    data["workforce"]["headcount"] = 99
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ScenarioError, match="headcount is 99 but the roster has 30 agents"):
+        load_scenario(path)
+    with pytest.raises(ScenarioError, match="file not found"):
+        load_scenario(scenario_file(tmp_path, roster="nowhere.csv"))
+
+
+def displaced_of(scenario) -> np.ndarray:
+    model = OutsourcingModel(scenario, seed=2).run()
+    return model.workforce.displaced_month >= 0
+
+
+@pytest.mark.parametrize("rule", ["reverse_tenure", "by_site"])
+def test_layoff_rules_choose_who_goes(tmp_path: Path, rule: str) -> None:
+    ROSTER.to_csv(tmp_path / "roster.csv", index=False)
+    plan = {"layoff_rule": rule}
+    if rule == "by_site":
+        plan["layoff_site_order"] = ["south", "north"]
+    gone = displaced_of(load_scenario(scenario_file(tmp_path, **plan)))
+    assert 0 < gone.sum() < 30  # the default plan redeploys nobody
+    if rule == "reverse_tenure":  # the shortest-tenured go (those who quit first aside)
+        assert ROSTER["tenure_years"][gone].max() <= ROSTER["tenure_years"][~gone].max()
+        assert ROSTER["tenure_years"][gone].mean() < ROSTER["tenure_years"][~gone].mean()
+    else:
+        south = (ROSTER["site"] == "south").to_numpy()
+        assert gone[south].mean() > gone[~south].mean()
+    assert not gone[[20, 21]].any()  # protected agents go last
+
+
+def test_unknown_site_in_the_layoff_order(tmp_path: Path) -> None:
+    ROSTER.to_csv(tmp_path / "roster.csv", index=False)
+    path = scenario_file(tmp_path, layoff_rule="by_site", layoff_site_order=["east"])
+    with pytest.raises(ScenarioError, match="names site 'east', which no roster row has"):
+        load_scenario(path)
+
+
+def test_a_region_file_sets_the_labour_market(tmp_path: Path) -> None:
+    (tmp_path / "region.yaml").write_text(
+        "labour_force: 80000\nbaseline_unemployment_rate: 0.07\nvacancy_rate: 0.02\n"
+        "average_wage_month: 3100\nsource: test\n",
+        encoding="utf-8",
+    )
+    data = {"extends": str(ROOT / "scenarios" / "default.yaml"),
+            "local_economy": {"region_file": "region.yaml"}}  # fmt: skip
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data))
+    le = load_scenario(path).local_economy
+    assert (le.labour_force, le.baseline_unemployment_rate, le.vacancy_rate) == (80000, 0.07, 0.02)
+    data["local_economy"]["vacancy_rate"] = 0.05
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ScenarioError, match="vacancy_rate is 0.05 here but 0.02 in region_file"):
+        load_scenario(path)
+    (tmp_path / "region.yaml").write_text("labour: 1\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="labour: unknown field"):
+        load_scenario(path)
+
+
+def test_the_example_company_and_who_bears_the_plan(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(BIN / "outsim"), "run", str(ACME / "scenario.yaml"), "-n", "2", "--no-safeguards",
+         "--workers", "1", "--out", str(tmp_path / "acme"), "-q"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    groups = pd.read_csv(tmp_path / "acme" / "groups.csv")
+    sites = groups[groups["grouping"] == "site"].set_index("group")
+    assert sites.loc["swansea", "displaced_share"] > 0.8 > sites.loc["leeds", "displaced_share"]
+    assert groups.groupby("grouping")["staff_at_start"].sum().eq(180).all()
+    summary = json.loads((tmp_path / "acme" / "summary.json").read_text())
+    assert len(summary["groups"]) == len(groups)
+    html = (tmp_path / "acme" / "report.html").read_text()
+    assert 'id="groups-table"' in html and "swansea" in html and "A0001" not in html
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "acme" / "results.xlsx")["Who is affected"]
+    assert sheet.max_row == len(groups) + 1
+    assert load_scenario(ACME / "scenario.yaml").local_economy.vacancy_rate == 0.031
+    # the shipped xlsx roster holds the same agents as the csv one
+    csv = load_scenario(ACME / "scenario.yaml").workforce.roster_rows
+    data = yaml.safe_load((ACME / "scenario.yaml").read_text())
+    data["workforce"]["roster"] = str(ACME / "roster.xlsx")
+    data["local_economy"]["region_file"] = str(ACME / "region.yaml")
+    (tmp_path / "acme_xlsx.yaml").write_text(yaml.safe_dump(data))
+    assert load_scenario(tmp_path / "acme_xlsx.yaml").workforce.roster_rows == csv
