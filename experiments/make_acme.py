@@ -1,6 +1,7 @@
-"""Writes the synthetic example company in scenarios/examples/acme/ (roster.csv,
-roster.xlsx, region.yaml): 180 agents at two sites, drawn once from a fixed seed. Nobody in
-it is real. Run again only to change the example: `.venv/bin/python experiments/make_acme.py`.
+"""Writes the synthetic example company in scenarios/examples/acme/: roster.csv and
+roster.xlsx (180 agents at two sites) and volumes.csv (36 months of contacts), drawn once
+from fixed seeds; region.yaml is written by hand. Nobody in it is real. Run again only to
+change the example: `.venv/bin/python experiments/make_acme.py`.
 """
 
 from pathlib import Path
@@ -31,9 +32,21 @@ def roster(seed: int = 20261201) -> pd.DataFrame:
     })  # fmt: skip
 
 
+def volumes(seed: int = 20261202, months: int = 36) -> pd.DataFrame:
+    """Three years of monthly contacts: a slow decline (self-service), a January peak and a
+    summer lull, and noise."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(months)
+    season = 1 + 0.10 * np.cos(2 * np.pi * t / 12) - 0.04 * np.cos(4 * np.pi * t / 12)
+    contacts = 76_000 * (1 - 0.004 * t) * season * rng.normal(1, 0.02, months)
+    period = pd.period_range("2023-01", periods=months, freq="M").astype(str)
+    return pd.DataFrame({"month": period, "contacts": contacts.round(0).astype(int)})
+
+
 if __name__ == "__main__":
     FOLDER.mkdir(parents=True, exist_ok=True)
     table = roster()
     table.to_csv(FOLDER / "roster.csv", index=False)
     table.to_excel(FOLDER / "roster.xlsx", index=False)
+    volumes().to_csv(FOLDER / "volumes.csv", index=False)
     print(f"wrote {len(table)} agents to {FOLDER}")

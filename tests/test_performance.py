@@ -136,10 +136,12 @@ class ReferenceCustomers(Customers):
     def uniforms(self, mechanism: str) -> np.ndarray:
         return self.streams("customers", mechanism).random(len(self.active))
 
-    def raise_issues(self, routing: np.ndarray) -> np.ndarray:
+    def raise_issues(self, routing: np.ndarray, volume: float = 1.0) -> np.ndarray:
+        rate = self.contact_rate * volume
+        p_none = np.exp(-rate) if volume != 1.0 else self.p_no_issue
         u = self.uniforms("issues")
-        who = np.flatnonzero((u >= self.p_no_issue) & self.active)
-        counts = reference_poisson(u[who], self.contact_rate[who], self.p_no_issue[who])
+        who = np.flatnonzero((u >= p_none) & self.active)
+        counts = reference_poisson(u[who], rate[who], p_none[who])
         cdf = np.cumsum(routing)
         cdf[-1] = 1.0
         channel = np.searchsorted(cdf, self.uniforms("routing")[who], side="right")

@@ -176,6 +176,7 @@ def test_the_example_company_and_who_bears_the_plan(tmp_path: Path) -> None:
     assert len(summary["groups"]) == len(groups)
     html = (tmp_path / "acme" / "report.html").read_text()
     assert 'id="groups-table"' in html and "swansea" in html and "A0001" not in html
+    assert (tmp_path / "acme" / "plots" / "demand.png").exists()  # history and forecast
     from openpyxl import load_workbook
 
     sheet = load_workbook(tmp_path / "acme" / "results.xlsx")["Who is affected"]
@@ -186,5 +187,53 @@ def test_the_example_company_and_who_bears_the_plan(tmp_path: Path) -> None:
     data = yaml.safe_load((ACME / "scenario.yaml").read_text())
     data["workforce"]["roster"] = str(ACME / "roster.xlsx")
     data["local_economy"]["region_file"] = str(ACME / "region.yaml")
+    data["customers"]["volumes"] = str(ACME / "volumes.csv")
     (tmp_path / "acme_xlsx.yaml").write_text(yaml.safe_dump(data))
     assert load_scenario(tmp_path / "acme_xlsx.yaml").workforce.roster_rows == csv
+
+
+def volumes_scenario(folder: Path, table: pd.DataFrame) -> Path:
+    table.to_csv(folder / "volumes.csv", index=False)
+    data = {
+        "extends": str(ROOT / "scenarios" / "status_quo.yaml"),
+        "simulation": {"name": "volumes", "horizon_months": 24},
+        "customers": {"count": 20000, "contacts_per_customer_month": 0.8, "volumes": "volumes.csv"},
+    }
+    path = folder / "volumes.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_contacts_follow_the_forecast_of_the_history(tmp_path: Path) -> None:
+    from simulator.model.demand import forecast
+
+    months = pd.period_range("2024-01", periods=30, freq="M").astype(str)
+    t = np.arange(30)
+    contacts = 16000 * (1 + 0.15 * np.sin(2 * np.pi * t / 12))
+    scenario = load_scenario(volumes_scenario(tmp_path, pd.DataFrame(
+        {"month": months, "contacts": contacts.round()})))  # fmt: skip
+    assert scenario.customers.volume_history == list(contacts.round())
+    ahead = forecast(tuple(scenario.customers.volume_history), 24)
+    np.testing.assert_allclose(ahead[:12], ahead[12:], rtol=0.05)  # the season repeats
+    model = OutsourcingModel(scenario, seed=1).run()
+    issues = model.datacollector.get_model_vars_dataframe()["issues"].to_numpy()
+    np.testing.assert_allclose(issues[:6], ahead[:6], rtol=0.05)  # before churn matters
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (pd.DataFrame({"month": ["2024-01", "2024-03", "2024-04", "2024-05", "2024-06",
+                                 "2024-07"], "contacts": [1] * 6}),
+         "month 2024-03: expected consecutive months"),
+        (pd.DataFrame({"month": [f"2024-0{i}" for i in range(1, 8)],
+                       "contacts": [5, 5, -1, 5, 5, 5, 5]}), "row 3: contacts: expected a number"),
+        (pd.DataFrame({"month": ["2024-01", "2024-02"], "contacts": [3, 4]}),
+         "2 months of contacts; expected at least 6"),
+        (pd.DataFrame({"month": ["2024-01"], "calls": [3]}), "unknown column 'calls'"),
+    ],
+)  # fmt: skip
+def test_bad_volumes_say_what_is_wrong(tmp_path: Path, table, expected) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(volumes_scenario(tmp_path, table))
+    assert expected in str(info.value) and "volumes.csv" in str(info.value)

@@ -133,9 +133,10 @@ class Customers:
         self.aware[slots] = u < max(aware, informed)
         self.breached[slots] = False
 
-    def expected_issues(self) -> float:
-        """Issues expected next month from the active customers [issues/month]."""
-        return float(np.add.reduce(self.contact_rate, where=self.active))
+    def expected_issues(self, volume: float = 1.0) -> float:
+        """Issues expected next month from the active customers, at that month's volume
+        factor (``model/demand.py``) [issues/month]."""
+        return volume * float(np.add.reduce(self.contact_rate, where=self.active))
 
     @property
     def count(self) -> int:
@@ -160,19 +161,22 @@ class Customers:
         return float(np.count_nonzero(self.aware & self.active) / max(self.count, 1))
 
     # -- monthly behaviour -------------------------------------------------------------------
-    def raise_issues(self, routing: np.ndarray) -> np.ndarray:
+    def raise_issues(self, routing: np.ndarray, volume: float = 1.0) -> np.ndarray:
         """Draw this month's issues and route each issuing customer to a channel.
 
-        ``routing`` holds the share of issues per channel (sums to 1). Returns the number of
-        issues per channel.
+        ``routing`` holds the share of issues per channel (sums to 1); ``volume`` scales
+        every customer's rate this month (the demand forecast, ``model/demand.py``). Returns
+        the number of issues per channel.
         """
+        rate, p_none = self.contact_rate, self.p_no_issue
+        if volume != 1.0:
+            rate = rate * volume
+            p_none = np.exp(-rate)
         # Poisson by inversion with one uniform per slot: most customers raise no issue, so
         # only the few who do need the (short) walk up the cumulative distribution.
         u = self.streams("customers", "issues").random(out=self._uniforms)
-        who = np.flatnonzero((u >= self.p_no_issue) & self.active)
-        counts = poisson_by_inversion(
-            u.take(who), self.contact_rate.take(who), self.p_no_issue.take(who)
-        )
+        who = np.flatnonzero((u >= p_none) & self.active)
+        counts = poisson_by_inversion(u.take(who), rate.take(who), p_none.take(who))
         # channel = how many cumulative routing shares lie at or below a uniform draw
         cdf = np.cumsum(routing)
         pick = self.streams("customers", "routing").random(out=self._work).take(who)

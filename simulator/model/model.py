@@ -16,6 +16,7 @@ import numpy as np
 
 from simulator.model.company import DISCOVERY_TRUST_DROP, MORALE_BASELINE, Company
 from simulator.model.customers import Customers
+from simulator.model.demand import volume_factors
 from simulator.model.employees import REPLACEMENT_COST_MONTHS, Employee, State, Workforce
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.metrics import METRICS, record_month
@@ -117,6 +118,9 @@ class OutsourcingModel(mesa.Model):
         )  # fmt: skip
         for i in range(self.workforce.n):
             Employee(self, i)
+        c = s.customers
+        self.demand = volume_factors(c.volume_history, self.horizon, c.count,
+                                     c.contacts_per_customer_month)  # fmt: skip
         baseline = self._serve_in_house_alone()
         self.customers = Customers(s.customers, self.streams, baseline.csat)
         self.economy = LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
@@ -179,7 +183,7 @@ class OutsourcingModel(mesa.Model):
 
     def _serve_in_house_alone(self) -> ChannelMonth:
         c = self.scenario.customers
-        issues = c.count * c.contacts_per_customer_month
+        issues = c.count * c.contacts_per_customer_month * self.demand[0]
         return serve(
             issues,
             self.workforce.n,
@@ -237,7 +241,7 @@ class OutsourcingModel(mesa.Model):
         positions = co.required_vendor_staff(t)
         # vendors staff to the forecast workload, hiring a month ahead of each step up
         ahead = co.shares[min(t + 1, self.horizon - 1)]
-        forecast = self.customers.expected_issues()
+        forecast = self.customers.expected_issues(self.demand[min(t + 1, self.horizon - 1)])
         hours = self.scenario.workforce.paid_hours_per_month
         for i, v in enumerate(self.vendors):
             share = max(co.shares[t, i], ahead[i])
@@ -255,7 +259,7 @@ class OutsourcingModel(mesa.Model):
         co, wf = self.company, self.workforce
         shares = co.shares[t]
         routing = np.concatenate([[max(0.0, 1.0 - shares.sum())], shares])
-        issues = self.customers.raise_issues(routing)
+        issues = self.customers.raise_issues(routing, float(self.demand[t]))
         hours = self.scenario.workforce.paid_hours_per_month
         staff_in = wf.working_for_company().sum()
         self.temp_cover = max(0, int(co.positions[t]) - int(staff_in))

@@ -31,6 +31,7 @@ from simulator.scenario.loading import format_validation_error
 
 PEOPLE_FIGURES = ("displaced_states", "earnings_recovery")
 FIGURE_ORDER = (
+    "demand",  # only with a contact history (customers.volumes)
     "cash",
     "costs",
     "workforce",

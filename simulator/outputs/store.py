@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from simulator.analysis.replications import Replications
+from simulator.outputs.demand import plot_demand
 from simulator.outputs.folders import output_folder
 from simulator.outputs.plots import make_plots
 from simulator.outputs.report import write_report
@@ -106,6 +107,9 @@ def save_results(
                 displacement=results.displacement,
                 gross_margin=results.scenario.company.gross_margin,
             )
+            history = results.scenario.customers.volume_history
+            if history:
+                plot_demand(history, results.timeseries, tmp / "plots" / "demand.png")
         write_report(tmp)
         write_results_workbook(
             tmp / "results.xlsx", _clean(results.summary), results.scenario, results.timeseries

@@ -190,6 +190,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
 # a data file replaces the values it provides: a file that names one does not inherit them
 REPLACED_BY_FILE = {
     ("workforce", "roster"): ("headcount", "roster_rows"),
+    ("customers", "volumes"): ("volume_history",),
     ("local_economy", "region_file"): (
         "labour_force", "baseline_unemployment_rate", "vacancy_rate", "average_wage_month",
     ),

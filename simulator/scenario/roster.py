@@ -21,6 +21,12 @@ column                        required  meaning
 No names or other identifiers are needed. Each problem is reported as
 ``file: row N: column: what was expected`` (row 1 is the first agent, below the header).
 
+**Contact volumes** (``customers.volumes: volumes.csv`` or ``.xlsx``): the history of
+contacts, one row per month (columns ``month``, as ``2025-01`` or a number, and
+``contacts``; an optional ``channel`` or ``contact_type`` column is summed over), oldest
+first, consecutive months, at least 6. The model forecasts the horizon from it
+(``model/demand.py``) and both channels are staffed to that forecast.
+
 **Region file** (``local_economy.region_file: region.yaml``): the home region's
 ``labour_force``, ``baseline_unemployment_rate``, ``vacancy_rate`` and
 ``average_wage_month`` — from the national statistics office's local-area series (see
@@ -34,6 +40,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -72,11 +79,11 @@ def _column(name: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
     if not path.is_file():
-        raise RosterError(f"{path}: file not found; expected a roster .csv or .xlsx file")
+        raise RosterError(f"{path}: file not found; expected a {what} .csv or .xlsx file")
     if path.stat().st_size > MAX_BYTES:
-        raise RosterError(f"{path}: larger than {MAX_BYTES:,} bytes; expected a roster")
+        raise RosterError(f"{path}: larger than {MAX_BYTES:,} bytes; expected a {what} file")
     try:
         if path.suffix.lower() == ".csv":
             return pd.read_csv(path, dtype=str, keep_default_na=False, nrows=MAX_ROWS + 1)
@@ -160,6 +167,55 @@ def read_roster(path: str | Path) -> list[dict[str, Any]]:
             seen[row.id] = i
         rows.append(row.model_dump(exclude_none=True))
     return rows
+
+
+MIN_HISTORY = 6  # months of volume history the forecast needs
+
+
+def read_volumes(path: str | Path) -> list[float]:
+    """Monthly contacts, oldest first, from a volumes file (RosterError naming the file, row
+    and column)."""
+    path = Path(path)
+    table = _read_table(path, "contact volumes")
+    table.columns = [_column(c) for c in table.columns]
+    unknown = [c for c in table.columns if c not in ("month", "contacts", "channel",
+                                                     "contact_type")]  # fmt: skip
+    if unknown:
+        raise RosterError(f"{path}: unknown column {unknown[0]!r}; expected month and contacts "
+                          "(and optionally channel or contact_type)")  # fmt: skip
+    for column in ("month", "contacts"):
+        if column not in table.columns:
+            raise RosterError(f"{path}: no column {column!r}; expected month and contacts")
+    values = []
+    for i, (month, text) in enumerate(zip(table["month"], table["contacts"], strict=True), 1):
+        if not str(month).strip():
+            raise RosterError(f"{path}: row {i}: month: missing; expected e.g. 2025-01")
+        try:
+            value = _cell("contacts", text)
+        except ValueError as exc:
+            raise RosterError(f"{path}: row {i}: contacts: {exc}") from None
+        if value is None or value < 0:
+            raise RosterError(f"{path}: row {i}: contacts: expected a number ≥ 0, got {text!r}")
+        values.append((str(month).strip(), value))
+    frame = pd.DataFrame(values, columns=["month", "contacts"])
+    monthly = frame.groupby("month", sort=False)["contacts"].sum()
+    keys = list(monthly.index)
+    try:
+        order = pd.PeriodIndex(keys, freq="M") if not all(k.isdigit() for k in keys) else None
+    except (ValueError, TypeError):
+        raise RosterError(f"{path}: month: expected months like 2025-01 or numbers") from None
+    if order is not None:
+        steps = np.diff(order.asi8) if len(order) > 1 else np.array([])
+        if (steps != 1).any():
+            at = int(np.flatnonzero(steps != 1)[0]) + 2
+            raise RosterError(f"{path}: month {keys[at - 1]}: expected consecutive months, "
+                              "oldest first, none missing")  # fmt: skip
+    elif len(keys) > 1 and (np.diff([int(k) for k in keys]) != 1).any():
+        raise RosterError(f"{path}: month: expected consecutive month numbers, oldest first")
+    if len(monthly) < MIN_HISTORY:
+        raise RosterError(f"{path}: {len(monthly)} months of contacts; expected at least "
+                          f"{MIN_HISTORY}")  # fmt: skip
+    return [float(v) for v in monthly]
 
 
 def read_region(path: str | Path) -> dict[str, Any]:

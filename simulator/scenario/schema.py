@@ -13,7 +13,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from simulator.scenario.roster import RosterError, RosterRow, read_region, read_roster
+from simulator.scenario.roster import (
+    RosterError,
+    RosterRow,
+    read_region,
+    read_roster,
+    read_volumes,
+)
 
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # Names that become folder names (results/<name>/): letters, digits, '.', '_', '-', 1 to 100
@@ -234,6 +240,29 @@ class Customers(Strict):
         le=1,
         description="Share of stated defection intent after a bad contact that is acted on [share]",
     )
+    volumes: str | None = Field(
+        None,
+        max_length=4096,
+        description="History of contacts per month (CSV or XLSX: month, contacts), relative "
+        "to the scenario file; the horizon's demand is forecast from it [path]",
+    )
+    volume_history: list[Annotated[float, Field(ge=0, le=1e12)]] | None = Field(
+        None,
+        min_length=6,
+        max_length=1200,
+        description="Contacts per month, oldest first, as read from volumes (filled in when "
+        "the scenario is loaded) [contacts/month]",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_volumes(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("volumes") and data.get("volume_history") is None:
+            try:
+                return {**data, "volume_history": read_volumes(data["volumes"])}
+            except RosterError as exc:
+                raise ValueError(f"volumes: {exc}") from None
+        return data
 
 
 # --------------------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "workforce.roster_rows": (C, "local_jobs"),
     "workforce.wage_growth_annual": (X, "local_jobs"),
     "customers.count": (C, "context"),
+    "customers.volumes": (C, "plan"),
+    "customers.volume_history": (C, "plan"),
     "customers.baseline_churn_annual": (C, "context"),
     "customers.contacts_per_customer_month": (X, "plan"),
     "customers.contact_rate_dispersion": (X, "plan"),
