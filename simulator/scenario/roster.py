@@ -80,8 +80,10 @@ def _column(name: Any) -> str:
 
 
 def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
-    if not path.is_file():
+    if not path.exists():
         raise RosterError(f"{path}: file not found; expected a {what} .csv or .xlsx file")
+    if not path.is_file():
+        raise RosterError(f"{path}: is not a regular file; expected a {what} .csv or .xlsx file")
     if path.stat().st_size > MAX_BYTES:
         raise RosterError(f"{path}: larger than {MAX_BYTES:,} bytes; expected a {what} file")
     try:
