@@ -25,8 +25,6 @@ Everything is checked before a single run starts; each problem is reported as
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,19 +35,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.analysis.robustness import Constraint, Objective
-from simulator.scenario import ScenarioError, load_scenario, scenario_hash, scenario_to_dict, xlrm
-from simulator.scenario.loading import format_validation_error, read_yaml
-from simulator.scenario.paths import coerce, get_value
+from simulator.scenario import xlrm
+from simulator.scenario.loading import format_validation_error
+from simulator.scenario.paths import get_value
 from simulator.scenario.schema import check_folder_name
 from simulator.sweep.spec import (
     DEFAULT_MAX_RUNS,
     MAX_RUNS_LIMIT,
     Parameter,
+    Resolved,
     Sweep,
     SweepError,
     SweepSpec,
     check_parameter,
-    model_code_hash,
+    read_spec,
+    resolve_base,
 )
 
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*([-+0-9.eE]+)\s*$")
@@ -148,19 +148,11 @@ class OptimiseSpec(_Strict):
 
 
 @dataclass(frozen=True)
-class Optimisation:
-    """A checked spec with its base scenario resolved: everything a search needs."""
+class Optimisation(Resolved):
+    """A checked optimisation spec with its base scenario resolved: everything a search
+    needs."""
 
     spec: OptimiseSpec
-    name: str
-    source: str  # the spec file, for messages
-    base: dict[str, Any]  # plain-data base scenario, every default filled in
-    base_hash: str
-
-    @property
-    def seed(self) -> int:
-        given = self.spec.seed
-        return int(given if given is not None else self.base["simulation"]["seed"])
 
     @property
     def levers(self) -> list[str]:
@@ -193,15 +185,9 @@ class Optimisation:
         return list(dict.fromkeys([o.kpi for o in self.objectives]
                                   + [c.kpi for c in self.constraints]))  # fmt: skip
 
-    def kind(self, path: str) -> str:
-        return type(get_value(self.base, path)).__name__
-
     def base_levers(self) -> dict[str, Any]:
         """The base scenario's own value of every lever: the reference plan."""
         return {p: get_value(self.base, p) for p in self.levers}
-
-    def coerce(self, path: str, value: Any) -> Any:
-        return coerce(value, get_value(self.base, path))
 
     def ensemble(self, check: bool = False) -> pd.DataFrame:
         """``scenario_id`` and one column per uncertainty: the futures every candidate meets
@@ -228,18 +214,9 @@ class Optimisation:
     def search_size(self) -> int:
         return self.spec.scenarios if self.uncertainties else 1
 
-    def fingerprint(self) -> str:
-        """Hash of everything that decides the search: spec, base scenario and model code."""
-        blob = json.dumps(
-            {
-                "spec": self.spec.model_dump(mode="json", exclude={"name", "description"}),
-                "base": self.base_hash,
-                "code": model_code_hash(),
-                "kind": "optimise",
-            },
-            sort_keys=True,
-        )
-        return hashlib.sha256(blob.encode()).hexdigest()
+    def fingerprint(self) -> str:  # type: ignore[override]
+        """Hash of the spec, base scenario and model code (never a sweep's)."""
+        return super().fingerprint(kind="optimise")
 
 
 def _check_kinds(spec: OptimiseSpec, source: str) -> None:
@@ -262,14 +239,7 @@ def optimisation_from_spec(
     spec: OptimiseSpec, source: str, base_dir: Path, name: str
 ) -> Optimisation:
     """Resolve the base scenario and check every lever and uncertainty against it."""
-    base_path = Path(spec.base)
-    if not base_path.is_absolute():
-        base_path = base_dir / base_path
-    try:
-        scenario = load_scenario(base_path)
-    except ScenarioError as exc:
-        raise SweepError(f"{source}: base: {exc}") from None
-    base = scenario_to_dict(scenario)
+    base, base_hash, name = resolve_base(spec, source, base_dir, name)
     _check_kinds(spec, source)
     for group in ("levers", "uncertainties"):
         for path, p in getattr(spec, group).items():
@@ -280,12 +250,7 @@ def optimisation_from_spec(
             if isinstance(get_value(base, path), bool) and p.levels is None:
                 raise SweepError(f"{source}: {group}.{path}: a yes/no field takes levels: "
                                  "[false, true], not a range")  # fmt: skip
-    name = spec.name or name
-    try:
-        check_folder_name(name)
-    except ValueError as exc:
-        raise SweepError(f"{source}: name: {exc}; set name: in the spec") from None
-    opt = Optimisation(spec, name, source, base, scenario_hash(scenario))
+    opt = Optimisation(spec, name, source, base, base_hash)
     _check_size(opt)
     return opt
 
@@ -307,16 +272,7 @@ def _check_size(opt: Optimisation) -> None:
 def load_optimisation(path: str | Path) -> Optimisation:
     """Read and check an optimisation spec file; raise SweepError with a readable message."""
     path = Path(path)
-    try:
-        data = read_yaml(path, "optimisation spec")
-    except ScenarioError as exc:
-        raise SweepError(
-            str(exc).replace("mapping of sections", "mapping (an optimisation spec)")
-        ) from None
-    try:
-        spec = OptimiseSpec.model_validate(data)
-    except ValidationError as exc:
-        raise SweepError(format_validation_error(str(path), exc)) from None
+    spec = read_spec(path, OptimiseSpec, "optimisation spec")
     return optimisation_from_spec(spec, str(path), path.parent, path.stem)
 
 

@@ -187,24 +187,52 @@ class SweepSpec(_Strict):
 
 
 @dataclass(frozen=True)
-class Sweep:
-    """A checked spec with its base scenario resolved: everything a run needs."""
+class Resolved:
+    """A checked spec with its base scenario resolved (sweeps and optimisations alike)."""
 
-    spec: SweepSpec
+    spec: Any
     name: str
     source: str  # the spec file, for messages
     base: dict[str, Any]  # plain-data base scenario, every default filled in
     base_hash: str
 
     @property
-    def parameters(self) -> list[str]:
-        return list(self.spec.parameters)
+    def seed(self) -> int:
+        given = self.spec.seed
+        return int(given if given is not None else self.base["simulation"]["seed"])
+
+    def kind(self, path: str) -> str:
+        """The Python type name of field ``path`` in the base scenario (bool, int, float, str)."""
+        return type(get_value(self.base, path)).__name__
+
+    def coerce(self, path: str, value: Any) -> Any:
+        """A sampled value in the field's own type (bools from 0.5 up, ints rounded)."""
+        return coerce(value, get_value(self.base, path))
+
+    def fingerprint(self, **extra: Any) -> str:
+        """Hash of everything that decides the runs: spec, resolved base scenario and the
+        model's code (a store never mixes results of two versions of the model)."""
+        blob = json.dumps(
+            {
+                "spec": self.spec.model_dump(mode="json", exclude={"name", "description"}),
+                "base": self.base_hash,
+                "code": model_code_hash(),
+                **extra,
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Sweep(Resolved):
+    """A checked sweep spec with its base scenario resolved: everything a run needs."""
+
+    spec: SweepSpec
 
     @property
-    def seed(self) -> int:
-        return int(
-            self.spec.seed if self.spec.seed is not None else self.base["simulation"]["seed"]
-        )
+    def parameters(self) -> list[str]:
+        return list(self.spec.parameters)
 
     @property
     def outputs(self) -> list[str]:
@@ -216,27 +244,6 @@ class Sweep:
         differences ``effect_<kpi>``."""
         effects = [f"effect_{k}" for k in self.outputs] if self.spec.paired_with else []
         return self.outputs + effects
-
-    def kind(self, path: str) -> str:
-        """The Python type name of field ``path`` in the base scenario (bool, int, float, str)."""
-        return type(get_value(self.base, path)).__name__
-
-    def coerce(self, path: str, value: Any) -> Any:
-        """A sampled value in the field's own type (bools from 0.5 up, ints rounded)."""
-        return coerce(value, get_value(self.base, path))
-
-    def fingerprint(self) -> str:
-        """Hash of everything that decides the runs: spec, resolved base scenario and the
-        model's code (a sweep never mixes results of two versions of the model)."""
-        blob = json.dumps(
-            {
-                "spec": self.spec.model_dump(mode="json", exclude={"name", "description"}),
-                "base": self.base_hash,
-                "code": model_code_hash(),
-            },
-            sort_keys=True,
-        )
-        return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def model_code_hash() -> str:
@@ -283,8 +290,11 @@ def check_parameter(sweep_base: dict[str, Any], source: str, path: str, p: Param
             ) from None
 
 
-def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> Sweep:
-    """Resolve the base scenario and check every parameter against it."""
+def resolve_base(
+    spec: Any, source: str, base_dir: Path, name: str
+) -> tuple[dict[str, Any], str, str]:
+    """The base scenario of a spec (relative to ``base_dir``) as plain data, its hash, and
+    the checked name (the spec's ``name:`` or ``name``)."""
     base_path = Path(spec.base)
     if not base_path.is_absolute():
         base_path = base_dir / base_path
@@ -292,17 +302,34 @@ def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> 
         scenario = load_scenario(base_path)
     except ScenarioError as exc:
         raise SweepError(f"{source}: base: {exc}") from None
-    base = scenario_to_dict(scenario)
-    for path, p in spec.parameters.items():
-        check_parameter(base, source, path, p)
-    for path, value in (spec.paired_with or {}).items():
-        check_parameter(base, source, f"{path}", Parameter(levels=[value]))
     name = spec.name or name
     try:
         check_folder_name(name)
     except ValueError as exc:
         raise SweepError(f"{source}: name: {exc}; set name: in the spec") from None
-    sweep = Sweep(spec, name, source, base, scenario_hash(scenario))
+    return scenario_to_dict(scenario), scenario_hash(scenario), name
+
+
+def read_spec(path: Path, model: type[BaseModel], what: str) -> Any:
+    """A spec file validated as ``model`` (SweepError naming file and field)."""
+    try:
+        data = read_yaml(path, what)
+    except ScenarioError as exc:
+        raise SweepError(str(exc).replace("mapping of sections", f"mapping (a {what})")) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise SweepError(format_validation_error(str(path), exc)) from None
+
+
+def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> Sweep:
+    """Resolve the base scenario and check every parameter against it."""
+    base, base_hash, name = resolve_base(spec, source, base_dir, name)
+    for path, p in spec.parameters.items():
+        check_parameter(base, source, path, p)
+    for path, value in (spec.paired_with or {}).items():
+        check_parameter(base, source, f"{path}", Parameter(levels=[value]))
+    sweep = Sweep(spec, name, source, base, base_hash)
     _check_size(sweep)
     return sweep
 
@@ -326,14 +353,5 @@ def _check_size(sweep: Sweep) -> None:
 def load_sweep(path: str | Path) -> Sweep:
     """Read and check a sweep spec file; raise SweepError with a readable message."""
     path = Path(path)
-    try:
-        data = read_yaml(path, "sweep spec")
-    except ScenarioError as exc:
-        raise SweepError(
-            str(exc).replace("mapping of sections", "mapping (a sweep spec)")
-        ) from None
-    try:
-        spec = SweepSpec.model_validate(data)
-    except ValidationError as exc:
-        raise SweepError(format_validation_error(str(path), exc)) from None
+    spec = read_spec(path, SweepSpec, "sweep spec")
     return sweep_from_spec(spec, str(path), path.parent, path.stem)
