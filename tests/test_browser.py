@@ -16,20 +16,9 @@ from simulator.analysis.compare import compare
 from simulator.outputs.comparison import save_comparison
 from simulator.scenario import load_scenario
 
-from .conftest import ROOT, SCENARIOS, shrink
+from .conftest import CHROMIUM, ROOT, SCENARIOS, shrink
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -37,15 +26,6 @@ pytestmark = [
         reason="Debian chromium is not installed (.ci/run installs it)",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def render(browser, page_path: Path, shot: str) -> dict:

@@ -191,8 +191,9 @@ def StepView() -> None:
     model = stepper.value
     horizon = int(scenario.value["simulation"]["horizon_months"])
     with solara.Row():
-        solara.Button("Step", classes=["step"], disabled=bool(problem.value) or playing.value,
-                      on_click=run_step)  # fmt: skip
+        done = model is not None and not model.running
+        solara.Button("Step", classes=["step"], on_click=run_step,
+                      disabled=bool(problem.value) or playing.value or done)  # fmt: skip
         solara.Button("Play" if not playing.value else "Pause", classes=["play"],
                       disabled=bool(problem.value), on_click=_toggle_play)  # fmt: skip
         solara.Button("Reset", on_click=lambda: replace(scenario.value))
