@@ -38,11 +38,12 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:  # pandas and numpy load on first read (the CLI starts without them)
+    import pandas as pd
 
 MAX_ROWS = 200_000  # the schema's largest headcount
 MAX_BYTES = 50_000_000
@@ -80,6 +81,8 @@ def _column(name: Any) -> str:
 
 
 def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
+    import pandas as pd
+
     if not path.exists():
         raise RosterError(f"{path}: file not found; expected a {what} .csv or .xlsx file")
     if not path.is_file():
@@ -177,6 +180,9 @@ MIN_HISTORY = 6  # months of volume history the forecast needs
 def read_volumes(path: str | Path) -> list[float]:
     """Monthly contacts, oldest first, from a volumes file (RosterError naming the file, row
     and column)."""
+    import numpy as np
+    import pandas as pd
+
     path = Path(path)
     table = _read_table(path, "contact volumes")
     table.columns = [_column(c) for c in table.columns]
