@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -56,6 +55,9 @@ def dashboard(
     command = [sys.executable, "-m", "solara", "run", "simulator.dashboard.app", "--host", host,
                "--port", str(port), "--production", "--no-open", "--no-check-version"]  # fmt: skip
     say(f"outsim dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # the server replaces this process: stopping it (Ctrl+C, a signal) stops the server,
+    # and no server is left behind as an orphan
     with guard("dashboard"):
-        done = subprocess.run(command, env=env, check=False)
-    raise typer.Exit(done.returncode)
+        os.execve(sys.executable, command, env)
