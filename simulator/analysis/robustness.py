@@ -26,8 +26,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-NAMES = {"mean": "mean", "percentile": "P{q:g}", "regret": "regret P90", "satisficing": "meets"}
-
 
 @dataclass(frozen=True)
 class Objective:
@@ -48,10 +46,15 @@ class Objective:
         return 10.0 if self.maximise else 90.0
 
     @property
+    def how(self) -> str:
+        """How the futures are summed up, in words: mean, P10, regret P90, futures meeting."""
+        return {"mean": "mean", "percentile": f"P{self.q:g}", "regret": "regret P90",
+                "satisficing": "futures meeting"}[self.robustness]  # fmt: skip
+
+    @property
     def label(self) -> str:
         """The column name of the robust value: ``npv_net_savings_p10``."""
-        tag = {"mean": "mean", "percentile": f"p{self.q:g}", "regret": "regret_p90",
-               "satisficing": "meets"}[self.robustness]  # fmt: skip
+        tag = "meets" if self.robustness == "satisficing" else self.how.lower().replace(" ", "_")
         return f"{self.kpi}_{tag}".replace(".", "_")
 
     @property
@@ -65,9 +68,8 @@ class Objective:
         if self.robustness == "satisficing":
             sign = "≥" if self.maximise else "≤"
             return f"share of futures with {self.kpi} {sign} {self.threshold:g} (maximise)"
-        how = NAMES[self.robustness].format(q=self.q)
         best = "maximise" if self.higher_is_better else "minimise"
-        return f"{self.kpi}, {how} over futures ({best})"
+        return f"{self.kpi}, {self.how} over futures ({best})"
 
     def value(self, futures: np.ndarray, reference: np.ndarray | None = None) -> float:
         """The robust value from f̄ per future (``reference``: the base plan's, same order)."""

@@ -100,9 +100,7 @@ def short(path: str) -> str:
 
 def objective_name(obj: Objective) -> str:
     """``Re-employed at 24 m (P10)``."""
-    how = {"mean": "mean", "percentile": f"P{obj.q:g}", "regret": "regret P90",
-           "satisficing": "futures meeting"}[obj.robustness]  # fmt: skip
-    return f"{HEADLINE_LABELS.get(obj.kpi, obj.kpi.replace('_', ' '))} ({how})"
+    return f"{HEADLINE_LABELS.get(obj.kpi, obj.kpi.replace('_', ' '))} ({obj.how})"
 
 
 def _changes(search: Search, before: pd.Series, after: pd.Series) -> list[str]:

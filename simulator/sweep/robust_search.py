@@ -37,6 +37,7 @@ from simulator.analysis.robustness import pareto, robust_table
 from simulator.outputs.sweep_store import StoreError, SweepStore
 from simulator.sweep.execution import (
     _client,
+    _native,
     batch_size,
     check_sweep_folder,
     in_batches,
@@ -205,10 +206,6 @@ def _tasks(store: SweepStore, opt: Optimisation, name: str, reps: int) -> Iterat
                 yield RunTask(run_id, sid, r, values, stream=future * reps + r)
 
 
-def _native(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _cells(store: SweepStore, name: str, kpis: list[str]) -> pd.DataFrame:
     """candidate_id, scenario_id, replication, status and one column per KPI."""
     runs = store.con.execute(
@@ -234,6 +231,7 @@ class _Search:
         self.progress = progress
         self.version = package_version()
         self.ran = 0
+        self.final = pd.DataFrame()
         self.slots = max(1, sum(client.nthreads().values()))
 
     def evaluate(self, name: str, reps: int, seed: int, total: int) -> None:
@@ -328,7 +326,8 @@ class _Search:
             first = int(candidates["candidate_id"].max()) + 1
             new = [(first + i, "search", plan, state) for i, (plan, state) in enumerate(plans)]
             _record(store, opt, new, search, "search", True)
-        front = pareto(self.table(), opt.objectives)
+        self.final = self.table()  # every candidate's robust values, once all have run
+        front = pareto(self.final, opt.objectives)
         futures, reps = opt.check_size()
         if futures:
             checked = set(store.query("SELECT DISTINCT candidate_id FROM cells "
@@ -384,7 +383,7 @@ def summary_table(search: _Search, front: list[int]) -> pd.DataFrame:
     """Every candidate: origin, levers, robust values (search and check), Pareto rank."""
     opt = search.opt
     candidates = _candidates(search.store).set_index("candidate_id")
-    table = search.table()
+    table = search.final
     levers = pd.DataFrame([row for row in candidates["levers"]], index=candidates.index)
     out = pd.concat([candidates[["origin"]], levers[opt.levers], table], axis=1)
     if opt.check_size()[0]:
