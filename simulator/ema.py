@@ -59,18 +59,10 @@ class EmaError(ValueError):
 
 
 def concrete_paths(scenario: Scenario, kind: xlrm.Kind) -> list[str]:
-    """Every field path of ``kind`` in this scenario (vendors by name; a plan's phases are
-    left out: name ``plan.phases.N.shares.VENDOR`` to vary one; so are list-valued fields
-    such as ``plan.layoff_site_order``, which EMA cannot sample)."""
-    out = []
-    for f in xlrm.inputs(kind):
-        if f.path.startswith("plan.phases[]") or isinstance(f.default, list):
-            continue
-        if f.path.startswith("vendors[]."):
-            out += [f"vendors.{v.name}.{f.path[len('vendors[].') :]}" for v in scenario.vendors]
-        else:
-            out.append(f.path)
-    return out
+    """Every field path of ``kind`` in this scenario (``xlrm.concrete``) that EMA can
+    sample: list-valued fields such as ``plan.layoff_site_order`` are left out."""
+    vendors = [v.name for v in scenario.vendors]
+    return [path for path, _ in xlrm.concrete(kind, vendors, lists=False)]
 
 
 def _parameter(path: str, spec: Any, data: dict[str, Any]) -> Any:

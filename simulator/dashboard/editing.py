@@ -94,31 +94,24 @@ def _kind(value: Any, options: tuple[Any, ...]) -> str:
 def controls(data: dict[str, Any]) -> dict[str, list[Control]]:
     """Every lever of the scenario ``data`` (but the phases) as a control, by dimension."""
     out: dict[str, list[Control]] = {d: [] for d in ORDER}
-    for field in xlrm.inputs(xlrm.Kind.lever):
-        if field.path.startswith("plan.phases"):
-            continue  # edited as phases
-        paths = (
-            [field.path.replace("vendors[]", f"vendors.{v['name']}") for v in data["vendors"]]
-            if field.path.startswith("vendors[]")
-            else [field.path]
+    vendors = [v["name"] for v in data["vendors"]]
+    for path, field in xlrm.concrete(xlrm.Kind.lever, vendors):  # phases: edited as phases
+        value = value_at(data, path)
+        name = path.rsplit(".", 1)[-1].replace("_", " ")
+        if path.startswith("vendors."):
+            name = f"{path.split('.')[1]}: {name}"
+        out.setdefault(field.dimension, []).append(
+            Control(
+                path,
+                name,
+                field.description,
+                field.unit,
+                _kind(value, field.options),
+                field.low,
+                field.high,
+                field.options,
+            )  # fmt: skip
         )
-        for path in paths:
-            value = value_at(data, path)
-            name = path.rsplit(".", 1)[-1].replace("_", " ")
-            if path.startswith("vendors."):
-                name = f"{path.split('.')[1]}: {name}"
-            out.setdefault(field.dimension, []).append(
-                Control(
-                    path,
-                    name,
-                    field.description,
-                    field.unit,
-                    _kind(value, field.options),
-                    field.low,
-                    field.high,
-                    field.options,
-                )  # fmt: skip
-            )
     return out
 
 

@@ -222,6 +222,25 @@ def inputs(kind: Kind | None = None) -> list[Input]:
     return sorted(out, key=lambda f: order.index(f.dimension))
 
 
+def concrete(
+    kind: Kind, vendors: list[str], lists: bool = True
+) -> typing.Iterator[tuple[str, Input]]:
+    """(field path, its registry entry) of every field of ``kind`` in a scenario with these
+    vendors: vendor fields once per vendor (``vendors.manila.wage_ratio``); a plan's phases
+    left out (name ``plan.phases.N.shares.VENDOR`` to vary one); list-valued fields such as
+    ``plan.layoff_site_order`` only with ``lists``."""
+    for field in inputs(kind):
+        if field.path.startswith("plan.phases[]") or (
+            not lists and isinstance(field.default, list)
+        ):
+            continue
+        if field.path.startswith(_VENDOR):
+            for name in vendors:
+                yield f"vendors.{name}.{field.path[len(_VENDOR) :]}", field
+        else:
+            yield field.path, field
+
+
 def unclassified() -> list[str]:
     """Schema fields missing from :data:`REGISTRY`, then registry entries the schema lacks."""
     paths = [p for p, _, _ in _leaves(Scenario)]
