@@ -49,6 +49,17 @@ def field_bounds(model: type[BaseModel], name: str) -> tuple[Any, Any]:
     return low, high
 
 
+def read_into(data: Any, key: str, into: str, read: Any) -> Any:
+    """A section's raw ``data`` with field ``into`` read from the file named by ``key``
+    (unless given already); a bad file is a ValueError naming ``key``."""
+    if isinstance(data, dict) and data.get(key) and data.get(into) is None:
+        try:
+            return {**data, into: read(data[key])}
+        except RosterError as exc:
+            raise ValueError(f"{key}: {exc}") from None
+    return data
+
+
 class Strict(BaseModel):
     """Base for every section: unknown fields are errors, values are re-validated on change."""
 
@@ -183,14 +194,9 @@ class Workforce(Strict):
     @model_validator(mode="before")
     @classmethod
     def _read_roster(cls, data: Any) -> Any:
+        data = read_into(data, "roster", "roster_rows", read_roster)
         if not isinstance(data, dict):
             return data
-        data = dict(data)
-        if data.get("roster") and data.get("roster_rows") is None:
-            try:
-                data["roster_rows"] = read_roster(data["roster"])
-            except RosterError as exc:
-                raise ValueError(f"roster: {exc}") from None
         rows = data.get("roster_rows")
         if isinstance(rows, list):
             if "headcount" in data and data["headcount"] != len(rows):
@@ -198,7 +204,7 @@ class Workforce(Strict):
                     f"headcount is {data['headcount']} but the roster has {len(rows)} agents; "
                     "expected no headcount (the roster's rows are the agents)"
                 )
-            data["headcount"] = len(rows)
+            data = {**data, "headcount": len(rows)}
         return data
 
 
@@ -257,12 +263,7 @@ class Customers(Strict):
     @model_validator(mode="before")
     @classmethod
     def _read_volumes(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("volumes") and data.get("volume_history") is None:
-            try:
-                return {**data, "volume_history": read_volumes(data["volumes"])}
-            except RosterError as exc:
-                raise ValueError(f"volumes: {exc}") from None
-        return data
+        return read_into(data, "volumes", "volume_history", read_volumes)
 
 
 # --------------------------------------------------------------------------------------------
