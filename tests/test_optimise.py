@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from simulator.analysis.robustness import (
     robust_table,
 )
 from simulator.outputs.sweep_store import SweepStore
-from simulator.scenario import load_scenario
+from simulator.scenario import ScenarioError, load_scenario
 from simulator.sweep.robust_search import optimise
 from simulator.sweep.robust_spec import load_optimisation, optimisation_from_dict
 
@@ -290,3 +291,52 @@ def test_a_different_spec_is_refused_on_the_same_folder(searched: Path) -> None:
     spec = write_spec(searched.parent, name="other", budget=6)
     result = outsim("optimise", str(spec), "--out", str(searched), "-q")
     assert result.returncode == 2 and "different sweep" in result.stderr
+
+
+def test_a_pareto_folder_outsim_did_not_write_is_refused_before_any_work(
+    searched: Path, tmp_path: Path
+) -> None:
+    """The plans' folder is replaced at the end of a search: one holding a user's file, or
+    a link to the user's own folder, is refused at once and left as it is."""
+    spec = searched.parent / "tiny_search.yaml"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine\n", encoding="utf-8")
+    for case in ("file", "link"):
+        copy = tmp_path / f"copy_{case}"
+        shutil.copytree(searched, copy)
+        if case == "file":
+            (copy / "pareto" / "notes.txt").write_text("mine\n", encoding="utf-8")
+        else:
+            shutil.rmtree(copy / "pareto")
+            (copy / "pareto").symlink_to(mine, target_is_directory=True)
+        before = (copy / "sweep.duckdb").stat().st_mtime_ns
+        result = outsim("optimise", str(spec), "--out", str(copy), "-q", cwd=searched.parent)
+        assert result.returncode == 2, result.stderr
+        assert "pareto" in result.stderr and "outsim" in result.stderr
+        assert (copy / "sweep.duckdb").stat().st_mtime_ns == before  # nothing ran
+        if case == "file":
+            assert (copy / "pareto" / "notes.txt").read_text() == "mine\n"
+        else:
+            assert (copy / "pareto").is_symlink() and sorted(os.listdir(mine)) == ["notes.txt"]
+
+
+def test_the_dashboard_saves_only_over_its_own_files(tmp_path: Path) -> None:
+    from simulator.dashboard import editing
+
+    data = editing.initial(None)
+    own = editing.save(data, str(tmp_path / "plan.yaml"))
+    assert own.read_text(encoding="utf-8").startswith(editing.HEADER)
+    editing.save(data, str(own))  # its own file: replaced
+    foreign = tmp_path / "notes.yaml"
+    foreign.write_text("mine\n", encoding="utf-8")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(own)
+    for target, message in ((foreign, "was not written by outsim dashboard"),
+                            (link, "is not a regular file"),
+                            (tmp_path / "plan.txt", "expected a file name ending in .yaml"),
+                            (tmp_path, "expected a file name ending in .yaml")):  # fmt: skip
+        with pytest.raises(ScenarioError, match=message):
+            editing.save(data, str(target))
+    assert foreign.read_text(encoding="utf-8") == "mine\n" and link.is_symlink()
+    assert load_scenario(own) is not None

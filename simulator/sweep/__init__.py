@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from simulator.analysis.sensitivity import SensitivityError, analyse
-from simulator.outputs.folders import write_file
+from simulator.outputs.folders import check_target, write_file
 from simulator.outputs.sweep_report import (
     SENSITIVITY_FILE,
     kpi_columns,
@@ -240,6 +240,8 @@ def optimise(
     (default ``results/optimise/<name>``)."""
     opt = spec if isinstance(spec, Optimisation) else load_optimisation(spec)
     folder = Path(out) if out is not None else OPTIMISE_ROOT / opt.name
+    # the plans' folder is replaced at the end: refuse one outsim did not write before work
+    check_target(folder / "pareto", "folder of Pareto plans")
     outcome = robust_search.optimise(opt, folder, client=client, scheduler=scheduler,
                                      workers=workers, progress=progress, runner=runner)  # fmt: skip
     robust_search.report(opt, outcome)
