@@ -200,7 +200,12 @@ def execute(
                 n_workers = len(dc.nthreads())
                 size = batch_size(pending, slots, sweep.spec.batch_size)
                 batches = in_batches(run_tasks(sweep, samples, skip), size)
-                for batch, result in _stream(dc, batches, 2 * slots, sweep, version, runner):
+                spec = sweep.spec
+                stream = stream_batches(
+                    dc, batches, 2 * slots, sweep.base, sweep.seed, sweep.outputs,
+                    list(spec.keep_timeseries), version, runner, spec.paired_with,
+                )  # fmt: skip
+                for batch, result in stream:
                     store.write(result.runs, result.kpis, result.monthly)
                     done += len(batch)
                     failed += sum(r["status"] != "ok" for r in result.runs)
@@ -222,21 +227,6 @@ def _client(client: Any, scheduler: str | None, workers: int | None) -> Iterator
             yield dc
     except parallel.ParallelError as exc:
         raise SweepError(str(exc)) from None
-
-
-def _stream(
-    client: Any,
-    batches: Iterator[list[RunTask]],
-    in_flight: int,
-    sweep: Sweep,
-    version: str,
-    runner: Runner,
-) -> Iterator[tuple[list[RunTask], BatchResult]]:
-    spec = sweep.spec
-    yield from stream_batches(
-        client, batches, in_flight, sweep.base, sweep.seed, sweep.outputs,
-        list(spec.keep_timeseries), version, runner, spec.paired_with,
-    )  # fmt: skip
 
 
 def stream_batches(
