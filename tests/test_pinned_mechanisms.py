@@ -194,8 +194,9 @@ def _workforce(n: int = 8) -> Workforce:
 
 
 def test_job_finding_by_age_band_and_spell_by_hand() -> None:
-    """23.4% a month for a prime-age worker of average skill at the start of a spell; × 1.05
-    under 25, × 0.55 at 55-64, × 0.3 from 65; falls by e^(−0.071 a month) to a floor of 38%."""
+    """20.76% a month for a prime-age worker of average skill at the start of a spell; × 1.05
+    under 25, × 0.6 at 55-64, × 0.35 from 65; falls by e^(−0.0854 a month) — 45% from month 1
+    to month 8 (Kroft, Lange & Notowidigdo 2013) — to a floor of 50.5% from month 8."""
     wf = _workforce(6)
     wf.state[:] = State.unemployed
     wf.skill[:] = 0.5
@@ -205,33 +206,80 @@ def test_job_finding_by_age_band_and_spell_by_hand() -> None:
     wf.outplacement_left[:] = 0
     wf.training_effect[:] = 0.0
     h = wf.job_finding_hazard(market=1.0)
-    assert h == pytest.approx(0.234 * np.array([1.05, 1.0, 1.0, 0.55, 0.3, 1.0]), rel=1e-12)
-    wf.spell[:] = [0, 6, 12, 13, 14, 30]
+    assert h == pytest.approx(0.2076 * np.array([1.05, 1.0, 1.0, 0.6, 0.35, 1.0]), rel=1e-12)
+    wf.spell[:] = [0, 1, 7, 8, 9, 30]
     wf.age[:] = 40.0
     h = wf.job_finding_hazard(market=1.0)
-    decay = np.maximum(np.exp(-0.071 * np.array([0, 6, 12, 13, 14, 30])), 0.38)
-    assert decay[-1] == 0.38 and decay[2] > 0.38  # the floor binds from month 14
-    assert h == pytest.approx(0.234 * decay, rel=1e-12)
+    decay = np.maximum(np.exp(-0.0854 * np.array([0, 1, 7, 8, 9, 30])), 0.505)
+    assert decay[3] == 0.505 and decay[2] > 0.505  # the floor binds from month 8
+    assert decay[3] / decay[1] == pytest.approx(0.55, abs=1e-3)  # 45% lower at 8 than at 1
+    assert h == pytest.approx(0.2076 * decay, rel=1e-12)
 
 
 def test_leaving_the_labour_force_by_age_band_at_its_edges() -> None:
-    """2% a month prime-age, × 0.4 at 55-64, × 2 from 65: a worker of exactly 55 or 65 is in
-    the older band. The uniforms sit just inside or outside each worker's hazard."""
+    """9.84% a month prime-age, × 0.8 at 55-64, × 1.5 from 65: a worker of exactly 55 or 65
+    is in the older band. The uniforms sit just inside or outside each worker's hazard."""
     wf = _workforce(4)
     wf.state[:] = State.unemployed
     wf.age[:] = [54.99, 55.0, 64.99, 65.0]
     wf.spell[:] = 0
-    hazards = np.array([0.02, 0.008, 0.008, 0.04])
+    hazards = np.array([0.0984, 0.07872, 0.07872, 0.1476])
     wf.draw = lambda mechanism: hazards * np.array([0.99, 1.01, 0.99, 0.99])  # type: ignore[method-assign]
     assert wf.leave_labour_force() == 3
     assert list(wf.state == State.left_labour_force) == [True, False, True, True]
-    # each month jobless adds 0.89 points: at 10 months a prime-age hazard is 10.9%
+    # discouragement is fitted to 0: ten months jobless leave the prime-age hazard at 9.84%
     again = _workforce(2)
     again.state[:] = State.unemployed
     again.age[:] = 40.0
     again.spell[:] = 10
-    again.draw = lambda mechanism: np.array([0.1089, 0.1091])  # type: ignore[method-assign]
+    again.draw = lambda mechanism: np.array([0.0983, 0.0985])  # type: ignore[method-assign]
     assert again.leave_labour_force() == 1 and again.state[0] == State.left_labour_force
+
+
+def test_jobs_taken_from_outside_the_labour_force_by_hand() -> None:
+    """The displaced out of the labour force take jobs at 10% a month in their first two
+    months out and 2% from the third (Kudlyak & Lange 2014), × the market and their own age,
+    skill and training factors — not their spell, notice or outplacement."""
+    wf = _workforce(5)
+    wf.state[:] = State.left_labour_force
+    wf.displaced[:] = True
+    wf.months_in_state[:] = [1, 2, 3, 12, 1]
+    wf.age[:] = [40.0, 40.0, 40.0, 40.0, 60.0]
+    wf.skill[:] = 0.5
+    wf.spell[:] = 20
+    wf.outplacement_left[:] = 3
+    wf.training_effect[:] = [0.0, 0.0, 0.0, 0.5, 0.0]  # half-strength training: × 1.15
+    h = wf.job_finding_hazard(market=0.8)
+    expected = 0.8 * np.array([0.10, 0.10, 0.02, 0.02 * 1.15, 0.10 * 0.6])
+    assert h == pytest.approx(expected, rel=1e-12)
+
+
+def test_returning_to_search_by_months_out_and_age() -> None:
+    """Search resumes at 10% a month in the first two months out and 2% after, × the age
+    factor of job finding; nobody returns in the month they left, and only the displaced."""
+    wf = _workforce(6)
+    wf.state[:] = State.left_labour_force
+    wf.displaced[:] = [True, True, True, True, True, False]
+    wf.months_in_state[:] = [0, 1, 2, 3, 1, 1]
+    wf.age[:] = [40.0, 40.0, 40.0, 40.0, 66.0, 40.0]
+    wf.spell[:] = 7
+    hazards = np.array([1.0, 0.10, 0.10, 0.02, 0.10 * 0.35, 1.0])
+    wf.draw = lambda mechanism: hazards * np.array([0.0, 0.99, 1.01, 0.99, 0.99, 0.0])  # type: ignore[method-assign]
+    assert wf.return_to_search() == 3
+    assert list(wf.state == State.unemployed) == [False, True, False, True, True, False]
+    assert list(wf.spell) == [7] * 6  # the spell resumes where it stopped
+    assert list(wf.months_in_state[[1, 3, 4]]) == [0, 0, 0]
+
+
+def test_the_displaced_come_back_from_outside_the_labour_force() -> None:
+    """In a layoff's aftermath some displaced workers leave the labour force and later take a
+    job or search again: leaving is no longer absorbing."""
+    m = OutsourcingModel(seed=3)
+    m.run()
+    hist = m.workforce.history[:, m.workforce.displaced]
+    out_then = hist[:-1] == State.left_labour_force
+    assert (out_then & (hist[1:] == State.reemployed)).sum() > 0
+    assert (out_then & (hist[1:] == State.unemployed)).sum() > 0
 
 
 def test_income_support_and_ui_paid_by_hand() -> None:

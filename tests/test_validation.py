@@ -130,6 +130,15 @@ def test_unemployment_durations_pool_the_stock_of_every_month() -> None:
     assert _share_at_least(durations, 1.0) == pytest.approx(2 / 3)
 
 
+def test_unemployment_durations_leave_out_re_entrants_spells() -> None:
+    """A spell begun from outside the labour force is a re-entrant's, not a job loser's (the
+    CPS counts them apart); a job loser's spell after a new job is lost counts again."""
+    u, n, r = State.unemployed, State.left_labour_force, State.reemployed
+    history = np.array([[u], [u], [n], [u], [u], [r], [u]], dtype=np.int8)
+    durations = _unemployment_durations(_fake_model(history), np.array([0]))
+    assert durations.tolist() == [0.5, 1.5, 0.5]  # the first spell, then the lost new job
+
+
 @pytest.mark.slow
 def test_validate_model_reports_every_fact_with_its_kind(tmp_path: Path) -> None:
     """The whole suite at 4 replications: every fact reported with its kind; the fitted and

@@ -43,17 +43,29 @@ STATE_NAMES = [s.name for s in State]
 WEEKS_PER_MONTH = 52.0 / 12.0
 
 # Job search (see docs/MODEL.md for sources). Hazards are monthly probabilities.
-BASE_JOB_FINDING = 0.234  # displaced prime-age, average skill, new spell, reference tightness
-DURATION_DECAY = 0.071  # fall of the hazard per month of the spell (duration dependence)
-DURATION_FLOOR = 0.38  # the hazard never falls below this share of its initial value
+BASE_JOB_FINDING = 0.2076  # displaced prime-age, average skill, new spell, reference tightness
+# Duration dependence: callbacks to customer-service, sales and clerical applicants fall 45%
+# from 1 to 8 months unemployed, then level off (Kroft, Lange & Notowidigdo 2013, QJE).
+DURATION_DECAY = 0.0854  # fall of the hazard per month of the spell: e^(-7 × 0.0854) = 0.55
+DURATION_FLOOR = 0.505  # the hazard's share of its initial value from month 8 on: e^(-8 × 0.0854)
 AGE_BANDS = np.array([25.0, 55.0, 65.0])  # band edges [years]
-AGE_JOB_FINDING = np.array([1.05, 1.0, 0.55, 0.3])  # <25, 25-54, 55-64, 65+
-LEAVE_LABOUR_FORCE = 0.020  # monthly exit from the labour force of the prime-age jobless
-AGE_LEAVE_LABOUR_FORCE = np.array([1.0, 1.0, 0.4, 2.0])  # <25, 25-54, 55-64, 65+ [ratio]
-DISCOURAGEMENT = 0.0089  # extra monthly exit from the labour force per month unemployed
+AGE_JOB_FINDING = np.array([1.05, 1.0, 0.6, 0.35])  # <25, 25-54, 55-64, 65+
+LEAVE_LABOUR_FORCE = 0.0984  # monthly exit from the labour force of the prime-age jobless
+AGE_LEAVE_LABOUR_FORCE = np.array([1.0, 1.0, 0.8, 1.5])  # <25, 25-54, 55-64, 65+ [ratio]
+# extra monthly exit from the labour force per month unemployed; fitted to 0 since the
+# displaced can come back (below): the CPS durations then need no exit rising with the spell
+DISCOURAGEMENT = 0.0
+# Leaving the labour force is not for good: those out of it still take jobs, far more often
+# soon after they stopped searching (Kudlyak & Lange 2014, FRB Richmond WP 14-18: monthly job
+# finding 10% among the out-of-labour-force unemployed in the two previous months, 2% among
+# those out of it three months running). [probability/month, reference tightness]
+OUT_OF_LABOUR_FORCE_JOB_FINDING = np.array([0.10, 0.10, 0.02])  # months out 1, 2, 3+
+# Search resumed, at the same rates: the lowest consistent with non-participants at the
+# margin returning mostly through unemployment (Barnichon & Figura 2013); an assumption.
+RETURN_TO_SEARCH = np.array([0.10, 0.10, 0.02])  # months out 1, 2, 3+
 ON_NOTICE_SEARCH = 0.35  # search intensity while still working out notice [share]
 TRAINING_LOCK_IN = 0.5  # search intensity while in training [share]
-TRAINED_JOB_FINDING = 1.6  # hazard multiplier after completing training
+TRAINED_JOB_FINDING = 1.3  # hazard multiplier after completing training
 TRAINING_WAGE_GAIN = 0.04  # log-wage gain from completed training
 TRAINING_EARLY_START = 24.0  # training effect fades to zero if started this late [months]
 OUTPLACEMENT_JOB_FINDING = 1.15  # hazard multiplier with job-search assistance
@@ -266,6 +278,14 @@ class Workforce:
         order = np.lexsort((u, primary, self.protected[pool]))
         return pool[order[:count]]
 
+    def _age_band(self) -> np.ndarray:
+        """Each worker's age band (index into the AGE_* arrays)."""
+        return np.searchsorted(AGE_BANDS, self.age, side="right")
+
+    def _months_out(self) -> np.ndarray:
+        """Index into the out-of-labour-force arrays: months in the current state, 1, 2, 3+."""
+        return np.clip(self.months_in_state, 1, 3) - 1
+
     def in_state(self, *states: State) -> np.ndarray:
         """Whether each worker is in one of ``states`` (bool per worker)."""
         wanted = np.zeros(len(State), dtype=bool)
@@ -404,11 +424,15 @@ class Workforce:
         self._move(who, State.unemployed)
 
     def job_finding_hazard(self, market: float) -> np.ndarray:
-        """Monthly probability of a job offer that is taken, per worker [probability]."""
-        band = np.searchsorted(AGE_BANDS, self.age, side="right")
+        """Monthly probability of a job offer that is taken, per worker [probability]: for
+        searchers (on notice, unemployed, in training) by spell, and for the displaced out of
+        the labour force by months out; both scaled by the worker's age, skill and training."""
+        personal = (
+            AGE_JOB_FINDING[self._age_band()]
+            * (0.7 + 0.6 * self.skill)
+            * (1.0 + (TRAINED_JOB_FINDING - 1.0) * self.training_effect)
+        )
         duration = np.maximum(np.exp(-DURATION_DECAY * self.spell), DURATION_FLOOR)
-        skill = 0.7 + 0.6 * self.skill
-        training = 1.0 + (TRAINED_JOB_FINDING - 1.0) * self.training_effect
         outplaced = np.where(self.outplacement_left > 0, OUTPLACEMENT_JOB_FINDING, 1.0)
         # severance slows search only in the first spell after displacement, while it lasts
         cushion = np.where(
@@ -421,17 +445,22 @@ class Workforce:
             [ON_NOTICE_SEARCH, TRAINING_LOCK_IN],
             1.0,
         )
-        h = BASE_JOB_FINDING * market * AGE_JOB_FINDING[band] * skill * duration
-        return np.clip(h * training * outplaced * cushion * intensity, 0.0, 1.0)
+        searcher = BASE_JOB_FINDING * duration * outplaced * cushion * intensity
+        outside = OUT_OF_LABOUR_FORCE_JOB_FINDING[self._months_out()]
+        h = np.where(self.state == State.left_labour_force, outside, searcher)
+        return np.clip(h * market * personal, 0.0, 1.0)
 
     def search_for_jobs(self, month: int, market: float) -> int:
-        """Workers on notice, unemployed or in training look for work; some find it."""
-        searching = self.in_state(State.notice, State.unemployed, State.retraining)
+        """Workers on notice, unemployed or in training look for work, and the displaced out
+        of the labour force hear of jobs too; some take one."""
+        candidates = self.in_state(State.notice, State.unemployed, State.retraining) | (
+            self.displaced & (self.state == State.left_labour_force)
+        )
         h = self.job_finding_hazard(market)
         # every worker's draws for this month, used or not (the same luck in every plan)
         search, hours = self.draw("search"), self.draw("hours")
         normals = self.streams("workforce", "pay").standard_normal((2, self.n))
-        found = np.flatnonzero(searching & (search < h))
+        found = np.flatnonzero(candidates & (search < h))
         if len(found) == 0:
             return 0
         on_notice = found[self.state[found] == State.notice]
@@ -467,10 +496,18 @@ class Workforce:
 
     def leave_labour_force(self) -> int:
         """Unemployed workers retire or stop searching (more so when older, or long jobless)."""
-        band = np.searchsorted(AGE_BANDS, self.age, side="right")
+        band = self._age_band()
         hazard = LEAVE_LABOUR_FORCE * AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
         who = np.flatnonzero((self.state == State.unemployed) & (self.draw("leave") < hazard))
         self._move(who, State.left_labour_force)
+        return len(who)
+
+    def return_to_search(self) -> int:
+        """Displaced workers out of the labour force start looking for work again."""
+        out = (self.state == State.left_labour_force) & self.displaced & (self.months_in_state > 0)
+        hazard = RETURN_TO_SEARCH[self._months_out()] * AGE_JOB_FINDING[self._age_band()]
+        who = np.flatnonzero(out & (self.draw("rejoin") < hazard))
+        self._move(who, State.unemployed)
         return len(who)
 
     def lose_new_jobs(self) -> int:

@@ -352,6 +352,7 @@ class OutsourcingModel(mesa.Model):
         wf.start_training(t, rt.capacity_per_month)
         wf.search_for_jobs(t, self.economy.market_factor())
         wf.leave_labour_force()
+        wf.return_to_search()
         wf.lose_new_jobs()
 
     # -- 7 local economy -------------------------------------------------------------------

@@ -64,15 +64,23 @@ def _earnings_path(model: OutsourcingModel, who: np.ndarray, months: range) -> f
 
 
 def _unemployment_durations(model: OutsourcingModel, who: np.ndarray) -> np.ndarray:
-    """Ongoing spell lengths [months] of the unemployed among ``who``, pooled over every
-    month: the stock a monthly labour-force survey would find if such layoffs kept coming."""
+    """Ongoing spell lengths [months] of the unemployed job losers among ``who``, pooled over
+    every month: the stock a monthly labour-force survey would find if such layoffs kept
+    coming. A spell begun from outside the labour force is a re-entrant's, which the survey
+    counts apart from job losers', so it is left out."""
     hist = model.workforce.history[:, who]
     spell = np.zeros(len(who))
+    reentrant = np.zeros(len(who), dtype=bool)
+    before = np.full(len(who), -1)
     pooled = []
     for month in range(hist.shape[0]):
         unemployed = hist[month] == State.unemployed
+        starts = unemployed & (spell == 0)
+        reentrant = np.where(starts, before == State.left_labour_force, reentrant & unemployed)
         spell = np.where(unemployed, spell + 1, 0)
-        pooled.append(spell[unemployed] - 0.5)  # mid-month: a spell begun this month is ~2 weeks
+        loser = unemployed & ~reentrant
+        pooled.append(spell[loser] - 0.5)  # mid-month: a spell begun this month is ~2 weeks
+        before = hist[month]
     return np.concatenate(pooled) if pooled else np.zeros(0)
 
 
