@@ -256,19 +256,22 @@ def test_jobs_taken_from_outside_the_labour_force_by_hand() -> None:
 
 def test_returning_to_search_by_months_out_and_age() -> None:
     """Search resumes at 10% a month in the first two months out and 2% after, × the age
-    factor of job finding; nobody returns in the month they left, and only the displaced."""
-    wf = _workforce(6)
+    factor of job finding; nobody returns in the month they left, and only the displaced.
+    Each rate has one worker just inside it and one just outside."""
+    wf = _workforce(10)
     wf.state[:] = State.left_labour_force
-    wf.displaced[:] = [True, True, True, True, True, False]
-    wf.months_in_state[:] = [0, 1, 2, 3, 1, 1]
-    wf.age[:] = [40.0, 40.0, 40.0, 40.0, 66.0, 40.0]
+    wf.displaced[:] = [True] * 9 + [False]
+    wf.months_in_state[:] = [1, 1, 2, 2, 3, 30, 1, 1, 0, 1]
+    wf.age[:] = [40.0] * 6 + [66.0, 66.0, 40.0, 40.0]
     wf.spell[:] = 7
-    hazards = np.array([1.0, 0.10, 0.10, 0.02, 0.10 * 0.35, 1.0])
-    wf.draw = lambda mechanism: hazards * np.array([0.0, 0.99, 1.01, 0.99, 0.99, 0.0])  # type: ignore[method-assign]
-    assert wf.return_to_search() == 3
-    assert list(wf.state == State.unemployed) == [False, True, False, True, True, False]
-    assert list(wf.spell) == [7] * 6  # the spell resumes where it stopped
-    assert list(wf.months_in_state[[1, 3, 4]]) == [0, 0, 0]
+    rate = np.array([0.10, 0.10, 0.10, 0.10, 0.02, 0.02, 0.035, 0.035, 1.0, 1.0])
+    side = np.array([0.99, 1.01, 0.99, 1.01, 0.99, 1.01, 0.99, 1.01, 0.0, 0.0])
+    wf.draw = lambda mechanism: rate * side  # type: ignore[method-assign]
+    assert wf.return_to_search() == 4
+    back = [True, False, True, False, True, False, True, False, False, False]
+    assert list(wf.state == State.unemployed) == back
+    assert list(wf.spell) == [7] * 10  # the spell resumes where it stopped
+    assert list(wf.months_in_state[np.array(back)]) == [0, 0, 0, 0]
 
 
 def test_the_displaced_come_back_from_outside_the_labour_force() -> None:
