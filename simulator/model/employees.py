@@ -5,7 +5,8 @@ handful of array operations; each worker is also a Mesa :class:`Employee` agent 
 attributes read those arrays, so ``model.agents_by_type[Employee]`` lists real people.
 
 States: ``in_house`` → (``notice``) → ``redeployed`` | ``unemployed`` ⇄ ``retraining``;
-``unemployed`` → ``reemployed`` | ``left_labour_force``; a new job may end (back to
+``unemployed`` → ``reemployed`` | ``left_labour_force``; ``left_labour_force`` →
+``reemployed`` | ``unemployed`` (a job taken, or search resumed); a new job may end (back to
 ``unemployed``). ``in_house`` staff also ``quit`` for other jobs: normal turnover, replaced
 by new hires outside the plan's period, plus extra quits while rumours of the plan unsettle
 them. A worker's slot is a position: a replacement hire takes over a leaver's slot.
