@@ -11,12 +11,8 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator.outputs.plots import (
-    cash_flows,
-    make_comparison_plots,
-    make_plots,
-    summarise,
-)
+from simulator.outputs.figure_data import cash_flows, summarise
+from simulator.outputs.plots import make_comparison_plots, make_plots
 from simulator.scenario import load_scenario, scenario_from_dict, scenario_to_dict
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
