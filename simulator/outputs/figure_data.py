@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 
-matplotlib.use("Agg")  # files only, never a display
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from simulator.model.metrics import METRICS  # noqa: E402
-from simulator.outputs.style import (  # noqa: E402
+from simulator.model.metrics import METRICS
+from simulator.outputs.style import (
     BAND_ALPHA,
     BLACK,
     BLUE,

@@ -4,22 +4,18 @@ the workforce and of the displaced, and the milestones marked on the people figu
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
 
-matplotlib.use("Agg")  # files only, never a display
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from simulator.model.employees import State  # noqa: E402
-from simulator.outputs.figure_data import (  # noqa: E402
+from simulator.model.employees import State
+from simulator.outputs.figure_data import (
     DISPLACED_STATES,
     MILESTONES,
     band,
     summarise,
 )
-from simulator.outputs.style import BLACK, BLUE, GREY, STATE_COLOURS  # noqa: E402
+from simulator.outputs.style import BLACK, BLUE, GREY, STATE_COLOURS
 
 
 def observed(d: pd.DataFrame) -> pd.Series:

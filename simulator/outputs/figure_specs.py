@@ -8,26 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
 
-matplotlib.use("Agg")  # files only, never a display
-
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from simulator.outputs.figure_data import (  # noqa: E402
+from simulator.outputs.figure_data import (
     CASH_FLOWS,
     NOBODY_DISPLACED,
     PERCENT_UNITS,
     unit_of,
 )
-from simulator.outputs.figure_panels import (  # noqa: E402
+from simulator.outputs.figure_panels import (
     displacement_note,
     draw_displaced_states,
     draw_workforce_states,
     earnings_milestones,
 )
-from simulator.outputs.style import (  # noqa: E402
+from simulator.outputs.style import (
     BLACK,
     FIGSIZE,
 )

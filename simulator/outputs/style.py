@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only, never a display
-
-from cycler import cycler  # noqa: E402
+from cycler import cycler
 
 # Okabe & Ito (2008) colour-blind-safe palette, in the order lines take them.
 BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
