@@ -29,6 +29,18 @@ def shrink(scenario: Scenario, customers: int = 20_000, months: int | None = Non
     return scenario_from_dict(data)
 
 
+def tiny_scenario(name: str, months: int) -> dict:
+    """A scenario document extending the default plan at a tiny scale (3,000 customers, 40
+    staff, a labour force of 30,000), for tests that write it to a file."""
+    return {
+        "extends": str(SCENARIOS / "default.yaml"),
+        "simulation": {"name": name, "horizon_months": months},
+        "customers": {"count": 3000},
+        "workforce": {"headcount": 40},
+        "local_economy": {"labour_force": 30000},
+    }
+
+
 @pytest.fixture(scope="session")
 def scenario_dir() -> Path:
     return SCENARIOS

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import BIN, ROOT, free_port
+from .conftest import BIN, ROOT, free_port, tiny_scenario
 from .test_browser import ARTIFACTS, CHROMIUM
 
 pytestmark = [
@@ -28,13 +28,7 @@ pytestmark = [
     ),
 ]
 pytest.importorskip("solara")
-TINY = {
-    "extends": str(ROOT / "scenarios" / "default.yaml"),
-    "simulation": {"name": "tiny_dashboard", "horizon_months": 24},
-    "customers": {"count": 3000},
-    "workforce": {"headcount": 40},
-    "local_economy": {"labour_force": 30000},
-}
+TINY = tiny_scenario("tiny_dashboard", 24)
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 

@@ -26,17 +26,11 @@ from simulator.outputs.sweep_store import SweepStore
 from simulator.sweep.sampling import samples_table
 from simulator.sweep.spec import SweepError, load_sweep
 
-from .conftest import free_port
+from .conftest import free_port, tiny_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TINY = {
-    "extends": str(ROOT / "scenarios" / "default.yaml"),
-    "simulation": {"name": "tiny", "horizon_months": 36},
-    "customers": {"count": 3000},
-    "workforce": {"headcount": 40},
-    "local_economy": {"labour_force": 30000},
-}
+TINY = tiny_scenario("tiny", 36)
 KPIS = ["reemployed_share_24m", "csat_mean", "npv_net_savings", "vendor_share_paid_fair"]
 
 
