@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenario import Scenario, load_scenario, scenario_from_dict, scenario_to_dict
+from simulator.scenario import Scenario, load_scenario
+from simulator.scenario.overrides import with_overrides
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -20,13 +21,12 @@ BIN = Path(sys.executable).parent
 
 
 def shrink(scenario: Scenario, customers: int = 20_000, months: int | None = None) -> Scenario:
-    """The same plan at a smaller scale (fewer customers, optionally fewer months)."""
-    data = scenario_to_dict(scenario)
-    data["customers"]["count"] = customers
+    """The same plan at a smaller scale (fewer customers, optionally fewer months: phases
+    after the shorter horizon left out, as ``with_overrides`` does)."""
+    changes: dict[str, int] = {"customers.count": customers}
     if months is not None:
-        data["simulation"]["horizon_months"] = months
-        data["plan"]["phases"] = [p for p in data["plan"]["phases"] if p["month"] < months]
-    return scenario_from_dict(data)
+        changes["simulation.horizon_months"] = months
+    return with_overrides(scenario, changes)
 
 
 def tiny_scenario(name: str, months: int) -> dict:

@@ -13,9 +13,10 @@ import pytest
 import simulator
 from simulator.outputs.figure_data import cash_flows, summarise
 from simulator.outputs.plots import make_comparison_plots, make_plots
-from simulator.scenario import load_scenario, scenario_from_dict, scenario_to_dict
+from simulator.scenario import load_scenario
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+from .conftest import SCENARIOS, shrink
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PLOTS = {
     "workforce",
@@ -43,11 +44,7 @@ DIMENSIONS = ["transparency", "privacy", "fair_treatment", "communication", "loc
 
 
 def small(name: str):
-    data = scenario_to_dict(load_scenario(SCENARIOS / f"{name}.yaml"))
-    data["customers"]["count"] = 5000
-    data["simulation"]["horizon_months"] = 24
-    data["plan"]["phases"] = [p for p in data["plan"]["phases"] if p["month"] < 24]
-    return scenario_from_dict(data)
+    return shrink(load_scenario(SCENARIOS / f"{name}.yaml"), customers=5000, months=24)
 
 
 @pytest.fixture(scope="module")
