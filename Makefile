@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: run test lint format clean
+.PHONY: run test test-fast lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/outsim run
 
-## make test: install with test extras, check style, run the whole test suite
+# both cores; `--dist loadfile` keeps a module's tests (and its module-scoped Dask cluster or
+# browser) on one worker
+PYTEST_PARALLEL := -n 2 --dist loadfile
+
+## make test: install with test extras, check style, run the whole test suite (CI runs this)
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+## make test-fast: the unit tier (no processes, servers, clusters or full-size runs), < 2 min
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not integration and not slow and not browser" $(PYTEST_PARALLEL)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -147,6 +147,7 @@ BAD_RUNS = [
 ]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("case", BAD_RUNS)
 def test_run_rejects_bad_input(tmp_path: Path, case: Case) -> None:
     for name, content in case.files.items():
@@ -163,6 +164,7 @@ def test_run_rejects_bad_input(tmp_path: Path, case: Case) -> None:
 # --------------------------------------------------------------------------------------------
 # outsim validate and outsim schema
 # --------------------------------------------------------------------------------------------
+@pytest.mark.integration
 @pytest.mark.parametrize("name", ["good.yaml", "[draft].yaml"])
 def test_validate_accepts_a_good_file(tmp_path: Path, name: str) -> None:
     write(tmp_path, name, GOOD)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 
 from simulator.analysis.scorecard import DIMENSIONS
@@ -69,6 +70,7 @@ def small_copy(tmp_path: Path, name: str = "hybrid_full_ethics") -> Path:
     return path
 
 
+@pytest.mark.integration
 def test_run_writes_a_complete_results_folder(tmp_path):
     scenario = small_copy(tmp_path)
     out = tmp_path / "res"
@@ -110,6 +112,7 @@ def test_run_writes_a_complete_results_folder(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.integration
 def test_run_defaults_to_bundled_scenario_and_results_name(tmp_path):
     proc = outsim("run", "-n", "1", "--quiet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -117,6 +120,7 @@ def test_run_defaults_to_bundled_scenario_and_results_name(tmp_path):
     assert "results/default" in proc.stdout
 
 
+@pytest.mark.integration
 def test_internal_error_exits_1_with_log(tmp_path):
     """A real fault (a file-size limit, as a full disk or quota would): exit 1, one line on
     stderr, the traceback in a log file in the temporary folder, no partial output."""

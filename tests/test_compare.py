@@ -59,6 +59,7 @@ def test_compare_labels_plans_that_share_a_name():
         compare([small("default")], replications=1, reference="nope")
 
 
+@pytest.mark.integration
 def test_outsim_compare_writes_the_comparison_folder(tmp_path):
     files = []
     for name in ("status_quo", "offshore_cost_first"):

@@ -83,6 +83,7 @@ def test_decisions_count_breaches_at_their_expected_cost(small_default) -> None:
     )
 
 
+@pytest.mark.integration
 def test_default_is_told_apart_from_its_status_quo_at_ten_replications() -> None:
     res = simulator.run(load_scenario(SCENARIOS / "default.yaml"), replications=10)
     npv = res.effects["npv_net_savings"]
@@ -147,6 +148,7 @@ def test_numbers_are_written_for_people(text: str, expected: str) -> None:
     assert "++" not in text and "-" not in text.replace("−", "")
 
 
+@pytest.mark.integration
 def test_the_workbook_holds_the_summarys_numbers(small_default, tmp_path: Path) -> None:
     out = simulator.run(small_default, replications=2, seed=6, safeguards=True).save(tmp_path / "r")
     summary = json.loads((out / "summary.json").read_text())
@@ -184,6 +186,7 @@ def test_colliding_names_are_labelled_by_file_name() -> None:
     assert unique_labels(["p", "p"], ["p", "p"])[0] == ["p (1)", "p (2)"]
 
 
+@pytest.mark.integration
 def test_compare_cli_labels_collisions_and_takes_a_reference(tmp_path: Path) -> None:
     base = {"extends": str(SCENARIOS / "default.yaml"), "customers": {"count": 4000},
             "simulation": {"horizon_months": 24}}  # fmt: skip
@@ -205,6 +208,7 @@ def test_compare_cli_labels_collisions_and_takes_a_reference(tmp_path: Path) -> 
     ]  # fmt: skip
 
 
+@pytest.mark.integration
 def test_the_status_quo_report_states_levels_not_changes(tmp_path: Path) -> None:
     sq = shrink(load_scenario(SCENARIOS / "status_quo.yaml"), 6000, 24)
     out = simulator.run(sq, replications=1, seed=3, safeguards=True).save(tmp_path / "sq")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pytest
 
 import simulator
 from simulator.model.customers import Customers
@@ -51,12 +52,14 @@ def set_shares(manila: float, bogota: float) -> Callable[[dict], None]:
     return edit
 
 
+@pytest.mark.integration
 def test_more_outsourcing_displaces_more_and_costs_less():
     low, high = variant(set_shares(0.2, 0.1)), variant(set_shares(0.5, 0.3))
     assert_larger(kpi(high, "displaced_workers"), kpi(low, "displaced_workers"))
     assert_larger(kpi(high, "npv_operating_savings"), kpi(low, "npv_operating_savings"))
 
 
+@pytest.mark.integration
 def test_retraining_capacity_raises_completions():
     def capacity(n: int) -> Callable[[dict], None]:
         def edit(d: dict) -> None:
@@ -73,6 +76,7 @@ def test_retraining_capacity_raises_completions():
     assert_larger(per_rep, per_rep0)
 
 
+@pytest.mark.integration
 def test_higher_vendor_pay_lowers_attrition():
     def floor(ratio: float) -> Callable[[dict], None]:
         def edit(d: dict) -> None:
@@ -85,6 +89,7 @@ def test_higher_vendor_pay_lowers_attrition():
     assert_larger(kpi(low, "vendor_attrition_annual"), kpi(high, "vendor_attrition_annual"))
 
 
+@pytest.mark.integration
 def test_data_minimisation_exposes_fewer_records():
     def fields(share: float) -> Callable[[dict], None]:
         def edit(d: dict) -> None:
@@ -97,6 +102,7 @@ def test_data_minimisation_exposes_fewer_records():
     assert_larger(kpi(full, "breach_probability_annual"), kpi(minimal, "breach_probability_annual"))
 
 
+@pytest.mark.integration
 def test_disclosure_loses_less_trust_than_discovery():
     def disclose(flag: bool) -> Callable[[dict], None]:
         def edit(d: dict) -> None:

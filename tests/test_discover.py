@@ -31,6 +31,7 @@ def sweep_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "sweep"
 
 
+@pytest.mark.integration
 def test_discover_finds_that_expensive_vendors_lose_money(sweep_folder: Path) -> None:
     from simulator import sweep
 
@@ -51,6 +52,7 @@ def median_npv(folder: Path) -> str:
     return repr(float(sweep.load(folder)["npv_net_savings"].median()))
 
 
+@pytest.mark.integration
 def test_outsim_discover_writes_its_folder(sweep_folder: Path) -> None:
     r = outsim("discover", str(sweep_folder), "--kpi", "npv_net_savings", "--below",
                median_npv(sweep_folder), cwd=sweep_folder.parent)  # fmt: skip
@@ -74,6 +76,7 @@ def test_outsim_discover_writes_its_folder(sweep_folder: Path) -> None:
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -88,6 +91,7 @@ def test_bad_discoveries_are_refused(sweep_folder: Path, args, message: str) -> 
     assert r.returncode == 2 and message in r.stderr.replace("\n", " "), r.stderr
 
 
+@pytest.mark.integration
 def test_a_folder_without_a_sweep_is_refused(tmp_path: Path) -> None:
     r = outsim("discover", str(tmp_path), "--kpi", "npv_net_savings", "--below", "0", cwd=tmp_path)
     assert r.returncode == 2 and "no sweep results" in r.stderr, r.stderr

@@ -3,23 +3,12 @@ common random numbers across experiments."""
 
 from __future__ import annotations
 
+import types
 import warnings
 
 import pytest
 
-with warnings.catch_warnings():  # ema_workbench warns that optional ipyparallel is missing
-    warnings.simplefilter("ignore")
-    from ema_workbench import (
-        BooleanParameter,
-        IntegerParameter,
-        RealParameter,
-        ScalarOutcome,
-        SequentialEvaluator,
-        perform_experiments,
-    )
-
 import simulator
-from simulator.ema import EmaError, ema_model
 from simulator.scenario import load_scenario
 from simulator.scenario.paths import with_values
 
@@ -30,39 +19,54 @@ NOTICE = "policies.transparency.employee_notice_months"
 
 
 @pytest.fixture(scope="module")
+def ema() -> types.SimpleNamespace:
+    """The EMA Workbench and outsim's adapter, imported here: the workbench takes about a
+    second to import, which the other test modules should not pay at collection."""
+    with warnings.catch_warnings():  # ema_workbench warns that optional ipyparallel is missing
+        warnings.simplefilter("ignore")
+        import ema_workbench
+
+        import simulator.ema
+
+    return types.SimpleNamespace(workbench=ema_workbench, adapter=simulator.ema)
+
+
+@pytest.fixture(scope="module")
 def small():
     return shrink(load_scenario(SCENARIOS / "default.yaml"), 3000, 36)
 
 
-def test_parameters_come_from_the_registry_and_the_schema(small) -> None:
-    model = ema_model(small)
+def test_parameters_come_from_the_registry_and_the_schema(ema, small) -> None:
+    wb = ema.workbench
+    model = ema.adapter.ema_model(small)
     names = {u.name for u in model.uncertainties}
     levers = {lever.name for lever in model.levers}
     assert UNEMPLOYMENT in names and "vendors.manila.wage_ratio" in names
     assert NOTICE in levers and "policies.vendor_staff.wage_floor_ratio" in levers
     assert not names & levers and "workforce.headcount" not in names | levers
     notice = model.levers[NOTICE]
-    assert isinstance(notice, IntegerParameter) and (notice.lower_bound, notice.upper_bound) == (
+    assert isinstance(notice, wb.IntegerParameter) and (notice.lower_bound, notice.upper_bound) == (
         0,
         24,
     )
-    assert isinstance(model.levers["policies.privacy.encryption"], BooleanParameter)
-    assert isinstance(model.uncertainties[UNEMPLOYMENT], RealParameter)
+    assert isinstance(model.levers["policies.privacy.encryption"], wb.BooleanParameter)
+    assert isinstance(model.uncertainties[UNEMPLOYMENT], wb.RealParameter)
     kinds = {o.name: o.kind for o in model.outcomes}
-    assert kinds["npv_net_savings"] == ScalarOutcome.MAXIMIZE
-    assert kinds["customer_churn_annual"] == ScalarOutcome.MINIMIZE
+    assert kinds["npv_net_savings"] == wb.ScalarOutcome.MAXIMIZE
+    assert kinds["customer_churn_annual"] == wb.ScalarOutcome.MINIMIZE
 
 
-def test_experiments_run_outsim_on_common_seeds(small) -> None:
-    model = ema_model(
+def test_experiments_run_outsim_on_common_seeds(ema, small) -> None:
+    wb = ema.workbench
+    model = ema.adapter.ema_model(
         small,
         uncertainties={UNEMPLOYMENT: (0.03, 0.10)},
         levers={NOTICE: (0, 6)},
         outcomes=["reemployed_share_24m", "npv_net_savings"],
         seed=5,
     )
-    with SequentialEvaluator(model) as evaluator:
-        experiments, outcomes = perform_experiments(model, 3, policies=2, evaluator=evaluator)
+    with wb.SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = wb.perform_experiments(model, 3, policies=2, evaluator=evaluator)
     assert len(experiments) == 6 and outcomes["npv_net_savings"].shape == (6,)
     # the first experiment, run directly with outsim on the same seed, gives the same KPIs
     row = experiments.iloc[0]
@@ -87,6 +91,6 @@ def test_experiments_run_outsim_on_common_seeds(small) -> None:
         ({"uncertainties": {UNEMPLOYMENT: (0.0, 0.9)}}, "outside its bounds"),
     ],
 )
-def test_bad_requests_are_refused(small, kwargs, message: str) -> None:
-    with pytest.raises(EmaError, match=message):
-        ema_model(small, **kwargs)
+def test_bad_requests_are_refused(ema, small, kwargs, message: str) -> None:
+    with pytest.raises(ema.adapter.EmaError, match=message):
+        ema.adapter.ema_model(small, **kwargs)

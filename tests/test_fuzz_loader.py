@@ -19,6 +19,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -140,6 +141,7 @@ def documents(draw: st.DrawFn) -> bytes:
 
 
 # -- the properties -----------------------------------------------------------------------------
+@pytest.mark.integration
 @FUZZ
 @given(document=documents())
 def test_validate_answers_zero_or_two_never_a_traceback(tmp_path: Path, document: bytes) -> None:
@@ -160,6 +162,7 @@ def tiny_scenarios(draw: st.DrawFn) -> dict[str, Any]:
     return _mutate(TINY, draw) if draw(st.booleans()) else TINY
 
 
+@pytest.mark.integration
 @settings(FUZZ, max_examples=max(8, EXAMPLES // 5))
 @given(doc=tiny_scenarios())
 def test_run_answers_zero_or_two_and_writes_nothing_on_two(

@@ -160,6 +160,7 @@ def test_simulator_run_takes_overrides() -> None:
     assert results.scenario.customers.count == 2000
 
 
+@pytest.mark.integration
 def test_an_unguarded_script_can_sweep(tmp_path) -> None:
     """Importing mesa selects 'spawn': worker processes would run a script's top-level code
     again. A script without ``if __name__ == "__main__":`` still sweeps (worker
@@ -213,6 +214,7 @@ def test_the_guard_is_recognised(tmp_path) -> None:
     assert done.stdout.split() == ["top", "True", "inside", "False"], done.stderr
 
 
+@pytest.mark.integration
 def test_the_readme_mesa_snippets_run_as_plain_scripts(tmp_path) -> None:
     """The README's snippets for Mesa users and overrides, pasted into a file as they are."""
     import re

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from distributed import Client, LocalCluster
 
 from simulator.analysis.robustness import (
     Constraint,
@@ -31,6 +30,7 @@ from simulator.scenario import ScenarioError, load_scenario
 from simulator.sweep.robust_search import optimise
 from simulator.sweep.robust_spec import load_optimisation, optimisation_from_dict
 
+from .conftest import thread_client
 from .test_sweep import ROOT, TINY, outsim
 
 X = "policies.privacy.fields_shared_share"  # two [0, 1] levers and a [0.5, 0.7] uncertainty
@@ -125,14 +125,11 @@ def analytic(budget: int, **changes):
 
 def run_analytic(folder: str | Path, budget: int, kill_after: int | None = None, **changes):
     KILL["after"], KILL["count"] = kill_after, 0
-    with (
-        LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                     dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):  # fmt: skip
+    with thread_client(2) as client:
         return optimise(analytic(budget, **changes), folder, client=client, runner=zdt1)
 
 
+@pytest.mark.integration
 def test_search_recovers_the_known_front_of_an_analytic_problem(tmp_path: Path) -> None:
     found = run_analytic(tmp_path / "zdt1", 100)
     shift = analytic(100).ensemble()[U].mean()  # the uncertainty's mean over the futures
@@ -145,6 +142,7 @@ def test_search_recovers_the_known_front_of_an_analytic_problem(tmp_path: Path) 
     assert len(front) >= 8 and f1.min() < 0.05 and f1.max() > 0.9  # the whole front
 
 
+@pytest.mark.integration
 def test_a_killed_search_resumes_to_the_same_pareto_plans(tmp_path: Path) -> None:
     budget = 30
     whole = run_analytic(tmp_path / "whole", budget, batch=6)
@@ -164,6 +162,7 @@ def test_a_killed_search_resumes_to_the_same_pareto_plans(tmp_path: Path) -> Non
     pd.testing.assert_frame_equal(resumed.table[cols], whole.table[cols])
 
 
+@pytest.mark.integration
 def test_nsga2_sampler_searches_too(tmp_path: Path) -> None:
     found = run_analytic(tmp_path / "nsga", 40, sampler="nsga2")
     assert len(found.table) == 41 and found.pareto
@@ -197,6 +196,7 @@ def write_spec(folder: Path, name: str = "tiny_search", **changes) -> Path:
     return path
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -248,6 +248,7 @@ def searched(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "out"
 
 
+@pytest.mark.integration
 def test_optimise_writes_plans_table_and_page(searched: Path) -> None:
     names = {p.name for p in searched.iterdir()}
     assert names >= {"sweep.duckdb", "candidates.csv", "pareto.csv", "pareto", "optimise.html",
@@ -265,6 +266,7 @@ def test_optimise_writes_plans_table_and_page(searched: Path) -> None:
     assert "Pareto-optimal" in html and "data:image/png;base64," in html
 
 
+@pytest.mark.integration
 def test_every_pareto_plan_validates_and_runs(searched: Path, tmp_path: Path) -> None:
     frame = pd.read_csv(searched / "pareto.csv")
     frame = frame.set_index(frame["plan"].str.replace(" ", "_"))
@@ -280,6 +282,7 @@ def test_every_pareto_plan_validates_and_runs(searched: Path, tmp_path: Path) ->
     assert (tmp_path / "run" / "kpis.csv").exists()
 
 
+@pytest.mark.integration
 def test_a_rerun_resumes_without_running_again(searched: Path) -> None:
     spec = searched.parent / "tiny_search.yaml"
     result = outsim("optimise", str(spec), "--out", str(searched), "-q", cwd=searched.parent)
@@ -287,12 +290,14 @@ def test_a_rerun_resumes_without_running_again(searched: Path) -> None:
     assert "0 runs now" in result.stdout
 
 
+@pytest.mark.integration
 def test_a_different_spec_is_refused_on_the_same_folder(searched: Path) -> None:
     spec = write_spec(searched.parent, name="other", budget=6)
     result = outsim("optimise", str(spec), "--out", str(searched), "-q")
     assert result.returncode == 2 and "different sweep" in result.stderr
 
 
+@pytest.mark.integration
 def test_a_pareto_folder_outsim_did_not_write_is_refused_before_any_work(
     searched: Path, tmp_path: Path
 ) -> None:

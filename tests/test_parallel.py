@@ -37,6 +37,7 @@ def outsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.integration
 def test_results_are_identical_on_one_worker_and_on_two(small_plan, tmp_path: Path) -> None:
     one = simulator.run(small_plan, 4, 11, safeguards=True, workers=1)
     two = simulator.run(small_plan, 4, 11, safeguards=True, workers=2)
@@ -50,6 +51,7 @@ def test_results_are_identical_on_one_worker_and_on_two(small_plan, tmp_path: Pa
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
+@pytest.mark.integration
 def test_a_comparison_is_identical_whatever_the_pool(small_plan) -> None:
     bare = shrink(load_scenario(SCENARIOS / "offshore_cost_first.yaml"), 8000, 30)
     one = compare([small_plan, bare], 3, 5, workers=1)
@@ -59,6 +61,7 @@ def test_a_comparison_is_identical_whatever_the_pool(small_plan) -> None:
         pd.testing.assert_frame_equal(p.timeseries, q.timeseries, check_exact=True)
 
 
+@pytest.mark.integration
 def test_outsim_run_on_a_real_dask_cluster_equals_the_local_run(
     small_plan, tmp_path: Path, dask_scheduler: str
 ) -> None:
@@ -81,6 +84,7 @@ def test_outsim_run_on_a_real_dask_cluster_equals_the_local_run(
     assert (tmp_path / "cmp" / "comparison.csv").is_file()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -121,6 +125,7 @@ def test_small_jobs_stay_in_this_process(small_plan) -> None:
         pass
 
 
+@pytest.mark.integration
 def test_a_task_error_reaches_the_caller() -> None:
     with parallel.pool(workers=2) as where:
         assert isinstance(where, parallel.DaskPool)
@@ -132,6 +137,7 @@ def _reciprocal(x: int) -> float:
     return 1 / x
 
 
+@pytest.mark.integration
 def test_the_summary_of_a_parallel_run_says_nothing_about_the_pool(
     small_plan, tmp_path: Path
 ) -> None:
@@ -141,6 +147,7 @@ def test_the_summary_of_a_parallel_run_says_nothing_about_the_pool(
     assert "workers" not in manifest and manifest["root_seed"] == 3
 
 
+@pytest.mark.integration
 def test_no_model_outlives_its_replication(small_plan) -> None:
     """After a run in this process no ``OutsourcingModel`` is alive and Mesa's registry of
     agent ids holds no finished model (Mesa 3.3 kept every model there: ~10 MB each)."""

@@ -83,6 +83,7 @@ def no_warnings_or_open_figures(fn, *args, **kwargs):
     return result
 
 
+@pytest.mark.integration
 def test_make_plots_writes_every_figure(runs, tmp_path):
     scenario, results = runs["default"]
     assert not results.displacement.empty
@@ -97,6 +98,7 @@ def test_make_plots_writes_every_figure(runs, tmp_path):
     assert_pngs(paths, PLOTS, tmp_path)
 
 
+@pytest.mark.integration
 def test_status_quo_still_writes_the_people_figures(runs, tmp_path):
     scenario, results = runs["status_quo"]
     assert results.displacement.empty  # nobody is displaced in the status quo
@@ -111,6 +113,7 @@ def test_status_quo_still_writes_the_people_figures(runs, tmp_path):
     assert_pngs(paths, PLOTS, tmp_path)
 
 
+@pytest.mark.integration
 def test_positional_call_single_replication_without_displacement(tmp_path):
     """The original call (no displacement given) still writes every file; one replication
     draws lines without bands."""

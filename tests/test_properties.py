@@ -241,6 +241,7 @@ def test_any_valid_scenario_gives_a_sane_timeseries(scenario: Scenario, seed: in
     assert (totals == scenario.workforce.headcount).all(), totals.tolist()
 
 
+@pytest.mark.integration
 @PROPERTY_SETTINGS
 @given(data=scenario_dicts(), seed=seeds)
 def test_same_file_and_seed_give_identical_timeseries(data: dict[str, Any], seed: int):

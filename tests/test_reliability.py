@@ -134,6 +134,7 @@ def test_out_under_a_file_is_refused(work: Path) -> None:
     assert_unchanged(before, snapshot(work))
 
 
+@pytest.mark.integration
 def test_rerun_replaces_only_outsims_own_folder(work: Path) -> None:
     first = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", "--seed", "1", cwd=work)
     assert first.code == 0, first.err
@@ -149,6 +150,7 @@ def test_rerun_replaces_only_outsims_own_folder(work: Path) -> None:
     assert hidden(work) == []
 
 
+@pytest.mark.integration
 def test_an_outsim_folder_with_a_users_file_is_refused(work: Path) -> None:
     assert outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", cwd=work).code == 0
     (work / "r" / "notes.txt").write_text("mine", encoding="utf-8")
@@ -161,6 +163,7 @@ def test_an_outsim_folder_with_a_users_file_is_refused(work: Path) -> None:
     assert_unchanged(before, snapshot(work))
 
 
+@pytest.mark.integration
 def test_an_empty_folder_is_used(work: Path) -> None:
     (work / "empty").mkdir()
 
@@ -170,6 +173,7 @@ def test_an_empty_folder_is_used(work: Path) -> None:
     assert complete(work / "empty")
 
 
+@pytest.mark.integration
 def test_an_earlier_versions_folder_is_replaced(work: Path) -> None:
     """Folders from before manifests listed their files are recognised by their names."""
     old = work / "r"
@@ -204,6 +208,7 @@ def dead_pid() -> int:
     return proc.pid
 
 
+@pytest.mark.integration
 def test_leftovers_of_a_killed_run_are_cleaned_restored_or_reported(work: Path) -> None:
     pid = dead_pid()
     # an unfinished temporary folder (marked as outsim's): removed
@@ -266,6 +271,7 @@ def test_an_error_while_writing_leaves_the_old_folder_and_no_leftovers(tmp_path:
     assert hidden(tmp_path) == []
 
 
+@pytest.mark.integration
 def test_killed_at_any_moment_the_name_holds_a_whole_folder(work: Path) -> None:
     """SIGKILL during repeated replacements: every time, ``r`` is a complete folder (old or
     new), and the next run tidies whatever the kill left."""
@@ -355,6 +361,7 @@ ESCAPES = [
 ]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(("sql", "created"), ESCAPES)
 def test_sql_cannot_leave_the_store_or_change_it(
     categorical_sweep: Path, tmp_path: Path, sql: str, created: str | None
@@ -422,6 +429,7 @@ def peak_memory(*args: str, cwd: Path) -> tuple[int, int, int, str]:
     return status, lines, peak_kb, done.stderr
 
 
+@pytest.mark.integration
 def test_sql_csv_streams_everything_in_bounded_memory(
     categorical_sweep: Path, tmp_path: Path
 ) -> None:
@@ -436,6 +444,7 @@ def test_sql_csv_streams_everything_in_bounded_memory(
     assert peak_kb < 600_000, f"peak memory {peak_kb / 1024:.0f} MB"
 
 
+@pytest.mark.integration
 def test_sql_table_of_a_huge_result_fetches_only_what_it_shows(
     categorical_sweep: Path, tmp_path: Path
 ) -> None:
@@ -448,6 +457,7 @@ def test_sql_table_of_a_huge_result_fetches_only_what_it_shows(
     assert peak_kb < 600_000, f"peak memory {peak_kb / 1024:.0f} MB"
 
 
+@pytest.mark.integration
 def test_a_query_running_too_long_is_stopped(categorical_sweep: Path, tmp_path: Path) -> None:
     result = outsim(
         "sweep-results", categorical_sweep, "--sql",
@@ -530,6 +540,7 @@ def copy_of(folder: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(folder, tmp_path / "r"))
 
 
+@pytest.mark.integration
 def test_report_never_embeds_a_linked_file(results_folder: Path, tmp_path: Path) -> None:
     folder = copy_of(results_folder, tmp_path)
     secret = tmp_path / "secret.png"
@@ -654,6 +665,7 @@ def test_an_extends_chain_of_any_length_is_bounded(tmp_path: Path) -> None:
     assert_refused(result, "s0.yaml", "extends", "chain of more than")
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("make", "expected"),
     [

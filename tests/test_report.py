@@ -65,6 +65,7 @@ def parse(path: Path) -> Collector:
     return c
 
 
+@pytest.mark.integration
 def test_report_is_valid_self_contained_html(results_dir):
     html = (results_dir / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
@@ -91,6 +92,7 @@ def test_report_has_every_kpi_and_dimension(results_dir):
     assert "Displaced states" in html and "Earnings recovery" in html
 
 
+@pytest.mark.integration
 def test_outsim_report_rebuilds_the_same_kpi_table(results_dir, tmp_path):
     before = kpi_rows(load_folder(results_dir)["summary"])
     original = (results_dir / "report.html").read_text(encoding="utf-8")
@@ -108,6 +110,7 @@ def test_outsim_report_rebuilds_the_same_kpi_table(results_dir, tmp_path):
     assert kpi_rows(load_folder(results_dir)["summary"]) == before
 
 
+@pytest.mark.integration
 def test_report_on_a_non_results_folder_is_bad_input(tmp_path):
     with pytest.raises(ReportError, match="summary.json: missing"):
         write_report(tmp_path)

@@ -68,6 +68,7 @@ def test_an_xlsx_roster_gives_the_same_run_as_csv(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(run[0].timeseries, run[1].timeseries)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -161,6 +162,7 @@ def test_a_region_file_sets_the_labour_market(tmp_path: Path) -> None:
         load_scenario(path)
 
 
+@pytest.mark.integration
 def test_the_example_company_and_who_bears_the_plan(tmp_path: Path) -> None:
     done = subprocess.run(
         [str(BIN / "outsim"), "run", str(ACME / "scenario.yaml"), "-n", "2", "--no-safeguards",

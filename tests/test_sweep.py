@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from distributed import Client, LocalCluster
 from typer.testing import CliRunner
 
 from simulator import sweep
@@ -26,7 +25,7 @@ from simulator.outputs.sweep_store import SweepStore
 from simulator.sweep.sampling import samples_table
 from simulator.sweep.spec import SweepError, load_sweep
 
-from .conftest import free_port, tiny_scenario
+from .conftest import free_port, thread_client, tiny_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -108,6 +107,7 @@ def test_bad_spec_exits_2_with_a_clear_message(tmp_path: Path, change, expected)
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.integration
 def test_bad_spec_through_the_installed_command(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, replications=0)
     res = outsim("sweep", str(spec), "--quiet")
@@ -142,6 +142,7 @@ def test_samples_follow_the_sampler_and_field_types(tmp_path: Path) -> None:
 
 
 # -- running --------------------------------------------------------------------------------
+@pytest.mark.integration
 def test_local_sweep_stores_every_run_and_reports(tmp_path: Path) -> None:
     spec = write_spec(tmp_path)
     res = outsim("sweep", str(spec), "--out", str(tmp_path / "out"), "--workers", "2")
@@ -176,6 +177,7 @@ def test_local_sweep_stores_every_run_and_reports(tmp_path: Path) -> None:
     assert clash.returncode == 2 and "different sweep" in clash.stderr
 
 
+@pytest.mark.integration
 def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
     # each level is valid alone, but manila 0.7 + bogota 0.4 breaks "shares sum to at most 1"
     spec = write_spec(
@@ -186,12 +188,7 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
         },
         replications=1,
     )
-    with (
-        LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with thread_client(1) as client:
         runs = sweep.run(spec, client, out=tmp_path / "out")
     assert runs["status"].tolist() == ["ok", "ok", "ok", "failed"]
     assert "shares sum to 1.100" in runs["error"][3]
@@ -199,6 +196,7 @@ def test_failed_runs_are_recorded_and_the_sweep_goes_on(tmp_path: Path) -> None:
     assert "1 failed" in (tmp_path / "out" / "summary.html").read_text()
 
 
+@pytest.mark.integration
 def test_sweep_on_a_real_dask_scheduler_equals_the_local_run(
     tmp_path: Path, dask_scheduler: str
 ) -> None:
@@ -214,6 +212,8 @@ def test_sweep_on_a_real_dask_scheduler_equals_the_local_run(
     assert local.returncode == 0, local.stderr
     pd.testing.assert_frame_equal(kpi_values(tmp_path / "remote"), kpi_values(tmp_path / "local"))
     # the Python API with a client on the same cluster gives the same again
+    from distributed import Client
+
     with Client(address, timeout="60s") as client:
         api = sweep.run(spec, client, out=tmp_path / "api")
     pd.testing.assert_frame_equal(
@@ -222,6 +222,7 @@ def test_sweep_on_a_real_dask_scheduler_equals_the_local_run(
     )
 
 
+@pytest.mark.integration
 def test_unreachable_scheduler_is_bad_input(tmp_path: Path) -> None:
     spec = write_spec(tmp_path)
     res = outsim(
@@ -237,6 +238,7 @@ def test_unreachable_scheduler_is_bad_input(tmp_path: Path) -> None:
     assert "cannot reach a Dask scheduler" in res.stderr
 
 
+@pytest.mark.integration
 def test_sigkill_then_rerun_stores_every_run_once(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, replications=4, batch_size=1)  # 24 runs
     folder = tmp_path / "killed"
@@ -319,15 +321,11 @@ def ishigami_sensitivity(tmp_path: Path, sampler: str, samples: int) -> pd.DataF
         keep_timeseries=[],
         batch_size=256,
     )
-    with (
-        LocalCluster(
-            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with thread_client(2) as client:
         return sweep.sensitivity(spec, client, out=tmp_path / "out", runner=ishigami)
 
 
+@pytest.mark.integration
 def test_sobol_indices_of_ishigami_match_the_known_values(tmp_path: Path) -> None:
     table = ishigami_sensitivity(tmp_path, "sobol", 1024)
     assert len(sweep.load(tmp_path / "out")) == 1024 * 5
@@ -366,6 +364,7 @@ def test_replication_noise_is_measured() -> None:
     assert noise == pytest.approx(expected, rel=0.5)
 
 
+@pytest.mark.integration
 def test_sensitivity_refuses_a_grid_spec(tmp_path: Path) -> None:
     res = outsim("sensitivity", str(write_spec(tmp_path)), "--quiet")
     assert res.returncode == 2 and "needs sobol or morris" in res.stderr

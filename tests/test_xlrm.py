@@ -68,6 +68,7 @@ def test_the_json_schema_marks_every_field() -> None:
     assert vendor == plain["$defs"]["Vendor"]["properties"]["wage_ratio"]
 
 
+@pytest.mark.integration
 def test_outsim_schema_lists_levers_and_uncertainties(tmp_path) -> None:
     def outsim(*args: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(BIN / "outsim"), "schema", *args]
