@@ -63,16 +63,18 @@ def test_a_plans_status_quo_removes_the_plan_only(small_default) -> None:
 
 
 def test_the_status_quo_shares_the_plans_luck(small_default) -> None:
-    """Same seed, independent streams: customers' issue draws and the in-house holder's
-    breach draws are the same in the plan and its status quo."""
+    """Same seed, keyed streams: the in-house holder's breach draws are the same in the plan
+    and its status quo in every month, whatever each run drew before (customers' and
+    workers' luck: ``tests/test_streams.py``)."""
     plan = OutsourcingModel(small_default, seed=11)
     base = OutsourcingModel(status_quo_of(small_default), seed=11)
     assert np.array_equal(plan.customers.contact_rate, base.customers.contact_rate)
-    for _ in range(3):
+    for month in range(3):
         plan.step(), base.step()
-    u_plan = plan.streams("breach", "in_house").random(4)
-    u_base = base.streams("breach", "in_house").random(4)
-    assert np.array_equal(u_plan, u_base)
+        stream = ("breach", "in_house")
+        assert plan.streams.uniform(stream, month) == base.streams.uniform(stream, month)
+        a = plan.streams.generator(*stream, month=month).random(4)
+        assert np.array_equal(a, base.streams.generator(*stream, month=month).random(4))
 
 
 def test_decisions_count_breaches_at_their_expected_cost(small_default) -> None:

@@ -130,33 +130,36 @@ def test_poisson_by_inversion_matches_the_reference(shape: float) -> None:
 
 
 class ReferenceCustomers(Customers):
-    """The customer steps as first written: plain whole-array expressions, no buffers, no
-    thinning, ``searchsorted`` routing (on the same streams: one uniform per slot)."""
+    """The customer steps as first written: plain whole-array expressions over every slot, no
+    buffers, no thinning, no prefix of used slots, ``searchsorted`` routing, boolean masks;
+    on the same draws (a month's dense block drawn for every slot, whose first slots are the
+    production's; the issue's hashed pair for every slot, of which the production hashes only
+    the issuers')."""
 
-    def uniforms(self, mechanism: str) -> np.ndarray:
-        return self.streams("customers", mechanism).random(len(self.active))
+    def dense(self, mechanism: str) -> np.ndarray:
+        rng = self.streams.generator("customers", mechanism, month=self.month)
+        return rng.random(len(self.active))
 
     def raise_issues(self, routing: np.ndarray, volume: float = 1.0) -> np.ndarray:
         rate = self.contact_rate * volume
         p_none = np.exp(-rate) if volume != 1.0 else self.p_no_issue
-        u = self.uniforms("issues")
+        u = self.dense("issues")
         who = np.flatnonzero((u >= p_none) & self.active)
         counts = reference_poisson(u[who], rate[who], p_none[who])
         cdf = np.cumsum(routing)
         cdf[-1] = 1.0
-        channel = np.searchsorted(cdf, self.uniforms("routing")[who], side="right")
-        self.channel[:] = -1
-        self.channel[who] = channel
-        self._issuers = who
-        self._issue_counts = counts
+        every = np.arange(len(self.active))
+        pick, luck = self.streams.uniform_pairs(("customers", "issue"), self.month, every)
+        channel = np.searchsorted(cdf, pick[who], side="right")
+        self._issuers, self._issuer_channel, self._outcome_luck = who, channel, luck[who]
         self.issues_by_channel = np.bincount(channel, weights=counts, minlength=len(routing))
         return self.issues_by_channel
 
     def experience_service(self, channels: list, disclosed: bool) -> None:
-        who, ch = self._issuers, self.channel[self._issuers]
+        who, ch = self._issuers, self._issuer_channel
         p_first = np.array([c.p_first for c in channels])[ch]
         p_later = np.array([c.p_later for c in channels])[ch]
-        u = ReferenceCustomers.uniforms(self, "outcomes")[who]
+        u = self._outcome_luck
         outcome = (OUTCOME_FIRST + (u >= p_first) + (u >= p_first + p_later)).astype(np.int8)
         self.outcome[self._last_issuers] = OUTCOME_NONE
         self.outcome[who] = outcome
@@ -170,10 +173,10 @@ class ReferenceCustomers(Customers):
         s = self.satisfaction
         s[who] += SATISFACTION_WEIGHT * (experience - s[who])
         p = self.params
-        target = np.clip(
-            p.initial_trust + TRUST_PER_SATISFACTION * (s - self.reference_satisfaction), 0, 1
-        )
+        offset = p.initial_trust - TRUST_PER_SATISFACTION * self.reference_satisfaction
+        target = np.clip(TRUST_PER_SATISFACTION * s + offset, 0, 1)
         change = TRUST_ADJUSTMENT * (target - self.trust)
+        change[~self.active] = 0.0
         if disclosed:
             change[self.informed & (change < 0)] *= 1.0 - DISCLOSURE_DAMPING
         self.trust += change
@@ -194,10 +197,12 @@ class ReferenceCustomers(Customers):
         prob = ReferenceCustomers.churn_probability(self)  # (also for a plain Customers)
         if extra is not None:
             prob += extra
-        leaving = (ReferenceCustomers.uniforms(self, "churn") < prob) & self.active
+        leaving = (ReferenceCustomers.dense(self, "churn") < prob) & self.active
         self.leavers = np.flatnonzero(leaving)
         self.leaver_probability = prob[leaving]
         self.active[leaving] = False
+        self._empty(self.leavers)
+        self.n_active -= len(self.leavers)
         self.churned_this_month = int(np.count_nonzero(leaving))
         return self.churned_this_month
 
@@ -257,7 +262,7 @@ def test_model_matches_the_reference_implementation(
     assert a.equals(b)
     if insecure:
         assert a["breaches"].sum() > 0 and a["customers_lost_to_breaches"].sum() > 0
-    for attr in ("trust", "satisfaction", "active", "outcome", "informed"):
+    for attr in ("trust", "satisfaction", "active", "outcome", "informed", "contact_rate"):
         assert np.array_equal(getattr(fast.customers, attr), getattr(slow.customers, attr)), attr
     assert np.array_equal(fast.workforce.earnings, slow.workforce.earnings)
 
@@ -269,18 +274,22 @@ def test_churn_thinning_matches_every_slot_compared(monkeypatch: pytest.MonkeyPa
 
     scenario = shrink(load_scenario(SCENARIOS / "offshore_cost_first.yaml"), 8_000, 24)
     model = OutsourcingModel(scenario, seed=5)
+    kept = ("active", "contact_rate", "p_no_issue", "satisfaction", "trust", "_pull")
     for month in range(12):
         model.step()
         cu = model.customers
-        stream = cu.streams("customers", "churn")
-        rng_state = stream.bit_generator.state
-        active = cu.active.copy()
-        extra = None if month % 3 else np.where(np.arange(len(active)) % 7 == 0, 0.04, 0.0)
-        n = cu.churn(extra)
+        before = {name: getattr(cu, name).copy() for name in kept}
+        count = cu.n_active
+        extra = None if month % 3 else np.where(np.arange(len(cu.active)) % 7 == 0, 0.04, 0.0)
+        n = cu.churn(extra)  # (the month's churn stream starts afresh on every call)
         fast_leavers, fast_prob = cu.leavers.copy(), cu.leaver_probability.copy()
-        cu.active[:] = active
-        stream.bit_generator.state = rng_state
+        after = {name: getattr(cu, name).copy() for name in kept}
+        for name in kept:
+            getattr(cu, name)[:] = before[name]
+        cu.n_active = count
         assert ReferenceCustomers.churn(cu, extra) == n
+        for name in kept:
+            assert np.array_equal(getattr(cu, name), after[name]), name
         assert np.array_equal(cu.leavers, fast_leavers)
         assert np.array_equal(cu.leaver_probability, fast_prob)
         assert np.all(cu.leaver_probability <= cu.highest_churn_probability() + (0.04 * 1.0001))

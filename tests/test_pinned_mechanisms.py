@@ -354,8 +354,8 @@ def test_each_channel_is_rated_by_its_own_issuers() -> None:
     c = _customers(0.7)
     c.satisfaction[:] = 80.0
     c._issuers = np.array([0, 1, 2])
-    c.channel[:] = -1
-    c.channel[:3] = [0, 0, 1]
+    c._issuer_channel = np.array([0, 0, 1])
+    c._outcome_luck = np.array([0.0, 0.5, 0.99])  # every draw resolves at first contact here
     first = _channel(1.0, 0.0)
     c.experience_service(
         [

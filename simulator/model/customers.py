@@ -74,10 +74,10 @@ class Customers:
         reference_satisfaction: float = 80.0,
     ) -> None:
         self.params = params
+        # one stream per mechanism, keyed by month and slot (``streams.py``): a customer's
+        # luck is the same in every plan
         self.streams = streams if isinstance(streams, Streams) else Streams(streams)
-        # one stream per mechanism; issue, routing, outcome and churn draws are one uniform
-        # per slot per month, so a customer's luck is the same in every plan
-        self.rng = self.streams("customers", "arrivals")
+        self.month = 0  # the month being simulated (``start_month``)
         self.initial_count = params.count
         # satisfaction with in-house service before the plan: customers start there, and trust
         # is anchored to it [0-100]
@@ -85,22 +85,31 @@ class Customers:
         size = int(params.count * (1 + SPARE_SLOTS)) + 1
         self.active = np.zeros(size, dtype=bool)
         self.active[: params.count] = True
-        self.contact_rate = np.zeros(size)  # issues per month [1/month]
+        self.n_active = params.count  # active slots
+        # slots ever used: every active slot lies below ``end`` (new customers take the lowest
+        # free slots), so whole-array work stops there
+        self.end = params.count
+        # issues per month [1/month] (0 in an empty slot, so that it never raises one)
+        self.contact_rate = np.zeros(size)
         self.p_no_issue = np.ones(size)  # exp(-contact_rate): chance of no issue in a month
+        # an empty slot holds satisfaction and trust 0, so a plain sum is the active ones' sum
         self.satisfaction = np.zeros(size)  # [0-100]
         self.trust = np.zeros(size)  # [0-1]
         self.privacy_sensitivity = np.zeros(size)  # [0-1]
+        # monthly pull of trust towards its target: TRUST_ADJUSTMENT, 0 in an empty slot
+        self._pull = np.zeros(size)
         self.informed = np.zeros(size, dtype=bool)  # told by the company it is outsourced
         self.aware = np.zeros(size, dtype=bool)  # knows it: told, or found out on discovery
         self.breached = np.zeros(size, dtype=bool)  # record was in a breach
-        self.channel = np.full(size, -1, dtype=np.int16)  # channel of this month's issue
-        self.outcome = np.full(size, OUTCOME_NONE, dtype=np.int8)
+        self.outcome = np.full(size, OUTCOME_NONE, dtype=np.int8)  # of this month's issue
         self._issuers = self._last_issuers = np.zeros(0, dtype=np.int64)
+        self._issuer_channel = np.zeros(0, dtype=np.intp)  # channel of each issuer
+        self._outcome_luck = np.zeros(0)  # uniform deciding each issuer's outcome
         self.leavers = np.zeros(0, dtype=np.int64)  # slots that churned this month
         self.leaver_probability = np.zeros(0)  # their churn probability this month
         self._uniforms = np.zeros(size)  # buffer for this month's uniform draws, one per slot
         self._work = np.zeros(size)  # buffer for whole-array intermediate results
-        self._fill(np.arange(params.count), rng=self.streams("customers", "initial"))
+        self._fill(np.arange(params.count), self.streams.generator("customers", "initial"))
         self.monthly_baseline_churn = 1.0 - (1.0 - params.baseline_churn_annual) ** (1 / 12)
         self.churned_this_month = 0
         self.acquired_this_month = 0
@@ -111,17 +120,14 @@ class Customers:
 
     # -- state -------------------------------------------------------------------------------
     def _fill(
-        self,
-        slots: np.ndarray,
-        informed: float = 0.0,
-        aware: float = 0.0,
-        rng: np.random.Generator | None = None,
+        self, slots: np.ndarray, rng: np.random.Generator, informed: float = 0.0, aware: float = 0.0
     ) -> None:
-        """Give ``slots`` the state of newly arrived customers: told of the outsourcing with
-        probability ``informed``, knowing of it (told or from its discovery) with ``aware``."""
+        """Give ``slots`` the state of newly arrived customers, their traits drawn from
+        ``rng``: told of the outsourcing with probability ``informed``, knowing of it (told or
+        from its discovery) with ``aware``."""
         p, n = self.params, len(slots)
-        rng = rng or self.rng
         self.active[slots] = True
+        self._pull[slots] = TRUST_ADJUSTMENT
         shape = p.contact_rate_dispersion
         self.contact_rate[slots] = rng.gamma(shape, p.contacts_per_customer_month / shape, n)
         self.p_no_issue[slots] = np.exp(-self.contact_rate[slots])
@@ -133,18 +139,28 @@ class Customers:
         self.aware[slots] = u < max(aware, informed)
         self.breached[slots] = False
 
+    def _empty(self, slots: np.ndarray) -> None:
+        """``slots`` are left: an empty slot raises no issues and holds satisfaction and
+        trust 0."""
+        self.contact_rate[slots] = 0.0
+        self.p_no_issue[slots] = 1.0
+        self._pull[slots] = 0.0
+        self.satisfaction[slots] = 0.0
+        self.trust[slots] = 0.0
+
     def expected_issues(self, volume: float = 1.0) -> float:
         """Issues expected next month from the active customers, at that month's volume
         factor (``model/demand.py``) [issues/month]."""
-        return volume * float(np.add.reduce(self.contact_rate, where=self.active))
+        return volume * float(self.contact_rate.sum())  # empty slots: rate 0
 
     @property
     def count(self) -> int:
-        return int(self.active.sum())
+        return self.n_active
 
     def _mean(self, values: np.ndarray) -> float:
-        n = np.count_nonzero(self.active)
-        return float(np.add.reduce(values, where=self.active) / n) if n else 0.0
+        """Mean over the active customers of ``values`` (0 in every empty slot)."""
+        n = self.n_active
+        return float(values[: self.end].sum()) / n if n else 0.0
 
     def mean_trust(self) -> float:
         return self._mean(self.trust)
@@ -154,13 +170,24 @@ class Customers:
 
     def informed_share(self) -> float:
         """Share of active customers the company told that service is outsourced."""
-        return float(np.count_nonzero(self.informed & self.active) / max(self.count, 1))
+        e = self.end
+        return float(np.count_nonzero(self.informed[:e] & self.active[:e]) / max(self.count, 1))
 
     def aware_share(self) -> float:
         """Share of active customers who know it, told or from its discovery."""
-        return float(np.count_nonzero(self.aware & self.active) / max(self.count, 1))
+        e = self.end
+        return float(np.count_nonzero(self.aware[:e] & self.active[:e]) / max(self.count, 1))
+
+    def breached_count(self) -> int:
+        """Active customers whose record was in a breach."""
+        e = self.end
+        return int(np.count_nonzero(self.breached[:e] & self.active[:e]))
 
     # -- monthly behaviour -------------------------------------------------------------------
+    def start_month(self, month: int) -> None:
+        """Month ``month`` begins: this month's draws are keyed by it."""
+        self.month = month
+
     def raise_issues(self, routing: np.ndarray, volume: float = 1.0) -> np.ndarray:
         """Draw this month's issues and route each issuing customer to a channel.
 
@@ -168,23 +195,28 @@ class Customers:
         every customer's rate this month (the demand forecast, ``model/demand.py``). Returns
         the number of issues per channel.
         """
-        rate, p_none = self.contact_rate, self.p_no_issue
+        e = self.end
+        rate, p_none = self.contact_rate[:e], self.p_no_issue[:e]
         if volume != 1.0:
             rate = rate * volume
             p_none = np.exp(-rate)
         # Poisson by inversion with one uniform per slot: most customers raise no issue, so
-        # only the few who do need the (short) walk up the cumulative distribution.
-        u = self.streams("customers", "issues").random(out=self._uniforms)
-        who = np.flatnonzero((u >= p_none) & self.active)
+        # only the few who do need the (short) walk up the cumulative distribution. An empty
+        # slot has P(no issue) = 1, which no uniform in [0, 1) reaches.
+        issues = self.streams.generator("customers", "issues", month=self.month)
+        u = issues.random(out=self._uniforms[:e])
+        who = np.flatnonzero(u >= p_none)
         counts = poisson_by_inversion(u.take(who), rate.take(who), p_none.take(who))
-        # channel = how many cumulative routing shares lie at or below a uniform draw
+        # channel = how many cumulative routing shares lie at or below the issuer's uniform
         cdf = np.cumsum(routing)
-        pick = self.streams("customers", "routing").random(out=self._work).take(who)
+        # each issuer's luck with this month's issue: its channel, then its outcome
+        pick, self._outcome_luck = self.streams.uniform_pairs(
+            ("customers", "issue"), self.month, who
+        )
         channel = np.zeros(len(who), dtype=np.intp)
         for edge in cdf[:-1]:  # the last edge is 1: no draw reaches it
             channel += pick >= edge
-        self.channel[:] = -1
-        self.channel[who] = channel
+        self._issuer_channel = channel
         self._issuers = who
         self._issue_counts = counts
         self.issues_by_channel = np.bincount(
@@ -194,16 +226,16 @@ class Customers:
 
     def routed_to(self, channel: int) -> np.ndarray:
         """Slots of the customers routed to ``channel`` this month (ascending)."""
-        who = self._issuers
-        return who[self.channel[who] == channel]
+        return np.compress(self._issuer_channel == channel, self._issuers)
 
     def experience_service(self, channels: list[ChannelMonth], disclosed: bool) -> None:
         """Draw each issuing customer's outcome, update satisfaction and trust."""
-        who, ch = self._issuers, self.channel[self._issuers]
-        p_first = np.array([c.p_first for c in channels])[ch]
-        p_later = np.array([c.p_later for c in channels])[ch]
-        u = self.streams("customers", "outcomes").random(out=self._work).take(who)
-        outcome = (OUTCOME_FIRST + (u >= p_first) + (u >= p_first + p_later)).astype(np.int8)
+        who, ch = self._issuers, self._issuer_channel
+        p_first = np.array([c.p_first for c in channels]).take(ch)
+        p_resolved = np.array([c.p_first + c.p_later for c in channels]).take(ch)
+        u = self._outcome_luck
+        outcome = np.greater_equal(u, p_first).view(np.int8)  # OUTCOME_FIRST is 0
+        outcome += u >= p_resolved
         self.outcome[self._last_issuers] = OUTCOME_NONE
         self.outcome[who] = outcome
         self._last_issuers = who
@@ -222,37 +254,36 @@ class Customers:
         """Trust drifts towards the level implied by satisfaction; informed customers of a
         disclosed plan feel quality-driven trust losses less (DESIGN: transparency).
 
-        Inactive slots are updated too (harmless: whole-array operations are fastest). The
-        slots are taken a block at a time so that the intermediate results stay in the CPU
-        cache (element by element the same arithmetic as on whole arrays).
+        Whole-array operations over the slots below ``end``, a cache-sized block at a time
+        so that intermediate results stay in the CPU cache. An empty slot's pull is 0, so its
+        trust stays 0. Trust moves a share (at most ``TRUST_ADJUSTMENT``) of the way to a
+        target in [0, 1], so it stays in [0, 1] without clipping.
         """
-        p = self.params
+        # target = clip(initial + TRUST_PER_SATISFACTION (satisfaction - reference), 0, 1)
+        offset = self.params.initial_trust - TRUST_PER_SATISFACTION * self.reference_satisfaction
         for block in self._blocks():
-            trust, informed = self.trust[block], self.informed[block]
-            target = np.subtract(
-                self.satisfaction[block], self.reference_satisfaction, out=self._work[block]
+            trust = self.trust[block]
+            target = np.multiply(
+                self.satisfaction[block], TRUST_PER_SATISFACTION, out=self._work[block]
             )
-            target *= TRUST_PER_SATISFACTION
-            target += p.initial_trust
+            target += offset
             np.clip(target, 0, 1, out=target)
             change = np.subtract(target, trust, out=target)  # (the target is not needed again)
-            change *= TRUST_ADJUSTMENT
+            change *= self._pull[block]
             if disclosed:
-                damped = informed & (change < 0)
+                damped = self.informed[block] & (change < 0)
                 np.multiply(change, 1.0 - DISCLOSURE_DAMPING, out=change, where=damped)
             trust += change
-            np.clip(trust, 0, 1, out=trust)
 
     def _blocks(self) -> list[slice]:
         """The slots in consecutive blocks of ``BLOCK``."""
-        n = len(self.active)
+        n = self.end
         return [slice(i, min(i + BLOCK, n)) for i in range(0, n, BLOCK)]
 
     def hear_disclosure(self, reach: float, dip: float) -> None:
         """A disclosure campaign informs ``reach`` of customers at a small trust cost."""
         act = np.flatnonzero(self.active & ~self.informed)
-        u = self.streams("customers", "disclosure").random(len(self.active))
-        reached = act[u[act] < reach]
+        reached = act[self.streams.uniforms(("customers", "disclosure"), self.month, act) < reach]
         self.informed[reached] = True
         self.aware[reached] = True
         loss = np.minimum(self.trust[reached], dip * (0.5 + self.privacy_sensitivity[reached]))
@@ -319,19 +350,24 @@ class Customers:
         computed (exact thinning: the same leavers as comparing every slot). The leavers'
         slots and probabilities are kept in ``leavers`` and ``leaver_probability``.
         """
-        u = self.streams("customers", "churn").random(out=self._uniforms)
+        e = self.end
+        churn = self.streams.generator("customers", "churn", month=self.month)
+        u = churn.random(out=self._uniforms[:e])
         if extra is None:
-            maybe = np.flatnonzero((u < self.highest_churn_probability()) & self.active)
+            maybe = np.flatnonzero(u < self.highest_churn_probability())
+            maybe = np.compress(self.active.take(maybe), maybe)
             prob = self.churn_probability_of(maybe)
             leave = u.take(maybe) < prob
-            self.leavers, self.leaver_probability = maybe[leave], prob[leave]
+            self.leavers, self.leaver_probability = maybe.compress(leave), prob.compress(leave)
         else:
-            prob = self.churn_probability(out=self._work)
-            prob += extra
-            self.leavers = np.flatnonzero((u < prob) & self.active)
+            prob = self.churn_probability(out=self._work)[:e]
+            prob += extra[:e]
+            self.leavers = np.flatnonzero((u < prob) & self.active[:e])
             self.leaver_probability = prob.take(self.leavers)
         self.active[self.leavers] = False
+        self._empty(self.leavers)
         self.churned_this_month = len(self.leavers)
+        self.n_active -= self.churned_this_month
         return self.churned_this_month
 
     def expected_status_quo_churn(self, channel: ChannelMonth) -> float:
@@ -352,8 +388,17 @@ class Customers:
         """New customers arrive (Poisson with mean ``expected``) into free slots, told of the
         outsourcing with probability ``informed`` and knowing of it with ``aware``; returns
         the slots they took."""
-        free = np.flatnonzero(~self.active)
-        n = min(int(self.rng.poisson(max(expected, 0.0))), len(free))
-        self._fill(free[:n], informed, aware)
+        rng = self.streams.generator("customers", "arrivals", month=self.month)
+        e, size = self.end, len(self.active)
+        wanted = int(rng.poisson(max(expected, 0.0)))
+        free = np.flatnonzero(~self.active[:e])  # the lowest free slots first
+        if len(free) < wanted:
+            free = np.concatenate([free, np.arange(e, min(size, e + wanted - len(free)))])
+        slots = free[:wanted]
+        self._fill(slots, rng, informed, aware)
+        n = len(slots)
+        if n:
+            self.end = max(e, int(slots[-1]) + 1)
+        self.n_active += n
         self.acquired_this_month = n
-        return free[:n]
+        return slots

@@ -166,16 +166,17 @@ class Workforce:
     ) -> None:
         self.params, self.policy = params, policy
         self.streams = streams if isinstance(streams, Streams) else Streams(streams)
-        self.rng = self.streams("workforce", "people")  # who people are (initial staff, hires)
+        self.month = 0  # the month being simulated (``start_month``)
         self.ui_months = ui_months  # unemployment-insurance entitlement [months]
         self._monthly_growth = (1.0 + params.wage_growth_annual) ** (1 / 12)
         n = params.headcount
         self.n = n
+        self._everyone = np.arange(n)
         self.age = np.zeros(n)  # [years]
         self.tenure = np.zeros(n)  # with the company [years]
         self.skill = np.zeros(n)  # general (portable) skill [0-1]
         self.wage = np.zeros(n)  # [USD/month]
-        self._draw_people(np.arange(n), tenure=True)
+        self._draw_people(np.arange(n), self.streams.generator("workforce", "people"), True)
         self.site = np.full(n, "", dtype=object)  # the centre each agent works at
         self.protected = np.zeros(n, dtype=bool)  # protected from layoff (roster)
         self.layoff_rule, self.layoff_site_order = layoffs
@@ -206,10 +207,10 @@ class Workforce:
         self.events: dict[str, float] = {}
         self._reset_events()
 
-    def _draw_people(self, slots: np.ndarray, tenure: bool) -> None:
+    def _draw_people(self, slots: np.ndarray, rng: np.random.Generator, tenure: bool) -> None:
         """Age, skill and wage (and, for the initial staff, tenure) of the people in
-        ``slots``, from the workforce parameters."""
-        p, rng, n = self.params, self.rng, len(slots)
+        ``slots``, drawn from ``rng`` by the workforce parameters."""
+        p, n = self.params, len(slots)
         self.age[slots] = np.clip(rng.normal(p.mean_age, p.age_sd, n), 18, 70)
         if tenure:
             self.tenure[slots] = np.minimum(
@@ -255,10 +256,14 @@ class Workforce:
         )
 
     # -- helpers -----------------------------------------------------------------------------
+    def start_month(self, month: int) -> None:
+        """Month ``month`` begins: this month's draws are keyed by it."""
+        self.month = month
+
     def draw(self, mechanism: str) -> np.ndarray:
-        """This month's uniform of every worker for ``mechanism``: one per worker per call,
-        from the mechanism's own stream, so a worker's luck is the same in every plan."""
-        return self.streams("workforce", mechanism).random(self.n)
+        """This month's uniform of every worker for ``mechanism``, keyed by (mechanism, month,
+        worker): a worker's luck is the same in every plan, whatever else was drawn."""
+        return self.streams.uniforms(("workforce", mechanism), self.month, self._everyone)
 
     def first_by_luck(self, pool: np.ndarray, count: int, mechanism: str) -> np.ndarray:
         """``count`` workers of ``pool`` chosen at random (those with the lowest draws)."""
@@ -378,7 +383,9 @@ class Workforce:
         n = len(slots)
         if n == 0:
             return 0
-        self._draw_people(slots, tenure=False)
+        self._draw_people(
+            slots, self.streams.generator("workforce", "hires", month=self.month), False
+        )
         self.tenure[slots] = 0.0
         self.protected[slots] = False  # a new hire in the same position (and site)
         self._move(slots, State.in_house)
@@ -460,7 +467,8 @@ class Workforce:
         h = self.job_finding_hazard(market)
         # every worker's draws for this month, used or not (the same luck in every plan)
         search, hours = self.draw("search"), self.draw("hours")
-        normals = self.streams("workforce", "pay").standard_normal((2, self.n))
+        pay_luck = self.streams.generator("workforce", "pay", month=self.month)
+        normals = pay_luck.standard_normal((2, self.n))
         found = np.flatnonzero(candidates & (search < h))
         if len(found) == 0:
             return 0

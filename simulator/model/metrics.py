@@ -135,10 +135,11 @@ METRICS: dict[str, tuple[str, str]] = {
 
 
 def _weighted(values: list[float], weights: list[float], fallback: float) -> float:
-    w = np.asarray(weights, dtype=float)
-    if w.sum() <= 0:
+    """Mean of ``values`` weighted by ``weights``; ``fallback`` when the weights sum to 0."""
+    total = float(sum(weights))
+    if total <= 0:
         return fallback
-    return float(np.dot(np.asarray(values, dtype=float), w) / w.sum())
+    return float(sum(v * w for v, w in zip(values, weights, strict=True))) / total
 
 
 def record_month(
@@ -148,28 +149,34 @@ def record_month(
     lines: dict[str, float],
     events: dict[str, float],
 ) -> None:
-    """Fill ``model.metrics`` for month ``t``."""
+    """Fill ``model.metrics`` for month ``t``, one subsystem at a time."""
     m = model.metrics
-    co, wf, cu, ec, pr = (
-        model.company,
-        model.workforce,
-        model.customers,
-        model.economy,
-        model.privacy,
-    )
-    s = model.scenario
     m["month"] = t
+    record_workforce(m, model, t, events)
+    record_local_economy(m, model)
+    record_customers(m, model)
+    record_service(m, model, channels)
+    record_privacy(m, model)
+    record_vendors(m, model)
+    record_books(m, model, lines)
+
+
+def record_workforce(
+    m: dict[str, float], model: OutsourcingModel, t: int, events: dict[str, float]
+) -> None:
+    """The plan's positions and the in-house workers: states, quits, training, earnings."""
+    co, wf = model.company, model.workforce
     m["outsourced_share"] = co.outsourced_share(t)
     m["in_house_positions"] = int(co.positions[t])
-    counts = np.bincount(wf.state, minlength=len(State))
+    counts = np.bincount(wf.state, minlength=len(State)).tolist()
     for st in State:
-        m[f"employees_{st.name}"] = int(counts[st])
-    m["displaced_cumulative"] = int(wf.displaced.sum())
-    m["early_quits_cumulative"] = int(wf.voluntary_quit.sum())
+        m[f"employees_{st.name}"] = counts[st]
+    m["displaced_cumulative"] = int(np.count_nonzero(wf.displaced))
+    m["early_quits_cumulative"] = int(np.count_nonzero(wf.voluntary_quit))
     m["in_house_quits"] = events["quits"]
     m["in_house_at_risk"] = events["quit_pool"]
     m["in_house_replacements"] = events["replacements"]
-    m["in_house_morale"] = co.morale
+    m["in_house_morale"] = float(co.morale)
     m["temp_cover"] = model.temp_cover
     m["training_queue"] = len(wf.queue)
     m["training_starts"] = events["training_starts"]
@@ -179,7 +186,12 @@ def record_month(
     m["displaced_earnings_ratio"] = (
         float(wf.earnings[t, d].sum() / wf.counterfactual_wage(d, at).sum()) if len(d) else 1.0
     )
-    jobless = int(wf.in_state(State.unemployed, State.retraining).sum())
+
+
+def record_local_economy(m: dict[str, float], model: OutsourcingModel) -> None:
+    """The home region's labour market."""
+    wf, ec = model.workforce, model.economy
+    jobless = int(np.count_nonzero(wf.in_state(State.unemployed, State.retraining)))
     m["local_unemployment_rate"] = ec.unemployment_rate(jobless)
     m["local_tightness"] = ec.tightness
     m["local_jobs_lost"] = ec.jobs_lost
@@ -188,6 +200,10 @@ def record_month(
     m["matching_efficiency"] = ec.efficiency
     m["displaced_job_finding_factor"] = ec.market_factor()
 
+
+def record_customers(m: dict[str, float], model: OutsourcingModel) -> None:
+    """The customer base: size, churn, trust, satisfaction, who knows of the outsourcing."""
+    cu = model.customers
     active = cu.count
     m["customers_active"] = active
     m["customers_churned"] = model.churned
@@ -201,18 +217,22 @@ def record_month(
     m["aware_share"] = cu.aware_share()
     m["trust_lost_discovery_cumulative"] = cu.trust_lost_to_discovery
     m["trust_lost_disclosure_cumulative"] = cu.trust_lost_to_disclosure
-    m["discovered"] = float(co.discovered)
+    m["discovered"] = float(model.company.discovered)
 
+
+def record_service(
+    m: dict[str, float], model: OutsourcingModel, channels: list[ChannelMonth]
+) -> None:
+    """This month's contacts by channel: volumes, CSAT, resolution, queues, escalations."""
     issues = [c.issues for c in channels]
     contacts = [c.contacts for c in channels]
     csat = [
         float(x) if np.isfinite(x) else c.csat
-        for x, c in zip(cu.csat_by_channel, channels, strict=True)
+        for x, c in zip(model.customers.csat_by_channel.tolist(), channels, strict=True)
     ]
-    vend = channels[1:]
+    inh, vend = channels[0], channels[1:]
     m["issues"] = float(sum(issues))
     m["contacts"] = float(sum(contacts))
-    inh = channels[0]
     m["csat"] = _weighted(csat, issues, csat[0])
     m["csat_in_house"] = csat[0]
     m["csat_vendor"] = _weighted(csat[1:], issues[1:], csat[0])
@@ -231,14 +251,21 @@ def record_month(
     )
     m["escalations"] = float(sum(c.escalations for c in vend))
 
-    m["records_exposed"] = pr.records_exposed()
+
+def record_privacy(m: dict[str, float], model: OutsourcingModel) -> None:
+    """Records held by vendors, breach risk and this month's breaches."""
+    m["records_exposed"] = model.privacy.records_exposed()
     m["breach_probability_monthly"] = model.breach_probability
     m["breaches"] = len(model.breaches)
     m["breaches_cumulative"] = model.cumulative["breaches"]
     m["breach_records"] = sum(b.records for b in model.breaches)
     m["expected_breach_cost"] = model.expected_breach_cost
-    m["customers_breached"] = int((cu.breached & cu.active).sum())
+    m["customers_breached"] = model.customers.breached_count()
+    m["customers_lost_to_breaches"] = model.churn_from_breaches
 
+
+def record_vendors(m: dict[str, float], model: OutsourcingModel) -> None:
+    """Vendor staff: headcount, hiring and attrition, pay, wellbeing, abilities, incidents."""
     vs = model.vendors
     staff = [v.headcount for v in vs]
     m["vendor_staff"] = sum(staff)
@@ -248,27 +275,26 @@ def record_month(
     start = sum(staff) + m["vendor_quits"]
     m["vendor_attrition_monthly"] = m["vendor_quits"] / start if start else 0.0
     m["vendor_share_paid_fair"] = _weighted([v.share_paid_fair() for v in vs], staff, 0.0)
-    m["vendor_relative_pay"] = _weighted(
-        [float((v.wage[v.active] / v.industry_wage).mean()) if v.headcount else 0 for v in vs],
-        staff,
-        0.0,
-    )
+    m["vendor_relative_pay"] = _weighted([v.relative_pay() for v in vs], staff, 0.0)
     profs = [v.proficiency() for v in vs]
     m["vendor_wellbeing"] = _weighted([p.wellbeing for p in profs], staff, 0.0)
     m["vendor_proficiency"] = _weighted([p.product for p in profs], staff, 0.0)
     m["vendor_language"] = _weighted([p.language for p in profs], staff, 0.0)
-    m["vendor_mean_tenure_months"] = _weighted(
-        [float(v.tenure[v.active].mean()) if v.headcount else 0 for v in vs], staff, 0.0
-    )
+    m["vendor_mean_tenure_months"] = _weighted([v.mean_tenure() for v in vs], staff, 0.0)
     m["vendor_incidents"] = sum(v.incidents for v in vs)
 
+
+def record_books(m: dict[str, float], model: OutsourcingModel, lines: dict[str, float]) -> None:
+    """The month's costs by line, revenue, savings against the counterfactual, and the home
+    community's income and investment."""
+    s, co, ec = model.scenario, model.company, model.economy
     for line in COST_LINES:
         m[f"cost_{line}"] = lines[line]
     m["cost_operating"] = sum(lines[x] for x in OPERATING_LINES)
     m["cost_mitigation"] = sum(lines[x] for x in MITIGATION_LINES)
     m["cost_total"] = sum(lines.values())
     m["cost_counterfactual"] = model.counterfactual_cost
-    revenue = active * s.company.revenue_per_customer_month
+    revenue = model.customers.count * s.company.revenue_per_customer_month
     m["revenue"] = revenue
     # decisions weigh breaches at their expected cost (probability × cost, every month);
     # realised breaches are the risk around it (cost_breaches, breach_cost_realised)
@@ -283,4 +309,3 @@ def record_month(
     local_income = ec.e0 * s.local_economy.average_wage_month
     home_spend = ec.spent_this_month * s.policies.local_jobs.community_investment.home_share
     m["local_income_change"] = (home_spend - ec.income_lost) / local_income
-    m["customers_lost_to_breaches"] = model.churn_from_breaches

@@ -199,6 +199,8 @@ class OutsourcingModel(mesa.Model):
             self.running = False
             return
         t = self.last_month = self.month
+        self.customers.start_month(t)
+        self.workforce.start_month(t)
         self.step_agents(Company)  # carry out this month's part of the plan
         self.staff_up(t)
         channels = self.serve_customers(t)
@@ -284,8 +286,7 @@ class OutsourcingModel(mesa.Model):
         cu, co = self.customers, self.company
         cu.experience_service(channels, co.disclosed)
         p_discover = co.discovery_probability(t)
-        u = self.streams("company", "discovery").random()  # drawn every month
-        if p_discover > 0 and u < p_discover:
+        if p_discover > 0 and self.streams.uniform(("company", "discovery"), t) < p_discover:
             before = cu.trust_lost_to_discovery
             cu.discover_outsourcing(DISCOVERY_TRUST_DROP)
             co.discovered = True
@@ -299,7 +300,7 @@ class OutsourcingModel(mesa.Model):
     def guard_data(self) -> None:
         cu, co, pr = self.customers, self.company, self.privacy
         pr.holders[IN_HOUSE].held[:] = cu.active
-        breaches = pr.draw_breaches(self.streams, cu.active, self.annual_revenue)
+        breaches = pr.draw_breaches(self.streams, self.month, cu.active, self.annual_revenue)
         # one-off churn probability of breached customers (none in most months)
         extra = np.zeros(len(cu.active)) if breaches else None
         handling = self.scenario.policies.transparency.disclose_data_handling and co.disclosed

@@ -127,20 +127,21 @@ class Privacy:
         return records * self.cost_per_record(h) + self.costs.breach_fixed_cost + fine
 
     def draw_breaches(
-        self, streams: Streams, active: np.ndarray, annual_revenue: float
+        self, streams: Streams, month: int, active: np.ndarray, annual_revenue: float
     ) -> list[Breach]:
-        """Draw this month's breaches (at most one per holder). Each holder has its own
-        stream and draws every month, so it meets the same luck in every plan."""
+        """Draw ``month``'s breaches (at most one per holder). Each holder has its own stream,
+        keyed by month (and, for who is hit, by customer slot), so it meets the same luck in
+        every plan."""
         out = []
         for h in self.holders:
-            rng = streams("breach", h.name)
-            u = rng.random()
+            stream = ("breach", h.name)
             p = self.breach_probability(h)
-            if p <= 0.0 or u >= p:
+            if p <= 0.0 or streams.uniform(stream, month) >= p:
                 continue
             slots = np.flatnonzero(h.held & active)
+            rng = streams.generator(*stream, month=month)  # this breach's size and fine
             share = rng.beta(2.0, 3.0)  # mean 0.4
-            hit = slots[rng.random(len(slots)) < share]
+            hit = slots[streams.uniforms((*stream, "records"), month, slots) < share]
             records = len(hit)
             fined = rng.random() < FINE_PROBABILITY[self.policy.regime]
             fine = self.fine(h, records, annual_revenue) if fined else 0.0

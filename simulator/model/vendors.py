@@ -124,7 +124,7 @@ class Vendor(mesa.Agent):
             costs,
         )
         self.name = params.name
-        self.stream = model.streams("vendor", params.name)  # this vendor's own luck
+        self.streams = model.streams  # this vendor's own luck: streams ("vendor", name, …)
         self.wage_ratio = max(params.wage_ratio, fairness.wage_floor_ratio)
         self.benefits_share = max(params.benefits_share, fairness.benefits_floor_share)
         self.conditions = max(params.conditions, fairness.conditions_floor)
@@ -216,6 +216,16 @@ class Vendor(mesa.Agent):
             knowledge_sharing=self.sharing,
         )
 
+    def relative_pay(self) -> float:
+        """Mean pay of the staff over the local industry standard (0 without staff)."""
+        a = self.active
+        return float((self.wage[a] / self.industry_wage).mean()) if a.any() else 0.0
+
+    def mean_tenure(self) -> float:
+        """Mean tenure of the staff [months] (0 without staff)."""
+        a = self.active
+        return float(self.tenure[a].mean()) if a.any() else 0.0
+
     def share_paid_fair(self) -> float:
         a = self.active
         return float((self.wage[a] >= self.industry_wage * (1 - 1e-9)).mean()) if a.any() else 0.0
@@ -238,7 +248,8 @@ class Vendor(mesa.Agent):
         if n <= 0:
             return
         slots = free[:n]
-        c, rng = self.communication, self.stream
+        c = self.communication
+        rng = self.streams.generator("vendor", self.name, "hiring", month=self.model.month)
         self.active[slots] = True
         self.tenure[slots] = 0
         trained = 1 - np.exp(-c.product_training_hours / TRAINING_HOURS_SCALE)
@@ -296,19 +307,23 @@ class Vendor(mesa.Agent):
 
     def lose_staff(self) -> int:
         """Attrition: agents quit."""
-        quitting = np.flatnonzero(self.stream.random(len(self.active)) < self.attrition_hazard())
+        staff = np.flatnonzero(self.active)
+        luck = self.streams.uniforms(("vendor", self.name, "attrition"), self.model.month, staff)
+        quitting = staff[luck < self.attrition_hazard().take(staff)]
         self._remove(quitting)
         self.quits = len(quitting)
         return self.quits
 
     def learn(self) -> None:
-        """Agents learn the product on the job, faster with joint knowledge sessions."""
-        a = self.active
+        """Agents learn the product on the job, faster with joint knowledge sessions.
+
+        Every slot is updated, filled or not (fewer operations than picking the staff out;
+        a slot's values are set afresh when someone is hired into it)."""
         rate = LEARNING_RATE * (1.0 + LEARNING_SHARING_BOOST * self.sharing)
-        self.product[a] += rate * (1.0 - self.product[a])
-        self.language[a] += 0.01 * (1.0 - self.language[a])
-        self.culture[a] += 0.01 * (1.0 - self.culture[a])
-        self.tenure[a] += 1
+        self.product += rate * (1.0 - self.product)
+        self.language += 0.01 * (1.0 - self.language)
+        self.culture += 0.01 * (1.0 - self.culture)
+        self.tenure += 1
 
     def step(self) -> None:
         """The month for this vendor's staff after serving: wellbeing under the load they
@@ -319,19 +334,19 @@ class Vendor(mesa.Agent):
         self.count_incidents()
 
     def update_wellbeing(self, occupancy: float) -> None:
-        """Wellbeing moves a quarter of the way to what pay, conditions and workload imply."""
-        a = self.active
+        """Wellbeing moves a quarter of the way to what pay, conditions and workload imply
+        (in every slot, filled or not, as in :meth:`learn`)."""
         f = self.fairness
         target = (
             WELLBEING_NORMAL
-            + 0.30 * np.log(np.maximum(self.wage[a] / self.industry_wage, 1e-3))
+            + 0.30 * np.log(np.maximum(self.wage / self.industry_wage, 1e-3))
             + 0.40 * (self.conditions - 0.5)
             + 0.05 * f.anti_harassment_programme
             + 0.05 * f.career_development
             + 0.10 * self.region_support
             - 0.8 * max(0.0, occupancy - 0.85)
         )
-        self.wellbeing[a] += 0.25 * (np.clip(target, 0, 1) - self.wellbeing[a])
+        self.wellbeing += 0.25 * (np.clip(target, 0, 1) - self.wellbeing)
 
     def count_incidents(self) -> int:
         n = self.headcount
@@ -340,6 +355,7 @@ class Vendor(mesa.Agent):
             * (1.0 - self.conditions)
             * (0.5 if self.fairness.anti_harassment_programme else 1.0)
         )
-        self.incidents = int(self.stream.poisson(rate * n))
+        rng = self.streams.generator("vendor", self.name, "incidents", month=self.model.month)
+        self.incidents = int(rng.poisson(rate * n))
         self.agent_months += n
         return self.incidents
