@@ -232,3 +232,38 @@ def test_the_readme_mesa_snippets_run_as_plain_scripts(tmp_path) -> None:
         done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
                               text=True, timeout=600)  # fmt: skip
         assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_mesas_internals_are_touched_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``mesa_compat.forget_model`` drops Mesa 3.3's class-level reference to a released
+    model (projectmesa/mesa#3179); on a Mesa without that registry it does nothing. No other
+    module uses a private Mesa name."""
+    import ast
+    import gc
+    import weakref
+
+    from simulator.model import mesa_compat
+
+    model = OutsourcingModel(seed=1, **SMALL)
+    registry = getattr(mesa.Agent, "_ids", None)
+    if registry is not None:
+        assert model in registry
+    ref = weakref.ref(model)
+    model.release()
+    if registry is not None:
+        assert all(m is not ref() for m in registry)
+    del model
+    gc.collect()
+    assert ref() is None  # nothing keeps the finished model alive
+    other = OutsourcingModel(seed=2, **SMALL)
+    monkeypatch.delattr(mesa.Agent, "_ids", raising=False)
+    mesa_compat.forget_model(other)  # without the registry: a no-op, no error
+
+    package = SCENARIOS.parent / "simulator"
+    for path in package.rglob("*.py"):
+        if path.name == "mesa_compat.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+                base = ast.unparse(node.value)
+                assert not base.startswith("mesa"), f"{path}: {ast.unparse(node)}"

@@ -19,6 +19,7 @@ from simulator.model.customers import Customers
 from simulator.model.demand import volume_factors
 from simulator.model.employees import REPLACEMENT_COST_MONTHS, Employee, State, Workforce
 from simulator.model.labour_market import LocalEconomy
+from simulator.model.mesa_compat import forget_model
 from simulator.model.metrics import METRICS, record_month
 from simulator.model.privacy import BREACH_CHURN, TRUST_DROP_PUBLICITY, Privacy
 from simulator.model.service import ChannelMonth, Proficiency, serve
@@ -228,13 +229,11 @@ class OutsourcingModel(mesa.Model):
     def release(self) -> None:
         """Free the model's memory once its results are read; the model is empty afterwards.
 
-        Mesa 3.3 keeps a reference to every model ever built in ``Agent._ids`` (a
-        class-level id counter per model), so finished models, with all their arrays, would
-        stay in memory until the process ends (mesa issue 3179, fixed upstream in Mesa 3.4,
-        which needs Python 3.12). And a model is a web of reference cycles (agents and model,
-        Mesa's wrapped ``step``), which only a full garbage collection would free: clearing
-        the model's attributes frees its arrays at once."""
-        mesa.Agent._ids.pop(self, None)
+        Mesa 3.3 keeps a reference to every model ever built (``mesa_compat.forget_model``
+        drops it), and a model is a web of reference cycles (agents and model, Mesa's wrapped
+        ``step``), which only a full garbage collection would free: clearing the model's
+        attributes frees its arrays at once."""
+        forget_model(self)
         vars(self).clear()
 
     # -- 2 staffing ------------------------------------------------------------------------
