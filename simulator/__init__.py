@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator._lazy import lazy_names
+from simulator._version import __version__
 
 if TYPE_CHECKING:
     from simulator.analysis.replications import Progress
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from simulator.outputs.store import Results
     from simulator.scenario import Scenario, ScenarioError, load_scenario
     from simulator.scenario.overrides import with_overrides
-
-__version__ = "0.1.0"
 
 # imported on first use, so that ``import simulator.cli`` (and ``outsim --help``) stays fast
 _LAZY = {

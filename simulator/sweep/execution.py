@@ -39,7 +39,7 @@ def package_version() -> str:
     try:
         return importlib.metadata.version("outsim")
     except importlib.metadata.PackageNotFoundError:
-        from simulator import __version__
+        from simulator._version import __version__
 
         return __version__
 
