@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # the public API: simulator.run, simulator.Results, simulator.load_scenario, ...
     (API,),
     # development tools: the benchmarks
-    ("simulator.benchmark", "simulator.replication_benchmark"),
+    ("simulator.dev",),
     # INTERFACES: the command line, the dashboard, the EMA Workbench adapter
     ("simulator.cli", "simulator.dashboard", "simulator.ema"),
 )
@@ -201,7 +201,7 @@ def test_the_graph_holds_every_kind_of_import() -> None:
     """The parser sees module-level, function-level, type-checking and lazy imports."""
     found = {(e.source, e.target): e.runtime for e in edges()}
     assert found[("simulator.sweep.execution", "simulator.sweep.runs")] is True
-    assert found[("simulator.cli.checks", "simulator.benchmark")] is False
+    assert found[("simulator.cli.checks", "simulator.dev.benchmark")] is False
     assert found[("simulator", "simulator.analysis.replications")] is False
     assert found[("simulator.analysis", "simulator.analysis.kpis")] is False  # _LAZY
 
