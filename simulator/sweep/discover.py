@@ -32,9 +32,9 @@ from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.outputs.discovery import write_discovery
 from simulator.outputs.formatting import number
 from simulator.outputs.sweep_report import kpi_columns
-from simulator.outputs.sweep_store import StoreError, SweepStore
 from simulator.scenario import xlrm
 from simulator.sweep.execution import SweepError
+from simulator.sweep.store import StoreError, SweepStore
 
 
 @dataclass(frozen=True)

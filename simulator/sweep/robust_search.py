@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.robustness import pareto, robust_table
-from simulator.outputs.sweep_store import StoreError, SweepStore
 from simulator.sweep.execution import (
     _client,
     _native,
@@ -46,6 +45,7 @@ from simulator.sweep.execution import (
 )
 from simulator.sweep.robust_spec import Optimisation
 from simulator.sweep.runs import Runner, RunTask, run_model
+from simulator.sweep.store import StoreError, SweepStore
 
 # (phase, runs done, runs in the phase): phase "search", then "check"
 Progress = Callable[[str, int, int], None]
