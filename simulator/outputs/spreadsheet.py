@@ -7,63 +7,25 @@ line sits beside its figures.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME
 from simulator.model.calibration import assumptions
 from simulator.outputs import brief
+from simulator.outputs.workbooks import (
+    BOLD,
+    add_sheet,
+    cell_value,
+    number_format,
+    series_sheet,
+)
 from simulator.scenario.schema import Scenario
-
-BOLD = Font(bold=True)
-MAX_ROWS = 1_048_000  # Excel's limit is 1,048,576 rows
-
-
-def number_format(unit: str) -> str:
-    """The Excel number format of a unit."""
-    if unit == "USD":
-        return '"$"#,##0'
-    if unit.startswith(("share", "probability")):
-        return "0.0%"
-    if unit in ("persons", "customers", "count", "jobs", "records", "agents", "positions"):
-        return "#,##0"
-    return "0.00"
-
-
-def _value(v: Any) -> Any:
-    if v is None:
-        return None
-    if isinstance(v, float) and v != v:
-        return None
-    if hasattr(v, "item"):
-        return v.item()
-    return v
-
-
-def _sheet(
-    wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
-    formats: Sequence[str | None] | None = None, widths: Sequence[int] | None = None,
-) -> None:  # fmt: skip
-    """A sheet with a bold header row; ``formats`` per column (None: by row, see below)."""
-    ws = wb.create_sheet(title)
-    ws.append(list(header))
-    for cell in ws[1]:
-        cell.font = BOLD
-    for row in rows:
-        ws.append([_value(v) for v in row])
-        if formats:
-            for cell, fmt in zip(ws[ws.max_row], formats, strict=False):
-                if fmt:
-                    cell.number_format = fmt
-    ws.freeze_panes = "A2"
-    for i, width in enumerate(widths or [], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
 
 
 def _kpi_rows(summary: dict[str, Any]) -> Iterable[tuple[list[Any], str]]:
@@ -113,18 +75,18 @@ def write_results_workbook(
     for cell in ws[1]:
         cell.font = BOLD
     for row, fmt in kpi_rows:
-        ws.append([_value(v) for v in row])
+        ws.append([cell_value(v) for v in row])
         for cell in ws[ws.max_row][3:]:
             cell.number_format = fmt
     ws.freeze_panes = "A2"
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 60
 
-    _sheet(wb, "Scorecard", ["Dimension", "Score (0-100)"],
-           [[d.replace("_", " "), v] for d, v in summary["scorecard"].items()],
-           [None, "0"], [24, 14])  # fmt: skip
+    add_sheet(wb, "Scorecard", ["Dimension", "Score (0-100)"],
+              [[d.replace("_", " "), v] for d, v in summary["scorecard"].items()],
+              [None, "0"], [24, 14])  # fmt: skip
     if summary.get("safeguards"):
-        _sheet(
+        add_sheet(
             wb, "Safeguards",
             ["Safeguard", "In the plan", "Standard package added", "Effect on NPV",
              "NPV CI low", "NPV CI high", "Outcome", "Effect on outcome", "Pays for itself",
@@ -140,7 +102,7 @@ def write_results_workbook(
     if summary.get("programme"):
         prog = summary["programme"]
         title = "Programme (package added)" if summary.get("programme_added") else "Programme"
-        _sheet(
+        add_sheet(
             wb, title, ["Measure", "Effect", "CI low", "CI high", "Unit"],
             [[name.replace("_", " "), e.get("mean"), e.get("ci95_low"), e.get("ci95_high"),
               e.get("unit")] for name, e in prog.items()],
@@ -151,7 +113,7 @@ def write_results_workbook(
             for cell in row[1:4]:
                 cell.number_format = number_format(row[4].value or "")
     if summary.get("groups"):
-        _sheet(
+        add_sheet(
             wb, "Who is affected",
             ["Grouping", "Group", "Staff at start", "Displaced", "Displaced share",
              "Re-employed at 12 m", "Re-employed at 24 m", "Earnings vs own path at 12 m",
@@ -163,24 +125,12 @@ def write_results_workbook(
             [None, None, "0", "0.0", "0%", "0%", "0%", "0%", "0%", "0.0"],
             [14, 18, 14, 12, 14, 16, 16, 22, 22, 18],
         )  # fmt: skip
-    _series_sheet(wb, "Monthly", timeseries)
-    _sheet(wb, "Assumptions", ["Assumption", "Value", "Source"],
-           [[a["what"], a["value"], a["source"]] for a in assumptions()],
-           None, [44, 30, 90])  # fmt: skip
+    series_sheet(wb, "Monthly", timeseries)
+    add_sheet(wb, "Assumptions", ["Assumption", "Value", "Source"],
+              [[a["what"], a["value"], a["source"]] for a in assumptions()],
+              None, [44, 30, 90])  # fmt: skip
     wb.save(path)
     return path
-
-
-def _series_sheet(wb: Workbook, title: str, frame: pd.DataFrame) -> None:
-    """Monthly series: the mean over replications of every metric, one row per (plan and)
-    month, formatted by unit."""
-    from simulator.model.metrics import METRICS
-
-    keys = [c for c in ("plan", "month") if c in frame.columns]
-    metrics = [c for c in frame.columns if c in METRICS and c != "month"]
-    means = frame.groupby(keys, sort=False)[metrics].mean().reset_index().iloc[:MAX_ROWS]
-    formats = [None] * len(keys) + [number_format(METRICS[c][0]) for c in metrics]
-    _sheet(wb, title, list(means.columns), means.itertuples(index=False, name=None), formats)
 
 
 def write_comparison_workbook(
@@ -201,13 +151,13 @@ def write_comparison_workbook(
         cell.font = BOLD
     for kpi in HEADLINE:
         sub = table[table["kpi"] == kpi].set_index("plan")
-        ws.append([kpi, KPI_BY_NAME[kpi].unit, *[_value(sub.loc[n, "mean"]) for n in names]])
+        ws.append([kpi, KPI_BY_NAME[kpi].unit, *[cell_value(sub.loc[n, "mean"]) for n in names]])
         for cell in ws[ws.max_row][2:]:
             cell.number_format = number_format(KPI_BY_NAME[kpi].unit)
     ws.column_dimensions["A"].width = 34
     formats = [None, None, None, None] + [None] * (len(table.columns) - 4)
-    _sheet(wb, "Comparison", list(table.columns), table.itertuples(index=False, name=None),
-           formats, [34, 16, 28, 20])  # fmt: skip
+    add_sheet(wb, "Comparison", list(table.columns), table.itertuples(index=False, name=None),
+              formats, [34, 16, 28, 20])  # fmt: skip
     ws = wb["Comparison"]
     cols = list(table.columns)
     numeric = [cols.index(c) for c in ("mean", "ci95_low", "ci95_high", "diff_vs_reference",
@@ -223,14 +173,14 @@ def write_comparison_workbook(
         for cell in ws[ws.max_row]:
             cell.font = BOLD
         for row_name in names:
-            ws.append([row_name, *[_value(matrix.loc[row_name, c][0]) for c in names]])
+            ws.append([row_name, *[cell_value(matrix.loc[row_name, c][0]) for c in names]])
             for cell in ws[ws.max_row][1:]:
                 cell.number_format = number_format(KPI_BY_NAME[kpi].unit)
         ws.append([])
     ws.column_dimensions["A"].width = 40
-    _sheet(wb, "Scorecards", ["Dimension", *names],
-           [[d, *[_value(v) for v in scorecards.loc[d]]] for d in scorecards.index],
-           [None] + ["0"] * len(names), [24])  # fmt: skip
-    _series_sheet(wb, "Monthly", timeseries)
+    add_sheet(wb, "Scorecards", ["Dimension", *names],
+              [[d, *[cell_value(v) for v in scorecards.loc[d]]] for d in scorecards.index],
+              [None] + ["0"] * len(names), [24])  # fmt: skip
+    series_sheet(wb, "Monthly", timeseries)
     wb.save(path)
     return path
