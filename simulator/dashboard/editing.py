@@ -206,9 +206,9 @@ def run_plan(
     from simulator.analysis.effects import status_quo_of
     from simulator.analysis.kpis import HEADLINE_LABELS
     from simulator.outputs import brief
+    from simulator.outputs.figures.plots import make_comparison_plots
     from simulator.outputs.formatting import change as changed
     from simulator.outputs.formatting import number
-    from simulator.outputs.plots import make_comparison_plots
 
     scenario = scenario_from_dict(copy.deepcopy(data), "scenario")
     total = 3 * replications  # the plan with its paired status quo, then the status quo's series

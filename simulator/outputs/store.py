@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from simulator.analysis.replications import Replications
-from simulator.outputs.demand import plot_demand
+from simulator.outputs.figures.demand import plot_demand
+from simulator.outputs.figures.plots import make_plots
 from simulator.outputs.folders import output_folder
-from simulator.outputs.plots import make_plots
 from simulator.outputs.records import json_safe, package_version, write_json
 from simulator.outputs.report import write_report
 from simulator.outputs.spreadsheet import write_results_workbook

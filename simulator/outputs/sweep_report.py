@@ -21,10 +21,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME  # noqa: E402
+from simulator.outputs.figures.style import PALETTE, style  # noqa: E402
 from simulator.outputs.folders import subfolder, write_file  # noqa: E402
 from simulator.outputs.formatting import number, span  # noqa: E402
 from simulator.outputs.pages import css, embed_image, template  # noqa: E402
-from simulator.outputs.style import PALETTE, style  # noqa: E402
 
 SENSITIVITY_FILE = "sensitivity.csv"
 EFFECT_KPIS = 4  # KPIs shown against each parameter
