@@ -13,7 +13,7 @@ import pytest
 
 import simulator
 from simulator.analysis.compare import compare
-from simulator.outputs.comparison import save_comparison
+from simulator.outputs.compare.report import save_comparison
 from simulator.scenario import load_scenario
 
 from .conftest import CHROMIUM, ROOT, SCENARIOS, shrink

@@ -172,7 +172,7 @@ def compare(
     """Run several plans with common random numbers and compare them."""
     from simulator.analysis.compare import compare as run_comparison
     from simulator.analysis.compare import unique_labels
-    from simulator.outputs.comparison import save_comparison
+    from simulator.outputs.compare.report import save_comparison
 
     if len(scenarios) < 2:
         raise bad_input("compare needs two or more scenario files")
