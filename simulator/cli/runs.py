@@ -132,7 +132,7 @@ def report(
     results_dir: Annotated[Path, typer.Argument(help="A results folder written by `outsim run`")],
 ) -> None:
     """Rebuild report.html from a results folder, without rerunning."""
-    from simulator.outputs.report import ReportError, render_report, write_report
+    from simulator.outputs.run.report import ReportError, render_report, write_report
 
     try:
         html = render_report(results_dir)  # reads and checks every file before writing

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 
 from simulator.analysis.kpis import HEADLINE
 from simulator.model.calibration import assumptions
-from simulator.outputs import brief
+from simulator.outputs.run import brief
 from simulator.outputs.workbooks import (
     BOLD,
     add_sheet,

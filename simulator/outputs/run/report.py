@@ -19,10 +19,10 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from simulator.analysis.effects import is_status_quo
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.calibration import assumptions
-from simulator.outputs import brief
 from simulator.outputs.folders import OutputError, check_folder_input, regular_file, write_file
 from simulator.outputs.formatting import change, number, span
 from simulator.outputs.pages import css, embed_image, template
+from simulator.outputs.run import brief
 from simulator.scenario import ScenarioError, scenario_from_dict
 from simulator.scenario.describe import describe_phases, describe_policies, describe_vendors
 from simulator.scenario.loading import format_validation_error

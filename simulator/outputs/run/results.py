@@ -13,8 +13,8 @@ from simulator.outputs.figures.demand import plot_demand
 from simulator.outputs.figures.plots import make_plots
 from simulator.outputs.folders import output_folder
 from simulator.outputs.records import json_safe, package_version, write_json
-from simulator.outputs.report import write_report
-from simulator.outputs.spreadsheet import write_results_workbook
+from simulator.outputs.run.report import write_report
+from simulator.outputs.run.spreadsheet import write_results_workbook
 from simulator.scenario import dump_scenario_yaml, scenario_hash
 
 
