@@ -29,8 +29,19 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("simulator.model",),
     # ANALYSIS: KPIs, scorecard, replications, effects, sensitivity, robustness, validation
     ("simulator.analysis",),
-    # OUTPUTS: files a person reads
+    # OUTPUTS: files a person reads. First what every writer shares (outputs/*.py: the
+    # folders' safety rules, numbers in words, JSON records, HTML pages, workbooks), then
+    # the figures, then one sub-package per kind of answer, side by side
     ("simulator.outputs",),
+    ("simulator.outputs.figures",),
+    (
+        "simulator.outputs.run",
+        "simulator.outputs.compare",
+        "simulator.outputs.sweep",
+        "simulator.outputs.optimise",
+        "simulator.outputs.discovery",
+        "simulator.outputs.validation",
+    ),
     # SWEEPS: specs, samplers, Dask execution, the DuckDB store, robust search, discovery
     ("simulator.sweep",),
     # the public API: simulator.run, simulator.Results, simulator.load_scenario, ...

@@ -55,7 +55,7 @@ def validate_model(
     """Check the default calibration against published facts (exit 1 if any fails)."""
     import simulator
     from simulator.analysis.validation import package_experiments, run_validation, summary_by_kind
-    from simulator.outputs.validation_report import save_validation
+    from simulator.outputs.validation.report import save_validation
 
     folder = experiments or package_experiments()
     if not folder.is_dir():

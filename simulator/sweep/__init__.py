@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from simulator.analysis.sensitivity import SensitivityError, analyse
 from simulator.outputs.folders import check_target, write_file
-from simulator.outputs.sweep_report import (
+from simulator.outputs.sweep.report import (
     SENSITIVITY_FILE,
     kpi_columns,
     kpi_summary,

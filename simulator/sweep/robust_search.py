@@ -395,8 +395,8 @@ def summary_table(search: _Search, front: list[int]) -> pd.DataFrame:
 
 
 def search_record(opt: Optimisation, outcome: OptimiseOutcome) -> Any:
-    """The search as plain data for ``outputs/pareto.py``."""
-    from simulator.outputs.pareto import Search
+    """The search as plain data for ``outputs/optimise/pareto.py``."""
+    from simulator.outputs.optimise.pareto import Search
 
     return Search(
         opt.name, opt.spec.description, opt.base, opt.levers, opt.uncertainties,
@@ -407,6 +407,6 @@ def search_record(opt: Optimisation, outcome: OptimiseOutcome) -> Any:
 
 def report(opt: Optimisation, outcome: OptimiseOutcome) -> Path:
     """Write pareto.csv, the plans' scenario files and optimise.html; return the page."""
-    from simulator.outputs.pareto import write_results
+    from simulator.outputs.optimise.pareto import write_results
 
     return write_results(outcome.folder, search_record(opt, outcome))
