@@ -17,7 +17,7 @@ import json
 
 from rich.console import Console
 
-from simulator.benchmark import DEFAULT_SEED, run_benchmark
+from simulator.dev.benchmark import DEFAULT_SEED, run_benchmark
 
 
 def main() -> None:

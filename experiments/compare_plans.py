@@ -17,7 +17,7 @@ from pathlib import Path
 
 from simulator.analysis.compare import compare
 from simulator.analysis.kpis import HEADLINE_LABELS
-from simulator.outputs.comparison import save_comparison
+from simulator.outputs.compare.report import save_comparison
 from simulator.outputs.formatting import number as fmt
 from simulator.scenario import load_scenario
 

@@ -19,19 +19,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from simulator._lazy import lazy_names
+from simulator._version import __version__
 
 if TYPE_CHECKING:
     from simulator.analysis.replications import Progress
     from simulator.model.model import OutsourcingModel
-    from simulator.outputs.store import Results
+    from simulator.outputs.run.results import Results
     from simulator.scenario import Scenario, ScenarioError, load_scenario
     from simulator.scenario.overrides import with_overrides
 
-__version__ = "0.1.0"
-
 # imported on first use, so that ``import simulator.cli`` (and ``outsim --help``) stays fast
 _LAZY = {
-    "Results": "simulator.outputs.store",
+    "Results": "simulator.outputs.run.results",
     "Scenario": "simulator.scenario",
     "ScenarioError": "simulator.scenario",
     "load_scenario": "simulator.scenario",
@@ -68,7 +67,7 @@ def run(
     ``overrides`` changes scenario fields first, by path as in sweep specs
     (``{"policies.transparency.employee_notice_months": 3}``; see ``with_overrides``)."""
     from simulator.analysis import replications as reps
-    from simulator.outputs.store import Results
+    from simulator.outputs.run.results import Results
     from simulator.scenario.overrides import with_overrides
 
     scenario = with_overrides(scenario, overrides or {})

@@ -13,7 +13,7 @@ import pytest
 
 import simulator
 from simulator.analysis.compare import compare
-from simulator.outputs.comparison import save_comparison
+from simulator.outputs.compare.report import save_comparison
 from simulator.scenario import load_scenario
 
 from .conftest import CHROMIUM, ROOT, SCENARIOS, shrink
@@ -95,7 +95,7 @@ def test_sweep_summary_with_sensitivity_renders(browser, tmp_path):
 
 def test_validation_page_renders(browser, tmp_path):
     from simulator.analysis.validation import FACTS, fact_row
-    from simulator.outputs.validation_report import save_validation
+    from simulator.outputs.validation.report import save_validation
 
     rows = [fact_row(f, [f.low + 0.01 * k for k in range(3)]) for f in FACTS]
     import pandas as pd

@@ -25,10 +25,10 @@ from simulator.analysis.robustness import (
     pareto,
     robust_table,
 )
-from simulator.outputs.sweep_store import SweepStore
 from simulator.scenario import ScenarioError, load_scenario
 from simulator.sweep.robust_search import optimise
 from simulator.sweep.robust_spec import load_optimisation, optimisation_from_dict
+from simulator.sweep.store import SweepStore
 
 from .conftest import thread_client
 from .test_sweep import ROOT, TINY, outsim

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from simulator import benchmark
+from simulator.dev import benchmark
 from simulator.model import customers as customers_module
 from simulator.model import model as model_module
 from simulator.model.customers import (

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import simulator
-from simulator.outputs.figure_data import cash_flows, summarise
-from simulator.outputs.plots import make_comparison_plots, make_plots
+from simulator.outputs.figures.data import cash_flows, summarise
+from simulator.outputs.figures.plots import make_comparison_plots, make_plots
 from simulator.scenario import load_scenario
 
 from .conftest import SCENARIOS, shrink

@@ -876,7 +876,7 @@ def test_the_sweep_summary_survives_a_text_level_with_markup(tmp_path: Path) -> 
     """Text levels reach the HTML and the charts as text, never as markup."""
     import pandas as pd
 
-    from simulator.outputs.sweep_report import effect_plot
+    from simulator.outputs.sweep.report import effect_plot
 
     wide = pd.DataFrame(
         {

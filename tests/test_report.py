@@ -13,7 +13,7 @@ import pytest
 
 import simulator
 from simulator.analysis.scorecard import DIMENSIONS
-from simulator.outputs.report import ReportError, kpi_rows, load_folder, write_report
+from simulator.outputs.run.report import ReportError, kpi_rows, load_folder, write_report
 from simulator.scenario import load_scenario
 
 from .conftest import SCENARIOS, shrink

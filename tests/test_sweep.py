@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 from simulator import sweep
 from simulator.analysis.sensitivity import sample_means
 from simulator.cli import app
-from simulator.outputs.sweep_store import SweepStore
 from simulator.sweep.sampling import samples_table
 from simulator.sweep.spec import SweepError, load_sweep
+from simulator.sweep.store import SweepStore
 
 from .conftest import free_port, thread_client, tiny_scenario
 

@@ -24,7 +24,7 @@ from simulator.analysis.validation import (
 from simulator.analysis.validation.experiments import _share_at_least, _unemployment_durations
 from simulator.model.calibration import FITTED, fitted_facts
 from simulator.model.employees import State
-from simulator.outputs import validation_docs
+from simulator.outputs.validation import docs as validation_docs
 from simulator.scenario import load_scenario
 
 BIN = Path(sys.executable).parent
@@ -98,7 +98,7 @@ def test_summary_line_counts_passes_by_kind() -> None:
 
 def test_the_documents_tables_are_generated_from_the_code() -> None:
     """docs/MODEL.md §10.4 and docs/VALIDATION.md's facts table match FITTED and FACTS
-    (regenerate with `python -m simulator.outputs.validation_docs`)."""
+    (regenerate with `python -m simulator.outputs.validation.docs`)."""
     docs = validation_docs.DOCS
     model = validation_docs.blocks((docs / "MODEL.md").read_text(encoding="utf-8"))
     validation = validation_docs.blocks((docs / "VALIDATION.md").read_text(encoding="utf-8"))

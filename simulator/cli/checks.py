@@ -55,7 +55,7 @@ def validate_model(
     """Check the default calibration against published facts (exit 1 if any fails)."""
     import simulator
     from simulator.analysis.validation import package_experiments, run_validation, summary_by_kind
-    from simulator.outputs.validation_report import save_validation
+    from simulator.outputs.validation.report import save_validation
 
     folder = experiments or package_experiments()
     if not folder.is_dir():
@@ -109,7 +109,7 @@ def validation_table(table) -> Table:
 
 def parse_scales(scales: str) -> list[float]:
     """``--scales`` as numbers, each giving a scenario within the schema's bounds."""
-    from simulator.benchmark import scaled_scenario
+    from simulator.dev.benchmark import scaled_scenario
 
     try:
         values = [float(s) for s in scales.split(",") if s.strip()]
@@ -173,8 +173,8 @@ def bench(
     """Benchmark one replication at several scales against a numpy floor, and `outsim run`
     with many replications on one and on several workers (docs/PERFORMANCE.md)."""
     from simulator.analysis.parallel import cores
-    from simulator.benchmark import DEFAULT_SEED, run_benchmark
-    from simulator.replication_benchmark import run_replication_benchmark
+    from simulator.dev.benchmark import DEFAULT_SEED, run_benchmark
+    from simulator.dev.replications import run_replication_benchmark
 
     values = parse_scales(scales) if scales.strip() else []
     counts = parse_counts(replications, "--replications", _REPS[1])

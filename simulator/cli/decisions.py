@@ -39,7 +39,7 @@ def optimise(
     (Optuna MOTPE, common random numbers, resumable DuckDB store). Writes pareto.csv,
     pareto/plan_NN.yaml (runnable with `outsim run`) and optimise.html."""
     from simulator import sweep as sweeps
-    from simulator.outputs.pareto import bottom_line, tradeoff
+    from simulator.outputs.optimise.pareto import bottom_line, tradeoff
     from simulator.sweep.robust_search import search_record
 
     try:
@@ -81,7 +81,7 @@ def optimise(
 def pareto_table(record) -> Table:
     """Levers, robust objectives and their check values (rows) of each plan (columns)."""
     from simulator.outputs.formatting import number
-    from simulator.outputs.pareto import lever_text, objective_name, objective_unit, short
+    from simulator.outputs.optimise.pareto import lever_text, objective_name, objective_unit, short
 
     table = record.table.set_index("candidate_id")
     plans = [*record.pareto, *([0] if 0 not in record.pareto else [])]

@@ -132,7 +132,7 @@ def report(
     results_dir: Annotated[Path, typer.Argument(help="A results folder written by `outsim run`")],
 ) -> None:
     """Rebuild report.html from a results folder, without rerunning."""
-    from simulator.outputs.report import ReportError, render_report, write_report
+    from simulator.outputs.run.report import ReportError, render_report, write_report
 
     try:
         html = render_report(results_dir)  # reads and checks every file before writing
@@ -172,7 +172,7 @@ def compare(
     """Run several plans with common random numbers and compare them."""
     from simulator.analysis.compare import compare as run_comparison
     from simulator.analysis.compare import unique_labels
-    from simulator.outputs.comparison import save_comparison
+    from simulator.outputs.compare.report import save_comparison
 
     if len(scenarios) < 2:
         raise bad_input("compare needs two or more scenario files")

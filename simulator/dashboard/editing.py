@@ -205,10 +205,10 @@ def run_plan(
     import simulator
     from simulator.analysis.effects import status_quo_of
     from simulator.analysis.kpis import HEADLINE_LABELS
-    from simulator.outputs import brief
+    from simulator.outputs.figures.plots import make_comparison_plots
     from simulator.outputs.formatting import change as changed
     from simulator.outputs.formatting import number
-    from simulator.outputs.plots import make_comparison_plots
+    from simulator.outputs.run import brief
 
     scenario = scenario_from_dict(copy.deepcopy(data), "scenario")
     total = 3 * replications  # the plan with its paired status quo, then the status quo's series

@@ -31,13 +31,12 @@ from pydantic import ValidationError
 
 from simulator.analysis.sensitivity import SensitivityError, analyse
 from simulator.outputs.folders import check_target, write_file
-from simulator.outputs.sweep_report import (
+from simulator.outputs.sweep.report import (
     SENSITIVITY_FILE,
     kpi_columns,
     kpi_summary,
     write_sweep_report,
 )
-from simulator.outputs.sweep_store import QueryResult, StoreError, SweepStore
 from simulator.scenario.loading import format_validation_error
 from simulator.sweep import robust_search
 from simulator.sweep.execution import (
@@ -52,6 +51,7 @@ from simulator.sweep.robust_spec import Optimisation, load_optimisation, optimis
 from simulator.sweep.runs import Runner, run_model
 from simulator.sweep.sampling import expected_samples, problem, sample_matrix
 from simulator.sweep.spec import Sweep, SweepError, SweepSpec, load_sweep, sweep_from_spec
+from simulator.sweep.store import QueryResult, StoreError, SweepStore
 
 DEFAULT_ROOT = Path("results") / "sweeps"
 OPTIMISE_ROOT = Path("results") / "optimise"
@@ -72,6 +72,13 @@ def from_dict(data: dict[str, Any], name: str = "sweep", base_dir: str | Path = 
 
 def default_folder(sweep: Sweep) -> Path:
     return DEFAULT_ROOT / sweep.name
+
+
+def _write_report(folder: str | Path, skipped: dict[str, str] | None = None) -> Path:
+    """Write ``summary.html`` (and its charts) from what the folder's store holds."""
+    with SweepStore(folder, read_only=True) as store:
+        meta, wide = store.meta(), store.wide()
+    return write_sweep_report(folder, meta, wide, skipped)
 
 
 def execute_and_report(
@@ -110,7 +117,7 @@ def execute_and_report(
         "workers": outcome.workers,
     }
     write_file(folder / "sweep.json", json.dumps(manifest, indent=2))
-    write_sweep_report(folder)
+    _write_report(folder)
     return outcome
 
 
@@ -200,7 +207,7 @@ def analyse_folder(sw: Sweep, folder: str | Path) -> tuple[pd.DataFrame, dict[st
     except SensitivityError as exc:
         raise SweepError(str(exc)) from None
     write_file(folder / SENSITIVITY_FILE, table.to_csv(index=False))
-    write_sweep_report(folder, skipped)
+    _write_report(folder, skipped)
     return table, skipped
 
 

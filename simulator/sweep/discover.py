@@ -29,12 +29,12 @@ from simulator.analysis.discovery import (
     trajectory_frame,
 )
 from simulator.analysis.kpis import KPI_BY_NAME
-from simulator.outputs.discovery import write_discovery
+from simulator.outputs.discovery.report import write_discovery
 from simulator.outputs.formatting import number
-from simulator.outputs.sweep_report import kpi_columns
-from simulator.outputs.sweep_store import StoreError, SweepStore
+from simulator.outputs.sweep.report import kpi_columns
 from simulator.scenario import xlrm
 from simulator.sweep.execution import SweepError
+from simulator.sweep.store import StoreError, SweepStore
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ import pandas as pd
 
 from simulator.analysis import parallel
 from simulator.outputs.folders import OutputError, check_store_folder, write_file
-from simulator.outputs.sweep_store import DB_NAME, StoreError, SweepStore
 from simulator.sweep.runs import BatchResult, Runner, RunTask, run_batch, run_model
 from simulator.sweep.sampling import samples_table
 from simulator.sweep.spec import Sweep, SweepError
+from simulator.sweep.store import DB_NAME, StoreError, SweepStore
 
 # (runs done so far, runs failed so far, runs in this sweep) after each stored batch
 Progress = Callable[[int, int, int], None]
@@ -39,7 +39,7 @@ def package_version() -> str:
     try:
         return importlib.metadata.version("outsim")
     except importlib.metadata.PackageNotFoundError:
-        from simulator import __version__
+        from simulator._version import __version__
 
         return __version__
 

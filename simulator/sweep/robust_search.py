@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.robustness import pareto, robust_table
-from simulator.outputs.sweep_store import StoreError, SweepStore
 from simulator.sweep.execution import (
     _client,
     _native,
@@ -46,6 +45,7 @@ from simulator.sweep.execution import (
 )
 from simulator.sweep.robust_spec import Optimisation
 from simulator.sweep.runs import Runner, RunTask, run_model
+from simulator.sweep.store import StoreError, SweepStore
 
 # (phase, runs done, runs in the phase): phase "search", then "check"
 Progress = Callable[[str, int, int], None]
@@ -395,8 +395,8 @@ def summary_table(search: _Search, front: list[int]) -> pd.DataFrame:
 
 
 def search_record(opt: Optimisation, outcome: OptimiseOutcome) -> Any:
-    """The search as plain data for ``outputs/pareto.py``."""
-    from simulator.outputs.pareto import Search
+    """The search as plain data for ``outputs/optimise/pareto.py``."""
+    from simulator.outputs.optimise.pareto import Search
 
     return Search(
         opt.name, opt.spec.description, opt.base, opt.levers, opt.uncertainties,
@@ -407,6 +407,6 @@ def search_record(opt: Optimisation, outcome: OptimiseOutcome) -> Any:
 
 def report(opt: Optimisation, outcome: OptimiseOutcome) -> Path:
     """Write pareto.csv, the plans' scenario files and optimise.html; return the page."""
-    from simulator.outputs.pareto import write_results
+    from simulator.outputs.optimise.pareto import write_results
 
     return write_results(outcome.folder, search_record(opt, outcome))

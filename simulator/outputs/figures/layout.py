@@ -18,7 +18,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.textpath import text_to_path  # noqa: E402
 
-from simulator.outputs.style import (  # noqa: E402
+from simulator.outputs.figures.style import (  # noqa: E402
     PNG_OPTIONS,
 )
 

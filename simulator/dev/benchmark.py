@@ -15,7 +15,7 @@ Agent-months are the months simulated summed over agents: every in-house worker 
 or not) each month, every vendor agent employed at the end of each month (the recorded
 ``vendor_staff`` series) and every customer active at the start of each month.
 
-Run ``python -m simulator.benchmark`` or ``python experiments/benchmark.py``.
+Run ``python -m simulator.dev.benchmark`` or ``python experiments/benchmark.py``.
 """
 
 from __future__ import annotations
@@ -315,7 +315,7 @@ def _cpu_model() -> str:
 
 
 def _measure_in_child(scale: float, months: int | None, profile: bool, seed: int) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "simulator.benchmark", "--one", "--scales", f"{scale:g}"]
+    cmd = [sys.executable, "-m", "simulator.dev.benchmark", "--one", "--scales", f"{scale:g}"]
     cmd += ["--seed", str(seed)]
     if months is not None:
         cmd += ["--months", str(months)]

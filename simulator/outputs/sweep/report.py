@@ -1,4 +1,5 @@
-"""The sweep summary: ``summary.html`` and its charts, built from a sweep folder's store.
+"""The sweep summary: ``summary.html`` and its charts, built from what a sweep folder's store
+holds (its ``meta`` table and its runs, one row each, as ``sweep.store`` reads them).
 
 Shows the swept parameters, how many runs finished and failed (with the errors), every kept
 KPI across runs, how each headline KPI moves with each parameter, and — once
@@ -20,11 +21,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simulator.analysis.kpis import HEADLINE, KPI_BY_NAME  # noqa: E402
+from simulator.outputs.figures.style import PALETTE, style  # noqa: E402
 from simulator.outputs.folders import subfolder, write_file  # noqa: E402
 from simulator.outputs.formatting import number, span  # noqa: E402
-from simulator.outputs.report import css, embed_image, template  # noqa: E402
-from simulator.outputs.style import PALETTE, style  # noqa: E402
-from simulator.outputs.sweep_store import SweepStore  # noqa: E402
+from simulator.outputs.pages import css, embed_image, template  # noqa: E402
 
 SENSITIVITY_FILE = "sensitivity.csv"
 EFFECT_KPIS = 4  # KPIs shown against each parameter
@@ -249,12 +249,15 @@ def _sensitivity_rows(table: pd.DataFrame) -> list[dict[str, str]]:
     ]
 
 
-def write_sweep_report(folder: str | Path, skipped: dict[str, str] | None = None) -> Path:
-    """Write ``summary.html`` (and its charts in ``plots/``) for a sweep folder."""
+def write_sweep_report(
+    folder: str | Path,
+    meta: dict[str, str],
+    wide: pd.DataFrame,
+    skipped: dict[str, str] | None = None,
+) -> Path:
+    """Write ``summary.html`` (and its charts in ``plots/``) into a sweep folder, from its
+    store's ``meta`` and runs (``wide``: one row per run, parameters and KPI columns)."""
     folder = Path(folder)
-    with SweepStore(folder, read_only=True) as store:
-        meta = store.meta()
-        wide = store.wide()
     spec = json.loads(meta["spec"])
     params = list(spec["parameters"])
     kpis = kpi_columns(wide, meta)

@@ -14,12 +14,12 @@ from markupsafe import Markup, escape
 from simulator.analysis.compare import Comparison
 from simulator.analysis.kpis import HEADLINE, HEADLINE_LABELS, KPI_BY_NAME
 from simulator.analysis.scorecard import DIMENSIONS
+from simulator.outputs.compare.spreadsheet import write_comparison_workbook
+from simulator.outputs.figures.plots import make_comparison_plots
 from simulator.outputs.folders import output_folder
 from simulator.outputs.formatting import change, number
-from simulator.outputs.plots import make_comparison_plots
-from simulator.outputs.report import css, embed_image, template
-from simulator.outputs.spreadsheet import write_comparison_workbook
-from simulator.outputs.store import package_version
+from simulator.outputs.pages import css, embed_image, template
+from simulator.outputs.records import package_version
 from simulator.scenario.describe import describe_phases, describe_policies
 
 

@@ -9,11 +9,11 @@ Each line is the mean across replications; the shaded band around it spans the 2
 97.5th percentile across replications at each month. Dashed vertical lines mark the months
 where the plan changes phase (on calendar-month axes only).
 
-Figures are declared as data in ``figure_specs.py`` (``Figure`` made of ``Panel`` made of
-``Series``) and drawn here by one routine, so every panel gets the same treatment; the data
-they show comes from ``figure_data.py``, their look from ``style.py``, and their layout from
-``figure_layout.py`` (measured text rather than a matplotlib layout engine, so each figure
-is drawn exactly once when saved). This module only reads results; it never runs a model.
+Figures are declared as data in ``specs.py`` (``Figure`` made of ``Panel`` made of ``Series``)
+and drawn here by one routine, so every panel gets the same treatment; the data they show
+comes from ``data.py``, their look from ``style.py``, and their layout from ``layout.py``
+(measured text rather than a matplotlib layout engine, so each figure is drawn exactly once
+when saved). This module only reads results; it never runs a model.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import EngFormatter, MaxNLocator, MultipleLocator  # noqa: E402
 
 from simulator.model.employees import State  # noqa: E402
-from simulator.outputs.figure_data import (  # noqa: E402
+from simulator.outputs.figures.data import (  # noqa: E402
     CASH_FLOWS,
     CASH_SOURCES,
     COUNT_UNITS,
@@ -44,7 +44,7 @@ from simulator.outputs.figure_data import (  # noqa: E402
     cash_flows,
     with_derived,
 )
-from simulator.outputs.figure_layout import (  # noqa: E402
+from simulator.outputs.figures.layout import (  # noqa: E402
     EDGE,
     LEGEND_LINE,
     arrange,
@@ -54,7 +54,7 @@ from simulator.outputs.figure_layout import (  # noqa: E402
     save,
     text_width,
 )
-from simulator.outputs.figure_specs import (  # noqa: E402
+from simulator.outputs.figures.specs import (  # noqa: E402
     COMPARE_FIGURES,
     FIGURES,
     SCORECARD_DIMENSIONS,
@@ -62,7 +62,7 @@ from simulator.outputs.figure_specs import (  # noqa: E402
     Panel,
     panel_unit,
 )
-from simulator.outputs.style import (  # noqa: E402
+from simulator.outputs.figures.style import (  # noqa: E402
     PALETTE,
     style,
 )

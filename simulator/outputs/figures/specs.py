@@ -1,7 +1,7 @@
 """What each figure shows, declared as data: a ``Figure`` is a file name, a title and a grid of
 ``Panel``s, each made of ``Series`` (or, for the few special panels, a drawing function).
 ``FIGURES`` are one scenario's figures, ``COMPARE_FIGURES`` the overlays of several plans.
-Drawing them is ``plots.py``'s job, laying them out ``figure_layout.py``'s."""
+Drawing them is ``plots.py``'s job, laying them out ``layout.py``'s."""
 
 from __future__ import annotations
 
@@ -11,19 +11,19 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.axes import Axes
 
-from simulator.outputs.figure_data import (
+from simulator.outputs.figures.data import (
     CASH_FLOWS,
     NOBODY_DISPLACED,
     PERCENT_UNITS,
     unit_of,
 )
-from simulator.outputs.figure_panels import (
+from simulator.outputs.figures.panels import (
     displacement_note,
     draw_displaced_states,
     draw_workforce_states,
     earnings_milestones,
 )
-from simulator.outputs.style import (
+from simulator.outputs.figures.style import (
     BLACK,
     FIGSIZE,
 )

@@ -1,6 +1,6 @@
 """The few panels drawn by a function rather than as lines with bands: the stacked states of
 the workforce and of the displaced, and the milestones marked on the people figures.
-``figure_specs.py`` names them in its ``Panel(draw=...)`` declarations."""
+``specs.py`` names them in its ``Panel(draw=...)`` declarations."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from simulator.model.employees import State
-from simulator.outputs.figure_data import (
+from simulator.outputs.figures.data import (
     DISPLACED_STATES,
     MILESTONES,
     band,
     summarise,
 )
-from simulator.outputs.style import BLACK, BLUE, GREY, STATE_COLOURS
+from simulator.outputs.figures.style import BLACK, BLUE, GREY, STATE_COLOURS
 
 
 def observed(d: pd.DataFrame) -> pd.Series:

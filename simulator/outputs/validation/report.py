@@ -10,7 +10,7 @@ import pandas as pd
 
 from simulator.analysis.validation import EXPERIMENTS, summary_by_kind
 from simulator.outputs.folders import output_folder
-from simulator.outputs.report import css, template
+from simulator.outputs.pages import css, template
 
 
 def _num(value: float, unit: str) -> str:

@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simulator.model.demand import forecast  # noqa: E402
-from simulator.outputs.style import PALETTE, style  # noqa: E402
+from simulator.outputs.figures.style import PALETTE, style  # noqa: E402
 
 
 def plot_demand(history: list[float], timeseries: pd.DataFrame, path: Path) -> Path:

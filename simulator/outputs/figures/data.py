@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from simulator.model.metrics import METRICS
-from simulator.outputs.style import (
+from simulator.outputs.figures.style import (
     BAND_ALPHA,
     BLACK,
     BLUE,

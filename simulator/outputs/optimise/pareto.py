@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -30,11 +29,11 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from simulator.analysis.kpis import HEADLINE_LABELS, KPI_BY_NAME  # noqa: E402
 from simulator.analysis.robustness import Constraint, Objective, oriented  # noqa: E402
+from simulator.outputs.figures.style import GREY, PALETTE, style  # noqa: E402
 from simulator.outputs.folders import output_folder, subfolder, write_file  # noqa: E402
 from simulator.outputs.formatting import number, plural  # noqa: E402
-from simulator.outputs.report import css, embed_image, template  # noqa: E402
-from simulator.outputs.store import write_json  # noqa: E402
-from simulator.outputs.style import GREY, PALETTE, style  # noqa: E402
+from simulator.outputs.pages import asset, css, embed_image, template  # noqa: E402
+from simulator.outputs.records import write_json  # noqa: E402
 from simulator.scenario import xlrm  # noqa: E402
 from simulator.scenario.loading import scenario_from_dict  # noqa: E402
 from simulator.scenario.paths import with_values  # noqa: E402
@@ -405,9 +404,7 @@ def write_results(folder: Path, search: Search) -> Path:
         ],
         figures=figures,
         parallel=parallel_data(search),
-        parallel_js=(resources.files("simulator.outputs") / "templates" / "parallel.js").read_text(
-            "utf-8"
-        ),
+        parallel_js=asset("parallel.js"),
         tried=len(table) - 1,
     )
     return write_file(folder / "optimise.html", html)

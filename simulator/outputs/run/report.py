@@ -8,23 +8,21 @@ as data URIs: the file opens offline and can be mailed as it is.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from simulator.analysis.effects import is_status_quo
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.calibration import assumptions
-from simulator.outputs import brief
 from simulator.outputs.folders import OutputError, check_folder_input, regular_file, write_file
 from simulator.outputs.formatting import change, number, span
+from simulator.outputs.pages import css, embed_image, template
+from simulator.outputs.run import brief
 from simulator.scenario import ScenarioError, scenario_from_dict
 from simulator.scenario.describe import describe_phases, describe_policies, describe_vendors
 from simulator.scenario.loading import format_validation_error
@@ -186,12 +184,6 @@ def kpi_rows(summary: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
-def embed_image(path: Path) -> dict[str, str]:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    alt = path.stem.replace("_", " ").capitalize()
-    return {"src": f"data:image/png;base64,{data}", "alt": alt}
-
-
 def _figures(folder: Path, names: tuple[str, ...]) -> list[dict[str, str]]:
     """The folder's own plots (regular files inside it: a link is never followed)."""
     paths = (regular_file(folder, f"plots/{n}.png") for n in names)
@@ -307,19 +299,6 @@ def load_folder(folder: Path) -> dict[str, Any]:
         "manifest": _read(folder, "manifest.json"),
         "scenario": _read(folder, "scenario.resolved.yaml"),
     }
-
-
-def css() -> str:
-    return (resources.files("simulator.outputs") / "templates" / "base.css").read_text("utf-8")
-
-
-def environment() -> Environment:
-    return Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True)
-
-
-def template(name: str):
-    text = (resources.files("simulator.outputs") / "templates" / name).read_text("utf-8")
-    return environment().from_string(text)
 
 
 def _groups(summary: dict[str, Any]) -> list[dict[str, str]]:

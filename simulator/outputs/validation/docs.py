@@ -7,8 +7,8 @@ and ``<!-- end:NAME -->`` markers. Their text comes from here — from the
 :data:`~simulator.analysis.validation.FACTS` — so the documents cannot drift from the code
 (a test compares them). Regenerate with::
 
-    .venv/bin/python -m simulator.outputs.validation_docs            # the static tables
-    .venv/bin/python -m simulator.outputs.validation_docs --run 20   # and fresh results
+    .venv/bin/python -m simulator.outputs.validation.docs            # the static tables
+    .venv/bin/python -m simulator.outputs.validation.docs --run 20   # and fresh results
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 from simulator.analysis.validation import FACT_BY_ID, FACTS, run_validation, summary_by_kind
 from simulator.model.calibration import FITTED
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 
 
 def _num(value: float, unit: str) -> str:

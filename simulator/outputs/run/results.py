@@ -3,47 +3,19 @@ never replacing anything outsim did not write)."""
 
 from __future__ import annotations
 
-import json
-import math
 import os
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from simulator.analysis.replications import Replications
-from simulator.outputs.demand import plot_demand
+from simulator.outputs.figures.demand import plot_demand
+from simulator.outputs.figures.plots import make_plots
 from simulator.outputs.folders import output_folder
-from simulator.outputs.plots import make_plots
-from simulator.outputs.report import write_report
-from simulator.outputs.spreadsheet import write_results_workbook
+from simulator.outputs.records import json_safe, package_version, write_json
+from simulator.outputs.run.report import write_report
+from simulator.outputs.run.spreadsheet import write_results_workbook
 from simulator.scenario import dump_scenario_yaml, scenario_hash
-
-
-def package_version() -> str:
-    try:
-        return version("outsim")
-    except PackageNotFoundError:  # running from a source tree
-        return "0+unknown"
-
-
-def _clean(obj: Any) -> Any:
-    """JSON-safe: NaN/inf become null, numpy scalars become Python numbers."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
-
-
-def write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(_clean(data), indent=2, allow_nan=False) + "\n", encoding="utf-8")
 
 
 @dataclass
@@ -86,7 +58,7 @@ def save_results(
     an existing target is replaced only if outsim wrote it). ``notes`` collects what was
     done with leftovers of interrupted runs."""
     results = Results.from_replications(results)
-    with output_folder(target, "run", _clean(results.manifest()), notes) as tmp:
+    with output_folder(target, "run", json_safe(results.manifest()), notes) as tmp:
         results.timeseries.to_csv(tmp / "timeseries.csv", index=False)
         results.kpis.to_csv(tmp / "kpis.csv", index=False)
         if results.baseline_kpis is not None:
@@ -112,6 +84,6 @@ def save_results(
                 plot_demand(history, results.timeseries, tmp / "plots" / "demand.png")
         write_report(tmp)
         write_results_workbook(
-            tmp / "results.xlsx", _clean(results.summary), results.scenario, results.timeseries
+            tmp / "results.xlsx", json_safe(results.summary), results.scenario, results.timeseries
         )
     return target

@@ -21,7 +21,7 @@ from matplotlib.colors import BoundaryNorm  # noqa: E402
 
 from simulator.analysis.discovery import Step  # noqa: E402
 from simulator.outputs.folders import output_folder  # noqa: E402
-from simulator.outputs.store import write_json  # noqa: E402
+from simulator.outputs.records import write_json  # noqa: E402
 
 
 def write_discovery(

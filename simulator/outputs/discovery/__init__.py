@@ -1,0 +1,1 @@
+"""What ``outsim discover`` writes (``report``): the boxes found, as tables and charts."""
