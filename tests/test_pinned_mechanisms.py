@@ -68,7 +68,7 @@ def _two_staff(v: Vendor) -> None:
     """Slot 0: paid the local standard, tenure 2 months, normal wellbeing (0.55).
     Slot 1: paid 1.2 × the standard, tenure 10 months, wellbeing 0.45. Slots 2-3 empty."""
     v.active[:] = [True, True, False, False]
-    v.wage[:] = v.industry_wage * np.array([1.0, 1.2, 1.0, 1.0])
+    v.set_pay(np.arange(4), v.industry_wage * np.array([1.0, 1.2, 1.0, 1.0]))
     v.tenure[:] = [2, 10, 0, 0]
     v.wellbeing[:] = [0.55, 0.45, 0.55, 0.55]
 

@@ -89,6 +89,7 @@ class Customers:
         # slots ever used: every active slot lies below ``end`` (new customers take the lowest
         # free slots), so whole-array work stops there
         self.end = params.count
+        self._holes = np.zeros(0, dtype=np.intp)  # empty slots below ``end``, ascending
         # issues per month [1/month] (0 in an empty slot, so that it never raises one)
         self.contact_rate = np.zeros(size)
         self.p_no_issue = np.ones(size)  # exp(-contact_rate): chance of no issue in a month
@@ -145,6 +146,9 @@ class Customers:
         self.contact_rate[slots] = 0.0
         self.p_no_issue[slots] = 1.0
         self._pull[slots] = 0.0
+        holes = np.concatenate([self._holes, slots])
+        holes.sort(kind="stable")  # two ascending runs: merged
+        self._holes = holes
         self.satisfaction[slots] = 0.0
         self.trust[slots] = 0.0
 
@@ -333,6 +337,13 @@ class Customers:
         prob += p.intent_to_churn_realisation * DEFECT_BY_OUTCOME.take(self.outcome.take(slots))
         return np.minimum(prob, 1.0, out=prob)
 
+    def _trust_churn_bound(self) -> float:
+        """An upper bound of the churn probability of a customer without a poor outcome this
+        month: trust 0 (with a hair of margin for rounding)."""
+        p = self.params
+        top = self.monthly_baseline_churn * np.exp(p.trust_churn_elasticity * p.initial_trust)
+        return float(min(top, 1.0) * (1 + 1e-9))
+
     def highest_churn_probability(self) -> float:
         """An upper bound of every customer's churn probability: trust 0 and an unresolved
         issue this month (with a hair of margin for rounding)."""
@@ -346,15 +357,25 @@ class Customers:
         probability per slot.
 
         One uniform per slot decides. Without ``extra``, only customers whose uniform lies
-        below :meth:`highest_churn_probability` can leave, so only their probabilities are
-        computed (exact thinning: the same leavers as comparing every slot). The leavers'
-        slots and probabilities are kept in ``leavers`` and ``leaver_probability``.
+        below the churn of a customer with trust 0 can leave, or this month's issuers with a
+        poor outcome whose uniform lies below :meth:`highest_churn_probability`; only their
+        probabilities are computed (exact thinning: the same leavers as comparing every
+        slot). The leavers' slots and probabilities are kept in ``leavers`` and
+        ``leaver_probability``.
         """
         e = self.end
         churn = self.streams.generator("customers", "churn", month=self.month)
         u = churn.random(out=self._uniforms[:e])
         if extra is None:
-            maybe = np.flatnonzero(u < self.highest_churn_probability())
+            # who can leave: anyone whose uniform lies below the churn of trust 0, and this
+            # month's issuers with a poor outcome whose uniform lies below the highest churn
+            anyone, top = self._trust_churn_bound(), self.highest_churn_probability()
+            maybe = np.flatnonzero(u < anyone)
+            issuers = self._last_issuers
+            poor = np.compress(self.outcome.take(issuers) > OUTCOME_FIRST, issuers)
+            luck = u.take(poor)
+            maybe = np.concatenate([maybe, np.compress((luck >= anyone) & (luck < top), poor)])
+            maybe.sort()
             maybe = np.compress(self.active.take(maybe), maybe)
             prob = self.churn_probability_of(maybe)
             leave = u.take(maybe) < prob
@@ -391,10 +412,11 @@ class Customers:
         rng = self.streams.generator("customers", "arrivals", month=self.month)
         e, size = self.end, len(self.active)
         wanted = int(rng.poisson(max(expected, 0.0)))
-        free = np.flatnonzero(~self.active[:e])  # the lowest free slots first
+        free = self._holes  # the lowest free slots first
         if len(free) < wanted:
             free = np.concatenate([free, np.arange(e, min(size, e + wanted - len(free)))])
         slots = free[:wanted]
+        self._holes = self._holes[len(slots) :]
         self._fill(slots, rng, informed, aware)
         n = len(slots)
         if n:

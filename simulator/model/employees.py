@@ -464,14 +464,15 @@ class Workforce:
         candidates = self.in_state(State.notice, State.unemployed, State.retraining) | (
             self.displaced & (self.state == State.left_labour_force)
         )
+        if not candidates.any():  # (draws are keyed by worker: skipping them shifts nothing)
+            return 0
         h = self.job_finding_hazard(market)
-        # every worker's draws for this month, used or not (the same luck in every plan)
         search, hours = self.draw("search"), self.draw("hours")
-        pay_luck = self.streams.generator("workforce", "pay", month=self.month)
-        normals = pay_luck.standard_normal((2, self.n))
         found = np.flatnonzero(candidates & (search < h))
         if len(found) == 0:
             return 0
+        pay_luck = self.streams.generator("workforce", "pay", month=self.month)
+        normals = pay_luck.standard_normal((2, self.n))  # two per worker, by worker
         on_notice = found[self.state[found] == State.notice]
         if len(on_notice):
             # found a job before the notice ended: displaced, but never unemployed
@@ -505,15 +506,20 @@ class Workforce:
 
     def leave_labour_force(self) -> int:
         """Unemployed workers retire or stop searching (more so when older, or long jobless)."""
+        unemployed = self.state == State.unemployed
+        if not unemployed.any():
+            return 0
         band = self._age_band()
         hazard = LEAVE_LABOUR_FORCE * AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
-        who = np.flatnonzero((self.state == State.unemployed) & (self.draw("leave") < hazard))
+        who = np.flatnonzero(unemployed & (self.draw("leave") < hazard))
         self._move(who, State.left_labour_force)
         return len(who)
 
     def return_to_search(self) -> int:
         """Displaced workers out of the labour force start looking for work again."""
         out = (self.state == State.left_labour_force) & self.displaced & (self.months_in_state > 0)
+        if not out.any():
+            return 0
         hazard = RETURN_TO_SEARCH[self._months_out()] * AGE_JOB_FINDING[self._age_band()]
         who = np.flatnonzero(out & (self.draw("rejoin") < hazard))
         self._move(who, State.unemployed)
@@ -521,13 +527,11 @@ class Workforce:
 
     def lose_new_jobs(self) -> int:
         """Some new jobs end; the worker is unemployed again (no fresh insurance)."""
+        holders = (self.state == State.reemployed) & self.displaced & (self.months_in_state > 0)
+        if not holders.any():
+            return 0
         hazard = np.where(self.months_in_state < 12, JOB_LOSS_FIRST_YEAR, JOB_LOSS)
-        who = np.flatnonzero(
-            (self.state == State.reemployed)
-            & self.displaced
-            & (self.months_in_state > 0)
-            & (self.draw("job_loss") < hazard)
-        )
+        who = np.flatnonzero(holders & (self.draw("job_loss") < hazard))
         self._move(who, State.unemployed)
         self.spell[who] = 0
         return len(who)
@@ -537,6 +541,8 @@ class Workforce:
         covers) received by displaced workers this month [USD/month]."""
         st = self.state
         jobless = self.in_state(State.unemployed, State.retraining)
+        if not jobless.any():
+            return 0.0
         ui = ui_rate * self.wage[jobless & (self.ui_months_left > 0)].sum()
         stipend = self.policy.retraining.stipend_share * self.wage[st == State.retraining].sum()
         since = month - self.displaced_month
@@ -563,15 +569,16 @@ class Workforce:
         # pay in a new job grows with experience, as it would have in the old one
         self.new_wage[st == State.reemployed] *= self._monthly_growth
         jobless = self.in_state(State.unemployed, State.retraining)
-        on_ui = jobless & (self.ui_months_left > 0)
-        self.events["ui_paid"] += float((ui_rate * self.wage[on_ui]).sum())
-        self.ui_months_left[on_ui] -= 1
-        training = st == State.retraining
-        self.events["stipends_paid"] += float(
-            (self.policy.retraining.stipend_share * self.wage[training]).sum()
-        )
-        self.spell[jobless] += 1
-        self.jobless_months[self.displaced & jobless] += 1
+        if jobless.any():
+            on_ui = jobless & (self.ui_months_left > 0)
+            self.events["ui_paid"] += float((ui_rate * self.wage[on_ui]).sum())
+            self.ui_months_left[on_ui] -= 1
+            training = st == State.retraining
+            self.events["stipends_paid"] += float(
+                (self.policy.retraining.stipend_share * self.wage[training]).sum()
+            )
+            self.spell[jobless] += 1
+            self.jobless_months[self.displaced & jobless] += 1
         self.outplacement_left[self.outplacement_left > 0] -= 1
         self.tenure[self.working_for_company()] += 1 / 12
         self.months_in_state += 1

@@ -192,13 +192,13 @@ def record_local_economy(m: dict[str, float], model: OutsourcingModel) -> None:
     """The home region's labour market."""
     wf, ec = model.workforce, model.economy
     jobless = int(np.count_nonzero(wf.in_state(State.unemployed, State.retraining)))
-    m["local_unemployment_rate"] = ec.unemployment_rate(jobless)
-    m["local_tightness"] = ec.tightness
-    m["local_jobs_lost"] = ec.jobs_lost
+    m["local_unemployment_rate"] = float(ec.unemployment_rate(jobless))
+    m["local_tightness"] = float(ec.tightness)
+    m["local_jobs_lost"] = float(ec.jobs_lost)
     m["tradable_jobs_lost"] = ec.tradable_jobs_lost
-    m["local_jobs_supported"] = ec.jobs_supported
-    m["matching_efficiency"] = ec.efficiency
-    m["displaced_job_finding_factor"] = ec.market_factor()
+    m["local_jobs_supported"] = float(ec.jobs_supported)
+    m["matching_efficiency"] = float(ec.efficiency)
+    m["displaced_job_finding_factor"] = float(ec.market_factor())
 
 
 def record_customers(m: dict[str, float], model: OutsourcingModel) -> None:

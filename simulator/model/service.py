@@ -8,6 +8,7 @@ contacts. Times are in seconds unless stated.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,8 +141,10 @@ def staff_for_service_level(
     per_agent = paid_hours * (1.0 - SHRINKAGE) / OPEN_HOURS_PER_MONTH  # on duty per paid agent
     load = contacts / (OPEN_HOURS_PER_MONTH * 3600.0) * aht  # [Erlangs]
     low = int(load / per_agent)  # too few: cannot keep up
-    high = max(low + 1, 1)
-    while level(high) < target:  # double until enough, then bisect
+    # square-root staffing: the answer lies a few √load above the load (Halfin & Whitt 1981),
+    # so start the search there; double until enough, then bisect
+    high = max(low + 1, int((load + 3.0 * math.sqrt(load) + 2.0) / per_agent))
+    while level(high) < target:
         low, high = high, 2 * high
     while high - low > 1:
         mid = (low + high) // 2

@@ -74,6 +74,20 @@ class LanguagePool:
         return betaincinv(self.a, self.b, rng.uniform(low, 1.0, n))
 
 
+# one element per staff slot
+_STAFF_ARRAYS = (
+    "active",
+    "tenure",
+    "product",
+    "language",
+    "culture",
+    "wellbeing",
+    "wage",
+    "pay_quit_factor",
+    "pay_wellbeing",
+)
+
+
 class VendorAgent(mesa.Agent):
     """One member of a vendor's staff; attributes are views of the vendor's arrays."""
 
@@ -137,6 +151,9 @@ class Vendor(mesa.Agent):
         self.culture = np.zeros(size)  # [0-1]
         self.wellbeing = np.zeros(size)  # [0-1]
         self.wage = np.zeros(size)  # [USD/hour]
+        # what a person's pay does to their quit hazard and wellbeing (fixed while employed)
+        self.pay_quit_factor = np.zeros(size)  # relative pay ^ -QUIT_PAY_ELASTICITY
+        self.pay_wellbeing = np.zeros(size)  # 0.30 log(relative pay)
         self.staff_agents: dict[int, VendorAgent] = {}
         self.occupancy = 0.0  # of its agents' paid time this month, set when serving [0-1]
         self.region_support = 0.0  # community investment in the vendor's region [0-1]
@@ -206,13 +223,14 @@ class Vendor(mesa.Agent):
 
     def proficiency(self) -> Proficiency:
         a = self.active
-        if not a.any():
+        n = np.count_nonzero(a)
+        if not n:
             return Proficiency(0.0, 0.0, 0.0, 0.0, self.sharing)
         return Proficiency(
-            product=float(self.product[a].mean()),
-            language=float(self.language[a].mean()),
-            culture=float(self.culture[a].mean()),
-            wellbeing=float(self.wellbeing[a].mean()),
+            product=float(np.add.reduce(self.product, where=a)) / n,
+            language=float(np.add.reduce(self.language, where=a)) / n,
+            culture=float(np.add.reduce(self.culture, where=a)) / n,
+            wellbeing=float(np.add.reduce(self.wellbeing, where=a)) / n,
             knowledge_sharing=self.sharing,
         )
 
@@ -264,15 +282,23 @@ class Vendor(mesa.Agent):
         self.wellbeing[slots] = WELLBEING_NORMAL
         pay = self.industry_wage * self.wage_ratio * np.exp(rng.normal(0, WAGE_SPREAD, n))
         floor = self.industry_wage * self.fairness.wage_floor_ratio
-        self.wage[slots] = np.maximum(pay, floor)
+        self.set_pay(slots, np.maximum(pay, floor))
         for s in slots:
             self.staff_agents[int(s)] = VendorAgent(self.model, self, int(s))
+
+    def set_pay(self, slots: np.ndarray, wage_per_hour: np.ndarray) -> None:
+        """Pay the staff in ``slots`` ``wage_per_hour`` [USD/hour], and note what it does to
+        their quit hazard and wellbeing (fixed while they hold the job)."""
+        self.wage[slots] = wage_per_hour
+        relative_pay = np.maximum(self.wage[slots] / self.industry_wage, 1e-3)
+        self.pay_quit_factor[slots] = np.power(relative_pay, -QUIT_PAY_ELASTICITY)
+        self.pay_wellbeing[slots] = 0.30 * np.log(relative_pay)
 
     def _grow(self, extra: int) -> None:
         """Make room for more staff (arrays grow geometrically)."""
         size = len(self.active)
         add = max(extra, size)
-        for name in ("active", "tenure", "product", "language", "culture", "wellbeing", "wage"):
+        for name in _STAFF_ARRAYS:
             old = getattr(self, name)
             setattr(self, name, np.concatenate([old, np.zeros(add, dtype=old.dtype)]))
 
@@ -293,13 +319,15 @@ class Vendor(mesa.Agent):
         """Monthly quit probability of each slot [probability]."""
         p, f = self.params, self.fairness
         base = p.base_attrition_annual / 12.0  # a rate per agent-year, as turnover is reported
-        relative_pay = self.wage / self.industry_wage
-        h = (
+        scale = (
             base
-            * np.power(np.maximum(relative_pay, 1e-3), -QUIT_PAY_ELASTICITY)
             * np.exp(-QUIT_CONDITIONS * (self.conditions - 0.5))
             * (QUIT_ANTI_HARASSMENT if f.anti_harassment_programme else 1.0)
             * (QUIT_CAREER if f.career_development else 1.0)
+        )
+        h = (
+            scale
+            * self.pay_quit_factor  # relative pay ^ -QUIT_PAY_ELASTICITY
             * np.where(self.tenure <= 3, QUIT_NEW_HIRE, 1.0)  # tenure counts this month
             * np.maximum(1.0 + QUIT_WELLBEING * (WELLBEING_NORMAL - self.wellbeing), 0.2)
         )
@@ -337,9 +365,8 @@ class Vendor(mesa.Agent):
         """Wellbeing moves a quarter of the way to what pay, conditions and workload imply
         (in every slot, filled or not, as in :meth:`learn`)."""
         f = self.fairness
-        target = (
+        target = self.pay_wellbeing + (  # 0.30 log(relative pay), then the same for all
             WELLBEING_NORMAL
-            + 0.30 * np.log(np.maximum(self.wage / self.industry_wage, 1e-3))
             + 0.40 * (self.conditions - 0.5)
             + 0.05 * f.anti_harassment_programme
             + 0.05 * f.career_development
