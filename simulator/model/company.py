@@ -110,7 +110,7 @@ class Company(mesa.Agent):
         lead = scenario.plan.announcement_lead_months
         starts = [m for m in (self.go_live, first_cut) if m is not None]
         self.decision_month = max(0, min(starts) - lead) if starts else None
-        if first_cut is not None:
+        if first_cut is not None and self.decision_month is not None:
             self.decision_month = min(self.decision_month, max(0, first_cut - notice))
         self.layoffs_end = last_cut
         self.first_notice_month = min(self.notices) if self.notices else None

@@ -396,7 +396,7 @@ class Workforce:
     # -- displaced workers -------------------------------------------------------------------
     def start_training(self, month: int, capacity: int) -> int:
         """Queued displaced workers start training, first come first served."""
-        started = []
+        started: list[int] = []
         kept: deque[int] = deque()
         while self.queue and len(started) < capacity:
             i = self.queue.popleft()

@@ -6,6 +6,7 @@ model's parts at the end of a month. The DataCollector reads them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -134,7 +135,7 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 
 
-def _weighted(values: list[float], weights: list[float], fallback: float) -> float:
+def _weighted(values: Sequence[float], weights: Sequence[float], fallback: float) -> float:
     """Mean of ``values`` weighted by ``weights``; ``fallback`` when the weights sum to 0."""
     total = float(sum(weights))
     if total <= 0:

@@ -234,7 +234,7 @@ class OutsourcingModel(mesa.Model):
         ``step``), which only a full garbage collection would free: clearing the model's
         attributes frees its arrays at once."""
         forget_model(self)
-        vars(self).clear()
+        self.__dict__.clear()
 
     # -- 2 staffing ------------------------------------------------------------------------
     def staff_up(self, t: int) -> None:
@@ -301,13 +301,15 @@ class OutsourcingModel(mesa.Model):
         pr.holders[IN_HOUSE].held[:] = cu.active
         breaches = pr.draw_breaches(self.streams, self.month, cu.active, self.annual_revenue)
         # one-off churn probability of breached customers (none in most months)
-        extra = np.zeros(len(cu.active)) if breaches else None
+        extra: np.ndarray | None = None
         handling = self.scenario.policies.transparency.disclose_data_handling and co.disclosed
-        for b in breaches:
-            self.breach_log.append((self.month, b.holder))
-            cu.suffer_breach(b.slots, pr.trust_drop(handling), TRUST_DROP_PUBLICITY)
-            extra[b.slots] += BREACH_CHURN
-            co.pay("breaches", b.cost)
+        if breaches:
+            extra = np.zeros(len(cu.active))
+            for b in breaches:
+                self.breach_log.append((self.month, b.holder))
+                cu.suffer_breach(b.slots, pr.trust_drop(handling), TRUST_DROP_PUBLICITY)
+                extra[b.slots] += BREACH_CHURN
+                co.pay("breaches", b.cost)
         self.breaches = breaches
         self.expected_breach_cost = sum(
             pr.breach_probability(h) * pr.expected_cost(h, self.annual_revenue) for h in pr.holders
@@ -319,7 +321,7 @@ class OutsourcingModel(mesa.Model):
         # churn caused by breaches: the extra probability's share of each leaver's risk
         self.churn_from_breaches = (
             float((extra[cu.leavers] / np.maximum(cu.leaver_probability, 1e-12)).sum())
-            if breaches
+            if extra is not None
             else 0.0
         )
         reach = self.scenario.policies.transparency.disclosure_reach if co.disclosed else 0.0
