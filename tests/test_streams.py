@@ -113,3 +113,13 @@ def test_a_plan_and_its_status_quo_share_every_customers_and_workers_luck() -> N
         for mechanism in ("search", "quits", "leave"):
             assert np.array_equal(plan.workforce.draw(mechanism), base.workforce.draw(mechanism))
     assert compared > 12 * 5000  # most customers are the same in both runs
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), month=st.integers(0, 600), who=entities)
+def test_a_table_of_streams_is_each_streams_uniforms(seed, month, who) -> None:
+    s = Streams(seed)
+    names = (("workforce", "search"), ("workforce", "quits"), ("x",))
+    table = s.uniform_table(names, month, np.array(who))
+    for row, name in zip(table, names, strict=True):
+        assert np.array_equal(row, s.uniforms(name, month, np.array(who)))

@@ -92,6 +92,12 @@ TENURE_LOSS = 0.012  # log points per year of tenure, up to 10 years
 SCARRING = 0.006  # log points per month unemployed, up to 24 months
 RUMOUR_QUIT = 0.010  # extra monthly quit probability of staff hearing rumours of the plan
 INFORMED_QUIT = 0.003  # the same once told (notice or open communication)
+# the mechanisms that draw a uniform per worker and month (``Workforce.draw``)
+MECHANISMS = (
+    *("notice", "redeployment", "take_up", "quits", "completion"),
+    *("search", "hours", "leave", "rejoin", "job_loss"),
+)
+_MECHANISM_ROW = {m: i for i, m in enumerate(MECHANISMS)}
 REPLACEMENT_COST_MONTHS = 3.5  # cost of replacing an agent [months of pay] (Holman et al. 2007)
 
 
@@ -167,6 +173,7 @@ class Workforce:
         self.params, self.policy = params, policy
         self.streams = streams if isinstance(streams, Streams) else Streams(streams)
         self.month = 0  # the month being simulated (``start_month``)
+        self._luck: np.ndarray | None = None  # this month's draws, one row per mechanism
         self.ui_months = ui_months  # unemployment-insurance entitlement [months]
         self._monthly_growth = (1.0 + params.wage_growth_annual) ** (1 / 12)
         n = params.headcount
@@ -259,11 +266,17 @@ class Workforce:
     def start_month(self, month: int) -> None:
         """Month ``month`` begins: this month's draws are keyed by it."""
         self.month = month
+        self._luck = None
 
     def draw(self, mechanism: str) -> np.ndarray:
-        """This month's uniform of every worker for ``mechanism``, keyed by (mechanism, month,
-        worker): a worker's luck is the same in every plan, whatever else was drawn."""
-        return self.streams.uniforms(("workforce", mechanism), self.month, self._everyone)
+        """This month's uniform of every worker for ``mechanism`` (one of ``MECHANISMS``),
+        keyed by (mechanism, month, worker): a worker's luck is the same in every plan,
+        whatever else was drawn. Every mechanism's uniforms are hashed together, once a
+        month."""
+        if self._luck is None:
+            names = tuple(("workforce", m) for m in MECHANISMS)
+            self._luck = self.streams.uniform_table(names, self.month, self._everyone)
+        return self._luck[_MECHANISM_ROW[mechanism]]
 
     def first_by_luck(self, pool: np.ndarray, count: int, mechanism: str) -> np.ndarray:
         """``count`` workers of ``pool`` chosen at random (those with the lowest draws)."""

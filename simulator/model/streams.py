@@ -67,12 +67,16 @@ def _mix_int(z: int) -> int:
     return z ^ (z >> 31)
 
 
-def _hash(key: int, entities: np.ndarray) -> np.ndarray:
-    """SplitMix64 of ``key + (entity + 1) · γ`` for each entity (non-negative integers)."""
+def _hash(key: int | np.ndarray, entities: np.ndarray) -> np.ndarray:
+    """SplitMix64 of ``key + (entity + 1) · γ`` for each entity (non-negative integers); with
+    a column of keys, one row per key."""
     z = np.asarray(entities).astype(np.uint64)  # a copy: hashed in place below
     z += np.uint64(1)
     z *= _GAMMA
-    z += np.uint64(key & _MASK64)
+    if isinstance(key, np.ndarray):
+        z = z + key[:, None]
+    else:
+        z += np.uint64(key & _MASK64)
     return _mix(z)
 
 
@@ -157,6 +161,18 @@ class Streams:
         """One uniform in [0, 1) per entity of ``entities``: the same number for the same
         (seed, stream, month, entity), whoever else draws."""
         return hashed_uniforms(self.key(name, month), entities)
+
+    def uniform_table(
+        self, names: tuple[tuple[str, ...], ...], month: int, entities: np.ndarray
+    ) -> np.ndarray:
+        """:meth:`uniforms` of several streams at once: row j holds stream ``names[j]``'s
+        uniforms for ``entities`` (one vectorised hash for them all)."""
+        keys = np.array([self.key(name, month) for name in names], dtype=np.uint64)
+        z = _hash(keys, entities)
+        z >>= _S11
+        out = z.astype(np.float64)
+        out *= _TO_UNIT
+        return out
 
     def uniform_pairs(
         self, name: tuple[str, ...], month: int, entities: np.ndarray
