@@ -13,14 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from simulator.scenario.roster import (
-    RosterError,
-    RosterRow,
-    read_region,
-    read_roster,
-    read_volumes,
-)
-
 NAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 # Names that become folder names (results/<name>/): letters, digits, '.', '_', '-', 1 to 100
 # characters, not starting with '.' (hidden; '.' and '..' are the folder and its parent).
@@ -47,17 +39,6 @@ def field_bounds(model: type[BaseModel], name: str) -> tuple[Any, Any]:
         low = getattr(item, "ge", getattr(item, "gt", low))
         high = getattr(item, "le", getattr(item, "lt", high))
     return low, high
-
-
-def read_into(data: Any, key: str, into: str, read: Any) -> Any:
-    """A section's raw ``data`` with field ``into`` read from the file named by ``key``
-    (unless given already); a bad file is a ValueError naming ``key``."""
-    if isinstance(data, dict) and data.get(key) and data.get(into) is None:
-        try:
-            return {**data, into: read(data[key])}
-        except RosterError as exc:
-            raise ValueError(f"{key}: {exc}") from None
-    return data
 
 
 class Strict(BaseModel):
@@ -128,6 +109,23 @@ class Company(Strict):
 # --------------------------------------------------------------------------------------------
 # workforce (in-house customer-service staff)
 # --------------------------------------------------------------------------------------------
+class RosterRow(BaseModel):
+    """One in-house agent of a roster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    age: float = Field(..., ge=16, le=80, description="Age [years]")
+    tenure_years: float = Field(..., ge=0, le=60, description="Tenure with the company [years]")
+    wage_per_hour: float = Field(..., ge=0.5, le=500, description="Hourly wage [USD/hour]")
+    skill: float | None = Field(None, ge=0, le=1, description="General skill [index 0-1]")
+    site: str | None = Field(None, max_length=100, description="Centre the agent works at")
+    paid_hours_per_month: float | None = Field(
+        None, ge=20, le=400, description="Contracted hours (part-timers) [hours/month]"
+    )
+    protected: bool = Field(False, description="Protected from layoff")
+    id: str | None = Field(None, max_length=100, description="Your own label (outputs only)")
+
+
 class Workforce(Strict):
     headcount: int = Field(
         240, ge=0, le=200_000, description="In-house customer-service agents at month 0 [persons]"
@@ -193,11 +191,8 @@ class Workforce(Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _read_roster(cls, data: Any) -> Any:
-        data = read_into(data, "roster", "roster_rows", read_roster)
-        if not isinstance(data, dict):
-            return data
-        rows = data.get("roster_rows")
+    def _headcount_is_the_roster(cls, data: Any) -> Any:
+        rows = data.get("roster_rows") if isinstance(data, dict) else None
         if isinstance(rows, list):
             if "headcount" in data and data["headcount"] != len(rows):
                 raise ValueError(
@@ -259,11 +254,6 @@ class Customers(Strict):
         description="Contacts per month, oldest first, as read from volumes (filled in when "
         "the scenario is loaded) [contacts/month]",
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_volumes(cls, data: Any) -> Any:
-        return read_into(data, "volumes", "volume_history", read_volumes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -328,25 +318,6 @@ class LocalEconomy(Strict):
         "baseline_unemployment_rate, vacancy_rate and average_wage_month (local-area "
         "statistics), relative to the scenario file; read when the scenario is loaded [path]",
     )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _read_region(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or not data.get("region_file"):
-            return data
-        try:
-            region = read_region(data["region_file"])
-        except RosterError as exc:
-            raise ValueError(f"region_file: {exc}") from None
-        data = dict(data)
-        for key, value in region.items():
-            if key in data and data[key] != value:
-                raise ValueError(
-                    f"{key} is {data[key]!r} here but {value!r} in region_file; expected it "
-                    "in one place"
-                )
-            data[key] = value
-        return data
 
 
 # --------------------------------------------------------------------------------------------
