@@ -250,12 +250,12 @@ def model_code_hash() -> str:
     """SHA-256 of the source of everything that turns a scenario into KPIs."""
     root = Path(__file__).resolve().parents[1]
     files = sorted(
-        [*(root / "model").glob("*.py"), *(root / "scenario").glob("*.py")]
+        [*(root / "model").rglob("*.py"), *(root / "scenario").rglob("*.py")]
         + [root / "analysis" / name for name in ("kpis.py", "replications.py", "displacement.py")]
     )
     digest = hashlib.sha256()
     for f in files:
-        digest.update(f.name.encode())
+        digest.update(f.relative_to(root).as_posix().encode())
         digest.update(f.read_bytes())
     return digest.hexdigest()
 
