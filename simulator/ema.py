@@ -20,7 +20,9 @@ outsim's KPIs::
 
 Every experiment runs on the same seeds (``seed``), so experiments differ only by their
 inputs: common random numbers, as in outsim's own comparisons. Each outcome is the mean over
-``replications``. Fields are named by outsim's field paths (``vendors.manila.wage_ratio``).
+``replications``, to maximise, to minimise or for information as the KPI's direction says
+(``analysis/kpis.py``). Fields are named by outsim's field paths
+(``vendors.manila.wage_ratio``).
 """
 
 from __future__ import annotations
@@ -40,14 +42,11 @@ with warnings.catch_warnings():  # "ipyparallel not installed": an evaluator out
         ScalarOutcome,
     )
 
-from simulator.analysis.kpis import KPI_BY_NAME
+from simulator.analysis.kpis import KPI_BY_NAME, Direction
 from simulator.scenario import Scenario, load_scenario, xlrm
 from simulator.scenario.loading import scenario_from_dict, scenario_to_dict
 from simulator.scenario.paths import coerce, get_value, with_values
 
-# KPIs a strategy team wants up (the rest of the defaults, down)
-MAXIMISE = {"npv_net_savings", "reemployed_share_24m", "csat_mean", "vendor_share_paid_fair",
-            "earnings_ratio_24m", "informed_share_final", "trust_final"}  # fmt: skip
 DEFAULT_OUTCOMES = ("npv_net_savings", "reemployed_share_24m", "customer_churn_annual",
                     "breach_probability_annual", "vendor_share_paid_fair")  # fmt: skip
 
@@ -138,8 +137,17 @@ def ema_model(
     model = Model(name, function=run)
     model.uncertainties = _parameters(uncertainties, scenario, xlrm.Kind.uncertainty, data)
     model.levers = _parameters(levers, scenario, xlrm.Kind.lever, data)
-    model.outcomes = [
-        ScalarOutcome(k, kind=ScalarOutcome.MAXIMIZE if k in MAXIMISE else ScalarOutcome.MINIMIZE)
-        for k in outcomes
-    ]
+    model.outcomes = [outcome(k) for k in outcomes]
     return model
+
+
+OUTCOME_KINDS = {
+    Direction.maximise: ScalarOutcome.MAXIMIZE,
+    Direction.minimise: ScalarOutcome.MINIMIZE,
+    Direction.info: ScalarOutcome.INFO,
+}
+
+
+def outcome(kpi: str) -> ScalarOutcome:
+    """The EMA outcome of a KPI, its kind from the KPI's direction."""
+    return ScalarOutcome(kpi, kind=OUTCOME_KINDS[KPI_BY_NAME[kpi].direction])

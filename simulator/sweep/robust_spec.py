@@ -10,8 +10,8 @@ A spec is a YAML file (see ``experiments/robust_plan.yaml``)::
       local_economy.baseline_unemployment_rate: {range: [0.03, 0.08]}
     scenarios: 8                                 # futures in the ensemble
     replications: 1                              # runs per candidate and future
-    objectives:
-      npv_net_savings: {direction: maximise, robustness: percentile}     # P10 over futures
+    objectives:                                  # direction: the KPI's own unless given
+      npv_net_savings: {robustness: percentile}                          # P10 over futures
       reemployed_share_24m: {direction: maximise, robustness: mean}
     constraints: ["customer_churn_annual <= 0.22"]                       # on the mean
     budget: 40                                   # candidate plans the optimiser proposes
@@ -33,7 +33,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from simulator.analysis.kpis import KPI_BY_NAME
+from simulator.analysis.kpis import KPI_BY_NAME, Direction
 from simulator.analysis.robustness import Constraint, Objective
 from simulator.scenario import xlrm
 from simulator.scenario.loading import format_validation_error
@@ -62,7 +62,11 @@ class _Strict(BaseModel):
 class ObjectiveSpec(_Strict):
     """One objective: a KPI, which way is better, and how its futures are summarised."""
 
-    direction: Literal["maximise", "minimise"]
+    direction: Literal["maximise", "minimise"] | None = Field(
+        None,
+        description="maximise or minimise; default: the KPI's own direction (a spec may "
+        "state the other way, e.g. to search for the worst plans)",
+    )
     robustness: Literal["mean", "percentile", "regret", "satisficing"] = Field(
         "mean",
         description="mean over futures; percentile (the bad tail: P10 of a maximised KPI, "
@@ -138,6 +142,15 @@ class OptimiseSpec(_Strict):
                 f"unknown KPI {', '.join(unknown)}; expected names from `outsim run` kpis.csv "
                 "(e.g. " + ", ".join(list(KPI_BY_NAME)[:4]) + ")"
             )
+        for kpi, objective in self.objectives.items():
+            if objective.direction is None:
+                own = KPI_BY_NAME[kpi].direction
+                if own is Direction.info:
+                    raise ValueError(
+                        f"objectives.{kpi}: {kpi} is reported for information, with no better "
+                        "direction of its own; expected direction: maximise or minimise"
+                    )
+                objective.direction = own.value
         both = set(self.levers) & set(self.uncertainties)
         if both:
             raise ValueError(f"{', '.join(sorted(both))}: a field is a lever or an uncertainty")
