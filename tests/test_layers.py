@@ -115,3 +115,8 @@ def test_a_bad_data_file_is_reported_in_its_sections_place(tmp_path: Path) -> No
 def test_a_file_field_that_is_not_text_is_a_field_error(value) -> None:
     with pytest.raises(ScenarioError, match="workforce.roster: Input should be a valid string"):
         scenario_from_dict({"workforce": {"roster": value}})
+
+
+def test_a_path_the_system_refuses_is_a_section_error_not_a_crash() -> None:
+    with pytest.raises(ScenarioError, match="local_economy: embedded null byte"):
+        scenario_from_dict({"local_economy": {"region_file": "region\x00.yaml"}})

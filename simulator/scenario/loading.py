@@ -153,17 +153,13 @@ def _history(block: dict[str, Any], path: str) -> dict[str, Any]:
     return {**block, "volume_history": read_volumes(path)}
 
 
-class _Conflict(ValueError):
-    """A value given both in a section and in the file it names."""
-
-
 def _region(block: dict[str, Any], path: str) -> dict[str, Any]:
     """The region file's values in the local economy (each given in one place only)."""
     region = read_region(path)
     block = dict(block)
     for key, value in region.items():
         if key in block and block[key] != value:
-            raise _Conflict(
+            raise ValueError(
                 f"{key} is {block[key]!r} here but {value!r} in region_file; expected it "
                 "in one place"
             )
@@ -193,7 +189,7 @@ def read_data_files(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
             out[section] = put_in(block, path)
         except RosterError as exc:
             problems[section] = f"{key}: {exc}"
-        except _Conflict as exc:
+        except ValueError as exc:  # a value given twice; a path the system refuses
             problems[section] = str(exc)
     return out, problems
 
