@@ -92,9 +92,13 @@ class LeverGroup:
     title: str
     switch_off: Callable[[dict[str, Any]], None]  # edits a scenario dict in place
     outcome: str  # KPI
-    better: int  # +1: higher is better, −1: lower is better
     package: dict[str, Any]  # the standard package: policy settings, by section
     package_text: str  # the standard package in words
+
+    @property
+    def better(self) -> int:
+        """+1 when more of the outcome is better, −1 when less is (the KPI's direction)."""
+        return KPI_BY_NAME[self.outcome].direction.sign
 
 
 def _reset(section: str, model: type) -> Callable[[dict[str, Any]], None]:
@@ -130,30 +134,30 @@ def _reset_notice(data: dict[str, Any]) -> None:
 # the standard packages: the settings of the bundled hybrid_full_ethics plan
 LEVER_GROUPS: tuple[LeverGroup, ...] = (
     LeverGroup("disclosure", "Telling customers (disclosure of outsourcing, location, data)",
-               _reset_disclosure, "trust_final", +1,
+               _reset_disclosure, "trust_final",
                {"transparency": {"disclose_outsourcing": True, "disclose_location": True,
                                  "disclose_data_handling": True, "disclosure_reach": 0.9}},
                "outsourcing, location and data handling disclosed to 90% of customers"),
     LeverGroup("notice", "Telling staff (notice, open communication)",
-               _reset_notice, "in_work_count_12m", +1,
+               _reset_notice, "in_work_count_12m",
                {"transparency": {"employee_notice_months": 6, "open_communication": True}},
                "six months' notice and open communication"),
     LeverGroup("privacy", "Protecting customer data (minimisation, controls, audits)",
-               _reset_privacy, "breach_probability_annual", -1,
+               _reset_privacy, "breach_probability_annual",
                {"privacy": {"fields_shared_share": 0.3, "encryption": True,
                             "secure_storage": True, "confidentiality_agreement": True,
                             "audits_per_year": 4, "incident_response_plan": True}},
                "30% of fields shared, encryption, secure storage, confidentiality "
                "agreements, 4 audits a year, an incident response plan"),
     LeverGroup("fair_treatment", "Fair pay and conditions for vendor staff",
-               _reset("vendor_staff", VendorStaff), "vendor_attrition_annual", -1,
+               _reset("vendor_staff", VendorStaff), "vendor_attrition_annual",
                {"vendor_staff": {"wage_floor_ratio": 1.2, "benefits_floor_share": 0.35,
                                  "conditions_floor": 0.75, "anti_harassment_programme": True,
                                  "career_development": True}},
                "pay floor 1.2× the local standard, benefits and conditions floors, "
                "anti-harassment and career programmes"),
     LeverGroup("communication", "Language, training and joint sessions",
-               _reset("communication", Communication), "customer_churn_annual", -1,
+               _reset("communication", Communication), "customer_churn_annual",
                {"communication": {"language_proficiency_required": 0.75,
                                   "cultural_training_hours": 60,
                                   "product_training_hours": 100,
@@ -161,7 +165,7 @@ LEVER_GROUPS: tuple[LeverGroup, ...] = (
                "language proficiency 0.75, 60 h cultural and 100 h product training, six "
                "joint meetings a month"),
     LeverGroup("local_jobs", "Support for displaced workers and the community",
-               _reset_local_jobs, "in_work_count_24m", +1,
+               _reset_local_jobs, "in_work_count_24m",
                {"local_jobs": {"redeployment_share": 0.3, "outplacement": True,
                                "retraining": {"capacity_per_month": 20, "duration_months": 6,
                                               "cost_per_trainee": 8500, "take_up_share": 0.65,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -23,10 +24,29 @@ from simulator.model.employees import State
 from simulator.model.model import OutsourcingModel
 
 
+class Direction(StrEnum):
+    """Which way a KPI is better — the EMA Workbench's outcome kinds: ``maximise``,
+    ``minimise``, or ``info`` (reported; neither way is better in itself, e.g. what was spent
+    on support, whose worth shows in other KPIs)."""
+
+    maximise = "maximise"
+    minimise = "minimise"
+    info = "info"
+
+    @property
+    def sign(self) -> int:
+        """+1 when higher is better, −1 when lower is, 0 for ``info``."""
+        return {"maximise": 1, "minimise": -1, "info": 0}[self.value]
+
+
+UP, DOWN, INFO = Direction.maximise, Direction.minimise, Direction.info
+
+
 @dataclass(frozen=True)
 class KPI:
     name: str
     unit: str
+    direction: Direction  # which way is better: the one place it is written
     description: str
     compute: Callable[[OutsourcingModel, pd.DataFrame], float | None]
 
@@ -184,6 +204,7 @@ KPIS: list[KPI] = [
     KPI(
         "npv_net_savings",
         "USD",
+        UP,
         "Net present value of savings against serving in-house: costs avoided minus all plan "
         "costs (mitigation included; breaches at their expected cost, probability × cost "
         "each month) plus margin on revenue change",
@@ -192,18 +213,21 @@ KPIS: list[KPI] = [
     KPI(
         "npv_operating_savings",
         "USD",
+        UP,
         "NPV of operating costs avoided (in-house cost minus in-house, cover and vendor costs)",
         lambda m, ts: _discounted(m, (ts["cost_counterfactual"] - ts["cost_operating"]).to_numpy()),
     ),
     KPI(
         "mitigation_cost_total",
         "USD",
+        INFO,
         "Spent on ethical policies and displacement support",
         _sum("cost_mitigation"),
     ),
     KPI(
         "revenue_change_final",
         "share",
+        UP,
         "Revenue in the last month over month-0 revenue, minus 1",
         lambda m, ts: float(ts["revenue"].iloc[-1] / m.company.revenue0 - 1.0),
     ),
@@ -211,42 +235,49 @@ KPIS: list[KPI] = [
     KPI(
         "displaced_workers",
         "persons",
+        DOWN,
         "In-house workers laid off (redeployed excluded)",
         lambda m, ts: float(m.workforce.displaced.sum()),
     ),
     KPI(
         "redeployed_workers",
         "persons",
+        UP,
         "In-house workers moved to other internal jobs",
         lambda m, ts: float(m.workforce.count(State.redeployed)),
     ),
     KPI(
         "reemployed_share_6m",
         "share",
+        UP,
         "Displaced workers in a job 6 months after displacement",
         lambda m, ts: after_displacement(m, 6),
     ),
     KPI(
         "reemployed_share_12m",
         "share",
+        UP,
         "Displaced workers in a job 12 months after displacement",
         lambda m, ts: after_displacement(m, 12),
     ),
     KPI(
         "reemployed_share_24m",
         "share",
+        UP,
         "Displaced workers in a job 24 months after displacement",
         lambda m, ts: after_displacement(m, 24),
     ),
     KPI(
         "left_labour_force_share_24m",
         "share",
+        DOWN,
         "Displaced workers out of the labour force 24 months after displacement",
         lambda m, ts: after_displacement(m, 24, State.left_labour_force),
     ),
     KPI(
         "median_unemployment_months",
         "months",
+        DOWN,
         "Median months from displacement to a new job (Kaplan-Meier; censored at exit from the "
         "labour force and at the horizon)",
         _median_jobless,
@@ -254,6 +285,7 @@ KPIS: list[KPI] = [
     KPI(
         "earnings_ratio_24m",
         "ratio",
+        UP,
         "Displaced workers' earnings 24 months after displacement over what they would have "
         "earned in the old job (pre-displacement pay grown at wage_growth_annual), the "
         "jobless counted at zero",
@@ -262,6 +294,7 @@ KPIS: list[KPI] = [
     KPI(
         "local_unemployment_peak_change_pp",
         "percentage points",
+        DOWN,
         "Peak rise of the home-region unemployment rate over its baseline",
         lambda m, ts: float(
             100
@@ -274,24 +307,28 @@ KPIS: list[KPI] = [
     KPI(
         "local_jobs_lost_peak",
         "jobs",
+        DOWN,
         "Peak local jobs lost through the income multiplier",
         lambda m, ts: float(ts["local_jobs_lost"].max()),
     ),
     KPI(
         "retraining_starts",
         "persons",
+        INFO,
         "Displaced workers who started training",
         lambda m, ts: float((m.workforce.training_started >= 0).sum()),
     ),
     KPI(
         "retraining_completion_share",
         "share",
+        UP,
         "Trainees who completed, among those whose course has ended",
         _retraining_completion,
     ),
     KPI(
         "retraining_placement_share",
         "share",
+        UP,
         "Training completers in a job at the end of the horizon",
         lambda m, ts: (
             float((m.workforce.state[m.workforce.training_completed] == State.reemployed).mean())
@@ -302,6 +339,7 @@ KPIS: list[KPI] = [
     KPI(
         "local_income_change_min",
         "share",
+        UP,
         "Largest monthly fall of home-region labour income (net of support and community "
         "spending), as a share of local labour income",
         lambda m, ts: float(ts["local_income_change"].min()),
@@ -309,6 +347,7 @@ KPIS: list[KPI] = [
     KPI(
         "in_work_count_12m",
         "persons",
+        UP,
         "Workers whose position was cut who are in work (re-employed or redeployed) 12 months "
         "after their separation",
         _in_work(12),
@@ -316,18 +355,21 @@ KPIS: list[KPI] = [
     KPI(
         "in_work_count_24m",
         "persons",
+        UP,
         "The same, 24 months after their separation",
         _in_work(24),
     ),
     KPI(
         "displaced_earnings_total",
         "USD",
+        UP,
         "Earnings of the displaced from displacement to the end of the horizon",
         _displaced_earnings,
     ),
     KPI(
         "support_cost_total",
         "USD",
+        INFO,
         "Spent on displaced workers and the community: severance, outplacement, retraining, "
         "redeployment and community investment (a programme's effect per worker is in the "
         "programme section, paired against the plan without it)",
@@ -336,6 +378,7 @@ KPIS: list[KPI] = [
     KPI(
         "community_investment_total",
         "USD",
+        INFO,
         "Community investment spent",
         _last("community_investment_cumulative"),
     ),
@@ -343,18 +386,21 @@ KPIS: list[KPI] = [
     KPI(
         "early_quit_share",
         "share",
+        DOWN,
         "In-house staff who quit on rumours of the plan",
         _share_of_headcount(lambda m: m.workforce.voluntary_quit.sum()),
     ),
     KPI(
         "in_house_morale_min",
         "index 0-1",
+        UP,
         "Lowest in-house morale",
         lambda m, ts: float(ts["in_house_morale"].min()),
     ),
     KPI(
         "informed_share_final",
         "share",
+        UP,
         "Customers the company told that service is outsourced (1 if nothing is outsourced; "
         "learning it from a discovery does not count)",
         lambda m, ts: (
@@ -364,22 +410,29 @@ KPIS: list[KPI] = [
     KPI(
         "trust_lost_to_discovery",
         "index 0-1",
+        DOWN,
         "Mean trust per customer lost when undisclosed outsourcing came to light",
         _last("trust_lost_discovery_cumulative"),
     ),
-    KPI("trust_final", "index 0-1", "Mean customer trust in the last month", _last("trust_mean")),
+    KPI(
+        "trust_final", "index 0-1", UP, "Mean customer trust in the last month", _last("trust_mean")
+    ),
     # customers and service
-    KPI("csat_mean", "0-100", "Mean monthly CSAT across channels", _mean("csat")),
+    KPI("csat_mean", "0-100", UP, "Mean monthly CSAT across channels", _mean("csat")),
     KPI(
         "service_level_mean",
         "share",
+        UP,
         "Mean share of contacts answered within 20 s",
         _mean("service_level"),
     ),
-    KPI("first_contact_resolution_mean", "share", "Mean first-contact resolution", _mean("fcr")),
+    KPI(
+        "first_contact_resolution_mean", "share", UP, "Mean first-contact resolution", _mean("fcr")
+    ),
     KPI(
         "customer_churn_annual",
         "share/year",
+        DOWN,
         "Annualised customer churn",
         lambda m, ts: _annualised(ts["churn_rate_monthly"].to_numpy()),
     ),
@@ -387,24 +440,28 @@ KPIS: list[KPI] = [
     KPI(
         "csat_gap_vendor",
         "0-100 points",
+        DOWN,
         "In-house minus vendor CSAT while vendors serve",
         _gap("csat_in_house", "csat_vendor"),
     ),
     KPI(
         "fcr_gap_vendor",
         "share",
+        DOWN,
         "In-house minus vendor first-contact resolution",
         _gap("fcr_in_house", "fcr_vendor"),
     ),
     KPI(
         "handle_time_gap_s",
         "s",
+        DOWN,
         "Vendor minus in-house handle time",
         _gap("handle_time_vendor_s", "handle_time_in_house_s"),
     ),
     KPI(
         "escalation_rate",
         "share",
+        DOWN,
         "Escalated contacts over all contacts, in months when vendors serve (0 if never)",
         _escalation_rate,
     ),
@@ -412,12 +469,14 @@ KPIS: list[KPI] = [
     KPI(
         "records_exposed_final",
         "records",
+        DOWN,
         "Customer record-equivalents held by vendors",
         _last("records_exposed"),
     ),
     KPI(
         "records_exposed_share",
         "ratio",
+        DOWN,
         "Record-equivalents held by vendors per customer",
         lambda m, ts: float(
             ts["records_exposed"].iloc[-1] / max(ts["customers_active"].iloc[-1], 1)
@@ -426,26 +485,32 @@ KPIS: list[KPI] = [
     KPI(
         "breach_probability_annual",
         "probability/year",
+        DOWN,
         "Chance of at least one material breach in a year (company and vendors)",
         lambda m, ts: _annualised(ts["breach_probability_monthly"].to_numpy()),
     ),
     KPI(
         "expected_breach_cost",
         "USD",
+        DOWN,
         "Probability-weighted breach cost over the horizon",
         _sum("expected_breach_cost"),
     ),
-    KPI("breaches", "count", "Material breaches that happened", _sum("breaches")),
+    KPI("breaches", "count", DOWN, "Material breaches that happened", _sum("breaches")),
     KPI(
         "customers_lost_to_breaches",
         "customers",
+        DOWN,
         "Customers who left because of breaches",
         _sum("customers_lost_to_breaches"),
     ),
-    KPI("breach_cost_realised", "USD", "Cost of breaches that happened", _sum("cost_breaches")),
+    KPI(
+        "breach_cost_realised", "USD", DOWN, "Cost of breaches that happened", _sum("cost_breaches")
+    ),
     KPI(
         "customers_breached_share",
         "share",
+        DOWN,
         "Active customers whose records were breached",
         lambda m, ts: float(
             ts["customers_breached"].iloc[-1] / max(ts["customers_active"].iloc[-1], 1)
@@ -455,12 +520,14 @@ KPIS: list[KPI] = [
     KPI(
         "vendor_attrition_annual",
         "share/year",
+        DOWN,
         "Vendor agents' turnover: quits per agent-year (a year's quits over average headcount)",
         lambda m, ts: vendor_turnover(ts),
     ),
     KPI(
         "vendor_attrition_excess",
         "share/year",
+        DOWN,
         "Vendor turnover above the in-house norm (workforce.attrition_annual)",
         lambda m, ts: (
             None
@@ -471,6 +538,7 @@ KPIS: list[KPI] = [
     KPI(
         "in_house_attrition_annual",
         "share/year",
+        DOWN,
         "In-house agents' turnover: quits for other jobs per agent-year, plan-driven quits "
         "included",
         lambda m, ts: in_house_turnover(ts),
@@ -478,30 +546,35 @@ KPIS: list[KPI] = [
     KPI(
         "vendor_share_paid_fair",
         "share",
+        UP,
         "Vendor agents paid at least the local industry standard (staff-weighted)",
         _staff_weighted("vendor_share_paid_fair"),
     ),
     KPI(
         "vendor_wellbeing_mean",
         "index 0-1",
+        UP,
         "Mean wellbeing of vendor agents",
         _staff_weighted("vendor_wellbeing"),
     ),
     KPI(
         "vendor_mean_tenure_months",
         "months",
+        UP,
         "Mean tenure of vendor agents",
         _staff_weighted("vendor_mean_tenure_months"),
     ),
     KPI(
         "vendor_incidents_per_100_agent_years",
         "incidents/100 agent-years",
+        DOWN,
         "Harassment and health incidents at vendors",
         _per_100_agent_years,
     ),
     KPI(
         "vendor_proficiency_mean",
         "index 0-1",
+        UP,
         "Mean product proficiency of vendor agents",
         _staff_weighted("vendor_proficiency"),
     ),
@@ -537,6 +610,7 @@ __all__ = [
     "HEADLINE",
     "HEADLINE_LABELS",
     "KPI",
+    "Direction",
     "KPIS",
     "KPI_BY_NAME",
     "compute_kpis",

@@ -1,14 +1,19 @@
-"""Loading scenario files: safe YAML, ``extends:`` chains, and readable errors.
+"""Loading scenario files: safe YAML, ``extends:`` chains, data files, and readable errors.
 
 A scenario file may start with ``extends: other.yaml`` (a path relative to the file itself);
 its own keys then override the parent's, mapping by mapping (lists are replaced whole).
+
+The data files a scenario names (``workforce.roster``, ``customers.volumes``,
+``local_economy.region_file``; relative to the file that names them) are read here, before
+validation, and their data put into the document (``workforce.roster_rows``,
+``customers.volume_history``, the region's labour-market values): the schema
+(``scenario/schema``) only declares fields and checks values, it never opens a file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import stat
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,11 +21,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from simulator.scenario.reading import ScenarioError, read_yaml
+from simulator.scenario.roster import RosterError, read_region, read_roster, read_volumes
 from simulator.scenario.schema import Scenario
-
-
-class ScenarioError(ValueError):
-    """A scenario file could not be read or is invalid. ``str()`` is the user-facing message."""
 
 
 def default_scenario_path() -> Path:
@@ -28,110 +31,7 @@ def default_scenario_path() -> Path:
     return Path(str(resources.files("simulator") / "scenarios" / "default.yaml"))
 
 
-MAX_FILE_BYTES = 1_000_000  # a scenario or spec is a few kB
-MAX_DEPTH = 32  # nesting levels a document may have (a scenario needs 6)
 MAX_EXTENDS = 16  # files in an ``extends:`` chain
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys and nesting deeper than MAX_DEPTH."""
-
-    depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                raise yaml.composer.ComposerError(
-                    None, None, f"nesting deeper than {MAX_DEPTH} levels", mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                first = seen.setdefault(key, key_node.start_mark.line + 1)
-            except TypeError:  # an unhashable key: the base class reports it
-                continue
-            if first != key_node.start_mark.line + 1:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"duplicate key {key!r} (first given at line {first})",
-                    key_node.start_mark,
-                )
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.construct_mapping)
-
-
-def read_text(path: Path, what: str = "scenario") -> str:
-    """The text of a regular file of at most MAX_FILE_BYTES (never a folder, device or FIFO,
-    which could hang or flood the reader)."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise ScenarioError(f"{path}: is a folder; expected a {what} YAML file")
-    if not stat.S_ISREG(info.st_mode):
-        raise ScenarioError(f"{path}: is not a regular file; expected a {what} YAML file")
-    if info.st_size > MAX_FILE_BYTES:
-        raise ScenarioError(
-            f"{path}: is {info.st_size:,} bytes; expected a {what} file of at most "
-            f"{MAX_FILE_BYTES:,} bytes"
-        )
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"{path}: is not UTF-8 text (byte {exc.start}); expected a {what} YAML file"
-        ) from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
-
-
-def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
-    """A YAML file's top-level mapping, or ScenarioError saying what is wrong and where."""
-    text = read_text(path, what)
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        where = ""
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            where = f" at line {mark.line + 1}, column {mark.column + 1}"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(
-            f"{path}: malformed YAML{where}: {problem}; expected a YAML mapping of sections"
-        ) from None
-    except RecursionError:
-        raise ScenarioError(
-            f"{path}: nesting too deep; expected at most {MAX_DEPTH} levels"
-        ) from None
-    except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        raise ScenarioError(
-            f"{path}: unreadable value ({exc}); expected ordinary numbers"
-        ) from None
-    if data is None:
-        raise ScenarioError(
-            f"{path}: empty {what} (no content but blanks or comments); expected a mapping of "
-            "sections — is the file truncated?"
-        )
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            f"{path}: top level is a {type(data).__name__}; expected a mapping of sections "
-            "(simulation, company, workforce, ...)"
-        )
-    return data
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -217,33 +117,110 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else f"{text[:60]}… ({len(text)} characters)"
 
 
+def _line(source: str, err: Any) -> str:
+    """One problem as a message shows it: file, field path, what was expected."""
+    loc = ".".join(str(p) for p in err["loc"])
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    kind = err["type"]
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        msg = "unknown field; expected one of the documented fields (see `outsim schema`)"
+    elif kind not in ("value_error", "missing") and not isinstance(given, dict | list):
+        shown = _shown(given)
+        msg = f"{msg} (got {shown})"
+    return f"{source}: {loc + ': ' if loc else ''}{msg}"
+
+
 def format_validation_error(source: str, exc: ValidationError) -> str:
     """One readable message per problem: file, field path, what was expected."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        kind = err["type"]
-        given = err.get("input")
-        if kind == "extra_forbidden":
-            msg = "unknown field; expected one of the documented fields (see `outsim schema`)"
-        elif kind not in ("value_error", "missing") and not isinstance(given, dict | list):
-            shown = _shown(given)
-            msg = f"{msg} (got {shown})"
-        lines.append(f"{source}: {loc + ': ' if loc else ''}{msg}")
-    return "\n".join(lines)
+    return "\n".join(_line(source, err) for err in exc.errors(include_url=False))
+
+
+# -- data files: read before validation, their data put into the document ---------------------
+def _rows(block: dict[str, Any], path: str) -> dict[str, Any]:
+    """A roster's agents as ``roster_rows`` (unless the section lists them already)."""
+    if block.get("roster_rows") is not None:
+        return block
+    return {**block, "roster_rows": read_roster(path)}
+
+
+def _history(block: dict[str, Any], path: str) -> dict[str, Any]:
+    """A contact history as ``volume_history`` (unless the section gives it already)."""
+    if block.get("volume_history") is not None:
+        return block
+    return {**block, "volume_history": read_volumes(path)}
+
+
+def _region(block: dict[str, Any], path: str) -> dict[str, Any]:
+    """The region file's values in the local economy (each given in one place only)."""
+    region = read_region(path)
+    block = dict(block)
+    for key, value in region.items():
+        if key in block and block[key] != value:
+            raise ValueError(
+                f"{key} is {block[key]!r} here but {value!r} in region_file; expected it "
+                "in one place"
+            )
+        block[key] = value
+    return block
+
+
+# (section, field naming a file) -> the section with the file's data put in
+DATA_FILES = {
+    ("workforce", "roster"): _rows,
+    ("customers", "volumes"): _history,
+    ("local_economy", "region_file"): _region,
+}
+
+
+def read_data_files(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """``data`` with the data of every file it names put in, and the problems by section (a
+    file that cannot be read or is invalid, named with its field; a value given twice).
+    ``data`` itself is left as it is."""
+    out, problems = dict(data), {}
+    for (section, key), put_in in DATA_FILES.items():
+        block = out.get(section)
+        path = block.get(key) if isinstance(block, dict) else None
+        if not isinstance(path, str) or not path:
+            continue
+        try:
+            out[section] = put_in(block, path)
+        except RosterError as exc:
+            problems[section] = f"{key}: {exc}"
+        except ValueError as exc:  # a value given twice; a path the system refuses
+            problems[section] = str(exc)
+    return out, problems
+
+
+def _with_problems(source: str, errors: list[Any], problems: dict[str, str]) -> str:
+    """The validation ``errors`` and the data files' ``problems``, section by section in
+    schema order: a section whose file failed reports that alone, and checks across
+    sections (which need every section) are left out."""
+    kept = [e for e in errors if e["loc"] and e["loc"][0] not in problems]
+    kept += [{"loc": (s,), "msg": m, "type": "value_error"} for s, m in problems.items()]
+    order = list(Scenario.model_fields)
+    kept.sort(key=lambda e: order.index(e["loc"][0]) if e["loc"][0] in order else len(order))
+    return "\n".join(_line(source, err) for err in kept)
 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate a mapping as a scenario, raising ScenarioError with a readable message."""
+    """Read the data files a mapping names, then validate it as a scenario, raising
+    ScenarioError with a readable message."""
+    document, problems = read_data_files(data) if isinstance(data, dict) else (data, {})
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(document)
     except ValidationError as exc:
+        if problems:
+            errors = exc.errors(include_url=False)
+            raise ScenarioError(_with_problems(source, errors, problems)) from None
         raise ScenarioError(format_validation_error(source, exc)) from None
     except RecursionError:
         raise ScenarioError(f"{source}: nesting too deep; expected a scenario mapping") from None
+    if problems:
+        raise ScenarioError(_with_problems(source, [], problems))
+    return scenario
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:

@@ -40,7 +40,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
+
+from simulator.scenario.reading import ScenarioError, read_yaml
+from simulator.scenario.schema import RosterRow
 
 if TYPE_CHECKING:  # pandas and numpy load on first read (the CLI starts without them)
     import pandas as pd
@@ -57,23 +60,6 @@ _FALSE = {"no", "false", "0", "n", ""}
 
 class RosterError(ValueError):
     """A roster or region file is unreadable or invalid. ``str()`` is the message."""
-
-
-class RosterRow(BaseModel):
-    """One in-house agent of a roster."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    age: float = Field(..., ge=16, le=80, description="Age [years]")
-    tenure_years: float = Field(..., ge=0, le=60, description="Tenure with the company [years]")
-    wage_per_hour: float = Field(..., ge=0.5, le=500, description="Hourly wage [USD/hour]")
-    skill: float | None = Field(None, ge=0, le=1, description="General skill [index 0-1]")
-    site: str | None = Field(None, max_length=100, description="Centre the agent works at")
-    paid_hours_per_month: float | None = Field(
-        None, ge=20, le=400, description="Contracted hours (part-timers) [hours/month]"
-    )
-    protected: bool = Field(False, description="Protected from layoff")
-    id: str | None = Field(None, max_length=100, description="Your own label (outputs only)")
 
 
 def _column(name: Any) -> str:
@@ -228,8 +214,6 @@ def read_volumes(path: str | Path) -> list[float]:
 
 def read_region(path: str | Path) -> dict[str, Any]:
     """The home region's values from a YAML file (RosterError naming the file and field)."""
-    from simulator.scenario.loading import ScenarioError, read_yaml
-
     path = Path(path)
     try:
         data = read_yaml(path, "region")

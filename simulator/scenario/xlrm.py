@@ -17,6 +17,7 @@ to the plan itself, or to the business context. ``outsim schema --levers`` and
 
 from __future__ import annotations
 
+import functools
 import re
 import typing
 from dataclasses import dataclass
@@ -303,7 +304,18 @@ def pattern(path: str) -> str:
     return path
 
 
+@functools.cache
+def _by_pattern() -> dict[str, Input]:
+    return {f.path: f for f in inputs()}
+
+
+def field(path: str) -> Input | None:
+    """The registry entry of a concrete field path (``vendors.manila.wage_ratio``), or None
+    when the schema has no such field."""
+    return _by_pattern().get(pattern(path))
+
+
 def unit_of(path: str) -> str:
     """The unit of a concrete field path ('' when unknown)."""
-    found = [f.unit for f in inputs() if f.path == pattern(path)]
-    return found[0] if found else ""
+    found = field(path)
+    return found.unit if found else ""

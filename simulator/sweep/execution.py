@@ -160,7 +160,7 @@ def _prepare(sweep: Sweep, folder: Path) -> tuple[SweepStore, pd.DataFrame]:
                 "runs": len(samples) * sweep.spec.replications,
                 "complete": False,
             },
-            {p: sweep.kind(p) for p in sweep.parameters},
+            sweep.kinds(),
             samples,
         )
     except StoreError as exc:

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.robustness import pareto, robust_table
+from simulator.scenario.parameters import ValueKind
 from simulator.sweep.execution import (
     _client,
     _native,
@@ -74,8 +75,9 @@ class OptimiseOutcome:
 
 
 def distributions(opt: Optimisation) -> dict[str, Any]:
-    """The Optuna distribution of each lever: levels as categories, ranges as numbers of the
-    field's own type (log-scaled for ``loguniform``)."""
+    """The Optuna distribution of each lever (outsim's one parameter type, converted): levels
+    as categories, ranges as numbers of the field's own type (log-scaled for
+    ``loguniform``)."""
     from optuna.distributions import (
         CategoricalDistribution,
         FloatDistribution,
@@ -83,16 +85,16 @@ def distributions(opt: Optimisation) -> dict[str, Any]:
     )
 
     out: dict[str, Any] = {}
-    for path, p in opt.spec.levers.items():
+    for path in opt.levers:
+        p = opt.parameters[path]
         if p.levels is not None:
-            out[path] = CategoricalDistribution([opt.coerce(path, v) for v in p.levels])
+            out[path] = CategoricalDistribution([p.coerce(v) for v in p.levels])
             continue
-        lo, hi = p.range or (0.0, 1.0)
         log = p.distribution == "loguniform"
-        if opt.kind(path) == "int":
-            out[path] = IntDistribution(math.ceil(lo), math.floor(hi), log=log)
+        if p.kind is ValueKind.integer:
+            out[path] = IntDistribution(math.ceil(p.low), math.floor(p.high), log=log)
         else:
-            out[path] = FloatDistribution(float(lo), float(hi), log=log)
+            out[path] = FloatDistribution(float(p.low), float(p.high), log=log)
     return out
 
 
@@ -122,7 +124,7 @@ def _sampler(opt: Optimisation, seen: int) -> Any:
 def _open(opt: Optimisation, folder: Path) -> SweepStore:
     folder = check_sweep_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    kinds = {p: opt.kind(p) for p in opt.levers + opt.uncertainties}
+    kinds = opt.kinds()
     try:
         store = SweepStore(folder)
         store.initialise(
@@ -199,7 +201,7 @@ def _tasks(store: SweepStore, opt: Optimisation, name: str, reps: int) -> Iterat
     inputs = opt.levers + opt.uncertainties
     for row in rows.to_dict("records"):
         sid, future = int(row["sample_id"]), int(row["scenario_id"])
-        values = {p: opt.coerce(p, _native(row[p])) for p in inputs}
+        values = {p: opt.parameters[p].coerce(_native(row[p])) for p in inputs}
         for r in range(reps):
             run_id = sid * STRIDE + r
             if run_id not in done:

@@ -10,15 +10,16 @@ A spec is a YAML file (see ``experiments/robust_plan.yaml``)::
       local_economy.baseline_unemployment_rate: {range: [0.03, 0.08]}
     scenarios: 8                                 # futures in the ensemble
     replications: 1                              # runs per candidate and future
-    objectives:
-      npv_net_savings: {direction: maximise, robustness: percentile}     # P10 over futures
+    objectives:                                  # direction: the KPI's own unless given
+      npv_net_savings: {robustness: percentile}                          # P10 over futures
       reemployed_share_24m: {direction: maximise, robustness: mean}
     constraints: ["customer_churn_annual <= 0.22"]                       # on the mean
     budget: 40                                   # candidate plans the optimiser proposes
     check: {scenarios: 16, replications: 1}      # fresh futures for the plans found
 
 Levers must be fields the schema classifies as levers (``outsim schema --levers``) and
-uncertainties fields it does not (``--uncertainties``, or constants you want to vary).
+uncertainties fields it does not (``--uncertainties``, or constants you want to vary); each,
+once checked, is outsim's one parameter type (``scenario/parameters.py``), as in sweeps.
 Everything is checked before a single run starts; each problem is reported as
 ``file: field path: what was expected``.
 """
@@ -33,16 +34,16 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from simulator.analysis.kpis import KPI_BY_NAME
+from simulator.analysis.kpis import KPI_BY_NAME, Direction
 from simulator.analysis.robustness import Constraint, Objective
 from simulator.scenario import xlrm
 from simulator.scenario.loading import format_validation_error
-from simulator.scenario.paths import get_value
+from simulator.scenario.parameters import Parameter, ValueKind
 from simulator.scenario.schema import check_folder_name
 from simulator.sweep.spec import (
     DEFAULT_MAX_RUNS,
     MAX_RUNS_LIMIT,
-    Parameter,
+    ParameterSpec,
     Resolved,
     Sweep,
     SweepError,
@@ -62,7 +63,11 @@ class _Strict(BaseModel):
 class ObjectiveSpec(_Strict):
     """One objective: a KPI, which way is better, and how its futures are summarised."""
 
-    direction: Literal["maximise", "minimise"]
+    direction: Literal["maximise", "minimise"] | None = Field(
+        None,
+        description="maximise or minimise; default: the KPI's own direction (a spec may "
+        "state the other way, e.g. to search for the worst plans)",
+    )
     robustness: Literal["mean", "percentile", "regret", "satisficing"] = Field(
         "mean",
         description="mean over futures; percentile (the bad tail: P10 of a maximised KPI, "
@@ -101,8 +106,8 @@ class OptimiseSpec(_Strict):
     name: str | None = Field(None, description="Names its folder (default: the file name)")
     description: str = ""
     base: str = Field(..., description="Scenario file whose levers are searched")
-    levers: dict[str, Parameter] = Field(..., min_length=1, max_length=100)
-    uncertainties: dict[str, Parameter] = Field(default_factory=dict, max_length=100)
+    levers: dict[str, ParameterSpec] = Field(..., min_length=1, max_length=100)
+    uncertainties: dict[str, ParameterSpec] = Field(default_factory=dict, max_length=100)
     scenarios: int = Field(8, ge=1, le=10_000, description="Futures in the search ensemble")
     replications: int = Field(1, ge=1, le=1_000, description="Runs per candidate and future")
     seed: int | None = Field(None, ge=0, description="Root seed (default: the base's seed)")
@@ -138,6 +143,15 @@ class OptimiseSpec(_Strict):
                 f"unknown KPI {', '.join(unknown)}; expected names from `outsim run` kpis.csv "
                 "(e.g. " + ", ".join(list(KPI_BY_NAME)[:4]) + ")"
             )
+        for kpi, objective in self.objectives.items():
+            if objective.direction is None:
+                own = KPI_BY_NAME[kpi].direction
+                if own is Direction.info:
+                    raise ValueError(
+                        f"objectives.{kpi}: {kpi} is reported for information, with no better "
+                        "direction of its own; expected direction: maximise or minimise"
+                    )
+                objective.direction = own.value
         both = set(self.levers) & set(self.uncertainties)
         if both:
             raise ValueError(f"{', '.join(sorted(both))}: a field is a lever or an uncertainty")
@@ -187,7 +201,7 @@ class Optimisation(Resolved):
 
     def base_levers(self) -> dict[str, Any]:
         """The base scenario's own value of every lever: the reference plan."""
-        return {p: get_value(self.base, p) for p in self.levers}
+        return {p: self.parameters[p].base for p in self.levers}
 
     def ensemble(self, check: bool = False) -> pd.DataFrame:
         """``scenario_id`` and one column per uncertainty: the futures every candidate meets
@@ -200,7 +214,9 @@ class Optimisation(Resolved):
 
         spec = SweepSpec(base=self.spec.base, parameters=self.spec.uncertainties,
                          sampler="lhs", samples=size, seed=seed)  # fmt: skip
-        table = samples_table(Sweep(spec, self.name, self.source, self.base, self.base_hash))
+        params = {p: self.parameters[p] for p in self.uncertainties}
+        table = samples_table(Sweep(spec, self.name, self.source, self.base, self.base_hash,
+                                    params))  # fmt: skip
         return table.rename(columns={"sample_id": "scenario_id"})
 
     def check_size(self) -> tuple[int, int]:
@@ -219,16 +235,19 @@ class Optimisation(Resolved):
         return super().fingerprint(kind="optimise")
 
 
-def _check_kinds(spec: OptimiseSpec, source: str) -> None:
+def _check_roles(spec: OptimiseSpec, source: str) -> None:
+    """Levers must be fields the registry classes as levers, uncertainties fields it does not
+    (checked first: a field's role is the first thing a spec can get wrong)."""
     for paths, wanted in ((spec.levers, True), (spec.uncertainties, False)):
         for path in paths:
-            kind = xlrm.REGISTRY.get(xlrm.pattern(path), (None, ""))[0]
-            if wanted and kind is not xlrm.Kind.lever:
+            entry = xlrm.field(path)
+            role = entry.kind if entry else None
+            if wanted and role is not xlrm.Kind.lever:
                 raise SweepError(
                     f"{source}: levers.{path}: the schema classes this field as "
-                    f"{kind or 'unknown'}, not a lever; expected one of `outsim schema --levers`"
+                    f"{role or 'unknown'}, not a lever; expected one of `outsim schema --levers`"
                 )
-            if not wanted and kind is xlrm.Kind.lever:
+            if not wanted and role is xlrm.Kind.lever:
                 raise SweepError(
                     f"{source}: uncertainties.{path}: this field is a lever (a decision), "
                     "not an uncertainty; move it to levers:"
@@ -240,17 +259,19 @@ def optimisation_from_spec(
 ) -> Optimisation:
     """Resolve the base scenario and check every lever and uncertainty against it."""
     base, base_hash, name = resolve_base(spec, source, base_dir, name)
-    _check_kinds(spec, source)
+    _check_roles(spec, source)
+    params: dict[str, Parameter] = {}
     for group in ("levers", "uncertainties"):
         for path, p in getattr(spec, group).items():
             try:
-                check_parameter(base, source, path, p)
+                param = check_parameter(base, source, path, p)
             except SweepError as exc:
                 raise SweepError(str(exc).replace(": parameters.", f": {group}.", 1)) from None
-            if isinstance(get_value(base, path), bool) and p.levels is None:
+            if param.kind is ValueKind.boolean and param.is_range:
                 raise SweepError(f"{source}: {group}.{path}: a yes/no field takes levels: "
                                  "[false, true], not a range")  # fmt: skip
-    opt = Optimisation(spec, name, source, base, base_hash)
+            params[path] = param
+    opt = Optimisation(spec, name, source, base, base_hash, params)
     _check_size(opt)
     return opt
 

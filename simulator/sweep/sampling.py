@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from SALib.sample import latin, morris, sobol
 
-from simulator.sweep.spec import Parameter, Sweep
+from simulator.scenario.parameters import Parameter
+from simulator.sweep.spec import Sweep
 
 _SALIB_DIST = {
     "uniform": "unif",
@@ -27,7 +28,7 @@ _SALIB_DIST = {
 
 
 def _salib_bounds(p: Parameter) -> list[float]:
-    lo, hi = p.range or (0.0, 1.0)
+    lo, hi = (p.low, p.high) if p.is_range else (0.0, 1.0)
     if p.distribution == "triangular":
         return [lo, hi, (float(p.peak) - lo) / (hi - lo)]  # SALib: peak as a share of width
     if p.distribution == "truncnorm":
@@ -37,7 +38,7 @@ def _salib_bounds(p: Parameter) -> list[float]:
 
 def problem(sweep: Sweep) -> dict[str, Any]:
     """The SALib problem: names, bounds and distributions of the swept parameters."""
-    params = sweep.spec.parameters
+    params = sweep.parameters
     return {
         "num_vars": len(params),
         "names": list(params),
@@ -49,15 +50,14 @@ def problem(sweep: Sweep) -> dict[str, Any]:
 def _grid_levels(p: Parameter) -> list[Any]:
     if p.levels is not None:
         return list(p.levels)
-    lo, hi = p.range or (0.0, 1.0)
-    return [float(v) for v in np.linspace(lo, hi, p.steps or 2)]
+    return [float(v) for v in np.linspace(p.low, p.high, p.steps or 2)]
 
 
 def sample_matrix(sweep: Sweep) -> np.ndarray:
     """Raw sampled values, one row per sample and one column per parameter (as drawn)."""
     spec = sweep.spec
     if spec.sampler == "grid":
-        rows = list(itertools.product(*(_grid_levels(p) for p in spec.parameters.values())))
+        rows = list(itertools.product(*(_grid_levels(p) for p in sweep.parameters.values())))
         return np.array(rows, dtype=object)
     prob = problem(sweep)
     n = int(spec.samples or 1)
@@ -71,10 +71,10 @@ def sample_matrix(sweep: Sweep) -> np.ndarray:
 def expected_samples(sweep: Sweep) -> int:
     """How many samples the spec gives, without drawing them."""
     spec = sweep.spec
-    d = len(spec.parameters)
+    d = len(sweep.parameters)
     n = int(spec.samples or 0)
     if spec.sampler == "grid":
-        return math.prod(len(_grid_levels(p)) for p in spec.parameters.values())
+        return math.prod(len(_grid_levels(p)) for p in sweep.parameters.values())
     if spec.sampler == "sobol":
         return n * (2 * d + 2 if spec.second_order else d + 2)
     if spec.sampler == "morris":
@@ -86,6 +86,6 @@ def samples_table(sweep: Sweep) -> pd.DataFrame:
     """``sample_id`` and one column per parameter, each value in its field's type."""
     matrix = sample_matrix(sweep)
     table = pd.DataFrame({"sample_id": np.arange(len(matrix), dtype=np.int64)})
-    for j, path in enumerate(sweep.parameters):
-        table[path] = [sweep.coerce(path, v) for v in matrix[:, j]]
+    for j, (path, p) in enumerate(sweep.parameters.items()):
+        table[path] = [p.coerce(v) for v in matrix[:, j]]
     return table

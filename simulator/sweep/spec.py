@@ -17,14 +17,16 @@ A spec is a YAML file (see ``experiments/*.yaml``)::
 
 Everything is checked before a single run starts: unknown spec fields, unknown scenario field
 paths, values outside the scenario field's own bounds, samplers and distributions, KPI and
-series names. Each problem is reported as ``file: field path: what was expected``.
+series names. Each problem is reported as ``file: field path: what was expected``. A checked
+entry of ``parameters:`` is outsim's one parameter type (``scenario/parameters.py``), which
+the robust search and the EMA adapter use too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,7 +43,8 @@ from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.metrics import METRICS
 from simulator.scenario import ScenarioError, load_scenario, scenario_hash, scenario_to_dict
 from simulator.scenario.loading import format_validation_error, read_yaml, scenario_from_dict
-from simulator.scenario.paths import PathError, coerce, get_value, with_values
+from simulator.scenario.parameters import Parameter, ParameterError
+from simulator.scenario.paths import PathError, with_values
 from simulator.scenario.schema import check_folder_name
 
 Sampler = Literal["grid", "lhs", "sobol", "morris"]
@@ -58,8 +61,10 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Parameter(_Strict):
-    """How one scenario field varies: a list of ``levels`` or a ``range`` with a distribution."""
+class ParameterSpec(_Strict):
+    """How a spec file writes one parameter: a list of ``levels`` or a ``range`` with a
+    distribution. Checked against the base scenario, it becomes a
+    :class:`~simulator.scenario.parameters.Parameter`."""
 
     levels: list[bool | int | float | str] | None = Field(
         None, min_length=1, max_length=10_000, description="Values to take, in order (grid)"
@@ -78,7 +83,7 @@ class Parameter(_Strict):
     )
 
     @model_validator(mode="after")
-    def _consistent(self) -> Parameter:
+    def _consistent(self) -> ParameterSpec:
         if (self.levels is None) == (self.range is None):
             raise ValueError("give either levels: [...] or range: [low, high], not both or none")
         if self.range is not None:
@@ -97,9 +102,9 @@ class Parameter(_Strict):
             raise ValueError("distribution and steps apply to a range, not to levels")
         return self
 
-    def extremes(self) -> list[Any]:
-        """The values whose validity bounds every value this parameter can take."""
-        return list(self.levels) if self.levels is not None else list(self.range or ())
+    def sampling(self) -> dict[str, Any]:
+        """How a range is sampled: distribution, peak, mean, sd, steps."""
+        return self.model_dump(include={"distribution", "peak", "mean", "sd", "steps"})
 
 
 class SweepSpec(_Strict):
@@ -110,7 +115,7 @@ class SweepSpec(_Strict):
     )
     description: str = ""
     base: str = Field(..., description="Scenario file the sweep varies, relative to the spec")
-    parameters: dict[str, Parameter] = Field(..., min_length=1)
+    parameters: dict[str, ParameterSpec] = Field(..., min_length=1)
     sampler: Sampler = "grid"
     samples: int | None = Field(
         None,
@@ -195,19 +200,17 @@ class Resolved:
     source: str  # the spec file, for messages
     base: dict[str, Any]  # plain-data base scenario, every default filled in
     base_hash: str
+    parameters: dict[str, Parameter] = field(default_factory=dict)  # what varies, checked
 
     @property
     def seed(self) -> int:
         given = self.spec.seed
         return int(given if given is not None else self.base["simulation"]["seed"])
 
-    def kind(self, path: str) -> str:
-        """The Python type name of field ``path`` in the base scenario (bool, int, float, str)."""
-        return type(get_value(self.base, path)).__name__
-
-    def coerce(self, path: str, value: Any) -> Any:
-        """A sampled value in the field's own type (bools from 0.5 up, ints rounded)."""
-        return coerce(value, get_value(self.base, path))
+    def kinds(self) -> dict[str, str]:
+        """The Python type name of each parameter's field (bool, int, float, str), as the
+        store records it."""
+        return {path: p.type_name for path, p in self.parameters.items()}
 
     def fingerprint(self, **extra: Any) -> str:
         """Hash of everything that decides the runs: spec, resolved base scenario and the
@@ -231,10 +234,6 @@ class Sweep(Resolved):
     spec: SweepSpec
 
     @property
-    def parameters(self) -> list[str]:
-        return list(self.spec.parameters)
-
-    @property
     def outputs(self) -> list[str]:
         return list(self.spec.outputs or KPI_BY_NAME)
 
@@ -250,26 +249,29 @@ def model_code_hash() -> str:
     """SHA-256 of the source of everything that turns a scenario into KPIs."""
     root = Path(__file__).resolve().parents[1]
     files = sorted(
-        [*(root / "model").glob("*.py"), *(root / "scenario").glob("*.py")]
+        [*(root / "model").rglob("*.py"), *(root / "scenario").rglob("*.py")]
         + [root / "analysis" / name for name in ("kpis.py", "replications.py", "displacement.py")]
     )
     digest = hashlib.sha256()
     for f in files:
-        digest.update(f.name.encode())
+        digest.update(f.relative_to(root).as_posix().encode())
         digest.update(f.read_bytes())
     return digest.hexdigest()
 
 
-def check_parameter(sweep_base: dict[str, Any], source: str, path: str, p: Parameter) -> None:
+def check_parameter(
+    sweep_base: dict[str, Any], source: str, path: str, p: ParameterSpec
+) -> Parameter:
+    """The parameter ``p`` writes for field ``path``, checked against the base scenario:
+    the field exists, and every value it can take fits the field's type and the schema."""
     where = f"{source}: parameters.{path}"
     try:
-        like = get_value(sweep_base, path)
-    except PathError as exc:
+        param = Parameter.of(path, sweep_base, levels=p.levels, range=p.range, **p.sampling())
+    except (PathError, ParameterError) as exc:
         raise SweepError(f"{where}: {exc}") from None
-    if isinstance(like, str) and p.levels is None:
-        raise SweepError(f"{where}: a text field takes levels: [...], not a range")
-    for value in p.extremes():
-        given = coerce(value, like)
+    like = param.base
+    for value in param.extremes():
+        given = param.coerce(value)
         if isinstance(like, bool) != isinstance(given, bool) or (
             isinstance(like, str) and not isinstance(given, str)
         ):
@@ -283,11 +285,12 @@ def check_parameter(sweep_base: dict[str, Any], source: str, path: str, p: Param
             reasons = "; ".join(
                 line.split(": ", 2)[-1] for line in str(exc).splitlines() if line.strip()
             )
-            field = "levels" if p.levels is not None else "range"
+            given_as = "levels" if p.levels is not None else "range"
             raise SweepError(
-                f"{where}.{field}: value {value!r} is outside what the scenario field accepts "
+                f"{where}.{given_as}: value {value!r} is outside what the scenario field accepts "
                 f"({reasons})"
             ) from None
+    return param
 
 
 def resolve_base(
@@ -325,11 +328,10 @@ def read_spec(path: Path, model: type[BaseModel], what: str) -> Any:
 def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> Sweep:
     """Resolve the base scenario and check every parameter against it."""
     base, base_hash, name = resolve_base(spec, source, base_dir, name)
-    for path, p in spec.parameters.items():
-        check_parameter(base, source, path, p)
+    params = {path: check_parameter(base, source, path, p) for path, p in spec.parameters.items()}
     for path, value in (spec.paired_with or {}).items():
-        check_parameter(base, source, f"{path}", Parameter(levels=[value]))
-    sweep = Sweep(spec, name, source, base, base_hash)
+        check_parameter(base, source, f"{path}", ParameterSpec(levels=[value]))
+    sweep = Sweep(spec, name, source, base, base_hash, params)
     _check_size(sweep)
     return sweep
 

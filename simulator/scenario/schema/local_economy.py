@@ -1,0 +1,69 @@
+"""``local_economy``: the home region's labour market (a region file's values are put in by
+the loading step, ``scenario/loading.py``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from simulator.scenario.schema.base import Strict
+
+
+class LocalEconomy(Strict):
+    labour_force: int = Field(
+        150_000, ge=1_000, le=200_000_000, description="Home-region labour force [persons]"
+    )
+    baseline_unemployment_rate: float = Field(
+        0.045,
+        ge=0.005,
+        le=0.5,
+        description="Unemployment rate before the plan; higher = slacker market [share]",
+    )
+    vacancy_rate: float = Field(
+        0.045, ge=0.001, le=0.5, description="Open vacancies per labour-force member [share]"
+    )
+    reference_tightness: float = Field(
+        1.0,
+        ge=0.05,
+        le=10,
+        description="Vacancies per unemployed in normal times, where job finding is calibrated "
+        "[ratio]",
+    )
+    job_finding_rate: float = Field(
+        0.28,
+        ge=0.01,
+        le=1,
+        description="Monthly job-finding rate of all local unemployed at reference tightness "
+        "[share/month]",
+    )
+    matching_elasticity: float = Field(
+        0.5,
+        gt=0,
+        lt=1,
+        description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a) [dimensionless]",
+    )
+    average_wage_month: float = Field(
+        4500.0, ge=100, le=100_000, description="Average local wage per job [USD/month]"
+    )
+    local_multiplier: float = Field(
+        1.0,
+        ge=0,
+        le=5,
+        description="Local non-tradable jobs lost per tradable job moved out of the region, "
+        "after the lag (Moretti 2010's local multiplier) [jobs/job]",
+    )
+    multiplier_lag_months: float = Field(
+        6.0, ge=0, le=60, description="Time constant of the local demand response [months]"
+    )
+    ui_replacement_rate: float = Field(
+        0.45, ge=0, le=1, description="Unemployment insurance as share of prior wage [share]"
+    )
+    ui_max_months: int = Field(
+        6, ge=0, le=60, description="Maximum unemployment-insurance duration [months]"
+    )
+    region_file: str | None = Field(
+        None,
+        max_length=4096,
+        description="YAML file with the home region's labour_force, "
+        "baseline_unemployment_rate, vacancy_rate and average_wage_month (local-area "
+        "statistics), relative to the scenario file; read when the scenario is loaded [path]",
+    )
