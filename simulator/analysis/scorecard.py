@@ -1,4 +1,4 @@
-"""The ethics scorecard: the five dimensions of DESIGN.md, each scored 0-100 from outcomes.
+"""The ethics scorecard: the five dimensions of docs/DESIGN.md, each scored 0-100 from outcomes.
 
 A score is a weighted mean of components, each an outcome mapped onto [0, 1] against a
 stated reference ("a 30% annual breach chance scores 0"), the way the KPI's own direction

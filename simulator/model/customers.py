@@ -256,7 +256,7 @@ class Customers:
 
     def _update_trust(self, disclosed: bool) -> None:
         """Trust drifts towards the level implied by satisfaction; informed customers of a
-        disclosed plan feel quality-driven trust losses less (DESIGN: transparency).
+        disclosed plan feel quality-driven trust losses less (docs/DESIGN.md: transparency).
 
         Whole-array operations over the slots below ``end``, a cache-sized block at a time
         so that intermediate results stay in the CPU cache. An empty slot's pull is 0, so its

@@ -1,8 +1,10 @@
 """OutsourcingModel: one Mesa model of an outsourcing plan, stepped month by month.
 
-Step order each month (DESIGN.md): plan → staffing (layoffs, hiring, attrition, learning) →
-service → customers (experience, trust, events, churn) → privacy → displaced workers'
-search, retraining, matching → local economy → books → collect data.
+Step order each month (docs/DESIGN.md §4; docs/MODEL.md §1 in detail): plan (notices, layoffs)
+→ staffing (vendor hiring, morale, quits, replacement hiring) → service (then vendor staff's
+wellbeing, learning, attrition) → customers (experience, trust, discovery) → privacy
+(breaches, churn, new customers) → displaced workers' search, retraining, matching → local
+economy → books → collect data.
 """
 
 from __future__ import annotations
