@@ -98,6 +98,11 @@ MECHANISMS = (
     *("search", "hours", "leave", "rejoin", "job_loss"),
 )
 _MECHANISM_ROW = {m: i for i, m in enumerate(MECHANISMS)}
+# search intensity of a job seeker by state (indexed by ``State``): lower while working out
+# notice or while in training, full otherwise
+SEARCH_INTENSITY = np.ones(len(State))
+SEARCH_INTENSITY[State.notice] = ON_NOTICE_SEARCH
+SEARCH_INTENSITY[State.retraining] = TRAINING_LOCK_IN
 REPLACEMENT_COST_MONTHS = 3.5  # cost of replacing an agent [months of pay] (Holman et al. 2007)
 
 
@@ -461,11 +466,7 @@ class Workforce:
             1.0 + np.maximum(SEVERANCE_SEARCH * self.severance_months, -SEVERANCE_SEARCH_MAX),
             1.0,
         )
-        intensity = np.select(
-            [self.state == State.notice, self.state == State.retraining],
-            [ON_NOTICE_SEARCH, TRAINING_LOCK_IN],
-            1.0,
-        )
+        intensity = SEARCH_INTENSITY.take(self.state)  # by state: lower on notice, in training
         searcher = BASE_JOB_FINDING * duration * outplaced * cushion * intensity
         outside = OUT_OF_LABOUR_FORCE_JOB_FINDING[self._months_out()]
         h = np.where(self.state == State.left_labour_force, outside, searcher)

@@ -75,16 +75,12 @@ class LanguagePool:
 
 
 # one element per staff slot
-_STAFF_ARRAYS = (
-    "active",
-    "tenure",
-    "product",
-    "language",
-    "culture",
-    "wellbeing",
-    "wage",
-    "pay_quit_factor",
-    "pay_wellbeing",
+# per staff slot, the rows of ``Vendor.staff`` (each also an attribute: a view of its row):
+# product, language and cultural proficiency and wellbeing [0-1], pay [USD/hour], and what
+# that pay does to quitting (relative pay ^ -QUIT_PAY_ELASTICITY) and wellbeing (0.30 ln)
+STAFF_ROWS = (
+    *("product", "language", "culture", "wellbeing"),
+    *("wage", "pay_quit_factor", "pay_wellbeing"),
 )
 
 
@@ -146,14 +142,7 @@ class Vendor(mesa.Agent):
         size = max(capacity, 1)
         self.active = np.zeros(size, dtype=bool)
         self.tenure = np.zeros(size, dtype=np.int32)  # [months]
-        self.product = np.zeros(size)  # [0-1]
-        self.language = np.zeros(size)  # [0-1]
-        self.culture = np.zeros(size)  # [0-1]
-        self.wellbeing = np.zeros(size)  # [0-1]
-        self.wage = np.zeros(size)  # [USD/hour]
-        # what a person's pay does to their quit hazard and wellbeing (fixed while employed)
-        self.pay_quit_factor = np.zeros(size)  # relative pay ^ -QUIT_PAY_ELASTICITY
-        self.pay_wellbeing = np.zeros(size)  # 0.30 log(relative pay)
+        self._use(np.zeros((len(STAFF_ROWS), size)))
         self.staff_agents: dict[int, VendorAgent] = {}
         self.occupancy = 0.0  # of its agents' paid time this month, set when serving [0-1]
         self.region_support = 0.0  # community investment in the vendor's region [0-1]
@@ -226,13 +215,11 @@ class Vendor(mesa.Agent):
         n = np.count_nonzero(a)
         if not n:
             return Proficiency(0.0, 0.0, 0.0, 0.0, self.sharing)
-        return Proficiency(
-            product=float(np.add.reduce(self.product, where=a)) / n,
-            language=float(np.add.reduce(self.language, where=a)) / n,
-            culture=float(np.add.reduce(self.culture, where=a)) / n,
-            wellbeing=float(np.add.reduce(self.wellbeing, where=a)) / n,
-            knowledge_sharing=self.sharing,
-        )
+        # the staff's sums of product, language, culture and wellbeing in one reduction
+        product, language, culture, wellbeing = (
+            np.add.reduce(self.staff[:4], axis=1, where=a) / n
+        ).tolist()
+        return Proficiency(product, language, culture, wellbeing, self.sharing)
 
     def relative_pay(self) -> float:
         """Mean pay of the staff over the local industry standard (0 without staff)."""
@@ -294,13 +281,19 @@ class Vendor(mesa.Agent):
         self.pay_quit_factor[slots] = np.power(relative_pay, -QUIT_PAY_ELASTICITY)
         self.pay_wellbeing[slots] = 0.30 * np.log(relative_pay)
 
+    def _use(self, staff: np.ndarray) -> None:
+        """Hold the staff table ``staff`` (one row per name in ``STAFF_ROWS``), each row also
+        an attribute (``self.product``, ``self.wage``, ...)."""
+        self.staff = staff
+        for i, name in enumerate(STAFF_ROWS):
+            setattr(self, name, staff[i])
+
     def _grow(self, extra: int) -> None:
         """Make room for more staff (arrays grow geometrically)."""
-        size = len(self.active)
-        add = max(extra, size)
-        for name in _STAFF_ARRAYS:
-            old = getattr(self, name)
-            setattr(self, name, np.concatenate([old, np.zeros(add, dtype=old.dtype)]))
+        add = max(extra, len(self.active))
+        self.active = np.concatenate([self.active, np.zeros(add, dtype=bool)])
+        self.tenure = np.concatenate([self.tenure, np.zeros(add, dtype=self.tenure.dtype)])
+        self._use(np.concatenate([self.staff, np.zeros((len(STAFF_ROWS), add))], axis=1))
 
     def release(self, count: int) -> None:
         """The contract shrinks: the newest agents leave first."""
