@@ -22,6 +22,7 @@ from simulator.model.customers import (
     DEFECT_LATER,
     DEFECT_UNRESOLVED,
     DISCLOSURE_DAMPING,
+    FLOAT,
     OUTCOME_FIRST,
     OUTCOME_NONE,
     SATISFACTION_WEIGHT,
@@ -138,14 +139,14 @@ class ReferenceCustomers(Customers):
 
     def dense(self, mechanism: str) -> np.ndarray:
         rng = self.streams.generator("customers", mechanism, month=self.month)
-        return rng.random(len(self.active))
+        return rng.random(len(self.active), dtype=FLOAT)
 
     def raise_issues(self, routing: np.ndarray, volume: float = 1.0) -> np.ndarray:
         rate = self.contact_rate * volume
         p_none = np.exp(-rate) if volume != 1.0 else self.p_no_issue
         u = self.dense("issues")
         who = np.flatnonzero((u >= p_none) & self.active)
-        counts = reference_poisson(u[who], rate[who], p_none[who])
+        counts = reference_poisson(*(x[who].astype(np.float64) for x in (u, rate, p_none)))
         cdf = np.cumsum(routing)
         cdf[-1] = 1.0
         every = np.arange(len(self.active))

@@ -28,6 +28,11 @@ DISCLOSURE_DAMPING = 0.3  # informed customers feel quality-driven trust loss 30
 DEFECT_BY_OUTCOME = np.array(
     [0.0, DEFECT_LATER - DEFECT_FIRST, DEFECT_UNRESOLVED - DEFECT_FIRST, 0.0]
 )
+# Customer state is single precision (7 significant digits, ample for rates, scores and
+# probabilities given to 2-3 digits): half the memory traffic of double precision in every
+# whole-array step. Sums and means are taken in double precision; so are the Poisson walks.
+FLOAT = np.float32
+ROUNDING_MARGIN = 1e-5  # relative, above single precision's 6e-8 (bounds used for thinning)
 SPARE_SLOTS = 0.25  # array slack for growth of the customer base [share of initial count]
 BLOCK = 131_072  # slots per block of whole-array work: 1 MiB per float array, cache-sized
 OUTCOME_FIRST, OUTCOME_LATER, OUTCOME_UNRESOLVED, OUTCOME_NONE = 0, 1, 2, -1
@@ -91,14 +96,14 @@ class Customers:
         self.end = params.count
         self._holes = np.zeros(0, dtype=np.intp)  # empty slots below ``end``, ascending
         # issues per month [1/month] (0 in an empty slot, so that it never raises one)
-        self.contact_rate = np.zeros(size)
-        self.p_no_issue = np.ones(size)  # exp(-contact_rate): chance of no issue in a month
+        self.contact_rate = np.zeros(size, dtype=FLOAT)
+        self.p_no_issue = np.ones(size, dtype=FLOAT)  # exp(-contact_rate): P(no issue) a month
         # an empty slot holds satisfaction and trust 0, so a plain sum is the active ones' sum
-        self.satisfaction = np.zeros(size)  # [0-100]
-        self.trust = np.zeros(size)  # [0-1]
-        self.privacy_sensitivity = np.zeros(size)  # [0-1]
+        self.satisfaction = np.zeros(size, dtype=FLOAT)  # [0-100]
+        self.trust = np.zeros(size, dtype=FLOAT)  # [0-1]
+        self.privacy_sensitivity = np.zeros(size, dtype=FLOAT)  # [0-1]
         # monthly pull of trust towards its target: TRUST_ADJUSTMENT, 0 in an empty slot
-        self._pull = np.zeros(size)
+        self._pull = np.zeros(size, dtype=FLOAT)
         self.informed = np.zeros(size, dtype=bool)  # told by the company it is outsourced
         self.aware = np.zeros(size, dtype=bool)  # knows it: told, or found out on discovery
         self.breached = np.zeros(size, dtype=bool)  # record was in a breach
@@ -108,8 +113,9 @@ class Customers:
         self._outcome_luck = np.zeros(0)  # uniform deciding each issuer's outcome
         self.leavers = np.zeros(0, dtype=np.int64)  # slots that churned this month
         self.leaver_probability = np.zeros(0)  # their churn probability this month
-        self._uniforms = np.zeros(size)  # buffer for this month's uniform draws, one per slot
-        self._work = np.zeros(size)  # buffer for whole-array intermediate results
+        # buffers: this month's uniform draws (one per slot), intermediate results
+        self._uniforms = np.zeros(size, dtype=FLOAT)
+        self._work = np.zeros(size, dtype=FLOAT)
         self._fill(np.arange(params.count), self.streams.generator("customers", "initial"))
         self.monthly_baseline_churn = 1.0 - (1.0 - params.baseline_churn_annual) ** (1 / 12)
         self.churned_this_month = 0
@@ -155,7 +161,7 @@ class Customers:
     def expected_issues(self, volume: float = 1.0) -> float:
         """Issues expected next month from the active customers, at that month's volume
         factor (``model/demand.py``) [issues/month]."""
-        return volume * float(self.contact_rate.sum())  # empty slots: rate 0
+        return volume * float(self.contact_rate.sum(dtype=np.float64))  # empty slots: rate 0
 
     @property
     def count(self) -> int:
@@ -164,7 +170,7 @@ class Customers:
     def _mean(self, values: np.ndarray) -> float:
         """Mean over the active customers of ``values`` (0 in every empty slot)."""
         n = self.n_active
-        return float(values[: self.end].sum()) / n if n else 0.0
+        return float(values[: self.end].sum(dtype=np.float64)) / n if n else 0.0
 
     def mean_trust(self) -> float:
         return self._mean(self.trust)
@@ -208,9 +214,9 @@ class Customers:
         # only the few who do need the (short) walk up the cumulative distribution. An empty
         # slot has P(no issue) = 1, which no uniform in [0, 1) reaches.
         issues = self.streams.generator("customers", "issues", month=self.month)
-        u = issues.random(out=self._uniforms[:e])
+        u = issues.random(out=self._uniforms[:e], dtype=FLOAT)
         who = np.flatnonzero(u >= p_none)
-        counts = poisson_by_inversion(u.take(who), rate.take(who), p_none.take(who))
+        counts = poisson_by_inversion(*(x.take(who).astype(np.float64) for x in (u, rate, p_none)))
         # channel = how many cumulative routing shares lie at or below the issuer's uniform
         cdf = np.cumsum(routing)
         # each issuer's luck with this month's issue: its channel, then its outcome
@@ -292,7 +298,7 @@ class Customers:
         self.aware[reached] = True
         loss = np.minimum(self.trust[reached], dip * (0.5 + self.privacy_sensitivity[reached]))
         self.trust[reached] -= loss
-        self.trust_lost_to_disclosure += float(loss.sum()) / max(self.count, 1)
+        self.trust_lost_to_disclosure += float(loss.sum(dtype=np.float64)) / max(self.count, 1)
 
     def discover_outsourcing(self, drop: float) -> None:
         """Undisclosed outsourcing comes to light: every customer learns it (without being
@@ -301,7 +307,7 @@ class Customers:
         loss = np.minimum(self.trust[act], drop * (0.5 + self.privacy_sensitivity[act]))
         self.trust[act] -= loss
         self.aware[act] = True
-        self.trust_lost_to_discovery += float(loss.sum()) / max(self.count, 1)
+        self.trust_lost_to_discovery += float(loss.sum(dtype=np.float64)) / max(self.count, 1)
 
     def suffer_breach(self, slots: np.ndarray, drop: float, publicity_drop: float) -> None:
         """Customers whose records were breached lose trust; all lose a little."""
@@ -339,18 +345,18 @@ class Customers:
 
     def _trust_churn_bound(self) -> float:
         """An upper bound of the churn probability of a customer without a poor outcome this
-        month: trust 0 (with a hair of margin for rounding)."""
+        month: trust 0 (with a margin for single-precision rounding)."""
         p = self.params
         top = self.monthly_baseline_churn * np.exp(p.trust_churn_elasticity * p.initial_trust)
-        return float(min(top, 1.0) * (1 + 1e-9))
+        return float(min(top, 1.0) * (1 + ROUNDING_MARGIN))
 
     def highest_churn_probability(self) -> float:
         """An upper bound of every customer's churn probability: trust 0 and an unresolved
-        issue this month (with a hair of margin for rounding)."""
+        issue this month (with a margin for single-precision rounding)."""
         p = self.params
         top = self.monthly_baseline_churn * np.exp(p.trust_churn_elasticity * p.initial_trust)
         top += p.intent_to_churn_realisation * DEFECT_BY_OUTCOME.max()
-        return float(min(top, 1.0) * (1 + 1e-9))
+        return float(min(top, 1.0) * (1 + ROUNDING_MARGIN))
 
     def churn(self, extra: np.ndarray | None = None) -> int:
         """Customers leave, each with their churn probability; ``extra`` adds one-off churn
@@ -365,7 +371,7 @@ class Customers:
         """
         e = self.end
         churn = self.streams.generator("customers", "churn", month=self.month)
-        u = churn.random(out=self._uniforms[:e])
+        u = churn.random(out=self._uniforms[:e], dtype=FLOAT)
         if extra is None:
             # who can leave: anyone whose uniform lies below the churn of trust 0, and this
             # month's issuers with a poor outcome whose uniform lies below the highest churn
