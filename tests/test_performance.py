@@ -299,3 +299,23 @@ def test_churn_thinning_matches_every_slot_compared(monkeypatch: pytest.MonkeyPa
 def test_vectorised_paths_are_what_the_model_uses() -> None:
     # guards the monkeypatching above: the model builds its customers from this name
     assert model_module.Customers is customers_module.Customers
+
+
+def test_versus_extracts_another_commit_beside_this_checkout(tmp_path) -> None:
+    """``python -m simulator.dev.versus COMMIT`` times this checkout against COMMIT's code,
+    extracted and renamed so that both import in one process."""
+    import ast
+
+    from simulator.dev import versus
+
+    scenarios = versus.extract("HEAD", tmp_path)
+    assert (scenarios / "default.yaml").is_file()
+    package = tmp_path / versus.THEN
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                assert not node.module.startswith("simulator"), (path, node.module)
+    with pytest.raises(SystemExit, match="does not look like a commit"):
+        versus.extract("--output=/tmp/x", tmp_path / "other")
+    with pytest.raises(SystemExit, match="git archive"):
+        versus.extract("no-such-commit", tmp_path / "other")

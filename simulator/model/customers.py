@@ -381,7 +381,7 @@ class Customers:
             poor = np.compress(self.outcome.take(issuers) > OUTCOME_FIRST, issuers)
             luck = u.take(poor)
             maybe = np.concatenate([maybe, np.compress((luck >= anyone) & (luck < top), poor)])
-            maybe.sort()
+            maybe.sort(kind="stable")  # two ascending runs: merged
             maybe = np.compress(self.active.take(maybe), maybe)
             prob = self.churn_probability_of(maybe)
             leave = u.take(maybe) < prob
