@@ -157,6 +157,15 @@ def bench(
         ),
     ] = None,
     no_profile: Annotated[bool, typer.Option("--no-profile", help="Skip the profiles")] = False,
+    repeat: Annotated[
+        int,
+        typer.Option(
+            "--repeat",
+            min=1,
+            max=100,
+            help="Runs of the floor and of the model at each scale, alternately (best counts)",
+        ),
+    ] = 3,
     seed: SeedOption = None,
     replications: Annotated[
         str,
@@ -188,6 +197,7 @@ def bench(
             profile=not no_profile,
             seed=DEFAULT_SEED if seed is None else seed,
             console=out,
+            repeat=repeat,
         )
     if counts:
         with guard("benchmark"):
