@@ -115,15 +115,21 @@ class OutsourcingModel(mesa.Model):
         self.horizon = s.simulation.horizon_months
         pol = s.policies
         self.company = Company(self, s)
+        layoffs = (s.plan.layoff_rule, list(s.plan.layoff_site_order))
         self.workforce = Workforce(
-            s.workforce, pol.local_jobs, self.horizon, self.streams, s.local_economy.ui_max_months,
-            s.workforce.roster_rows, (s.plan.layoff_rule, list(s.plan.layoff_site_order)),
-        )  # fmt: skip
+            s.workforce,
+            pol.local_jobs,
+            self.horizon,
+            self.streams,
+            ui_months=s.local_economy.ui_max_months,
+            roster=s.workforce.roster_rows,
+            layoffs=layoffs,
+        )
         for i in range(self.workforce.n):
             Employee(self, i)
         c = s.customers
-        self.demand = volume_factors(c.volume_history, self.horizon, c.count,
-                                     c.contacts_per_customer_month)  # fmt: skip
+        rate = c.contacts_per_customer_month
+        self.demand = volume_factors(c.volume_history, self.horizon, c.count, rate)
         baseline = self._serve_in_house_alone()
         self.customers = Customers(s.customers, self.streams, baseline.csat)
         self.economy = LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
