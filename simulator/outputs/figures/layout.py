@@ -1,12 +1,28 @@
-"""Figure layout from measured text (tick labels, titles, legends, captions) in inches, so each
-figure is drawn exactly once when saved; and the figure's creation and saving."""
+"""Figure creation, layout and saving. Matplotlib's constrained layout places everything.
+
+``new_figure`` makes a figure with the constrained layout engine. The figure holds the title
+(``fig.suptitle``) and the caption (``fig.supxlabel``), both of which the engine makes room
+for; its one subfigure, the body, holds the axes and the figure legend
+(``loc="outside upper left"``: in the body, the engine puts it under the title rather than
+on it). Axes legends outside their axes are among the axes' decorations, so the engine makes
+room for them too.
+
+The engine does not wrap text, and ``wrap=True`` wraps at the figure's edge: a caption's
+lines would reach the edge, an axes title would run into the next column's (the engine
+counts a title's height but not its width), and a y label longer than its axes would make
+the engine shrink the axes to make room above and below it. So ``lay_out`` runs the engine
+once to learn the axes' sizes, wraps the titles to their axes' widths, the y labels to their
+heights and the caption to the figure's width less its borders (measured as matplotlib's
+renderer draws them), runs the engine again (and again if the wrapping changed the sizes
+enough to matter), grows the figure if an axes would be squeezed, and then keeps that
+layout: saving draws the figure once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import lru_cache
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import matplotlib
 
@@ -14,50 +30,66 @@ matplotlib.use("Agg")  # files only, never a display
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.artist import Artist  # noqa: E402
+from matplotlib.backend_bases import RendererBase  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
-from matplotlib.textpath import text_to_path  # noqa: E402
+from matplotlib.legend import Legend  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
 
-from simulator.outputs.figures.style import (  # noqa: E402
-    PNG_OPTIONS,
-)
+from simulator.outputs.figures.style import PNG_OPTIONS  # noqa: E402
 
-# -- text measurement and layout -----------------------------------------------------------
-# Inches. The figure is laid out from these and from measured text, without a layout engine.
-EDGE = 0.12  # blank border
-SUPTITLE_H = 0.45  # the figure title and the gap under it
-TITLE_LINE = 0.21  # one line of an axes title
-TITLE_PAD = 0.1
-XAXIS_H = 0.52  # x tick labels and x label under an axes
-ROW_GAP = 0.2
-LABEL_LINE = 0.19  # one line of a y label (rotated)
-TICK_SPACE = 0.14  # tick length and padding left of the axes
-OVERHANG = 0.22  # right of an axes: half the last x tick label, or the gap to the next
-CAPTION_LINE = 0.17
-LEGEND_LINE = 0.22
-MIN_AXES_H = 1.4
-TEXT_SAFETY = 1.06  # Agg's hinted glyphs come out up to ~5% wider than their outlines
+PAD = 0.1  # inches: the figure's blank border, and the space around each axes' decorations
+MIN_AXES_HEIGHT = 1.4  # inches: the figure grows taller rather than squeeze an axes below this
+CAPTION = {"fontsize": 9.5, "color": "#444444"}
+_COLLAPSED = "constrained_layout not applied"  # matplotlib's warning when axes have no room
+_PASSES = 4  # layout passes at most; two are enough unless the wrapping keeps changing sizes
 
 
-@lru_cache(maxsize=4096)
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in inches of ``text`` (the widest line) at ``size`` points."""
-    prop = FontProperties(size=size, weight="bold" if bold else "normal")
-    widths = [
-        text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0]
-        for line in text.split("\n")
-    ]
-    return TEXT_SAFETY * max(widths) / 72.0
+def new_figure(
+    figsize: tuple[float, float],
+    rows: int,
+    cols: int,
+    height_ratios: Sequence[float] | None = None,
+) -> tuple[Figure, np.ndarray]:
+    """A figure with a rows × cols array of axes in its body, laid out by matplotlib."""
+    fig = plt.figure(figsize=figsize, layout="constrained")
+    fig.get_layout_engine().set(w_pad=PAD, h_pad=PAD, wspace=0.0, hspace=0.0)
+    body = fig.subfigures()  # the axes and the figure legend, under the figure's title
+    axes = body.subplots(rows, cols, squeeze=False, gridspec_kw={"height_ratios": height_ratios})
+    return fig, axes
 
 
-def _wrap(text: str, width: float, size: float, bold: bool = False) -> str:
-    """``text`` broken at spaces into lines no wider than ``width`` inches (where possible)."""
+def figure_legend(fig: Figure, handles: Sequence[Artist], labels: Sequence[str], **kw) -> Legend:
+    """A legend of the whole figure under its title, in as many columns as fit its width."""
+    body = fig.subfigs[0]
+    renderer = fig.canvas.get_renderer()
+    room = fig.bbox.width - 2 * PAD * fig.dpi
+    size = FontProperties(size=plt.rcParams["legend.fontsize"]).get_size_in_points()
+    kw = {"borderaxespad": PAD * 72 / size} | kw  # in font sizes: level with the title
+    for ncols in range(len(labels), 0, -1):
+        legend = body.legend(handles, labels, loc="outside upper left", ncols=ncols, **kw)
+        if ncols == 1 or legend.get_window_extent(renderer).width <= room:
+            return legend
+        legend.remove()
+    raise ValueError("a figure legend needs at least one label")
+
+
+def _width(text: str, like: Text, renderer: RendererBase) -> float:
+    """Width in pixels of one line of ``text`` drawn as ``like`` is."""
+    return renderer.get_text_width_height_descent(text, like.get_fontproperties(), ismath=False)[0]
+
+
+def wrap(text: str, width: float, like: Text, renderer: RendererBase) -> str:
+    """``text`` broken at spaces into lines no wider than ``width`` pixels (where words allow),
+    each measured as ``like`` draws it."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for word in paragraph.split(" "):
             trial = f"{line} {word}" if line else word
-            if line and text_width(trial, size, bold) > width:
+            if line and _width(trial, like, renderer) > width:
                 lines.append(line)
                 line = word
             else:
@@ -66,141 +98,115 @@ def _wrap(text: str, width: float, size: float, bold: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _wrap_label(text: str, width: float, size: float) -> str:
-    """An axis label in two lines, the unit in brackets on the second if both lines fit."""
+def _wrap_label(text: str, height: float, label: Text, renderer: RendererBase) -> str:
+    """A y label no longer than ``height`` pixels: the unit in brackets on a second line if
+    both lines fit, else broken wherever it must."""
+    if _width(text, label, renderer) <= height:
+        return text
     quantity, sep, unit = text.rpartition(" (")
-    if sep and max(text_width(quantity, size), text_width(f"({unit}", size)) <= width:
-        return f"{quantity}\n({unit}"
-    return _wrap(text, width, size)
+    lines = (quantity, f"({unit}")
+    if sep and max(_width(line, label, renderer) for line in lines) <= height:
+        return "\n".join(lines)
+    return wrap(text, height, label, renderer)
 
 
-def rc_size(key: str) -> float:
-    return FontProperties(size=plt.rcParams[key]).get_size_in_points()
+def _execute(fig: Figure) -> bool:
+    """Run the layout engine; False if the axes had no room (the figure must grow)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.get_layout_engine().execute(fig)
+    collapsed = False
+    for w in caught:
+        if _COLLAPSED in str(w.message):
+            collapsed = True
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return not collapsed
 
 
-def _ytick_width(ax: Axes) -> float:
-    """Width in inches of the widest y tick label ``ax`` will show."""
-    lo, hi = sorted(ax.get_ylim())
-    locs = ax.yaxis.get_major_locator()()
-    tol = 1e-9 * max(abs(lo), abs(hi), 1.0)
-    locs = [v for v in locs if lo - tol <= v <= hi + tol]
-    if not locs:
-        return 0.0
-    labels = ax.yaxis.get_major_formatter().format_ticks(locs)
-    size = rc_size("ytick.labelsize")
-    return max(text_width(s, size) for s in labels)
-
-
-def legend_width(labels: Sequence[str]) -> float:
-    """Width in inches of a one-column legend with these labels (handle, gap, text, border)."""
-    size = rc_size("legend.fontsize")
-    text = max((text_width(s, size) for s in labels), default=0.0)
-    return text + 4.0 * size / 72.0
-
-
-def arrange(
-    fig: plt.Figure,
-    axes: np.ndarray,
-    titles: Sequence[str],
-    suptitle: str,
-    caption: str,
-    height_ratios: Sequence[float] | None = None,
-    legend_right: float = 0.0,
-    header: Callable[[float], float] | None = None,
-) -> float:
-    """Place ``axes`` (rows × cols, ``None`` where empty), titles, figure title and caption.
-
-    Margins come from the widest y tick labels of each column, the y labels, titles wrapped
-    to the axes width and the caption wrapped to the figure width. ``legend_right`` reserves
-    inches right of the axes; ``header(width)`` returns inches reserved under the figure title.
-    The figure grows taller if the axes would otherwise be squeezed. Returns the y (figure
-    fraction) of the top of the header space.
-    """
+def _grow(fig: Figure, factor: float) -> None:
     width, height = fig.get_size_inches()
-    rows, cols = axes.shape
-    cells = [(r, c, axes[r, c]) for r in range(rows) for c in range(cols) if axes[r, c] is not None]
-    label_size = rc_size("axes.labelsize")
-    title_size = rc_size("axes.titlesize")
-    caption_size = 9.5
-    ticks = [
-        max((_ytick_width(a) for a in axes[:, c] if a is not None), default=0.0)
-        for c in range(cols)
-    ]
-    label_lines = dict.fromkeys(range(cols), 1)
-    caption = _wrap(caption, width - 2 * EDGE, caption_size) if caption else ""
-    caption_h = (caption.count("\n") + 1) * CAPTION_LINE + 0.06 if caption else 0.0
-    ratios = list(height_ratios or [1.0] * rows)
+    fig.set_size_inches(width, height * factor)
 
-    for _pass in range(2):  # the second pass wraps y labels taller than their axes
-        left = [EDGE + TICK_SPACE + ticks[c] + LABEL_LINE * label_lines[c] for c in range(cols)]
-        axes_w = (width - EDGE - sum(left) - OVERHANG * cols - legend_right) / cols
-        wrapped = {
-            (r, c): _wrap(t, axes_w + OVERHANG * 0.5, title_size, bold=True) if t else ""
-            for (r, c, _ax), t in zip(cells, titles, strict=True)
-        }
-        title_h = [
-            max((wrapped[r, c].count("\n") + 1 for (rr, c, _a) in cells if rr == r), default=0)
-            * TITLE_LINE
-            + TITLE_PAD
-            for r in range(rows)
-        ]
-        head = header(width) if header else 0.0
-        fixed = 2 * EDGE + SUPTITLE_H + head + sum(title_h) + rows * XAXIS_H
-        fixed += (rows - 1) * ROW_GAP + caption_h
-        if height - fixed < MIN_AXES_H * rows:
-            height = fixed + MIN_AXES_H * rows
-        heights = [(height - fixed) * q / sum(ratios) for q in ratios]
-        again = False
-        for r, c, ax in cells:
-            label = ax.get_ylabel()
-            if label_lines[c] == 1 and text_width(label, label_size) > 0.95 * heights[r]:
-                label_lines[c] = 2
-                again = True
-        if not again:
-            break
 
-    fig.set_size_inches(width, height)
-    for r, c, ax in cells:
-        if label_lines[c] > 1 and text_width(ax.get_ylabel(), label_size) > 0.95 * heights[r]:
-            ax.set_ylabel(_wrap_label(ax.get_ylabel(), 0.95 * heights[r], label_size))
-    y = height - EDGE - SUPTITLE_H - head
-    for r in range(rows):
-        y -= title_h[r]
-        bottom = y - heights[r]
-        x = 0.0
-        for c in range(cols):
-            x += left[c]
-            ax = axes[r, c]
-            if ax is not None:
-                ax.set_position((x / width, bottom / height, axes_w / width, heights[r] / height))
-                if wrapped[r, c]:
-                    ax.set_title(wrapped[r, c], loc="left", y=1.0)  # y: no auto-placement
-            x += axes_w + OVERHANG
-        y = bottom - XAXIS_H - ROW_GAP
-    fig.suptitle(suptitle, x=EDGE / width, y=1 - EDGE / height, ha="left", va="top")
+def lay_out(
+    fig: Figure, axes: np.ndarray, titles: Sequence[str], suptitle: str, caption: str
+) -> None:
+    """Title and caption the figure, title its axes, and lay it out for good (see above)."""
+    renderer = fig.canvas.get_renderer()
+    width = fig.get_size_inches()[0]
+    fig.suptitle(suptitle, x=PAD / width, ha="left")
     if caption:
-        fig.text(
-            EDGE / width,
-            EDGE / height,
-            caption,
-            ha="left",
-            va="bottom",
-            fontsize=caption_size,
-            color="#444444",
-        )
-    return 1 - (EDGE + SUPTITLE_H) / height
+        text = fig.supxlabel(caption, x=PAD / width, ha="left", **CAPTION)
+        text.set_text(wrap(caption, fig.bbox.width - 2 * PAD * fig.dpi, text, renderer))
+    rows, cols = axes.shape
+    cells = list(axes.flat)
+    heads = [ax.set_title(t, loc="left", y=1.0) for ax, t in zip(cells, titles, strict=True)]
+    labels = [ax.yaxis.label for ax in cells]
+    originals = {text: text.get_text() for text in heads + labels}
+
+    def widest(text: Text) -> float:
+        return max(_width(line, text, renderer) for line in text.get_text().split("\n"))
+
+    def fit(texts: list[Text], room: list[float], again: bool, as_label: bool = False) -> bool:
+        """Wrap ``texts`` into ``room`` pixels each (``again``: only those that no longer fit)."""
+        changed = False
+        for text, space in zip(texts, room, strict=True):
+            if not again or widest(text) > space:
+                how = _wrap_label if as_label else wrap
+                wrapped = how(originals[text], space, text, renderer)
+                changed |= wrapped != text.get_text()
+                text.set_text(wrapped)
+        return changed
+
+    def sizes(share: float = 1.0, heights: bool = False) -> list[float]:
+        return [share * (ax.bbox.height if heights else ax.bbox.width) for ax in cells]
+
+    def extents(texts: list[Text]) -> list[Bbox]:
+        return [text.get_window_extent(renderer) for text in texts]
+
+    def laid_out() -> None:
+        """Run the engine, growing the figure until every axes is at least the minimum height."""
+        for _attempt in range(8):
+            if not _execute(fig):
+                _grow(fig, 1.5)
+                continue
+            shortest = min(ax.bbox.height for ax in cells) / fig.dpi
+            if shortest >= MIN_AXES_HEIGHT:
+                return
+            axes_h = sum(ax.bbox.height for ax in axes[:, 0]) / fig.dpi
+            height = fig.get_size_inches()[1]
+            _grow(fig, 1 + (MIN_AXES_HEIGHT / shortest - 1) * axes_h / height + 0.01)
+
+    # Pass 1 gives the axes' widths (the engine counts a title's height, never its width) and
+    # heights. A title's added lines come out of the axes' heights and a y label's added line
+    # out of their widths, shared in proportion to them: estimated so, the wrapping is
+    # usually right the first time, and pass 2 confirms it.
+    laid_out()
+    before = extents(heads)
+    changed = fit(heads, sizes(), again=False)
+    grown = [a.height - b.height for a, b in zip(extents(heads), before, strict=True)]
+    taken = sum(max(grown[r * cols : (r + 1) * cols]) for r in range(rows))
+    share = max(1.0 - taken / sum(ax.bbox.height for ax in axes[:, 0]), 0.5)
+    before = extents(labels)
+    changed |= fit(labels, sizes(share, heights=True), again=False, as_label=True)
+    grown = [a.width - b.width for a, b in zip(extents(labels), before, strict=True)]
+    taken = sum(max(grown[c::cols]) for c in range(cols))
+    share = max(1.0 - taken / sum(ax.bbox.width for ax in axes[0, :]), 0.5)
+    changed |= fit(heads, sizes(share), again=True)
+    for _pass in range(_PASSES - 1):
+        if not changed:
+            break
+        laid_out()  # with the wrapped text; wrap again only what no longer fits
+        changed = fit(labels, sizes(heights=True), again=True, as_label=True)
+        changed |= fit(heads, sizes(), again=True)
+    if changed:
+        laid_out()  # the last wrapping, laid out as it is
+    # Laid out for good. Without an engine, saving draws the figure once (with one, even the
+    # placeholder that layout="none" leaves, ``savefig`` draws it twice).
+    fig.set_layout_engine(None)
 
 
-def new_figure(figsize: tuple[float, float], rows: int, cols: int) -> tuple[plt.Figure, Any]:
-    """A figure with a rows × cols array of axes, to be placed by ``arrange``."""
-    fig = plt.figure(figsize=figsize)
-    axes = np.empty((rows, cols), dtype=object)
-    for r in range(rows):
-        for c in range(cols):
-            axes[r, c] = fig.add_axes((0.1, 0.1, 0.8, 0.8))
-    return fig, axes
-
-
-def save(fig: plt.Figure, path: Path) -> Path:
+def save(fig: Figure, path: Path) -> Path:
     fig.savefig(path, pil_kwargs=PNG_OPTIONS)  # no bbox_inches="tight": laid out already
     return path

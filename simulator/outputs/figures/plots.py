@@ -12,13 +12,11 @@ where the plan changes phase (on calendar-month axes only).
 Figures are declared as data in ``specs.py`` (``Figure`` made of ``Panel`` made of ``Series``)
 and drawn here by one routine, so every panel gets the same treatment; the data they show
 comes from ``data.py``, their look from ``style.py``, and their layout from ``layout.py``
-(measured text rather than a matplotlib layout engine, so each figure is drawn exactly once
-when saved). This module only reads results; it never runs a model.
+(matplotlib's constrained layout). This module only reads results; it never runs a model.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -45,14 +43,10 @@ from simulator.outputs.figures.data import (  # noqa: E402
     with_derived,
 )
 from simulator.outputs.figures.layout import (  # noqa: E402
-    EDGE,
-    LEGEND_LINE,
-    arrange,
-    legend_width,
+    figure_legend,
+    lay_out,
     new_figure,
-    rc_size,
     save,
-    text_width,
 )
 from simulator.outputs.figures.specs import (  # noqa: E402
     COMPARE_FIGURES,
@@ -212,15 +206,11 @@ def _draw_figure(
     fig_spec: Figure, d: pd.DataFrame, out_dir: Path, phase_months: Sequence[int]
 ) -> Path:
     rows, cols = fig_spec.grid
-    fig, axes = new_figure(fig_spec.figsize, rows, cols)
+    fig, axes = new_figure(fig_spec.figsize, rows, cols, fig_spec.height_ratios)
     try:
         lines = [(m, "#555555") for m in phase_months]
-        legend_right = 0.0
         for ax, panel in zip(axes.flat, fig_spec.panels, strict=True):
-            drawn = _draw_panel(ax, panel, d, lines)
-            if drawn and panel.legend == "right":
-                labels = ax.get_legend_handles_labels()[1]
-                legend_right = max(legend_right, legend_width(labels))
+            _draw_panel(ax, panel, d, lines)
         note = fig_spec.note(d) if callable(fig_spec.note) else fig_spec.note
         calendar = any(p.calendar for p in fig_spec.panels)
         n_reps = d["replication"].nunique() if not d.empty else 0
@@ -228,7 +218,7 @@ def _draw_figure(
             "" if d.empty else _caption(n_reps, bool(lines) and calendar, note, fig_spec.bands)
         )
         titles = [p.title for p in fig_spec.panels]
-        arrange(fig, axes, titles, fig_spec.title, caption, fig_spec.height_ratios, legend_right)
+        lay_out(fig, axes, titles, fig_spec.title, caption)
         return save(fig, out_dir / f"{fig_spec.name}.png")
     finally:
         plt.close(fig)
@@ -338,36 +328,14 @@ def _plan_phase_lines(
     ]
 
 
-class _PlanLegend:
+def _plan_legend(
+    fig: plt.Figure, plans: Sequence[str], colours: Mapping[str, tuple[str, str]]
+) -> None:
     """A legend of the plans under the figure title, as many columns as fit the width."""
-
-    def __init__(self, plans: Sequence[str], colours: Mapping[str, tuple[str, str]]) -> None:
-        self.plans = list(plans)
-        self.colours = colours
-        size = rc_size("legend.fontsize")
-        self.entry = max(text_width(p, size) for p in self.plans) + 4.4 * size / 72.0
-        self.ncol = 1
-
-    def height(self, width: float) -> float:
-        """Inches reserved for the legend in a figure ``width`` inches wide."""
-        self.ncol = max(1, min(len(self.plans), int((width - 2 * EDGE) // self.entry)))
-        return math.ceil(len(self.plans) / self.ncol) * LEGEND_LINE + 0.08
-
-    def place(self, fig: plt.Figure, top: float) -> None:
-        handles = [
-            Line2D([], [], color=self.colours[p][0], linestyle=self.colours[p][1], linewidth=2.5)
-            for p in self.plans
-        ]
-        fig.legend(
-            handles,
-            self.plans,
-            loc="upper left",
-            bbox_to_anchor=(EDGE / fig.get_size_inches()[0], top),
-            ncol=self.ncol,
-            borderaxespad=0.0,
-            borderpad=0.0,
-            handlelength=2.5,
-        )
+    handles = [
+        Line2D([], [], color=colours[p][0], linestyle=colours[p][1], linewidth=2.5) for p in plans
+    ]
+    figure_legend(fig, handles, list(plans), borderpad=0.0, handlelength=2.5)
 
 
 def _draw_compare_figure(
@@ -393,10 +361,9 @@ def _draw_compare_figure(
             _frame(ax, panel, months, drawn)
         note = fig_spec.note if isinstance(fig_spec.note, str) else None
         caption = _caption(0, bool(lines), note, plans=True)
-        legend = _PlanLegend(list(data), colours)
+        _plan_legend(fig, list(data), colours)
         titles = [p.title for p in fig_spec.panels]
-        top = arrange(fig, axes, titles, fig_spec.title, caption, header=legend.height)
-        legend.place(fig, top)
+        lay_out(fig, axes, titles, fig_spec.title, caption)
         return save(fig, out_dir / f"{fig_spec.name}.png")
     finally:
         plt.close(fig)
@@ -445,10 +412,9 @@ def _draw_scorecard(
             "Mean score across replications, from simulated outcomes. "
             "n/a: the dimension does not apply to the plan (e.g. no vendor staff)."
         )
-        legend = _PlanLegend(plans, colours)
+        _plan_legend(fig, plans, colours)
         title = "Score per dimension and plan"
-        top = arrange(fig, axes, [title], "Ethics scorecard by plan", caption, header=legend.height)
-        legend.place(fig, top)
+        lay_out(fig, axes, [title], "Ethics scorecard by plan", caption)
         return save(fig, out_dir / "compare_scorecard.png")
     finally:
         plt.close(fig)
