@@ -52,7 +52,9 @@ def _anchor_files(data: dict[str, Any], folder: Path) -> None:
     (a scenario that extends another keeps each file relative to where it was written)."""
     for section, key in FILE_FIELDS:
         block = data.get(section)
-        value = block.get(key) if isinstance(block, dict) else None
+        if not isinstance(block, dict):
+            continue
+        value = block.get(key)
         if isinstance(value, str) and value.strip() and not Path(value).is_absolute():
             block[key] = str((folder / value).absolute())
 
@@ -182,7 +184,9 @@ def read_data_files(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
     out, problems = dict(data), {}
     for (section, key), put_in in DATA_FILES.items():
         block = out.get(section)
-        path = block.get(key) if isinstance(block, dict) else None
+        if not isinstance(block, dict):
+            continue
+        path = block.get(key)
         if not isinstance(path, str) or not path:
             continue
         try:

@@ -101,7 +101,7 @@ def _cell(column: str, text: str) -> Any:
     if text == "":
         return None
     try:
-        value = float(text.replace(",", "")) if column != "id" else text
+        value = float(text.replace(",", ""))
     except ValueError:
         raise ValueError(f"expected a number, got {text!r}") from None
     if not math.isfinite(value):
@@ -128,7 +128,8 @@ def read_roster(path: str | Path) -> list[dict[str, Any]]:
         raise RosterError(f"{path}: no agents (only a header); expected one row per agent")
     if len(table) > MAX_ROWS:
         raise RosterError(f"{path}: more than {MAX_ROWS:,} agents; expected fewer")
-    rows, seen = [], {}
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}  # id -> the row that first used it
     for i, record in enumerate(table.to_dict("records"), start=1):
         values = {}
         for column, text in record.items():

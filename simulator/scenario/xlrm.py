@@ -161,7 +161,9 @@ class Input:
     default: Any  # None where the field has no single default (a phase's shares)
 
 
-def _leaves(model: type[BaseModel], prefix: str = "") -> typing.Iterator[tuple[str, type, str]]:
+def _leaves(
+    model: type[BaseModel], prefix: str = ""
+) -> typing.Iterator[tuple[str, type[BaseModel], str]]:
     """(path, owning model, field name) of every leaf field below ``model``."""
     for name, info in model.model_fields.items():
         ann, path = info.annotation, prefix + name

@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -167,7 +167,8 @@ def _record(
     """Write candidates (if new) and one sample and cell per candidate and future, in one
     transaction."""
     start = int(store.query("SELECT coalesce(max(sample_id) + 1, 0) AS n FROM samples")["n"][0])
-    samples, cells = [], []
+    samples: list[dict[str, Any]] = []
+    cells: list[tuple[int, int, str, int]] = []  # sample, candidate, ensemble, future
     futures = ensemble.to_dict("records")
     for cid, _, levers, _ in plans:
         for future in futures:
@@ -267,7 +268,9 @@ class _Search:
 
         opt = self.opt
         dists = distributions(opt)
-        directions = ["maximize" if o.higher_is_better else "minimize" for o in opt.objectives]
+        directions: list[Literal["maximize", "minimize"]] = [
+            "maximize" if o.higher_is_better else "minimize" for o in opt.objectives
+        ]
         study = optuna.create_study(directions=directions)
         table = self.table()
         for row in candidates.itertuples():
@@ -336,9 +339,9 @@ class _Search:
                                       "WHERE ensemble = 'check'")["candidate_id"])  # fmt: skip
             wanted = list(dict.fromkeys([0, *front]))  # the base plan as the reference
             todo = [c for c in wanted if c not in checked]
-            plans = {int(r.candidate_id): r.levers for r in _candidates(store).itertuples()}
+            levers = {int(r.candidate_id): r.levers for r in _candidates(store).itertuples()}
             if todo:
-                _record(store, opt, [(c, "", plans[c], {}) for c in todo],
+                _record(store, opt, [(c, "", levers[c], {}) for c in todo],
                         opt.ensemble(check=True), "check", False)  # fmt: skip
             self.evaluate("check", reps, opt.seed + 1, len(wanted) * futures * reps)
         return front

@@ -56,6 +56,16 @@ from simulator.sweep.spec import (
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*([-+0-9.eE]+)\s*$")
 
 
+def _constraint_parts(text: str) -> tuple[str, str, str]:
+    """(kpi, ``>=`` or ``<=``, number) of a constraint ``kpi >= number``; ValueError if
+    ``text`` is not one."""
+    match = _CONSTRAINT.match(text)
+    if match is None:
+        raise ValueError(f"{text!r}: expected 'kpi >= number' or 'kpi <= number'")
+    kpi, op, value = match.groups()
+    return kpi, op, value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -130,13 +140,12 @@ class OptimiseSpec(_Strict):
     @classmethod
     def _constraints(cls, items: list[str]) -> list[str]:
         for text in items:
-            if not _CONSTRAINT.match(text):
-                raise ValueError(f"{text!r}: expected 'kpi >= number' or 'kpi <= number'")
+            _constraint_parts(text)
         return items
 
     @model_validator(mode="after")
     def _known(self) -> OptimiseSpec:
-        kpis = list(self.objectives) + [_CONSTRAINT.match(c).group(1) for c in self.constraints]  # type: ignore[union-attr]
+        kpis = list(self.objectives) + [_constraint_parts(c)[0] for c in self.constraints]
         unknown = [k for k in kpis if k not in KPI_BY_NAME]
         if unknown:
             raise ValueError(
@@ -146,12 +155,15 @@ class OptimiseSpec(_Strict):
         for kpi, objective in self.objectives.items():
             if objective.direction is None:
                 own = KPI_BY_NAME[kpi].direction
-                if own is Direction.info:
+                if own is Direction.maximise:
+                    objective.direction = "maximise"
+                elif own is Direction.minimise:
+                    objective.direction = "minimise"
+                else:
                     raise ValueError(
                         f"objectives.{kpi}: {kpi} is reported for information, with no better "
                         "direction of its own; expected direction: maximise or minimise"
                     )
-                objective.direction = own.value
         both = set(self.levers) & set(self.uncertainties)
         if both:
             raise ValueError(f"{', '.join(sorted(both))}: a field is a lever or an uncertainty")
@@ -189,7 +201,7 @@ class Optimisation(Resolved):
     def constraints(self) -> list[Constraint]:
         out = []
         for text in self.spec.constraints:
-            kpi, op, value = _CONSTRAINT.match(text).groups()  # type: ignore[union-attr]
+            kpi, op, value = _constraint_parts(text)
             out.append(Constraint(kpi, op == ">=", float(value)))
         return out
 
@@ -230,9 +242,9 @@ class Optimisation(Resolved):
     def search_size(self) -> int:
         return self.spec.scenarios if self.uncertainties else 1
 
-    def fingerprint(self) -> str:  # type: ignore[override]
+    def fingerprint(self, **extra: Any) -> str:
         """Hash of the spec, base scenario and model code (never a sweep's)."""
-        return super().fingerprint(kind="optimise")
+        return super().fingerprint(kind="optimise", **extra)
 
 
 def _check_roles(spec: OptimiseSpec, source: str) -> None:
