@@ -60,7 +60,7 @@ def _name(base: str, suffix: str) -> str:
 def paired_effects(plan: pd.DataFrame, base: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Per KPI: mean, 95% interval and 5th-95th percentile range of the paired difference
     plan − base over replications (None where a KPI does not apply to both)."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for k in KPIS:
         a = pd.to_numeric(plan[k.name], errors="coerce").to_numpy(dtype=float)
         b = pd.to_numeric(base[k.name], errors="coerce").to_numpy(dtype=float)
