@@ -114,7 +114,8 @@ def _changes(search: Search, before: pd.Series, after: pd.Series) -> list[str]:
 
 def _moves(search: Search, before: pd.Series, after: pd.Series) -> tuple[list[str], list[str]]:
     """(gains, losses): objectives that get better and worse from ``before`` to ``after``."""
-    gains, losses = [], []
+    gains: list[str] = []
+    losses: list[str] = []
     for obj in search.objectives:
         a, b = before[obj.label], after[obj.label]
         if pd.isna(a) or pd.isna(b) or np.isclose(a, b, rtol=1e-9, atol=1e-12):
@@ -269,7 +270,8 @@ def parallel_plot(search: Search, path: Path) -> Path:
         axes.scaled,
         [n.replace(" (lower is up)", "\n(lower is up)") for n in axes.names],
     )
-    with plt.rc_context(style()):
+    # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
+    with plt.rc_context(style()):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(max(6.4, 1.3 * len(ticks)), 4.8), layout="constrained")
         x = np.arange(len(ticks))
         ids = list(table["candidate_id"])
@@ -282,7 +284,7 @@ def parallel_plot(search: Search, path: Path) -> Path:
         ax.plot(x, scaled[ids.index(0)], color="black", lw=1.6, ls="--", label="base plan")
         ax.set_xticks(x, ticks, rotation=30, ha="right", fontsize=8)
         ax.set_yticks([0, 1], ["worst\ntried", "best\ntried"])
-        for xi in x:
+        for xi in range(len(ticks)):
             ax.axvline(xi, color="#cccccc", lw=0.6, zorder=0)
         ax.set_title("Plans tried: levers, then robust objectives (up is better)")
         ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -299,7 +301,8 @@ def tradeoff_plot(search: Search, path: Path) -> Path:
     ]
     cols = min(3, len(pairs))
     rows = -(-len(pairs) // cols)
-    with plt.rc_context(style()):
+    # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
+    with plt.rc_context(style()):  # type: ignore[arg-type]
         fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows),
                                  layout="constrained", squeeze=False)  # fmt: skip
         for ax, (a, b) in zip(axes.flat, pairs, strict=False):
