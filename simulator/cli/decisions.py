@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,6 +20,9 @@ from simulator.cli.common import (
     say,
 )
 from simulator.cli.sweeps import sweep_progress
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 PHASES = {"search": "search: runs", "check": "check on fresh futures: runs"}
 
@@ -55,7 +58,7 @@ def optimise(
                 outcome = sweeps.optimise(opt, out=target, scheduler=scheduler, workers=workers)
             else:
                 with sweep_progress() as bar:
-                    tasks: dict[str, int] = {}
+                    tasks: dict[str, TaskID] = {}
 
                     def step(phase: str, done: int, total: int) -> None:
                         if phase not in tasks:

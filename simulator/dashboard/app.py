@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import os
 import time
+from functools import partial
 from typing import Any
 
 import matplotlib
@@ -51,6 +52,7 @@ def replace(data: dict[str, Any]) -> None:
 def Lever(control: editing.Control, value: Any) -> None:
     label = f"{control.label}: {editing.shown(control, value)}"
     css = "lever-" + control.path.replace(".", "-")
+    bounds = control.slider_range
     with solara.Tooltip(control.help or control.label), solara.Div(classes=["lever", css]):
         if control.kind == "bool":
             solara.Checkbox(label=label, value=bool(value),
@@ -61,13 +63,14 @@ def Lever(control: editing.Control, value: Any) -> None:
         elif control.kind == "choice":
             solara.Select(label=label, values=list(control.options), value=value,
                           on_value=lambda v: edit(control.path, v))  # fmt: skip
-        elif control.slider and control.kind == "int":
-            solara.SliderInt(label=label, value=int(value), min=int(control.low),
-                             max=int(control.high),
+        elif bounds is not None and control.kind == "int":
+            low, high = bounds
+            solara.SliderInt(label=label, value=int(value), min=int(low), max=int(high),
                              on_value=lambda v: edit(control.path, int(v)))  # fmt: skip
-        elif control.slider:
-            solara.SliderFloat(label=label, value=float(value), min=float(control.low),
-                               max=float(control.high), step=control.step,
+        elif bounds is not None:
+            low, high = bounds
+            solara.SliderFloat(label=label, value=float(value), min=float(low),
+                               max=float(high), step=control.step,
                                on_value=lambda v: edit(control.path, float(v)))  # fmt: skip
         elif control.kind == "int":
             solara.InputInt(label=label, value=int(value),
@@ -90,16 +93,16 @@ def Phases() -> None:
         with solara.Card(f"Phase {i + 1}", margin=0, classes=["phase"]):
             solara.SliderInt(f"starts in month {phase['month']}", value=int(phase["month"]),
                              min=0, max=horizon - 1,
-                             on_value=lambda v, i=i: _set_phase(i, "month", v))  # fmt: skip
+                             on_value=partial(_set_phase, i, "month"))  # fmt: skip
             solara.SliderInt(f"ramp: {phase['ramp_months']} months",
                              value=int(phase["ramp_months"]), min=0, max=24,
-                             on_value=lambda v, i=i: _set_phase(i, "ramp_months", v))  # fmt: skip
+                             on_value=partial(_set_phase, i, "ramp_months"))  # fmt: skip
             for name in vendors:
                 share = float(phase["shares"].get(name, 0.0))
                 solara.SliderFloat(f"share to {name}: {share:.0%}", value=share, min=0.0,
                                    max=1.0, step=0.01,
-                                   on_value=lambda v, i=i, n=name: _set_share(i, n, v))  # fmt: skip
-            solara.Button("Remove phase", text=True, on_click=lambda i=i: _remove_phase(i))
+                                   on_value=partial(_set_share, i, name))  # fmt: skip
+            solara.Button("Remove phase", text=True, on_click=partial(_remove_phase, i))
     solara.Button("Add phase", on_click=lambda: replace(editing.add_phase(scenario.value)))
 
 

@@ -50,13 +50,17 @@ class Control:
     options: tuple[Any, ...]
 
     @property
-    def slider(self) -> bool:
-        return (
+    def slider_range(self) -> tuple[float, float] | None:
+        """(low, high) of a number shown as a slider (bounded, and a narrow range); None
+        for any other lever."""
+        if (
             self.kind in ("int", "float")
             and self.low is not None
             and self.high is not None
             and self.high - self.low <= SLIDER_SPAN
-        )
+        ):
+            return self.low, self.high
+        return None
 
     @property
     def step(self) -> float:
@@ -136,7 +140,7 @@ def add_phase(data: dict[str, Any]) -> dict[str, Any]:
     """A new last phase, six months after the last one, with its shares."""
     new = copy.deepcopy(data)
     phases = new["plan"]["phases"]
-    last = phases[-1] if phases else {"month": 0, "ramp_months": 3, "shares": {}}
+    last: dict[str, Any] = phases[-1] if phases else {"month": 0, "ramp_months": 3, "shares": {}}
     horizon = new["simulation"]["horizon_months"]
     month = min(last["month"] + 6, horizon - 1) if phases else 6
     phases.append({"month": month, "ramp_months": last["ramp_months"],
