@@ -22,7 +22,13 @@ import yaml
 from pydantic import ValidationError
 
 from simulator.scenario.reading import ScenarioError, read_yaml
-from simulator.scenario.roster import RosterError, read_region, read_roster, read_volumes
+from simulator.scenario.roster import (
+    REGION_FIELDS,
+    RosterError,
+    read_region,
+    read_roster,
+    read_volumes,
+)
 from simulator.scenario.schema import Scenario
 
 
@@ -93,10 +99,8 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
 REPLACED_BY_FILE = {
     ("workforce", "roster"): ("headcount", "roster_rows"),
     ("customers", "volumes"): ("volume_history",),
-    ("local_economy", "region_file"): (
-        "labour_force", "baseline_unemployment_rate", "vacancy_rate", "average_wage_month",
-    ),
-}  # fmt: skip
+    ("local_economy", "region_file"): REGION_FIELDS,
+}
 
 
 def _drop_inherited(merged: dict[str, Any], own: dict[str, Any]) -> None:

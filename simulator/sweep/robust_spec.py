@@ -193,7 +193,7 @@ class Optimisation(Resolved):
         return [
             Objective(
                 k, o.direction == "maximise", o.robustness, o.percentile, o.threshold, o.epsilon
-            )  # fmt: skip
+            )
             for k, o in self.spec.objectives.items()
         ]
 
@@ -208,8 +208,9 @@ class Optimisation(Resolved):
     @property
     def outputs(self) -> list[str]:
         """The KPIs every run keeps: the objectives', then the constraints'."""
-        return list(dict.fromkeys([o.kpi for o in self.objectives]
-                                  + [c.kpi for c in self.constraints]))  # fmt: skip
+        return list(
+            dict.fromkeys([o.kpi for o in self.objectives] + [c.kpi for c in self.constraints])
+        )
 
     def base_levers(self) -> dict[str, Any]:
         """The base scenario's own value of every lever: the reference plan."""
@@ -224,11 +225,17 @@ class Optimisation(Resolved):
             return pd.DataFrame({"scenario_id": list(range(1 if size else 0))})
         from simulator.sweep.sampling import samples_table
 
-        spec = SweepSpec(base=self.spec.base, parameters=self.spec.uncertainties,
-                         sampler="lhs", samples=size, seed=seed)  # fmt: skip
+        spec = SweepSpec(
+            base=self.spec.base,
+            parameters=self.spec.uncertainties,
+            sampler="lhs",
+            samples=size,
+            seed=seed,
+        )
         params = {p: self.parameters[p] for p in self.uncertainties}
-        table = samples_table(Sweep(spec, self.name, self.source, self.base, self.base_hash,
-                                    params))  # fmt: skip
+        table = samples_table(
+            Sweep(spec, self.name, self.source, self.base, self.base_hash, params)
+        )
         return table.rename(columns={"sample_id": "scenario_id"})
 
     def check_size(self) -> tuple[int, int]:
@@ -280,8 +287,10 @@ def optimisation_from_spec(
             except SweepError as exc:
                 raise SweepError(str(exc).replace(": parameters.", f": {group}.", 1)) from None
             if param.kind is ValueKind.boolean and param.is_range:
-                raise SweepError(f"{source}: {group}.{path}: a yes/no field takes levels: "
-                                 "[false, true], not a range")  # fmt: skip
+                raise SweepError(
+                    f"{source}: {group}.{path}: a yes/no field takes levels: "
+                    "[false, true], not a range"
+                )
             params[path] = param
     opt = Optimisation(spec, name, source, base, base_hash, params)
     _check_size(opt)
