@@ -65,8 +65,9 @@ def optimise(
                             tasks[phase] = bar.add_task(PHASES[phase], total=total, failed=0)
                         bar.update(tasks[phase], completed=done, total=total)
 
-                    outcome = sweeps.optimise(opt, out=target, scheduler=scheduler,
-                                              workers=workers, progress=step)  # fmt: skip
+                    outcome = sweeps.optimise(
+                        opt, out=target, scheduler=scheduler, workers=workers, progress=step
+                    )
         except sweeps.SweepError as exc:
             raise bad_input(str(exc)) from None
     record = search_record(opt, outcome)
@@ -76,9 +77,11 @@ def optimise(
     for candidate in outcome.pareto:
         if candidate and not quiet:
             say(tradeoff(record, candidate))
-    say(f"{outcome.ran} runs now ({outcome.resumed} resumed, {outcome.failed} failed) in "
+    say(
+        f"{outcome.ran} runs now ({outcome.resumed} resumed, {outcome.failed} failed) in "
         f"{outcome.wall_seconds:.1f} s; plans in {outcome.folder / 'pareto'}/, open "
-        f"{outcome.folder / 'optimise.html'}")  # fmt: skip
+        f"{outcome.folder / 'optimise.html'}"
+    )
 
 
 def pareto_table(record) -> Table:

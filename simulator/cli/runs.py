@@ -55,8 +55,11 @@ def summary_table(summary: dict) -> Table:
     for name in HEADLINE:
         k = summary["kpis"][name]
         if effects and base is not None:
-            cells = [fmt(k["mean"], k["unit"]), fmt(base[name]["mean"], k["unit"]),
-                     change(effects[name]["mean"], k["unit"])]  # fmt: skip
+            cells = [
+                fmt(k["mean"], k["unit"]),
+                fmt(base[name]["mean"], k["unit"]),
+                change(effects[name]["mean"], k["unit"]),
+            ]
         else:
             cells = [fmt(k["mean"], k["unit"]), span(k["p05"], k["p95"], k["unit"])]
         table.add_row(HEADLINE_LABELS[name], *cells)
