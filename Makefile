@@ -27,10 +27,11 @@ run: $(VENV)/.installed
 # browser) on one worker
 PYTEST_PARALLEL := -n 2 --dist loadfile
 
-## make test: install with test extras, check style, run the whole test suite (CI runs this)
+## make test: install with test extras, check style and types, run every test (CI runs this)
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 ## make test-fast: the unit tier (no processes, servers, clusters or full-size runs), < 2 min

@@ -50,8 +50,10 @@ def facts(values: np.ndarray, seeds: list[np.random.SeedSequence]) -> dict[str, 
     for name, value in zip(PARAMETERS, values, strict=True):
         setattr(employees, name, float(value))
     scenario = load_scenario(package_experiments() / "displaced_workers.yaml")
-    runs = [measure_displaced({"displaced_workers": [OutsourcingModel(scenario, seed=s).run()]})
-            for s in seeds]  # fmt: skip
+    runs = [
+        measure_displaced({"displaced_workers": [OutsourcingModel(scenario, seed=s).run()]})
+        for s in seeds
+    ]
     return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
 
 
@@ -74,17 +76,20 @@ def fit_ages(seeds: list[np.random.SeedSequence]) -> None:
     """Both age groups at once: the 55-64 entries only move the 55-64 facts (and the gap),
     the 65+ entries only the 65+ facts, so one grid of runs serves both."""
     folder = package_experiments()
-    main_runs = [OutsourcingModel(load_scenario(folder / "displaced_workers.yaml"), seed=s).run()
-                 for s in seeds]  # fmt: skip
+    main_runs = [
+        OutsourcingModel(load_scenario(folder / "displaced_workers.yaml"), seed=s).run()
+        for s in seeds
+    ]
     older = load_scenario(folder / "older_workers.yaml")
     results = []
     for finding in np.linspace(0.3, 1.0, 15):
         for leaving in (0.4, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0, 4.5):
             employees.AGE_JOB_FINDING = np.array([1.05, 1.0, finding, finding])
             employees.AGE_LEAVE_LABOUR_FORCE = np.array([1.0, 1.0, leaving, leaving])
-            got = [measure_by_age({"displaced_workers": [m],
-                                   "older_workers": [OutsourcingModel(older, seed=s).run()]})
-                   for m, s in zip(main_runs, seeds, strict=True)]  # fmt: skip
+            got = []
+            for m, s in zip(main_runs, seeds, strict=True):
+                older_run = OutsourcingModel(older, seed=s).run()
+                got.append(measure_by_age({"displaced_workers": [m], "older_workers": [older_run]}))
             mean = {k: float(np.mean([g[k] for g in got])) for k in AGE_TARGETS}
             results.append((finding, leaving, mean))
     for group, facts_ in (("55-64", AGE_TARGETS_55), ("65+", AGE_TARGETS_65)):
@@ -93,8 +98,12 @@ def fit_ages(seeds: list[np.random.SeedSequence]) -> None:
             return sum(((r[2][k] - AGE_TARGETS[k][0]) / AGE_TARGETS[k][1]) ** 2 for k in facts_)
 
         best = min(results, key=miss)
-        print(group, f"job finding {best[0]:.3f}, labour-force exit ×{best[1]:g}",
-              {k: round(best[2][k], 3) for k in facts_}, round(miss(best), 2))  # fmt: skip
+        print(
+            group,
+            f"job finding {best[0]:.3f}, labour-force exit ×{best[1]:g}",
+            {k: round(best[2][k], 3) for k in facts_},
+            round(miss(best), 2),
+        )
 
 
 AGE_TARGETS_55 = ("dws_age_gradient", "dws_older_not_in_labour_force")
@@ -119,10 +128,17 @@ def main() -> None:
         for i, j in zip(range(len(start)), range(len(start)), strict=True)
     ]
     result = minimize(
-        objective, start, args=(seeds,), method="Nelder-Mead",
-        options={"xatol": 1e-4, "fatol": 0.05, "maxfev": args.evaluations,
-                 "initial_simplex": np.array(simplex)},
-    )  # fmt: skip
+        objective,
+        start,
+        args=(seeds,),
+        method="Nelder-Mead",
+        options={
+            "xatol": 1e-4,
+            "fatol": 0.05,
+            "maxfev": args.evaluations,
+            "initial_simplex": np.array(simplex),
+        },
+    )
     print("best", dict(zip(PARAMETERS, result.x.round(4), strict=True)), round(result.fun, 3))
     got = facts(result.x, seeds)
     for k, v in got.items():

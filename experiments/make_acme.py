@@ -21,15 +21,17 @@ def roster(seed: int = 20261201) -> pd.DataFrame:
     wage = np.where(site == "leeds", 14.2, 13.1) * np.exp(rng.normal(0, 0.12, len(site)))
     hours = np.where(rng.random(len(site)) < 0.15, 104, 163)  # 15% part-time
     protected = rng.random(len(site)) < 0.04  # e.g. union representatives, on leave
-    return pd.DataFrame({
-        "id": [f"A{i:04d}" for i in range(1, len(site) + 1)],
-        "site": site,
-        "age": age.astype(int),
-        "tenure_years": tenure,
-        "wage_per_hour": wage.round(2),
-        "paid_hours_per_month": hours,
-        "protected": np.where(protected, "yes", "no"),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "id": [f"A{i:04d}" for i in range(1, len(site) + 1)],
+            "site": site,
+            "age": age.astype(int),
+            "tenure_years": tenure,
+            "wage_per_hour": wage.round(2),
+            "paid_hours_per_month": hours,
+            "protected": np.where(protected, "yes", "no"),
+        }
+    )
 
 
 def volumes(seed: int = 20261202, months: int = 36) -> pd.DataFrame:

@@ -280,8 +280,8 @@ def earlier_survivors(sites: list[Site], result: Path) -> list[Site]:
     """The sites of the survivors recorded in an earlier result file."""
     chosen = []
     for old in json.loads(result.read_text(encoding="utf-8"))["survivors"]:
-        same = [s for s in sites if (s.path, s.operator, s.before, s.after)
-                == (old["path"], old["operator"], old["before"], old["after"])]  # fmt: skip
+        key = (old["path"], old["operator"], old["before"], old["after"])
+        same = [s for s in sites if (s.path, s.operator, s.before, s.after) == key]
         if not same:
             print(f"  not found now: {old['path']}:{old['line']} {old['operator']}")
             continue
@@ -465,19 +465,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ("--pytest-args", DEFAULT_PYTEST_ARGS, "what follows `python -m pytest`, run in a copy"),
         ("--python", python, "interpreter that runs the tests"),
         ("--operators", ",".join(OPERATORS), "comma-separated mutation operators to use"),
-        ("--out", "results/mutation/mutation.json", "JSON results (relative to the repository "
-         "root, folders created); the only file written"),
-    ]:  # fmt: skip
+        (
+            "--out",
+            "results/mutation/mutation.json",
+            "JSON results (relative to the repository root, folders created); "
+            "the only file written",
+        ),
+    ]:
         parser.add_argument(flag, type=type(default), default=default, help=f"{text} [%(default)s]")
     paths = ["simulator/model", "simulator/analysis"]
     text = f"folders or .py files to mutate, relative to the repository root [{' '.join(paths)}]"
     parser.add_argument("--paths", nargs="+", metavar="PATH", default=paths, help=text)
     parser.add_argument("--dry-run", action="store_true", help="list the mutants, run nothing")
     parser.add_argument(
-        "--retest", metavar="JSON", default=None,
+        "--retest",
+        metavar="JSON",
+        default=None,
         help="instead of sampling, run again the survivors of an earlier result (matched by "
         "file, operator and the mutated text; the nearest line if several match)",
-    )  # fmt: skip
+    )
     return parser.parse_args(argv)
 
 

@@ -16,17 +16,25 @@ from simulator import OutsourcingModel
 model_params = {
     "seed": {"type": "SliderInt", "value": 1, "label": "Seed", "min": 0, "max": 1000, "step": 1},
     "employee_notice_months": {
-        "type": "SliderInt", "value": 2, "label": "Notice to staff [months]",
-        "min": 0, "max": 12, "step": 1,
+        "type": "SliderInt",
+        "value": 2,
+        "label": "Notice to staff [months]",
+        "min": 0,
+        "max": 12,
+        "step": 1,
     },
     "redeployment_share": {
-        "type": "SliderFloat", "value": 0.0, "label": "Redeployed in-house [share]",
-        "min": 0.0, "max": 0.5, "step": 0.05,
+        "type": "SliderFloat",
+        "value": 0.0,
+        "label": "Redeployed in-house [share]",
+        "min": 0.0,
+        "max": 0.5,
+        "step": 0.05,
     },
     "disclose_outsourcing": {"type": "Checkbox", "value": False, "label": "Tell customers"},
     "horizon_months": 12,  # fixed: a short run of the default plan
     "count": 20_000,  # customers
-}  # fmt: skip
+}
 
 model = OutsourcingModel(seed=1, employee_notice_months=2, horizon_months=12, count=20_000)
 page = SolaraViz(

@@ -22,8 +22,13 @@ import simulator
 from simulator.scenario import load_scenario, scenario_from_dict, scenario_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
-PLANS = ("offshore_cost_first", "default", "onshore_vendor", "nearshore_phased_responsible",
-         "hybrid_full_ethics")  # fmt: skip
+PLANS = (
+    "offshore_cost_first",
+    "default",
+    "onshore_vendor",
+    "nearshore_phased_responsible",
+    "hybrid_full_ethics",
+)
 KPI = "npv_net_savings"
 
 
@@ -56,10 +61,12 @@ def main() -> None:
     print(f"paired difference in {KPI}, {args.replications} replications, seed {args.seed}")
     print("| pair | mean difference | sd of the difference | replications needed |")
     print("|---|---|---|---|")
-    rows = [(f"{p} − status_quo", load_scenario(ROOT / "scenarios" / f"{p}.yaml"), status_quo)
-            for p in PLANS]  # fmt: skip
-    rows.append(("default + support − default", with_support("default"),
-                 load_scenario(ROOT / "scenarios" / "default.yaml")))  # fmt: skip
+    rows = [
+        (f"{p} − status_quo", load_scenario(ROOT / "scenarios" / f"{p}.yaml"), status_quo)
+        for p in PLANS
+    ]
+    default = load_scenario(ROOT / "scenarios" / "default.yaml")
+    rows.append(("default + support − default", with_support("default"), default))
     for label, a, b in rows:
         mean, sd, need = paired(a, b, args.replications, args.seed)
         print(f"| {label} | ${mean / 1e6:,.2f}M | ${sd / 1e6:,.2f}M | {need} |")

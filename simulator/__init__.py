@@ -82,7 +82,7 @@ def run(
             workers,
             scheduler,
             client,
-        )  # fmt: skip
+        )
     )
 
 

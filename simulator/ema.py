@@ -50,8 +50,13 @@ from simulator.scenario.loading import scenario_from_dict, scenario_to_dict
 from simulator.scenario.parameters import Parameter, ValueKind
 from simulator.scenario.paths import PathError, with_values
 
-DEFAULT_OUTCOMES = ("npv_net_savings", "reemployed_share_24m", "customer_churn_annual",
-                    "breach_probability_annual", "vendor_share_paid_fair")  # fmt: skip
+DEFAULT_OUTCOMES = (
+    "npv_net_savings",
+    "reemployed_share_24m",
+    "customer_churn_annual",
+    "breach_probability_annual",
+    "vendor_share_paid_fair",
+)
 
 Ranges = Mapping[str, tuple[Any, Any] | Sequence[Any]] | Iterable[str]
 

@@ -214,20 +214,25 @@ class Prim:
             box = box.without(name)
         return box
 
-    def choose(self, trajectory: list[Step], min_density: float = 0.8,
-               max_restricted: int = 3) -> tuple[int, Step]:  # fmt: skip
+    def choose(
+        self, trajectory: list[Step], min_density: float = 0.8, max_restricted: int = 3
+    ) -> tuple[int, Step]:
         """The box of highest coverage with density ≥ ``min_density`` and at most
         ``max_restricted`` restrictions, once restrictions that are not significant are
         dropped (failing that, the densest such box); and its index in the trajectory."""
         simple = [self.step_of(self.simplify(s.box)) for s in trajectory]
-        fit = [i for i, s in enumerate(simple)
-               if s.density >= min_density and s.restricted <= max_restricted]  # fmt: skip
+        fit = [
+            i
+            for i, s in enumerate(simple)
+            if s.density >= min_density and s.restricted <= max_restricted
+        ]
         if not fit:
             fit = list(range(len(simple)))
             best = max(fit, key=lambda i: (simple[i].density, simple[i].coverage))
         else:
-            best = max(fit, key=lambda i: (simple[i].coverage, simple[i].density,
-                                           -simple[i].restricted))  # fmt: skip
+            best = max(
+                fit, key=lambda i: (simple[i].coverage, simple[i].density, -simple[i].restricted)
+            )
         return best, simple[best]
 
 

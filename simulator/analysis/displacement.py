@@ -126,7 +126,10 @@ def displacement_curves(model: OutsourcingModel) -> pd.DataFrame:
         seen, _ = _observed(model, who, start, k)
         if len(seen) == 0:
             break
-        row: dict[str, float] = {"months_since_displacement": k, "workers_observed": len(seen)}
+        row: dict[str, float | None] = {
+            "months_since_displacement": k,
+            "workers_observed": len(seen),
+        }
         for s in DISPLACED_STATES:
             row[f"share_{s.name}"] = share_in_state(model, who, start, range(k, k + 1), s)
         row["earnings_ratio"] = earnings_vs_counterfactual(model, who, start, range(k, k + 1))

@@ -60,15 +60,23 @@ def _name(base: str, suffix: str) -> str:
 def paired_effects(plan: pd.DataFrame, base: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Per KPI: mean, 95% interval and 5th-95th percentile range of the paired difference
     plan − base over replications (None where a KPI does not apply to both)."""
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for k in KPIS:
         a = pd.to_numeric(plan[k.name], errors="coerce").to_numpy(dtype=float)
         b = pd.to_numeric(base[k.name], errors="coerce").to_numpy(dtype=float)
         d = a - b
         d = d[np.isfinite(d)]
         if len(d) == 0:
-            out[k.name] = {"mean": None, "ci95_low": None, "ci95_high": None, "p05": None,
-                           "p95": None, "sd": None, "n": 0, "unit": k.unit}  # fmt: skip
+            out[k.name] = {
+                "mean": None,
+                "ci95_low": None,
+                "ci95_high": None,
+                "p05": None,
+                "p95": None,
+                "sd": None,
+                "n": 0,
+                "unit": k.unit,
+            }
             continue
         mean, low, high = mean_interval(d) if len(d) > 1 else (float(d[0]),) * 3
         out[k.name] = {
@@ -114,15 +122,21 @@ def _reset_privacy(data: dict[str, Any]) -> None:
 
 
 def _reset_local_jobs(data: dict[str, Any]) -> None:
-    keep = {k: data["policies"]["local_jobs"][k] for k in ("severance_weeks_per_year",
-                                                          "severance_max_weeks")}  # fmt: skip
+    keep = {
+        k: data["policies"]["local_jobs"][k]
+        for k in ("severance_weeks_per_year", "severance_max_weeks")
+    }
     data["policies"]["local_jobs"] = LocalJobs(**keep).model_dump(mode="json")
 
 
 def _reset_disclosure(data: dict[str, Any]) -> None:
     t, default = data["policies"]["transparency"], Transparency()
-    for key in ("disclose_outsourcing", "disclose_location", "disclose_data_handling",
-                "disclosure_reach"):  # fmt: skip
+    for key in (
+        "disclose_outsourcing",
+        "disclose_location",
+        "disclose_data_handling",
+        "disclosure_reach",
+    ):
         t[key] = getattr(default, key)
 
 
@@ -133,46 +147,109 @@ def _reset_notice(data: dict[str, Any]) -> None:
 
 # the standard packages: the settings of the bundled hybrid_full_ethics plan
 LEVER_GROUPS: tuple[LeverGroup, ...] = (
-    LeverGroup("disclosure", "Telling customers (disclosure of outsourcing, location, data)",
-               _reset_disclosure, "trust_final",
-               {"transparency": {"disclose_outsourcing": True, "disclose_location": True,
-                                 "disclose_data_handling": True, "disclosure_reach": 0.9}},
-               "outsourcing, location and data handling disclosed to 90% of customers"),
-    LeverGroup("notice", "Telling staff (notice, open communication)",
-               _reset_notice, "in_work_count_12m",
-               {"transparency": {"employee_notice_months": 6, "open_communication": True}},
-               "six months' notice and open communication"),
-    LeverGroup("privacy", "Protecting customer data (minimisation, controls, audits)",
-               _reset_privacy, "breach_probability_annual",
-               {"privacy": {"fields_shared_share": 0.3, "encryption": True,
-                            "secure_storage": True, "confidentiality_agreement": True,
-                            "audits_per_year": 4, "incident_response_plan": True}},
-               "30% of fields shared, encryption, secure storage, confidentiality "
-               "agreements, 4 audits a year, an incident response plan"),
-    LeverGroup("fair_treatment", "Fair pay and conditions for vendor staff",
-               _reset("vendor_staff", VendorStaff), "vendor_attrition_annual",
-               {"vendor_staff": {"wage_floor_ratio": 1.2, "benefits_floor_share": 0.35,
-                                 "conditions_floor": 0.75, "anti_harassment_programme": True,
-                                 "career_development": True}},
-               "pay floor 1.2× the local standard, benefits and conditions floors, "
-               "anti-harassment and career programmes"),
-    LeverGroup("communication", "Language, training and joint sessions",
-               _reset("communication", Communication), "customer_churn_annual",
-               {"communication": {"language_proficiency_required": 0.75,
-                                  "cultural_training_hours": 60,
-                                  "product_training_hours": 100,
-                                  "joint_meetings_per_month": 6}},
-               "language proficiency 0.75, 60 h cultural and 100 h product training, six "
-               "joint meetings a month"),
-    LeverGroup("local_jobs", "Support for displaced workers and the community",
-               _reset_local_jobs, "in_work_count_24m",
-               {"local_jobs": {"redeployment_share": 0.3, "outplacement": True,
-                               "retraining": {"capacity_per_month": 20, "duration_months": 6,
-                                              "cost_per_trainee": 8500, "take_up_share": 0.65,
-                                              "stipend_share": 0.3}}},
-               "30% redeployed, outplacement, retraining for 20 a month (6 months, $8,500 "
-               "each)"),
-)  # fmt: skip
+    LeverGroup(
+        name="disclosure",
+        title="Telling customers (disclosure of outsourcing, location, data)",
+        switch_off=_reset_disclosure,
+        outcome="trust_final",
+        package={
+            "transparency": {
+                "disclose_outsourcing": True,
+                "disclose_location": True,
+                "disclose_data_handling": True,
+                "disclosure_reach": 0.9,
+            }
+        },
+        package_text="outsourcing, location and data handling disclosed to 90% of customers",
+    ),
+    LeverGroup(
+        name="notice",
+        title="Telling staff (notice, open communication)",
+        switch_off=_reset_notice,
+        outcome="in_work_count_12m",
+        package={"transparency": {"employee_notice_months": 6, "open_communication": True}},
+        package_text="six months' notice and open communication",
+    ),
+    LeverGroup(
+        name="privacy",
+        title="Protecting customer data (minimisation, controls, audits)",
+        switch_off=_reset_privacy,
+        outcome="breach_probability_annual",
+        package={
+            "privacy": {
+                "fields_shared_share": 0.3,
+                "encryption": True,
+                "secure_storage": True,
+                "confidentiality_agreement": True,
+                "audits_per_year": 4,
+                "incident_response_plan": True,
+            }
+        },
+        package_text=(
+            "30% of fields shared, encryption, secure storage, confidentiality "
+            "agreements, 4 audits a year, an incident response plan"
+        ),
+    ),
+    LeverGroup(
+        name="fair_treatment",
+        title="Fair pay and conditions for vendor staff",
+        switch_off=_reset("vendor_staff", VendorStaff),
+        outcome="vendor_attrition_annual",
+        package={
+            "vendor_staff": {
+                "wage_floor_ratio": 1.2,
+                "benefits_floor_share": 0.35,
+                "conditions_floor": 0.75,
+                "anti_harassment_programme": True,
+                "career_development": True,
+            }
+        },
+        package_text=(
+            "pay floor 1.2× the local standard, benefits and conditions floors, "
+            "anti-harassment and career programmes"
+        ),
+    ),
+    LeverGroup(
+        name="communication",
+        title="Language, training and joint sessions",
+        switch_off=_reset("communication", Communication),
+        outcome="customer_churn_annual",
+        package={
+            "communication": {
+                "language_proficiency_required": 0.75,
+                "cultural_training_hours": 60,
+                "product_training_hours": 100,
+                "joint_meetings_per_month": 6,
+            }
+        },
+        package_text=(
+            "language proficiency 0.75, 60 h cultural and 100 h product training, six "
+            "joint meetings a month"
+        ),
+    ),
+    LeverGroup(
+        name="local_jobs",
+        title="Support for displaced workers and the community",
+        switch_off=_reset_local_jobs,
+        outcome="in_work_count_24m",
+        package={
+            "local_jobs": {
+                "redeployment_share": 0.3,
+                "outplacement": True,
+                "retraining": {
+                    "capacity_per_month": 20,
+                    "duration_months": 6,
+                    "cost_per_trainee": 8500,
+                    "take_up_share": 0.65,
+                    "stipend_share": 0.3,
+                },
+            }
+        },
+        package_text=(
+            "30% redeployed, outplacement, retraining for 20 a month (6 months, $8,500 each)"
+        ),
+    ),
+)
 
 
 def without(scenario: Scenario, group: LeverGroup) -> Scenario | None:
@@ -273,8 +350,10 @@ def programme_effects(plan: pd.DataFrame, without: pd.DataFrame) -> dict[str, di
     their job was cut, their additional earnings, the programme's cost, and its cost per
     additional worker in work (a ratio of mean effects) and additional workers per $1M."""
     effects = paired_effects(plan, without)
-    out = {name: {**effects[kpi], "unit": PROGRAMME_UNITS[name]}
-           for name, kpi in PROGRAMME_KPIS.items()}  # fmt: skip
+    out = {
+        name: {**effects[kpi], "unit": PROGRAMME_UNITS[name]}
+        for name, kpi in PROGRAMME_KPIS.items()
+    }
     cost, extra = out["programme_cost"]["mean"], out["additional_in_work_24m"]["mean"]
     per_worker = cost / extra if cost is not None and extra and extra > 0 else None
     per_million = extra / (cost / 1e6) if cost and extra is not None and cost > 0 else None

@@ -27,7 +27,10 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -81,7 +84,7 @@ def unguarded_script() -> str | None:
     if main is None or not path or not os.path.isfile(path):
         return None
     line = None
-    frame = sys._getframe()
+    frame: FrameType | None = sys._getframe()
     while frame is not None:
         if frame.f_globals is vars(main) and frame.f_code.co_name == "<module>":
             line = frame.f_lineno

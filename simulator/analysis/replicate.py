@@ -157,6 +157,13 @@ class Gathered:
             self.paths[k] = outcome.displacement
             self.groups[k] = outcome.groups
 
+    def all_kpis(self) -> list[dict[str, float | None]]:
+        """Every replication's KPIs, in replication order (all of them gathered)."""
+        kpis = [k for k in self.kpis if k is not None]
+        if len(kpis) < len(self.kpis):
+            raise ValueError("a replication's KPIs have not been gathered")
+        return kpis
+
     def kpi_frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.kpis)
         frame.insert(0, "replication", range(len(frame)))
@@ -164,6 +171,8 @@ class Gathered:
 
     def timeseries(self) -> pd.DataFrame:
         """Every replication's monthly series, one row per replication and month."""
+        if self.series is None:
+            raise ValueError("no monthly series: this scenario's runs were not kept")
         n, months, cols = self.series.shape
         return Table.frame(self.columns, self.integer, self.series.reshape(n * months, cols))
 
@@ -172,8 +181,11 @@ class Gathered:
         return mean_over_replications([g for g in self.groups if g is not None])
 
     def displacement(self) -> pd.DataFrame:
-        first = self.paths[0]
-        values = np.concatenate([p.values for p in self.paths])
+        paths = [p for p in self.paths if p is not None]
+        if len(paths) == 0 or len(paths) < len(self.paths):
+            raise ValueError("no displacement curves: this scenario's runs were not all kept")
+        first = paths[0]
+        values = np.concatenate([p.values for p in paths])
         return Table.frame(first.columns, first.integer, values)
 
 

@@ -142,15 +142,13 @@ class Replications:
                 name: dim["score"]["mean"] for name, dim in self.scorecard["dimensions"].items()
             },
         }
-        effects = self.effects
-        if effects is not None:
+        baseline = self.baseline_kpis
+        if baseline is not None:
             summary["status_quo"] = {
-                k.name: _stats(
-                    [None if pd.isna(v) else float(v) for v in self.baseline_kpis[k.name]]
-                )
+                k.name: _stats([None if pd.isna(v) else float(v) for v in baseline[k.name]])
                 for k in KPIS
             }
-            summary["effects"] = effects
+            summary["effects"] = self.effects
         if len(self.groups):
             summary["groups"] = [
                 {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
@@ -307,7 +305,7 @@ def assemble(
         timeseries=plan.timeseries(),
         kpis=plan.kpi_frame(),
         displacement=plan.displacement(),
-        scorecards=[scorecard.score(k) for k in plan.kpis],
+        scorecards=[scorecard.score(k) for k in plan.all_kpis()],
         groups=plan.group_table(),
         started=started,
         finished=finished,

@@ -48,8 +48,12 @@ class Objective:
     @property
     def how(self) -> str:
         """How the futures are summed up, in words: mean, P10, regret P90, futures meeting."""
-        return {"mean": "mean", "percentile": f"P{self.q:g}", "regret": "regret P90",
-                "satisficing": "futures meeting"}[self.robustness]  # fmt: skip
+        return {
+            "mean": "mean",
+            "percentile": f"P{self.q:g}",
+            "regret": "regret P90",
+            "satisficing": "futures meeting",
+        }[self.robustness]
 
     @property
     def label(self) -> str:
@@ -144,8 +148,10 @@ def robust_table(
     for obj in objectives:
         m = means[obj.kpi]
         ref = m.loc[reference].to_numpy() if reference in m.index else None
-        table[obj.label] = [obj.value(m.loc[i].to_numpy(), ref) if table.at[i, "complete"]
-                            else math.nan for i in ids]  # fmt: skip
+        table[obj.label] = [
+            obj.value(m.loc[i].to_numpy(), ref) if table.at[i, "complete"] else math.nan
+            for i in ids
+        ]
     violation = np.zeros(len(ids))
     for con in constraints:
         mean = means[con.kpi].mean(axis=1, skipna=False).to_numpy()

@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated, Any, Protocol, runtime_checkable
 
 import typer
 from rich.console import Console
@@ -171,6 +171,14 @@ def fmt(value: float | None, unit: str) -> str:
     return number(value, unit)
 
 
+@runtime_checkable
+class _ShowsItself(Protocol):
+    """What Typer raises on a usage error (its copy of Click's ``ClickException``, which its
+    public ``TyperException`` does not declare): an exception that prints itself."""
+
+    def show(self, file: IO[Any] | None = None) -> None: ...
+
+
 def main(argv: list[str] | None = None) -> None:
     """The ``outsim`` entry point. Usage errors are printed here (not by Click) so that
     no control character in an argument reaches the terminal raw."""
@@ -180,6 +188,8 @@ def main(argv: list[str] | None = None) -> None:
         say("interrupted", err)
         sys.exit(130)
     except typer.TyperException as exc:  # usage errors (Typer's own copy of Click's)
+        if not isinstance(exc, _ShowsItself):
+            raise
         buffer = io.StringIO()
         exc.show(file=buffer)
         sys.stderr.write(printable(buffer.getvalue()))

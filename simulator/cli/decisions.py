@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,6 +20,9 @@ from simulator.cli.common import (
     say,
 )
 from simulator.cli.sweeps import sweep_progress
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 PHASES = {"search": "search: runs", "check": "check on fresh futures: runs"}
 
@@ -55,15 +58,16 @@ def optimise(
                 outcome = sweeps.optimise(opt, out=target, scheduler=scheduler, workers=workers)
             else:
                 with sweep_progress() as bar:
-                    tasks: dict[str, int] = {}
+                    tasks: dict[str, TaskID] = {}
 
                     def step(phase: str, done: int, total: int) -> None:
                         if phase not in tasks:
                             tasks[phase] = bar.add_task(PHASES[phase], total=total, failed=0)
                         bar.update(tasks[phase], completed=done, total=total)
 
-                    outcome = sweeps.optimise(opt, out=target, scheduler=scheduler,
-                                              workers=workers, progress=step)  # fmt: skip
+                    outcome = sweeps.optimise(
+                        opt, out=target, scheduler=scheduler, workers=workers, progress=step
+                    )
         except sweeps.SweepError as exc:
             raise bad_input(str(exc)) from None
     record = search_record(opt, outcome)
@@ -73,9 +77,11 @@ def optimise(
     for candidate in outcome.pareto:
         if candidate and not quiet:
             say(tradeoff(record, candidate))
-    say(f"{outcome.ran} runs now ({outcome.resumed} resumed, {outcome.failed} failed) in "
+    say(
+        f"{outcome.ran} runs now ({outcome.resumed} resumed, {outcome.failed} failed) in "
         f"{outcome.wall_seconds:.1f} s; plans in {outcome.folder / 'pareto'}/, open "
-        f"{outcome.folder / 'optimise.html'}")  # fmt: skip
+        f"{outcome.folder / 'optimise.html'}"
+    )
 
 
 def pareto_table(record) -> Table:

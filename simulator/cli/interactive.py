@@ -52,8 +52,9 @@ def dashboard(
         "OUTSIM_DASHBOARD_SCENARIO": str(scenario.resolve()) if scenario else "",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no calls home: it works offline
     }
-    command = [sys.executable, "-m", "solara", "run", "simulator.dashboard.app", "--host", host,
-               "--port", str(port), "--production", "--no-open", "--no-check-version"]  # fmt: skip
+    command = [sys.executable, "-m", "solara", "run", "simulator.dashboard.app"]
+    command += ["--host", host, "--port", str(port)]
+    command += ["--production", "--no-open", "--no-check-version"]
     say(f"outsim dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
     sys.stdout.flush()
     sys.stderr.flush()

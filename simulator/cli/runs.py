@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -47,14 +48,18 @@ def summary_table(summary: dict) -> Table:
         title=safe(f"Scenario {summary['scenario']} — {summary['replications']} replications")
     )
     effects, base = summary.get("effects"), summary.get("status_quo")
-    cols = ("KPI", "this plan", "status quo", "change") if effects else ("KPI", "mean", "5–95%")
+    with_base = ("KPI", "this plan", "status quo", "change")
+    cols = with_base if effects and base is not None else ("KPI", "mean", "5–95%")
     for col in cols:
         table.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=True)
     for name in HEADLINE:
         k = summary["kpis"][name]
-        if effects:
-            cells = [fmt(k["mean"], k["unit"]), fmt(base[name]["mean"], k["unit"]),
-                     change(effects[name]["mean"], k["unit"])]  # fmt: skip
+        if effects and base is not None:
+            cells = [
+                fmt(k["mean"], k["unit"]),
+                fmt(base[name]["mean"], k["unit"]),
+                change(effects[name]["mean"], k["unit"]),
+            ]
         else:
             cells = [fmt(k["mean"], k["unit"]), span(k["p05"], k["p95"], k["unit"])]
         table.add_row(HEADLINE_LABELS[name], *cells)
@@ -104,14 +109,18 @@ def run(
     notes: list[str] = []
     with guard("results folder"):
         n = replications or sc.simulation.replications
-        options = {
-            "status_quo": True,
-            "safeguards": not no_safeguards,
-            "workers": workers,
-            "scheduler": scheduler,
-        }
+        run_plan = partial(
+            simulator.run,
+            sc,
+            n,
+            seed,
+            status_quo=True,
+            safeguards=not no_safeguards,
+            workers=workers,
+            scheduler=scheduler,
+        )
         if quiet:
-            results = simulator.run(sc, n, seed, **options)
+            results = run_plan()
         else:
             with progress_bar() as bar:
                 task = bar.add_task(safe(f"{sc.name}: model runs"), total=None)
@@ -119,7 +128,7 @@ def run(
                 def step(done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total)
 
-                results = simulator.run(sc, n, seed, step, **options)
+                results = run_plan(step)
         results.save(target, notes)
     report_notes(notes)
     if not quiet:
@@ -187,14 +196,18 @@ def compare(
     notes: list[str] = []
     with guard("comparison folder"):
         files = [p.stem for p in scenarios]
-        options = {
-            "labels": files,
-            "reference": reference or 0,
-            "workers": workers,
-            "scheduler": scheduler,
-        }
+        run_plans = partial(
+            run_comparison,
+            plans,
+            n,
+            seed,
+            labels=files,
+            reference=reference or 0,
+            workers=workers,
+            scheduler=scheduler,
+        )
         if quiet:
-            result = run_comparison(plans, n, seed, **options)
+            result = run_plans()
         else:
             with progress_bar() as bar:
                 overall = bar.add_task("plans", total=len(plans) * n)
@@ -204,7 +217,7 @@ def compare(
                     bar.update(tasks[name], completed=k)
                     bar.advance(overall)
 
-                result = run_comparison(plans, n, seed, step, **options)
+                result = run_plans(step)
         save_comparison(result, target, notes)
     report_notes(notes)
     for note in result.notes:

@@ -298,8 +298,8 @@ def discover(
         written = discovery.save(result, target, folder)
     if not quiet and result.chosen.box.limits:
         c = result.chosen
-        t = Table(title=f"Chosen box: density {c.density:.0%}, coverage {c.coverage:.0%}, "
-                  f"mass {c.mass:.0%}")  # fmt: skip
+        title = f"Chosen box: density {c.density:.0%}, coverage {c.coverage:.0%}, mass {c.mass:.0%}"
+        t = Table(title=title)
         for col in ("input", "limits", "quasi-p"):
             t.add_column(col)
         for name, limit in result.chosen.box.limits.items():
@@ -310,7 +310,9 @@ def discover(
     say(result.sentence)
     if result.leaves:
         leaf = result.leaves[0]
-        say(f"CART's densest leaf: {' and '.join(leaf.conditions) or 'every run'} — "
+        say(
+            f"CART's densest leaf: {' and '.join(leaf.conditions) or 'every run'} — "
             f"{leaf.density:.0%} of its {leaf.runs} combinations, {leaf.coverage:.0%} of all "
-            "where it happens.")  # fmt: skip
+            "where it happens."
+        )
     say(f"Discovery written to {written}")

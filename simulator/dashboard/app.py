@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import os
 import time
+from functools import partial
 from typing import Any
 
 import matplotlib
@@ -51,30 +52,52 @@ def replace(data: dict[str, Any]) -> None:
 def Lever(control: editing.Control, value: Any) -> None:
     label = f"{control.label}: {editing.shown(control, value)}"
     css = "lever-" + control.path.replace(".", "-")
+    bounds = control.slider_range
     with solara.Tooltip(control.help or control.label), solara.Div(classes=["lever", css]):
         if control.kind == "bool":
-            solara.Checkbox(label=label, value=bool(value),
-                            on_value=lambda v: edit(control.path, bool(v)))  # fmt: skip
+            solara.Checkbox(
+                label=label, value=bool(value), on_value=lambda v: edit(control.path, bool(v))
+            )
         elif control.kind == "list":
-            solara.InputText(label=label, value=", ".join(map(str, value)),
-                             on_value=lambda v: edit(control.path, _items(v)))  # fmt: skip
+            solara.InputText(
+                label=label,
+                value=", ".join(map(str, value)),
+                on_value=lambda v: edit(control.path, _items(v)),
+            )
         elif control.kind == "choice":
-            solara.Select(label=label, values=list(control.options), value=value,
-                          on_value=lambda v: edit(control.path, v))  # fmt: skip
-        elif control.slider and control.kind == "int":
-            solara.SliderInt(label=label, value=int(value), min=int(control.low),
-                             max=int(control.high),
-                             on_value=lambda v: edit(control.path, int(v)))  # fmt: skip
-        elif control.slider:
-            solara.SliderFloat(label=label, value=float(value), min=float(control.low),
-                               max=float(control.high), step=control.step,
-                               on_value=lambda v: edit(control.path, float(v)))  # fmt: skip
+            solara.Select(
+                label=label,
+                values=list(control.options),
+                value=value,
+                on_value=lambda v: edit(control.path, v),
+            )
+        elif bounds is not None and control.kind == "int":
+            low, high = bounds
+            solara.SliderInt(
+                label=label,
+                value=int(value),
+                min=int(low),
+                max=int(high),
+                on_value=lambda v: edit(control.path, int(v)),
+            )
+        elif bounds is not None:
+            low, high = bounds
+            solara.SliderFloat(
+                label=label,
+                value=float(value),
+                min=float(low),
+                max=float(high),
+                step=control.step,
+                on_value=lambda v: edit(control.path, float(v)),
+            )
         elif control.kind == "int":
-            solara.InputInt(label=label, value=int(value),
-                            on_value=lambda v: edit(control.path, int(v)))  # fmt: skip
+            solara.InputInt(
+                label=label, value=int(value), on_value=lambda v: edit(control.path, int(v))
+            )
         else:
-            solara.InputFloat(label=label, value=float(value),
-                              on_value=lambda v: edit(control.path, float(v)))  # fmt: skip
+            solara.InputFloat(
+                label=label, value=float(value), on_value=lambda v: edit(control.path, float(v))
+            )
 
 
 def _items(text: str) -> list[str]:
@@ -88,18 +111,31 @@ def Phases() -> None:
     horizon = int(data["simulation"]["horizon_months"])
     for i, phase in enumerate(data["plan"]["phases"]):
         with solara.Card(f"Phase {i + 1}", margin=0, classes=["phase"]):
-            solara.SliderInt(f"starts in month {phase['month']}", value=int(phase["month"]),
-                             min=0, max=horizon - 1,
-                             on_value=lambda v, i=i: _set_phase(i, "month", v))  # fmt: skip
-            solara.SliderInt(f"ramp: {phase['ramp_months']} months",
-                             value=int(phase["ramp_months"]), min=0, max=24,
-                             on_value=lambda v, i=i: _set_phase(i, "ramp_months", v))  # fmt: skip
+            solara.SliderInt(
+                f"starts in month {phase['month']}",
+                value=int(phase["month"]),
+                min=0,
+                max=horizon - 1,
+                on_value=partial(_set_phase, i, "month"),
+            )
+            solara.SliderInt(
+                f"ramp: {phase['ramp_months']} months",
+                value=int(phase["ramp_months"]),
+                min=0,
+                max=24,
+                on_value=partial(_set_phase, i, "ramp_months"),
+            )
             for name in vendors:
                 share = float(phase["shares"].get(name, 0.0))
-                solara.SliderFloat(f"share to {name}: {share:.0%}", value=share, min=0.0,
-                                   max=1.0, step=0.01,
-                                   on_value=lambda v, i=i, n=name: _set_share(i, n, v))  # fmt: skip
-            solara.Button("Remove phase", text=True, on_click=lambda i=i: _remove_phase(i))
+                solara.SliderFloat(
+                    f"share to {name}: {share:.0%}",
+                    value=share,
+                    min=0.0,
+                    max=1.0,
+                    step=0.01,
+                    on_value=partial(_set_share, i, name),
+                )
+            solara.Button("Remove phase", text=True, on_click=partial(_remove_phase, i))
     solara.Button("Add phase", on_click=lambda: replace(editing.add_phase(scenario.value)))
 
 
@@ -137,18 +173,27 @@ def run_plan(data: dict[str, Any], n: int, root: int) -> editing.Outcome:
     return editing.run_plan(data, n, root, progress)
 
 
+def _run() -> None:
+    run_plan(scenario.value, max(1, min(200, replications.value)), seed.value)
+
+
 @solara.component
 def RunView() -> None:
     with solara.Row():
         solara.InputInt("replications", value=replications, classes=["replications"])
         solara.InputInt("seed", value=seed)
-        solara.Button("Run", color="primary", classes=["run"],
-                      disabled=bool(problem.value) or run_plan.pending,
-                      on_click=lambda: run_plan(scenario.value, max(1, min(200,
-                                                replications.value)), seed.value))  # fmt: skip
+        solara.Button(
+            "Run",
+            color="primary",
+            classes=["run"],
+            disabled=bool(problem.value) or run_plan.pending,
+            on_click=_run,
+        )
     if run_plan.pending:
-        solara.Text(f"Running the plan and its status quo ({replications.value} replications "
-                    "each, same seeds) …")  # fmt: skip
+        solara.Text(
+            f"Running the plan and its status quo ({replications.value} replications "
+            "each, same seeds) …"
+        )
         solara.ProgressLinear(run_plan.progress or True)
     if run_plan.error:
         solara.Error(f"The run failed: {run_plan.exception}")
@@ -192,10 +237,18 @@ def StepView() -> None:
     horizon = int(scenario.value["simulation"]["horizon_months"])
     with solara.Row():
         done = model is not None and not model.running
-        solara.Button("Step", classes=["step"], on_click=run_step,
-                      disabled=bool(problem.value) or playing.value or done)  # fmt: skip
-        solara.Button("Play" if not playing.value else "Pause", classes=["play"],
-                      disabled=bool(problem.value), on_click=_toggle_play)  # fmt: skip
+        solara.Button(
+            "Step",
+            classes=["step"],
+            on_click=run_step,
+            disabled=bool(problem.value) or playing.value or done,
+        )
+        solara.Button(
+            "Play" if not playing.value else "Pause",
+            classes=["play"],
+            disabled=bool(problem.value),
+            on_click=_toggle_play,
+        )
         solara.Button("Reset", on_click=lambda: replace(scenario.value))
     solara.Text(f"Month {step_months.value} of {horizon}", classes=["month"])
     if model is None or step_months.value == 0:
@@ -203,8 +256,12 @@ def StepView() -> None:
         return
     frame = editing.step_frame(model)
     fig, axes = plt.subplots(2, 2, figsize=(10, 6), layout="constrained")
-    panels = [("employees_in_house", "vendor_staff"), ("employees_unemployed",
-              "employees_reemployed"), ("csat",), ("local_unemployment_rate",)]  # fmt: skip
+    panels = [
+        ("employees_in_house", "vendor_staff"),
+        ("employees_unemployed", "employees_reemployed"),
+        ("csat",),
+        ("local_unemployment_rate",),
+    ]
     for ax, columns in zip(axes.flat, panels, strict=True):
         for col in columns:
             ax.plot(frame.index, frame[col], label=editing.STEP_SERIES[col])
@@ -224,8 +281,7 @@ def _toggle_play() -> None:
 @solara.component
 def FileView() -> None:
     solara.InputText("Save as (.yaml)", value=save_path, classes=["save-path"])
-    solara.Button("Save scenario", classes=["save"], disabled=bool(problem.value),
-                  on_click=_save)  # fmt: skip
+    solara.Button("Save scenario", classes=["save"], disabled=bool(problem.value), on_click=_save)
     solara.InputText("Load from (.yaml)", value=load_path, classes=["load-path"])
     solara.Button("Load scenario", classes=["load"], on_click=_load)
     if file_message.value:

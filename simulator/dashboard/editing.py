@@ -50,13 +50,17 @@ class Control:
     options: tuple[Any, ...]
 
     @property
-    def slider(self) -> bool:
-        return (
+    def slider_range(self) -> tuple[float, float] | None:
+        """(low, high) of a number shown as a slider (bounded, and a narrow range); None
+        for any other lever."""
+        if (
             self.kind in ("int", "float")
             and self.low is not None
             and self.high is not None
             and self.high - self.low <= SLIDER_SPAN
-        )
+        ):
+            return self.low, self.high
+        return None
 
     @property
     def step(self) -> float:
@@ -110,7 +114,7 @@ def controls(data: dict[str, Any]) -> dict[str, list[Control]]:
                 field.low,
                 field.high,
                 field.options,
-            )  # fmt: skip
+            )
         )
     return out
 
@@ -136,11 +140,12 @@ def add_phase(data: dict[str, Any]) -> dict[str, Any]:
     """A new last phase, six months after the last one, with its shares."""
     new = copy.deepcopy(data)
     phases = new["plan"]["phases"]
-    last = phases[-1] if phases else {"month": 0, "ramp_months": 3, "shares": {}}
+    last: dict[str, Any] = phases[-1] if phases else {"month": 0, "ramp_months": 3, "shares": {}}
     horizon = new["simulation"]["horizon_months"]
     month = min(last["month"] + 6, horizon - 1) if phases else 6
-    phases.append({"month": month, "ramp_months": last["ramp_months"],
-                   "shares": dict(last["shares"])})  # fmt: skip
+    phases.append(
+        {"month": month, "ramp_months": last["ramp_months"], "shares": dict(last["shares"])}
+    )
     return new
 
 
@@ -220,27 +225,39 @@ def run_plan(
             progress(min(done[0], total), total)
 
     plan = simulator.run(scenario, replications, seed, tick, status_quo=True, workers=1)
-    base = simulator.run(status_quo_of(scenario), replications, seed, tick, status_quo=False,
-                         workers=1)  # fmt: skip
+    base = simulator.run(
+        status_quo_of(scenario), replications, seed, tick, status_quo=False, workers=1
+    )
     rows = []
     for kpi, label in HEADLINE_LABELS.items():
         effect = plan.summary.get("effects", {}).get(kpi)
         unit = plan.summary["kpis"][kpi]["unit"]
-        rows.append({
+        row = {
             "KPI": label,
             "plan": number(plan.summary["kpis"][kpi]["mean"], unit),
             "status quo": number(base.summary["kpis"][kpi]["mean"], unit),
             "change": changed(effect["mean"], unit) if effect else "n/a",
-        })  # fmt: skip
-    scores = {name: {d: v["score"]["mean"] for d, v in r.scorecard["dimensions"].items()}
-              for name, r in (("plan", plan), ("status quo", base))}  # fmt: skip
+        }
+        rows.append(row)
+    scores = {
+        name: {d: v["score"]["mean"] for d, v in r.scorecard["dimensions"].items()}
+        for name, r in (("plan", plan), ("status quo", base))
+    }
     with tempfile.TemporaryDirectory(prefix="outsim-dashboard-") as tmp:
         phases = [p.month for p in scenario.plan.phases]
-        make_comparison_plots({"plan": plan.timeseries, "status quo": base.timeseries},
-                              pd.DataFrame(scores), Path(tmp), {"plan": phases})  # fmt: skip
+        make_comparison_plots(
+            {"plan": plan.timeseries, "status quo": base.timeseries},
+            pd.DataFrame(scores),
+            Path(tmp),
+            {"plan": phases},
+        )
         figures = {n: (Path(tmp) / f"{n}.png").read_bytes() for n in HEADLINE_FIGURES}
-    return Outcome(brief.headline(plan.summary, scenario), brief.points(plan.summary, scenario),
-                   pd.DataFrame(rows), figures)  # fmt: skip
+    return Outcome(
+        brief.headline(plan.summary, scenario),
+        brief.points(plan.summary, scenario),
+        pd.DataFrame(rows),
+        figures,
+    )
 
 
 STEP_SERIES = {  # what the step-by-step view draws, month by month

@@ -176,6 +176,7 @@ def _profile_rows(stats: pstats.Stats, rows: int) -> list[dict[str, Any]]:
     """Top ``rows`` functions by cumulative time, without the profiler's and this module's
     own frames."""
     entries = []
+    # typeshed's pstats.Stats does not declare ``stats``, the table every Stats holds
     for (path, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
         if path.endswith("benchmark.py") or name in ("<module>", "<built-in method builtins.exec>"):
             continue
@@ -318,7 +319,7 @@ def machine_info() -> dict[str, Any]:
         "threads": "single (OMP/OPENBLAS/MKL_NUM_THREADS=1 in each child)",
     }
     try:
-        deps = np.show_config(mode="dicts")["Build Dependencies"]  # type: ignore[index]
+        deps = np.show_config(mode="dicts")["Build Dependencies"]
         blas = deps.get("blas", {})
         info["blas"] = f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
         config = blas.get("openblas configuration")

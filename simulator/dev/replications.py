@@ -50,9 +50,9 @@ def _tree_rss(proc: psutil.Process) -> tuple[int, int]:
 def measure_run(replications: int, workers: int, seed: int | None = None) -> dict[str, Any]:
     """One ``outsim run`` in a fresh process: wall time and peak memory."""
     with tempfile.TemporaryDirectory(prefix="outsim-bench-") as tmp:
-        cmd = [sys.executable, "-m", "simulator.cli", "run", "-n", str(replications),
-               "--workers", str(workers), "--no-safeguards", "--quiet",
-               "--out", str(Path(tmp) / "run")]  # fmt: skip
+        cmd = [sys.executable, "-m", "simulator.cli", "run", "-n", str(replications)]
+        cmd += ["--workers", str(workers), "--no-safeguards", "--quiet"]
+        cmd += ["--out", str(Path(tmp) / "run")]
         if seed is not None:
             cmd += ["--seed", str(seed)]
         start = time.perf_counter()
@@ -106,8 +106,15 @@ def print_table(results: Sequence[dict[str, Any]], console: Console) -> None:
         title="outsim run -n N --no-safeguards on the default scenario (N plan + N status quo "
         "runs), whole results folder written"
     )
-    for col in ("replications", "workers", "wall s", "runs/s", "speed-up", "peak: outsim",
-                "peak: all processes"):  # fmt: skip
+    for col in (
+        "replications",
+        "workers",
+        "wall s",
+        "runs/s",
+        "speed-up",
+        "peak: outsim",
+        "peak: all processes",
+    ):
         table.add_column(col, justify="right")
     one = {r["replications"]: r["wall_s"] for r in results if r["workers"] == 1}
     for r in results:

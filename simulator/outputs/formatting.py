@@ -14,8 +14,8 @@ MINUS = "−"
 PERCENT_UNITS = ("share", "probability")
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _nan(value: float) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _sign(text: str) -> str:
@@ -35,7 +35,7 @@ def _dollars(size: float, millions: bool | None = None) -> str:
 
 def number(value: float | None, unit: str, millions: bool | None = None) -> str:
     """A level: ``$3.93M``, ``73.1%``, ``2.10``, ``1,204``; "n/a" when missing."""
-    if _missing(value):
+    if value is None or _nan(value):
         return "n/a"
     if math.isinf(value):
         return "∞" if value > 0 else f"{MINUS}∞"
@@ -52,7 +52,7 @@ def number(value: float | None, unit: str, millions: bool | None = None) -> str:
 
 def percent(value: float | None, digits: int = 0) -> str:
     """A share as a rounded percentage: ``74%``."""
-    if _missing(value):
+    if value is None or _nan(value):
         return "n/a"
     return _sign(f"{100 * value:.{digits}f}%")
 
@@ -76,7 +76,7 @@ def amount(value: float, unit: str, millions: bool | None = None) -> str:
 
 def change(value: float | None, unit: str, millions: bool | None = None) -> str:
     """A difference, always signed: ``+$1.73M``, ``−11.0 points``, ``+111``."""
-    if _missing(value):
+    if value is None or _nan(value):
         return "n/a"
     size = amount(value, unit, millions)
     if not any(c in "123456789" for c in size):  # rounds to zero: no sign
@@ -88,7 +88,7 @@ def change(value: float | None, unit: str, millions: bool | None = None) -> str:
 def span(low: float | None, high: float | None, unit: str, signed: bool = False) -> str:
     """A range: ``$1.52M to $6.34M``, ``−17.7% to −11.8%``, ``−$1.04M to +$0.02M`` (both
     ends of a range of money on one scale); "n/a" when missing."""
-    if _missing(low) or _missing(high):
+    if low is None or high is None or _nan(low) or _nan(high):
         return "n/a"
     write = change if signed else number
     millions = max(abs(low), abs(high)) >= 1e5 if unit == "USD" else None

@@ -38,9 +38,13 @@ def cell_value(v: Any) -> Any:
 
 
 def add_sheet(
-    wb: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
-    formats: Sequence[str | None] | None = None, widths: Sequence[int] | None = None,
-) -> None:  # fmt: skip
+    wb: Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    formats: Sequence[str | None] | None = None,
+    widths: Sequence[int] | None = None,
+) -> None:
     """A sheet with a bold header row; ``formats`` per column (None: by row, see below)."""
     ws = wb.create_sheet(title)
     ws.append(list(header))

@@ -22,7 +22,13 @@ import yaml
 from pydantic import ValidationError
 
 from simulator.scenario.reading import ScenarioError, read_yaml
-from simulator.scenario.roster import RosterError, read_region, read_roster, read_volumes
+from simulator.scenario.roster import (
+    REGION_FIELDS,
+    RosterError,
+    read_region,
+    read_roster,
+    read_volumes,
+)
 from simulator.scenario.schema import Scenario
 
 
@@ -52,7 +58,9 @@ def _anchor_files(data: dict[str, Any], folder: Path) -> None:
     (a scenario that extends another keeps each file relative to where it was written)."""
     for section, key in FILE_FIELDS:
         block = data.get(section)
-        value = block.get(key) if isinstance(block, dict) else None
+        if not isinstance(block, dict):
+            continue
+        value = block.get(key)
         if isinstance(value, str) and value.strip() and not Path(value).is_absolute():
             block[key] = str((folder / value).absolute())
 
@@ -91,10 +99,8 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
 REPLACED_BY_FILE = {
     ("workforce", "roster"): ("headcount", "roster_rows"),
     ("customers", "volumes"): ("volume_history",),
-    ("local_economy", "region_file"): (
-        "labour_force", "baseline_unemployment_rate", "vacancy_rate", "average_wage_month",
-    ),
-}  # fmt: skip
+    ("local_economy", "region_file"): REGION_FIELDS,
+}
 
 
 def _drop_inherited(merged: dict[str, Any], own: dict[str, Any]) -> None:
@@ -182,7 +188,9 @@ def read_data_files(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
     out, problems = dict(data), {}
     for (section, key), put_in in DATA_FILES.items():
         block = out.get(section)
-        path = block.get(key) if isinstance(block, dict) else None
+        if not isinstance(block, dict):
+            continue
+        path = block.get(key)
         if not isinstance(path, str) or not path:
             continue
         try:

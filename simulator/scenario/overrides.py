@@ -65,8 +65,9 @@ def field_path(key: str) -> str:
             "(e.g. policies__transparency__employee_notice_months); `outsim schema --levers` "
             "lists them"
         )
-    examples = ", ".join(p.replace("[]", "__<name or position>").replace(".", "__")
-                         for p in found[:3])  # fmt: skip
+    examples = ", ".join(
+        p.replace("[]", "__<name or position>").replace(".", "__") for p in found[:3]
+    )
     raise ScenarioError(
         f"{SOURCE}: {key}: several scenario fields have that name; expected its whole path "
         f"with __ for the dots, e.g. {examples}"

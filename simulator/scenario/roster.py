@@ -52,8 +52,7 @@ MAX_ROWS = 200_000  # the schema's largest headcount
 MAX_BYTES = 50_000_000
 REQUIRED = ("age", "tenure_years", "wage_per_hour")
 OPTIONAL = ("skill", "site", "paid_hours_per_month", "protected", "id")
-REGION_FIELDS = ("labour_force", "baseline_unemployment_rate", "vacancy_rate",
-                 "average_wage_month")  # fmt: skip
+REGION_FIELDS = ("labour_force", "baseline_unemployment_rate", "vacancy_rate", "average_wage_month")
 _TRUE = {"yes", "true", "1", "y"}
 _FALSE = {"no", "false", "0", "n", ""}
 
@@ -101,7 +100,7 @@ def _cell(column: str, text: str) -> Any:
     if text == "":
         return None
     try:
-        value = float(text.replace(",", "")) if column != "id" else text
+        value = float(text.replace(",", ""))
     except ValueError:
         raise ValueError(f"expected a number, got {text!r}") from None
     if not math.isfinite(value):
@@ -128,7 +127,8 @@ def read_roster(path: str | Path) -> list[dict[str, Any]]:
         raise RosterError(f"{path}: no agents (only a header); expected one row per agent")
     if len(table) > MAX_ROWS:
         raise RosterError(f"{path}: more than {MAX_ROWS:,} agents; expected fewer")
-    rows, seen = [], {}
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}  # id -> the row that first used it
     for i, record in enumerate(table.to_dict("records"), start=1):
         values = {}
         for column, text in record.items():
@@ -144,11 +144,14 @@ def read_roster(path: str | Path) -> list[dict[str, Any]]:
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
             column = ".".join(str(p) for p in err["loc"])
-            raise RosterError(f"{path}: row {i}: {column}: {err['msg']} "
-                              f"(got {values.get(column)!r})") from None  # fmt: skip
+            raise RosterError(
+                f"{path}: row {i}: {column}: {err['msg']} (got {values.get(column)!r})"
+            ) from None
         if row.tenure_years > row.age - 14:
-            raise RosterError(f"{path}: row {i}: tenure_years: {row.tenure_years:g} years at age "
-                              f"{row.age:g}; expected at most age − 14")  # fmt: skip
+            raise RosterError(
+                f"{path}: row {i}: tenure_years: {row.tenure_years:g} years at age "
+                f"{row.age:g}; expected at most age − 14"
+            )
         if row.id is not None:
             if row.id in seen:
                 raise RosterError(
@@ -172,11 +175,14 @@ def read_volumes(path: str | Path) -> list[float]:
     path = Path(path)
     table = _read_table(path, "contact volumes")
     table.columns = [_column(c) for c in table.columns]
-    unknown = [c for c in table.columns if c not in ("month", "contacts", "channel",
-                                                     "contact_type")]  # fmt: skip
+    unknown = [
+        c for c in table.columns if c not in ("month", "contacts", "channel", "contact_type")
+    ]
     if unknown:
-        raise RosterError(f"{path}: unknown column {unknown[0]!r}; expected month and contacts "
-                          "(and optionally channel or contact_type)")  # fmt: skip
+        raise RosterError(
+            f"{path}: unknown column {unknown[0]!r}; expected month and contacts "
+            "(and optionally channel or contact_type)"
+        )
     for column in ("month", "contacts"):
         if column not in table.columns:
             raise RosterError(f"{path}: no column {column!r}; expected month and contacts")
@@ -202,13 +208,16 @@ def read_volumes(path: str | Path) -> list[float]:
         steps = np.diff(order.asi8) if len(order) > 1 else np.array([])
         if (steps != 1).any():
             at = int(np.flatnonzero(steps != 1)[0]) + 2
-            raise RosterError(f"{path}: month {keys[at - 1]}: expected consecutive months, "
-                              "oldest first, none missing")  # fmt: skip
+            raise RosterError(
+                f"{path}: month {keys[at - 1]}: expected consecutive months, "
+                "oldest first, none missing"
+            )
     elif len(keys) > 1 and (np.diff([int(k) for k in keys]) != 1).any():
         raise RosterError(f"{path}: month: expected consecutive month numbers, oldest first")
     if len(monthly) < MIN_HISTORY:
-        raise RosterError(f"{path}: {len(monthly)} months of contacts; expected at least "
-                          f"{MIN_HISTORY}")  # fmt: skip
+        raise RosterError(
+            f"{path}: {len(monthly)} months of contacts; expected at least {MIN_HISTORY}"
+        )
     return [float(v) for v in monthly]
 
 

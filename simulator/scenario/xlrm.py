@@ -52,15 +52,31 @@ _VENDOR = "vendors[]."
 _JOBS = "policies.local_jobs."
 # field path (lists as ``[]``) -> (kind, dimension)
 REGISTRY: dict[str, tuple[Kind, str]] = {
-    **{f"simulation.{f}": (C, "context") for f in
-       ("name", "description", "horizon_months", "seed", "replications")},
-    **{f"company.{f}": (C, "context") for f in
-       ("name", "revenue_per_customer_month", "gross_margin", "discount_rate_annual")},
+    **{
+        f"simulation.{f}": (C, "context")
+        for f in ("name", "description", "horizon_months", "seed", "replications")
+    },
+    **{
+        f"company.{f}": (C, "context")
+        for f in ("name", "revenue_per_customer_month", "gross_margin", "discount_rate_annual")
+    },
     "company.security_maturity": (C, "privacy"),
-    **{f"workforce.{f}": (C, "local_jobs") for f in
-       ("headcount", "wage_per_hour", "wage_dispersion", "paid_hours_per_month",
-        "benefits_share", "overhead_per_agent_month", "mean_age", "age_sd",
-        "mean_tenure_years", "mean_skill", "attrition_annual")},
+    **{
+        f"workforce.{f}": (C, "local_jobs")
+        for f in (
+            "headcount",
+            "wage_per_hour",
+            "wage_dispersion",
+            "paid_hours_per_month",
+            "benefits_share",
+            "overhead_per_agent_month",
+            "mean_age",
+            "age_sd",
+            "mean_tenure_years",
+            "mean_skill",
+            "attrition_annual",
+        )
+    },
     "workforce.proficiency": (C, "communication"),
     "workforce.roster": (C, "local_jobs"),
     "workforce.roster_rows": (C, "local_jobs"),
@@ -75,19 +91,46 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "customers.trust_churn_elasticity": (X, "transparency"),
     "customers.intent_to_churn_realisation": (X, "communication"),
     "customers.privacy_sensitivity_mean": (X, "privacy"),
-    **{f"local_economy.{f}": (C, "local_jobs") for f in
-       ("labour_force", "reference_tightness", "average_wage_month", "ui_replacement_rate",
-        "ui_max_months", "region_file")},
-    **{f"local_economy.{f}": (X, "local_jobs") for f in
-       ("baseline_unemployment_rate", "vacancy_rate", "job_finding_rate",
-        "matching_elasticity", "local_multiplier", "multiplier_lag_months")},
-    **{_VENDOR + f: (C, "context") for f in
-       ("name", "location", "in_home_region", "labour_share_of_price")},
-    **{_VENDOR + f: (X, "context") for f in
-       ("price_per_agent_hour", "transition_cost_per_agent", "governance_share")},
-    **{_VENDOR + f: (X, "fair_treatment") for f in
-       ("industry_wage_per_hour", "wage_ratio", "benefits_share", "conditions",
-        "base_attrition_annual")},
+    **{
+        f"local_economy.{f}": (C, "local_jobs")
+        for f in (
+            "labour_force",
+            "reference_tightness",
+            "average_wage_month",
+            "ui_replacement_rate",
+            "ui_max_months",
+            "region_file",
+        )
+    },
+    **{
+        f"local_economy.{f}": (X, "local_jobs")
+        for f in (
+            "baseline_unemployment_rate",
+            "vacancy_rate",
+            "job_finding_rate",
+            "matching_elasticity",
+            "local_multiplier",
+            "multiplier_lag_months",
+        )
+    },
+    **{
+        _VENDOR + f: (C, "context")
+        for f in ("name", "location", "in_home_region", "labour_share_of_price")
+    },
+    **{
+        _VENDOR + f: (X, "context")
+        for f in ("price_per_agent_hour", "transition_cost_per_agent", "governance_share")
+    },
+    **{
+        _VENDOR + f: (X, "fair_treatment")
+        for f in (
+            "industry_wage_per_hour",
+            "wage_ratio",
+            "benefits_share",
+            "conditions",
+            "base_attrition_annual",
+        )
+    },
     _VENDOR + "hiring_capacity_per_month": (X, "plan"),
     _VENDOR + "security_maturity": (X, "privacy"),
     _VENDOR + "language_proficiency_mean": (X, "communication"),
@@ -100,48 +143,111 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "plan.phases[].month": (L, "plan"),
     "plan.phases[].ramp_months": (L, "plan"),
     "plan.phases[].shares": (L, "plan"),
-    **{f"policies.transparency.{f}": (L, "transparency") for f in
-       ("disclose_outsourcing", "disclose_location", "disclose_data_handling",
-        "employee_notice_months", "open_communication")},
+    **{
+        f"policies.transparency.{f}": (L, "transparency")
+        for f in (
+            "disclose_outsourcing",
+            "disclose_location",
+            "disclose_data_handling",
+            "employee_notice_months",
+            "open_communication",
+        )
+    },
     "policies.transparency.disclosure_reach": (X, "transparency"),
-    **{f"policies.privacy.{f}": (L, "privacy") for f in
-       ("fields_shared_share", "encryption", "secure_storage", "confidentiality_agreement",
-        "audits_per_year", "incident_response_plan")},
+    **{
+        f"policies.privacy.{f}": (L, "privacy")
+        for f in (
+            "fields_shared_share",
+            "encryption",
+            "secure_storage",
+            "confidentiality_agreement",
+            "audits_per_year",
+            "incident_response_plan",
+        )
+    },
     "policies.privacy.regime": (X, "privacy"),
-    **{f"policies.vendor_staff.{f}": (L, "fair_treatment") for f in
-       ("wage_floor_ratio", "benefits_floor_share", "conditions_floor",
-        "anti_harassment_programme", "career_development")},
-    **{f"policies.communication.{f}": (L, "communication") for f in
-       ("language_proficiency_required", "cultural_training_hours", "product_training_hours",
-        "joint_meetings_per_month")},
-    **{_JOBS + f: (L, "local_jobs") for f in
-       ("redeployment_share", "severance_weeks_per_year", "severance_max_weeks",
-        "outplacement", "retraining.capacity_per_month", "retraining.duration_months",
-        "retraining.stipend_share", "community_investment.budget_total",
-        "community_investment.start_month", "community_investment.duration_months",
-        "community_investment.home_share", "community_investment.focus.skills",
-        "community_investment.focus.small_business",
-        "community_investment.focus.infrastructure")},
-    **{_JOBS + f: (C, "local_jobs") for f in
-       ("redeployment_cost_per_worker", "outplacement_cost_per_worker",
-        "retraining.cost_per_trainee")},
-    **{_JOBS + f: (X, "local_jobs") for f in
-       ("retraining.take_up_share", "retraining.completion_probability")},
-    **{f"costs.{f}": (X, "privacy") for f in
-       ("breach_cost_per_record", "third_party_breach_premium_per_record",
-        "breach_fixed_cost", "encryption_saving_per_record",
-        "incident_response_saving_per_record")},
-    **{f"costs.{f}": (C, "privacy") for f in
-       ("security_controls_per_vendor_month", "confidentiality_agreement_cost", "audit_cost",
-        "incident_response_plan_per_month")},
+    **{
+        f"policies.vendor_staff.{f}": (L, "fair_treatment")
+        for f in (
+            "wage_floor_ratio",
+            "benefits_floor_share",
+            "conditions_floor",
+            "anti_harassment_programme",
+            "career_development",
+        )
+    },
+    **{
+        f"policies.communication.{f}": (L, "communication")
+        for f in (
+            "language_proficiency_required",
+            "cultural_training_hours",
+            "product_training_hours",
+            "joint_meetings_per_month",
+        )
+    },
+    **{
+        _JOBS + f: (L, "local_jobs")
+        for f in (
+            "redeployment_share",
+            "severance_weeks_per_year",
+            "severance_max_weeks",
+            "outplacement",
+            "retraining.capacity_per_month",
+            "retraining.duration_months",
+            "retraining.stipend_share",
+            "community_investment.budget_total",
+            "community_investment.start_month",
+            "community_investment.duration_months",
+            "community_investment.home_share",
+            "community_investment.focus.skills",
+            "community_investment.focus.small_business",
+            "community_investment.focus.infrastructure",
+        )
+    },
+    **{
+        _JOBS + f: (C, "local_jobs")
+        for f in (
+            "redeployment_cost_per_worker",
+            "outplacement_cost_per_worker",
+            "retraining.cost_per_trainee",
+        )
+    },
+    **{
+        _JOBS + f: (X, "local_jobs")
+        for f in ("retraining.take_up_share", "retraining.completion_probability")
+    },
+    **{
+        f"costs.{f}": (X, "privacy")
+        for f in (
+            "breach_cost_per_record",
+            "third_party_breach_premium_per_record",
+            "breach_fixed_cost",
+            "encryption_saving_per_record",
+            "incident_response_saving_per_record",
+        )
+    },
+    **{
+        f"costs.{f}": (C, "privacy")
+        for f in (
+            "security_controls_per_vendor_month",
+            "confidentiality_agreement_cost",
+            "audit_cost",
+            "incident_response_plan_per_month",
+        )
+    },
     "costs.disclosure_campaign_cost": (C, "transparency"),
     "costs.meeting_cost": (C, "communication"),
     "costs.language_premium_per_hour": (X, "communication"),
-    **{f"costs.{f}": (C, "fair_treatment") for f in
-       ("conditions_cost_per_agent_month", "anti_harassment_cost_per_agent_month",
-        "career_development_cost_per_agent_month")},
+    **{
+        f"costs.{f}": (C, "fair_treatment")
+        for f in (
+            "conditions_cost_per_agent_month",
+            "anti_harassment_cost_per_agent_month",
+            "career_development_cost_per_agent_month",
+        )
+    },
     "costs.temp_cover_premium": (C, "context"),
-}  # fmt: skip
+}
 
 _UNIT = re.compile(r"\[([^\[\]]+)\]\s*$")
 
@@ -161,7 +267,9 @@ class Input:
     default: Any  # None where the field has no single default (a phase's shares)
 
 
-def _leaves(model: type[BaseModel], prefix: str = "") -> typing.Iterator[tuple[str, type, str]]:
+def _leaves(
+    model: type[BaseModel], prefix: str = ""
+) -> typing.Iterator[tuple[str, type[BaseModel], str]]:
     """(path, owning model, field name) of every leaf field below ``model``."""
     for name, info in model.model_fields.items():
         ann, path = info.annotation, prefix + name
@@ -217,7 +325,7 @@ def inputs(kind: Kind | None = None) -> list[Input]:
                 high,
                 _options(info.annotation, text),
                 default,
-            )  # fmt: skip
+            )
         )
     order = list(DIMENSIONS)
     return sorted(out, key=lambda f: order.index(f.dimension))

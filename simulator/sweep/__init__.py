@@ -249,8 +249,15 @@ def optimise(
     folder = Path(out) if out is not None else OPTIMISE_ROOT / opt.name
     # the plans' folder is replaced at the end: refuse one outsim did not write before work
     check_target(folder / "pareto", "folder of Pareto plans")
-    outcome = robust_search.optimise(opt, folder, client=client, scheduler=scheduler,
-                                     workers=workers, progress=progress, runner=runner)  # fmt: skip
+    outcome = robust_search.optimise(
+        opt,
+        folder,
+        client=client,
+        scheduler=scheduler,
+        workers=workers,
+        progress=progress,
+        runner=runner,
+    )
     robust_search.report(opt, outcome)
     return outcome
 

@@ -87,8 +87,9 @@ class Discovery:
                 frame[f"{name} low"] = [None if lim is None else lim[0] for lim in limits]
                 frame[f"{name} high"] = [None if lim is None else lim[1] for lim in limits]
             else:
-                frame[name] = [None if lim is None else ", ".join(sorted(map(str, lim)))
-                               for lim in limits]  # fmt: skip
+                frame[name] = [
+                    None if lim is None else ", ".join(sorted(map(str, lim))) for lim in limits
+                ]
         return frame
 
 
@@ -140,8 +141,9 @@ def discover(
         raise SweepError(str(exc)) from None
     kept = kpi_columns(wide, meta)
     if kpi not in kept:
-        raise SweepError(f"{folder}: the sweep kept no KPI {kpi!r}; expected one of "
-                         + ", ".join(kept))  # fmt: skip
+        raise SweepError(
+            f"{folder}: the sweep kept no KPI {kpi!r}; expected one of " + ", ".join(kept)
+        )
     params = [c for c in samples.columns if c != "sample_id"]
     if not params:
         raise SweepError(f"{folder}: the sweep varies no input; nothing to explain")
@@ -160,10 +162,18 @@ def discover(
     picked, simple = prim.choose(trajectory, min_density, max_restricted)
     chosen = prim.paste(simple.box)
     return Discovery(
-        kpi, below, threshold, inputs, cases, trajectory, picked, chosen,
-        prim.quasi_p(chosen.box), sentence(kpi, below, threshold, chosen, inputs),
+        kpi,
+        below,
+        threshold,
+        inputs,
+        cases,
+        trajectory,
+        picked,
+        chosen,
+        prim.quasi_p(chosen.box),
+        sentence(kpi, below, threshold, chosen, inputs),
         cart(inputs, cases, mass_min, show=show_input) if 0 < cases.sum() < len(cases) else [],
-    )  # fmt: skip
+    )
 
 
 def save(result: Discovery, out: str | Path, folder: str | Path) -> Path:
@@ -184,6 +194,12 @@ def save(result: Discovery, out: str | Path, folder: str | Path) -> Path:
         "quasi_p": result.quasi_p,
         "cart_densest_leaf": result.cart_frame().iloc[0].to_dict() if result.leaves else None,
     }
-    return write_discovery(Path(out), result.boxes(), result.cart_frame(),
-                           json.loads(json.dumps(summary)), result.trajectory, result.chosen,
-                           result.inputs)  # fmt: skip
+    return write_discovery(
+        Path(out),
+        result.boxes(),
+        result.cart_frame(),
+        json.loads(json.dumps(summary)),
+        result.trajectory,
+        result.chosen,
+        result.inputs,
+    )

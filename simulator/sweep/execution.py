@@ -202,9 +202,17 @@ def execute(
                 batches = in_batches(run_tasks(sweep, samples, skip), size)
                 spec = sweep.spec
                 stream = stream_batches(
-                    dc, batches, 2 * slots, sweep.base, sweep.seed, sweep.outputs,
-                    list(spec.keep_timeseries), version, runner, spec.paired_with,
-                )  # fmt: skip
+                    dc,
+                    batches,
+                    2 * slots,
+                    sweep.base,
+                    sweep.seed,
+                    sweep.outputs,
+                    list(spec.keep_timeseries),
+                    version,
+                    runner,
+                    spec.paired_with,
+                )
                 for batch, result in stream:
                     store.write(result.runs, result.kpis, result.monthly)
                     done += len(batch)

@@ -25,10 +25,10 @@ import json
 import math
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,8 @@ from simulator.sweep.store import StoreError, SweepStore
 
 # (phase, runs done, runs in the phase): phase "search", then "check"
 Progress = Callable[[str, int, int], None]
+# a candidate to record: (candidate_id, origin, lever values, sampler state)
+Candidate = tuple[int, str, dict[str, Any], dict[str, Any]]
 STRIDE = 1_000  # run_id = sample_id × STRIDE + replication (replications ≤ 1,000)
 TABLES = {
     "candidates": "candidate_id BIGINT PRIMARY KEY, origin VARCHAR, levers VARCHAR, "
@@ -159,7 +161,7 @@ def _candidates(store: SweepStore) -> pd.DataFrame:
 def _record(
     store: SweepStore,
     opt: Optimisation,
-    plans: list[tuple[int, str, dict[str, Any], dict[str, Any]]],
+    plans: Sequence[Candidate],
     ensemble: pd.DataFrame,
     name: str,
     new_candidates: bool,
@@ -167,7 +169,8 @@ def _record(
     """Write candidates (if new) and one sample and cell per candidate and future, in one
     transaction."""
     start = int(store.query("SELECT coalesce(max(sample_id) + 1, 0) AS n FROM samples")["n"][0])
-    samples, cells = [], []
+    samples: list[dict[str, Any]] = []
+    cells: list[tuple[int, int, str, int]] = []  # sample, candidate, ensemble, future
     futures = ensemble.to_dict("records")
     for cid, _, levers, _ in plans:
         for future in futures:
@@ -179,7 +182,7 @@ def _record(
         "samples": pd.DataFrame(samples, columns=["sample_id", *opt.levers, *opt.uncertainties]),
         "cells": pd.DataFrame(
             cells, columns=["sample_id", "candidate_id", "ensemble", "scenario_id"]
-        ),  # fmt: skip
+        ),
     }
     if new_candidates:
         rows["candidates"] = pd.DataFrame(
@@ -195,8 +198,10 @@ def _record(
 def _tasks(store: SweepStore, opt: Optimisation, name: str, reps: int) -> Iterator[RunTask]:
     """Every run of ensemble ``name`` not yet stored."""
     done = store.run_ids()
-    sql = ("SELECT s.*, c.scenario_id FROM cells c JOIN samples s USING (sample_id) "
-           "WHERE c.ensemble = ? ORDER BY sample_id")  # fmt: skip
+    sql = (
+        "SELECT s.*, c.scenario_id FROM cells c JOIN samples s USING (sample_id) "
+        "WHERE c.ensemble = ? ORDER BY sample_id"
+    )
     rows = store.con.execute(sql, [name]).df()
     inputs = opt.levers + opt.uncertainties
     for row in rows.to_dict("records"):
@@ -227,8 +232,14 @@ def _cells(store: SweepStore, name: str, kpis: list[str]) -> pd.DataFrame:
 
 # -- the search ------------------------------------------------------------------------------
 class _Search:
-    def __init__(self, opt: Optimisation, store: SweepStore, client: Any, runner: Runner,
-                 progress: Progress | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        opt: Optimisation,
+        store: SweepStore,
+        client: Any,
+        runner: Runner,
+        progress: Progress | None,
+    ) -> None:
         self.opt, self.store, self.client, self.runner = opt, store, client, runner
         self.progress = progress
         self.version = package_version()
@@ -245,9 +256,16 @@ class _Search:
         size = batch_size(len(tasks), self.slots, None)
         batches = in_batches(iter(tasks), size)
         for _, result in stream_batches(
-            self.client, batches, 2 * self.slots, self.opt.base, seed, self.opt.outputs, [],
-            self.version, self.runner,
-        ):  # fmt: skip
+            self.client,
+            batches,
+            2 * self.slots,
+            self.opt.base,
+            seed,
+            self.opt.outputs,
+            [],
+            self.version,
+            self.runner,
+        ):
             self.store.write(result.runs, result.kpis, result.monthly)
             self.ran += len(result.runs)
             self._tick(name, total)
@@ -267,7 +285,9 @@ class _Search:
 
         opt = self.opt
         dists = distributions(opt)
-        directions = ["maximize" if o.higher_is_better else "minimize" for o in opt.objectives]
+        directions: list[Literal["maximize", "minimize"]] = [
+            "maximize" if o.higher_is_better else "minimize" for o in opt.objectives
+        ]
         study = optuna.create_study(directions=directions)
         table = self.table()
         for row in candidates.itertuples():
@@ -332,14 +352,14 @@ class _Search:
         front = pareto(self.final, opt.objectives)
         futures, reps = opt.check_size()
         if futures:
-            checked = set(store.query("SELECT DISTINCT candidate_id FROM cells "
-                                      "WHERE ensemble = 'check'")["candidate_id"])  # fmt: skip
+            sql = "SELECT DISTINCT candidate_id FROM cells WHERE ensemble = 'check'"
+            checked = set(store.query(sql)["candidate_id"])
             wanted = list(dict.fromkeys([0, *front]))  # the base plan as the reference
             todo = [c for c in wanted if c not in checked]
-            plans = {int(r.candidate_id): r.levers for r in _candidates(store).itertuples()}
+            levers = {int(r.candidate_id): r.levers for r in _candidates(store).itertuples()}
             if todo:
-                _record(store, opt, [(c, "", plans[c], {}) for c in todo],
-                        opt.ensemble(check=True), "check", False)  # fmt: skip
+                to_check: list[Candidate] = [(c, "", levers[c], {}) for c in todo]
+                _record(store, opt, to_check, opt.ensemble(check=True), "check", False)
             self.evaluate("check", reps, opt.seed + 1, len(wanted) * futures * reps)
         return front
 
@@ -377,8 +397,9 @@ def optimise(
         failed = len(store.run_ids("failed"))
         store.set_meta("complete", True)
         store.set_meta("pareto", front)
-    return OptimiseOutcome(folder, table, front, search.ran, resumed, failed,
-                           time.perf_counter() - start, n_workers)  # fmt: skip
+    return OptimiseOutcome(
+        folder, table, front, search.ran, resumed, failed, time.perf_counter() - start, n_workers
+    )
 
 
 def summary_table(search: _Search, front: list[int]) -> pd.DataFrame:
@@ -401,10 +422,21 @@ def search_record(opt: Optimisation, outcome: OptimiseOutcome) -> Any:
     from simulator.outputs.optimise.pareto import Search
 
     return Search(
-        opt.name, opt.spec.description, opt.base, opt.levers, opt.uncertainties,
-        opt.objectives, opt.constraints, outcome.table, outcome.pareto, opt.search_size(),
-        opt.spec.replications, opt.check_size(), opt.spec.sampler, opt.seed,
-    )  # fmt: skip
+        opt.name,
+        opt.spec.description,
+        opt.base,
+        opt.levers,
+        opt.uncertainties,
+        opt.objectives,
+        opt.constraints,
+        outcome.table,
+        outcome.pareto,
+        opt.search_size(),
+        opt.spec.replications,
+        opt.check_size(),
+        opt.spec.sampler,
+        opt.seed,
+    )
 
 
 def report(opt: Optimisation, outcome: OptimiseOutcome) -> Path:

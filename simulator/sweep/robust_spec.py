@@ -56,6 +56,16 @@ from simulator.sweep.spec import (
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*([-+0-9.eE]+)\s*$")
 
 
+def _constraint_parts(text: str) -> tuple[str, str, str]:
+    """(kpi, ``>=`` or ``<=``, number) of a constraint ``kpi >= number``; ValueError if
+    ``text`` is not one."""
+    match = _CONSTRAINT.match(text)
+    if match is None:
+        raise ValueError(f"{text!r}: expected 'kpi >= number' or 'kpi <= number'")
+    kpi, op, value = match.groups()
+    return kpi, op, value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -130,13 +140,12 @@ class OptimiseSpec(_Strict):
     @classmethod
     def _constraints(cls, items: list[str]) -> list[str]:
         for text in items:
-            if not _CONSTRAINT.match(text):
-                raise ValueError(f"{text!r}: expected 'kpi >= number' or 'kpi <= number'")
+            _constraint_parts(text)
         return items
 
     @model_validator(mode="after")
     def _known(self) -> OptimiseSpec:
-        kpis = list(self.objectives) + [_CONSTRAINT.match(c).group(1) for c in self.constraints]  # type: ignore[union-attr]
+        kpis = list(self.objectives) + [_constraint_parts(c)[0] for c in self.constraints]
         unknown = [k for k in kpis if k not in KPI_BY_NAME]
         if unknown:
             raise ValueError(
@@ -146,12 +155,15 @@ class OptimiseSpec(_Strict):
         for kpi, objective in self.objectives.items():
             if objective.direction is None:
                 own = KPI_BY_NAME[kpi].direction
-                if own is Direction.info:
+                if own is Direction.maximise:
+                    objective.direction = "maximise"
+                elif own is Direction.minimise:
+                    objective.direction = "minimise"
+                else:
                     raise ValueError(
                         f"objectives.{kpi}: {kpi} is reported for information, with no better "
                         "direction of its own; expected direction: maximise or minimise"
                     )
-                objective.direction = own.value
         both = set(self.levers) & set(self.uncertainties)
         if both:
             raise ValueError(f"{', '.join(sorted(both))}: a field is a lever or an uncertainty")
@@ -181,7 +193,7 @@ class Optimisation(Resolved):
         return [
             Objective(
                 k, o.direction == "maximise", o.robustness, o.percentile, o.threshold, o.epsilon
-            )  # fmt: skip
+            )
             for k, o in self.spec.objectives.items()
         ]
 
@@ -189,15 +201,16 @@ class Optimisation(Resolved):
     def constraints(self) -> list[Constraint]:
         out = []
         for text in self.spec.constraints:
-            kpi, op, value = _CONSTRAINT.match(text).groups()  # type: ignore[union-attr]
+            kpi, op, value = _constraint_parts(text)
             out.append(Constraint(kpi, op == ">=", float(value)))
         return out
 
     @property
     def outputs(self) -> list[str]:
         """The KPIs every run keeps: the objectives', then the constraints'."""
-        return list(dict.fromkeys([o.kpi for o in self.objectives]
-                                  + [c.kpi for c in self.constraints]))  # fmt: skip
+        return list(
+            dict.fromkeys([o.kpi for o in self.objectives] + [c.kpi for c in self.constraints])
+        )
 
     def base_levers(self) -> dict[str, Any]:
         """The base scenario's own value of every lever: the reference plan."""
@@ -212,11 +225,17 @@ class Optimisation(Resolved):
             return pd.DataFrame({"scenario_id": list(range(1 if size else 0))})
         from simulator.sweep.sampling import samples_table
 
-        spec = SweepSpec(base=self.spec.base, parameters=self.spec.uncertainties,
-                         sampler="lhs", samples=size, seed=seed)  # fmt: skip
+        spec = SweepSpec(
+            base=self.spec.base,
+            parameters=self.spec.uncertainties,
+            sampler="lhs",
+            samples=size,
+            seed=seed,
+        )
         params = {p: self.parameters[p] for p in self.uncertainties}
-        table = samples_table(Sweep(spec, self.name, self.source, self.base, self.base_hash,
-                                    params))  # fmt: skip
+        table = samples_table(
+            Sweep(spec, self.name, self.source, self.base, self.base_hash, params)
+        )
         return table.rename(columns={"sample_id": "scenario_id"})
 
     def check_size(self) -> tuple[int, int]:
@@ -230,9 +249,9 @@ class Optimisation(Resolved):
     def search_size(self) -> int:
         return self.spec.scenarios if self.uncertainties else 1
 
-    def fingerprint(self) -> str:  # type: ignore[override]
+    def fingerprint(self, **extra: Any) -> str:
         """Hash of the spec, base scenario and model code (never a sweep's)."""
-        return super().fingerprint(kind="optimise")
+        return super().fingerprint(kind="optimise", **extra)
 
 
 def _check_roles(spec: OptimiseSpec, source: str) -> None:
@@ -268,8 +287,10 @@ def optimisation_from_spec(
             except SweepError as exc:
                 raise SweepError(str(exc).replace(": parameters.", f": {group}.", 1)) from None
             if param.kind is ValueKind.boolean and param.is_range:
-                raise SweepError(f"{source}: {group}.{path}: a yes/no field takes levels: "
-                                 "[false, true], not a range")  # fmt: skip
+                raise SweepError(
+                    f"{source}: {group}.{path}: a yes/no field takes levels: "
+                    "[false, true], not a range"
+                )
             params[path] = param
     opt = Optimisation(spec, name, source, base, base_hash, params)
     _check_size(opt)

@@ -30,8 +30,12 @@ _SALIB_DIST = {
 def _salib_bounds(p: Parameter) -> list[float]:
     lo, hi = (p.low, p.high) if p.is_range else (0.0, 1.0)
     if p.distribution == "triangular":
+        if p.peak is None:  # the sweep spec requires it (ParameterSpec)
+            raise ValueError(f"{p.path}: a triangular distribution needs peak")
         return [lo, hi, (float(p.peak) - lo) / (hi - lo)]  # SALib: peak as a share of width
     if p.distribution == "truncnorm":
+        if p.mean is None or p.sd is None:  # the sweep spec requires them (ParameterSpec)
+            raise ValueError(f"{p.path}: a truncated normal distribution needs mean and sd")
         return [lo, hi, float(p.mean), float(p.sd)]
     return [lo, hi]
 

@@ -45,7 +45,7 @@ class StoreError(RuntimeError):
 # A read-only connection reaches the store's own tables and nothing else: no files, no
 # network, no extensions, bounded memory; then no progress bar on stderr, and the settings
 # locked so that no query can change them.
-LOCKED_DOWN = {
+LOCKED_DOWN: dict[str, str | bool | int | float | list[str]] = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,

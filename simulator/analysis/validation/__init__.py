@@ -20,7 +20,7 @@ import pandas as pd
 
 from simulator.analysis.replications import child_seeds
 from simulator.analysis.statistics import mean_interval
-from simulator.analysis.validation.experiments import EXPERIMENTS, Experiment, Models
+from simulator.analysis.validation.experiments import EXPERIMENTS, Experiment
 from simulator.analysis.validation.facts import FACT_BY_ID, FACTS, KINDS, Fact, Kind
 from simulator.model.model import OutsourcingModel
 from simulator.scenario import load_scenario
@@ -49,7 +49,7 @@ def _run_replication(
     cache: dict[tuple[str, int], list[OutsourcingModel]] = {}
     values: dict[str, float] = {}
     for exp in EXPERIMENTS:
-        models: Models = {}
+        models: dict[str, list[OutsourcingModel]] = {}
         for name in exp.scenarios:
             key = (name, exp.runs)
             if key not in cache:

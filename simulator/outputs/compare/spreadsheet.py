@@ -42,12 +42,25 @@ def write_comparison_workbook(
             cell.number_format = number_format(KPI_BY_NAME[kpi].unit)
     ws.column_dimensions["A"].width = 34
     formats = [None, None, None, None] + [None] * (len(table.columns) - 4)
-    add_sheet(wb, "Comparison", list(table.columns), table.itertuples(index=False, name=None),
-              formats, [34, 16, 28, 20])  # fmt: skip
+    add_sheet(
+        wb,
+        "Comparison",
+        list(table.columns),
+        table.itertuples(index=False, name=None),
+        formats,
+        [34, 16, 28, 20],
+    )
     ws = wb["Comparison"]
     cols = list(table.columns)
-    numeric = [cols.index(c) for c in ("mean", "ci95_low", "ci95_high", "diff_vs_reference",
-                                        "diff_ci95_low", "diff_ci95_high")]  # fmt: skip
+    number_columns = (
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "diff_vs_reference",
+        "diff_ci95_low",
+        "diff_ci95_high",
+    )
+    numeric = [cols.index(c) for c in number_columns]
     for row in ws.iter_rows(min_row=2):
         fmt = number_format(row[cols.index("unit")].value or "")
         for i in numeric:
@@ -64,9 +77,14 @@ def write_comparison_workbook(
                 cell.number_format = number_format(KPI_BY_NAME[kpi].unit)
         ws.append([])
     ws.column_dimensions["A"].width = 40
-    add_sheet(wb, "Scorecards", ["Dimension", *names],
-              [[d, *[cell_value(v) for v in scorecards.loc[d]]] for d in scorecards.index],
-              [None] + ["0"] * len(names), [24])  # fmt: skip
+    add_sheet(
+        wb,
+        "Scorecards",
+        ["Dimension", *names],
+        [[d, *[cell_value(v) for v in scorecards.loc[d]]] for d in scorecards.index],
+        [None] + ["0"] * len(names),
+        [24],
+    )
     series_sheet(wb, "Monthly", timeseries)
     wb.save(path)
     return path

@@ -51,13 +51,30 @@ def plot_trajectory(trajectory: list[Step], chosen: Step, outcome: str, path: Pa
     top = max(restricted) + 1
     colours = plt.get_cmap("viridis", top)
     norm = BoundaryNorm([k - 0.5 for k in range(top + 1)], top)
-    points = ax.scatter([s.coverage for s in trajectory], [s.density for s in trajectory],
-                        c=restricted, cmap=colours, norm=norm, s=18)  # fmt: skip
-    ax.scatter([chosen.coverage], [chosen.density], s=140, facecolors="none",
-               edgecolors="crimson", linewidths=1.8, label="chosen box")  # fmt: skip
+    points = ax.scatter(
+        [s.coverage for s in trajectory],
+        [s.density for s in trajectory],
+        c=restricted,
+        cmap=colours,
+        norm=norm,
+        s=18,
+    )
+    ax.scatter(
+        [chosen.coverage],
+        [chosen.density],
+        s=140,
+        facecolors="none",
+        edgecolors="crimson",
+        linewidths=1.8,
+        label="chosen box",
+    )
     fig.colorbar(points, ax=ax, label="inputs restricted", ticks=range(top))
-    ax.set(xlim=(0, 1.02), ylim=(0, 1.02), xlabel="coverage (share of all cases in the box)",
-           ylabel="density (share of the box's cases)")  # fmt: skip
+    ax.set(
+        xlim=(0, 1.02),
+        ylim=(0, 1.02),
+        xlabel="coverage (share of all cases in the box)",
+        ylabel="density (share of the box's cases)",
+    )
     ax.set_title(f"Peeling trajectory: {outcome}", loc="left", fontsize=10, wrap=True)
     ax.legend(loc="lower left", frameon=False)
     ax.grid(alpha=0.3)

@@ -114,7 +114,8 @@ def _changes(search: Search, before: pd.Series, after: pd.Series) -> list[str]:
 
 def _moves(search: Search, before: pd.Series, after: pd.Series) -> tuple[list[str], list[str]]:
     """(gains, losses): objectives that get better and worse from ``before`` to ``after``."""
-    gains, losses = [], []
+    gains: list[str] = []
+    losses: list[str] = []
     for obj in search.objectives:
         a, b = before[obj.label], after[obj.label]
         if pd.isna(a) or pd.isna(b) or np.isclose(a, b, rtol=1e-9, atol=1e-12):
@@ -151,14 +152,18 @@ def bottom_line(search: Search) -> str:
     tried = len(table) - 1
     feasible = int(table["feasible"].drop(index=0).sum())
     k = len(search.pareto)
-    futures = (f"{plural(search.futures, 'sampled future')} × "
-               f"{plural(search.replications, 'replication')}")  # fmt: skip
+    sampled = plural(search.futures, "sampled future")
+    futures = f"{sampled} × {plural(search.replications, 'replication')}"
     if not k:
-        return (f"None of the {tried} plans tried meets every constraint "
-                f"({'; '.join(c.text for c in search.constraints)}) across {futures}: "
-                "relax a constraint or widen the levers' ranges.")  # fmt: skip
-    head = (f"Of {tried} plans tried, {feasible} meet the constraints and {k} are Pareto-"
-            f"optimal: no other plan is better on every objective across {futures}.")  # fmt: skip
+        return (
+            f"None of the {tried} plans tried meets every constraint "
+            f"({'; '.join(c.text for c in search.constraints)}) across {futures}: "
+            "relax a constraint or widen the levers' ranges."
+        )
+    head = (
+        f"Of {tried} plans tried, {feasible} meet the constraints and {k} are Pareto-"
+        f"optimal: no other plan is better on every objective across {futures}."
+    )
     if 0 in search.pareto:
         return head + " The base plan is one of them: nothing tried beats it on every objective."
     if not table.at[0, "feasible"]:
@@ -166,9 +171,8 @@ def bottom_line(search: Search) -> str:
         head += f" The base plan misses {' and '.join(missed) or 'a constraint'}."
     values = oriented(table, search.objectives)
     base = values[table.index.get_loc(0)]
-    beats = [c for c in search.pareto
-             if (values[table.index.get_loc(c)] >= base).all()
-             and (values[table.index.get_loc(c)] > base).any()]  # fmt: skip
+    plans = {c: values[table.index.get_loc(c)] for c in search.pareto}
+    beats = [c for c, v in plans.items() if (v >= base).all() and (v > base).any()]
     if beats:
         names = ", ".join(search.plan_name(c) for c in beats[:4])
         return head + f" The base plan is beaten on every objective by {names}."
@@ -250,13 +254,14 @@ def parallel_data(search: Search) -> dict[str, Any]:
     for i, cid in enumerate(ids):
         on_front = cid in search.pareto
         colour = PALETTE[search.pareto.index(cid) % len(PALETTE)] if on_front else GREY
-        lines.append({
+        line = {
             "name": search.plan_name(cid) if on_front or cid == 0 else f"candidate {cid}",
             "values": [round(float(v), 4) if np.isfinite(v) else None for v in axes.scaled[i]],
             "colour": "#000000" if cid == 0 else colour,
             "front": on_front,
             "base": cid == 0,
-        })  # fmt: skip
+        }
+        lines.append(line)
     return {"axes": axes.names, "ends": axes.ends, "lines": lines}
 
 
@@ -269,7 +274,8 @@ def parallel_plot(search: Search, path: Path) -> Path:
         axes.scaled,
         [n.replace(" (lower is up)", "\n(lower is up)") for n in axes.names],
     )
-    with plt.rc_context(style()):
+    # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
+    with plt.rc_context(style()):  # type: ignore[arg-type]
         fig, ax = plt.subplots(figsize=(max(6.4, 1.3 * len(ticks)), 4.8), layout="constrained")
         x = np.arange(len(ticks))
         ids = list(table["candidate_id"])
@@ -277,12 +283,17 @@ def parallel_plot(search: Search, path: Path) -> Path:
             if cid not in search.pareto and cid != 0:
                 ax.plot(x, scaled[i], color=GREY, alpha=0.35, lw=0.8)
         for k, cid in enumerate(search.pareto):
-            ax.plot(x, scaled[ids.index(cid)], color=PALETTE[k % len(PALETTE)], lw=2,
-                    label=search.plan_name(cid))  # fmt: skip
+            ax.plot(
+                x,
+                scaled[ids.index(cid)],
+                color=PALETTE[k % len(PALETTE)],
+                lw=2,
+                label=search.plan_name(cid),
+            )
         ax.plot(x, scaled[ids.index(0)], color="black", lw=1.6, ls="--", label="base plan")
         ax.set_xticks(x, ticks, rotation=30, ha="right", fontsize=8)
         ax.set_yticks([0, 1], ["worst\ntried", "best\ntried"])
-        for xi in x:
+        for xi in range(len(ticks)):
             ax.axvline(xi, color="#cccccc", lw=0.6, zorder=0)
         ax.set_title("Plans tried: levers, then robust objectives (up is better)")
         ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -299,25 +310,47 @@ def tradeoff_plot(search: Search, path: Path) -> Path:
     ]
     cols = min(3, len(pairs))
     rows = -(-len(pairs) // cols)
-    with plt.rc_context(style()):
-        fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows),
-                                 layout="constrained", squeeze=False)  # fmt: skip
+    # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
+    with plt.rc_context(style()):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(
+            rows, cols, figsize=(4.2 * cols, 3.6 * rows), layout="constrained", squeeze=False
+        )
         for ax, (a, b) in zip(axes.flat, pairs, strict=False):
             ok = table[table["feasible"]]
             bad = table[~table["feasible"]]
-            ax.scatter(bad[a.label], bad[b.label], marker="x", color=GREY, alpha=0.5, s=14,
-                       label="misses a constraint")  # fmt: skip
+            ax.scatter(
+                bad[a.label],
+                bad[b.label],
+                marker="x",
+                color=GREY,
+                alpha=0.5,
+                s=14,
+                label="misses a constraint",
+            )
             ax.scatter(ok[a.label], ok[b.label], color=GREY, s=16, label="feasible")
             front = table.set_index("candidate_id").loc[search.pareto]
             for k, (cid, row) in enumerate(front.iterrows()):
-                ax.scatter(row[a.label], row[b.label], color=PALETTE[k % len(PALETTE)], s=46,
-                           zorder=3)  # fmt: skip
+                ax.scatter(
+                    row[a.label], row[b.label], color=PALETTE[k % len(PALETTE)], s=46, zorder=3
+                )
                 tag = search.plan_name(cid).removeprefix("plan_")
-                ax.annotate(tag, (row[a.label], row[b.label]), fontsize=7, xytext=(3, 3),
-                            textcoords="offset points")  # fmt: skip
+                ax.annotate(
+                    tag,
+                    (row[a.label], row[b.label]),
+                    fontsize=7,
+                    xytext=(3, 3),
+                    textcoords="offset points",
+                )
             base = table.set_index("candidate_id").loc[0]
-            ax.scatter(base[a.label], base[b.label], marker="*", color="black", s=120,
-                       zorder=4, label="base plan")  # fmt: skip
+            ax.scatter(
+                base[a.label],
+                base[b.label],
+                marker="*",
+                color="black",
+                s=120,
+                zorder=4,
+                label="base plan",
+            )
             ax.set_xlabel(objective_name(a), fontsize=8)
             ax.set_ylabel(objective_name(b), fontsize=8)
             ax.xaxis.set_major_formatter(_ticks(a))
@@ -360,8 +393,10 @@ def write_results(folder: Path, search: Search) -> Path:
     with output_folder(folder / "pareto", "pareto plans", {"search": search.name}) as tmp:
         for cid in search.pareto:
             data = plan_scenario(search, cid)
-            head = (f"# {search.plan_name(cid)} of outsim optimise {search.name}: "
-                    "run it with `outsim run <this file>`\n")  # fmt: skip
+            head = (
+                f"# {search.plan_name(cid)} of outsim optimise {search.name}: "
+                "run it with `outsim run <this file>`\n"
+            )
             text = head + yaml.safe_dump(data, sort_keys=False)
             (tmp / search.file_name(cid)).write_text(text, encoding="utf-8")
     sentences = [tradeoff(search, c) for c in search.pareto if c != 0]
@@ -398,7 +433,7 @@ def write_results(folder: Path, search: Search) -> Path:
                 "values": [_cell(r[c], units.get(c, "")) for c in value_cols],
                 "checks": [
                     _cell(r[c], units.get(c.removeprefix("check_"), "")) for c in check_cols
-                ],  # fmt: skip
+                ],
             }
             for r in frame.to_dict("records")
         ],

@@ -121,12 +121,12 @@ def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
     if attrition is not None:
         fair = _mean(k, "vendor_share_paid_fair")
         norm = scenario.workforce.attrition_annual
-        text = (
+        staff = (
             f"{percent(attrition)} of vendor staff leave each year (in-house norm {percent(norm)})"
         )
         if fair is not None:
-            text += f"; {percent(fair)} are paid at or above the local standard"
-        out.append({"topic": "Vendor staff", "text": text + "."})
+            staff += f"; {percent(fair)} are paid at or above the local standard"
+        out.append({"topic": "Vendor staff", "text": staff + "."})
     realised = k.get("breach_cost_realised") or {}
     breaches = _mean(k, "breaches")
     if breaches is not None and realised.get("p95") is not None:
@@ -179,6 +179,7 @@ def safeguards(summary: dict[str, Any]) -> list[dict[str, str]]:
     rows = []
     for s in summary.get("safeguards") or []:
         npv, gain, unit = s["npv_effect"], s["outcome_effect"], s["outcome_unit"]
+        npv_low, npv_high = s["npv_effect_ci95"]
         name, words, size = OUTCOMES.get(
             s["outcome"], (s["outcome"], f"per unit of {s['outcome']}", 1.0)
         )
@@ -199,7 +200,7 @@ def safeguards(summary: dict[str, Any]) -> list[dict[str, str]]:
                 "title": s["title"],
                 "in_plan": "in the plan" if in_plan else f"added: {s.get('package')}",
                 "npv": change(npv, "USD"),
-                "npv_range": span(*s["npv_effect_ci95"], "USD", True),
+                "npv_range": span(npv_low, npv_high, "USD", True),
                 "outcome": name,
                 "gain": change(gain, unit if unit != "index 0-1" else "ratio"),
                 "verdict": verdict if in_plan else f"adding it: {verdict}",

@@ -126,7 +126,7 @@ class _Manifest(BaseModel):
     finished: str
 
 
-FILE_MODELS = {
+FILE_MODELS: dict[str, type[BaseModel]] = {
     "summary.json": _Summary,
     "scorecard.json": _Scorecard,
     "manifest.json": _Manifest,

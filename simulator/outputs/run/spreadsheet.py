@@ -32,9 +32,20 @@ def _kpi_rows(summary: dict[str, Any]) -> Iterable[tuple[list[Any], str]]:
     effects, base = summary.get("effects") or {}, summary.get("status_quo") or {}
     for name, k in summary["kpis"].items():
         e, b = effects.get(name) or {}, base.get(name) or {}
-        row = [name, k["description"], k["unit"], k["mean"], k["ci95_low"], k["ci95_high"],
-               k["p05"], k["p95"], b.get("mean"), e.get("mean"), e.get("ci95_low"),
-               e.get("ci95_high")]  # fmt: skip
+        row = [
+            name,
+            k["description"],
+            k["unit"],
+            k["mean"],
+            k["ci95_low"],
+            k["ci95_high"],
+            k["p05"],
+            k["p95"],
+            b.get("mean"),
+            e.get("mean"),
+            e.get("ci95_low"),
+            e.get("ci95_high"),
+        ]
         yield row, number_format(k["unit"])
 
 
@@ -57,8 +68,9 @@ def write_results_workbook(
     effects, base = summary.get("effects") or {}, summary.get("status_quo") or {}
     for name in HEADLINE:
         k = summary["kpis"][name]
-        ws.append([name, k["mean"], (base.get(name) or {}).get("mean"),
-                   (effects.get(name) or {}).get("mean"), k["unit"]])  # fmt: skip
+        status_quo = (base.get(name) or {}).get("mean")
+        effect = (effects.get(name) or {}).get("mean")
+        ws.append([name, k["mean"], status_quo, effect, k["unit"]])
         for cell in ws[ws.max_row][1:4]:
             cell.number_format = number_format(k["unit"])
     ws.column_dimensions["A"].width = 36
@@ -68,8 +80,20 @@ def write_results_workbook(
         row[0].alignment = Alignment(wrap_text=False)
 
     kpi_rows = list(_kpi_rows(summary))
-    header = ["KPI", "What it measures", "Unit", "Mean", "95% CI low", "95% CI high", "5th pct",
-              "95th pct", "Status quo", "Change", "Change CI low", "Change CI high"]  # fmt: skip
+    header = [
+        "KPI",
+        "What it measures",
+        "Unit",
+        "Mean",
+        "95% CI low",
+        "95% CI high",
+        "5th pct",
+        "95th pct",
+        "Status quo",
+        "Change",
+        "Change CI low",
+        "Change CI high",
+    ]
     ws = wb.create_sheet("KPIs")
     ws.append(header)
     for cell in ws[1]:
@@ -82,52 +106,114 @@ def write_results_workbook(
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 60
 
-    add_sheet(wb, "Scorecard", ["Dimension", "Score (0-100)"],
-              [[d.replace("_", " "), v] for d, v in summary["scorecard"].items()],
-              [None, "0"], [24, 14])  # fmt: skip
+    add_sheet(
+        wb,
+        "Scorecard",
+        ["Dimension", "Score (0-100)"],
+        [[d.replace("_", " "), v] for d, v in summary["scorecard"].items()],
+        [None, "0"],
+        [24, 14],
+    )
     if summary.get("safeguards"):
+        dollars = number_format("USD")
         add_sheet(
-            wb, "Safeguards",
-            ["Safeguard", "In the plan", "Standard package added", "Effect on NPV",
-             "NPV CI low", "NPV CI high", "Outcome", "Effect on outcome", "Pays for itself",
-             "Cost per unit of outcome"],
-            [[s["title"], s.get("in_plan", True), s.get("package"), s["npv_effect"],
-              *s["npv_effect_ci95"], s["outcome"], s["outcome_effect"], s["pays_for_itself"],
-              s["cost_per_unit"]]
-             for s in summary["safeguards"]],
-            [None, None, None, '"$"#,##0', '"$"#,##0', '"$"#,##0', None, "0.0000", None,
-             '"$"#,##0'],
+            wb,
+            "Safeguards",
+            [
+                "Safeguard",
+                "In the plan",
+                "Standard package added",
+                "Effect on NPV",
+                "NPV CI low",
+                "NPV CI high",
+                "Outcome",
+                "Effect on outcome",
+                "Pays for itself",
+                "Cost per unit of outcome",
+            ],
+            [
+                [
+                    s["title"],
+                    s.get("in_plan", True),
+                    s.get("package"),
+                    s["npv_effect"],
+                    *s["npv_effect_ci95"],
+                    s["outcome"],
+                    s["outcome_effect"],
+                    s["pays_for_itself"],
+                    s["cost_per_unit"],
+                ]
+                for s in summary["safeguards"]
+            ],
+            [None, None, None, dollars, dollars, dollars, None, "0.0000", None, dollars],
             [50, 12, 40, 16, 16, 16, 28, 16, 14, 22],
-        )  # fmt: skip
+        )
     if summary.get("programme"):
         prog = summary["programme"]
         title = "Programme (package added)" if summary.get("programme_added") else "Programme"
         add_sheet(
-            wb, title, ["Measure", "Effect", "CI low", "CI high", "Unit"],
-            [[name.replace("_", " "), e.get("mean"), e.get("ci95_low"), e.get("ci95_high"),
-              e.get("unit")] for name, e in prog.items()],
-            None, [40, 16, 16, 16, 10],
-        )  # fmt: skip
+            wb,
+            title,
+            ["Measure", "Effect", "CI low", "CI high", "Unit"],
+            [
+                [
+                    name.replace("_", " "),
+                    e.get("mean"),
+                    e.get("ci95_low"),
+                    e.get("ci95_high"),
+                    e.get("unit"),
+                ]
+                for name, e in prog.items()
+            ],
+            None,
+            [40, 16, 16, 16, 10],
+        )
         ws = wb[title]
         for row in ws.iter_rows(min_row=2):
             for cell in row[1:4]:
                 cell.number_format = number_format(row[4].value or "")
     if summary.get("groups"):
         add_sheet(
-            wb, "Who is affected",
-            ["Grouping", "Group", "Staff at start", "Displaced", "Displaced share",
-             "Re-employed at 12 m", "Re-employed at 24 m", "Earnings vs own path at 12 m",
-             "Earnings vs own path at 24 m", "Months jobless (mean)"],
-            [[g["grouping"], g["group"], g["staff_at_start"], g["displaced"],
-              g["displaced_share"], g["reemployed_12m"], g["reemployed_24m"],
-              g["earnings_ratio_12m"], g["earnings_ratio_24m"], g["months_jobless_mean"]]
-             for g in summary["groups"]],
+            wb,
+            "Who is affected",
+            [
+                "Grouping",
+                "Group",
+                "Staff at start",
+                "Displaced",
+                "Displaced share",
+                "Re-employed at 12 m",
+                "Re-employed at 24 m",
+                "Earnings vs own path at 12 m",
+                "Earnings vs own path at 24 m",
+                "Months jobless (mean)",
+            ],
+            [
+                [
+                    g["grouping"],
+                    g["group"],
+                    g["staff_at_start"],
+                    g["displaced"],
+                    g["displaced_share"],
+                    g["reemployed_12m"],
+                    g["reemployed_24m"],
+                    g["earnings_ratio_12m"],
+                    g["earnings_ratio_24m"],
+                    g["months_jobless_mean"],
+                ]
+                for g in summary["groups"]
+            ],
             [None, None, "0", "0.0", "0%", "0%", "0%", "0%", "0%", "0.0"],
             [14, 18, 14, 12, 14, 16, 16, 22, 22, 18],
-        )  # fmt: skip
+        )
     series_sheet(wb, "Monthly", timeseries)
-    add_sheet(wb, "Assumptions", ["Assumption", "Value", "Source"],
-              [[a["what"], a["value"], a["source"]] for a in assumptions()],
-              None, [44, 30, 90])  # fmt: skip
+    add_sheet(
+        wb,
+        "Assumptions",
+        ["Assumption", "Value", "Source"],
+        [[a["what"], a["value"], a["source"]] for a in assumptions()],
+        None,
+        [44, 30, 90],
+    )
     wb.save(path)
     return path
