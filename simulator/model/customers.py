@@ -216,7 +216,8 @@ class Customers:
         issues = self.streams.generator("customers", "issues", month=self.month)
         u = issues.random(out=self._uniforms[:e], dtype=FLOAT)
         who = np.flatnonzero(u >= p_none)
-        counts = poisson_by_inversion(*(x.take(who).astype(np.float64) for x in (u, rate, p_none)))
+        u_who, rate_who, p_none_who = (x.take(who).astype(np.float64) for x in (u, rate, p_none))
+        counts = poisson_by_inversion(u_who, rate_who, p_none_who)
         # channel = how many cumulative routing shares lie at or below the issuer's uniform
         cdf = np.cumsum(routing)
         # each issuer's luck with this month's issue: its channel, then its outcome

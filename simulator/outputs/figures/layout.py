@@ -23,6 +23,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import matplotlib
 
@@ -32,8 +33,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.artist import Artist  # noqa: E402
 from matplotlib.backend_bases import RendererBase  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.layout_engine import ConstrainedLayoutEngine  # noqa: E402
 from matplotlib.legend import Legend  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
@@ -54,9 +57,10 @@ def new_figure(
     height_ratios: Sequence[float] | None = None,
 ) -> tuple[Figure, np.ndarray]:
     """A figure with a rows × cols array of axes in its body, laid out by matplotlib."""
-    fig = plt.figure(figsize=figsize, layout="constrained")
-    fig.get_layout_engine().set(w_pad=PAD, h_pad=PAD, wspace=0.0, hspace=0.0)
-    body = fig.subfigures()  # the axes and the figure legend, under the figure's title
+    engine = ConstrainedLayoutEngine(w_pad=PAD, h_pad=PAD, wspace=0.0, hspace=0.0)
+    fig = plt.figure(figsize=figsize, layout=engine)
+    # the axes and the figure legend, in one subfigure under the figure's title
+    body = fig.subfigures(1, 1, squeeze=False)[0, 0]
     axes = body.subplots(rows, cols, squeeze=False, gridspec_kw={"height_ratios": height_ratios})
     return fig, axes
 
@@ -64,7 +68,7 @@ def new_figure(
 def figure_legend(fig: Figure, handles: Sequence[Artist], labels: Sequence[str], **kw) -> Legend:
     """A legend of the whole figure under its title, in as many columns as fit its width."""
     body = fig.subfigs[0]
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     room = fig.bbox.width - 2 * PAD * fig.dpi
     size = FontProperties(size=plt.rcParams["legend.fontsize"]).get_size_in_points()
     kw = {"borderaxespad": PAD * 72 / size} | kw  # in font sizes: level with the title
@@ -114,7 +118,10 @@ def _execute(fig: Figure) -> bool:
     """Run the layout engine; False if the axes had no room (the figure must grow)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig.get_layout_engine().execute(fig)
+        engine = fig.get_layout_engine()
+        if engine is None:
+            raise ValueError("the figure has no layout engine (made by new_figure?)")
+        engine.execute(fig)
     collapsed = False
     for w in caught:
         if _COLLAPSED in str(w.message):
@@ -122,6 +129,12 @@ def _execute(fig: Figure) -> bool:
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return not collapsed
+
+
+def _renderer(fig: Figure) -> RendererAgg:
+    """The figure's Agg renderer (figures are drawn with Agg: ``plots.py``), which measures
+    text as it will be drawn."""
+    return cast(FigureCanvasAgg, fig.canvas).get_renderer()
 
 
 def _grow(fig: Figure, factor: float) -> None:
@@ -133,7 +146,7 @@ def lay_out(
     fig: Figure, axes: np.ndarray, titles: Sequence[str], suptitle: str, caption: str
 ) -> None:
     """Title and caption the figure, title its axes, and lay it out for good (see above)."""
-    renderer = fig.canvas.get_renderer()
+    renderer = _renderer(fig)
     width = fig.get_size_inches()[0]
     fig.suptitle(suptitle, x=PAD / width, ha="left")
     if caption:

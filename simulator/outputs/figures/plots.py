@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 import matplotlib
 
@@ -30,6 +31,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import EngFormatter, MaxNLocator, MultipleLocator  # noqa: E402
+from matplotlib.typing import LineStyleType  # noqa: E402
 
 from simulator.model.employees import State  # noqa: E402
 from simulator.outputs.figures.data import (  # noqa: E402
@@ -333,7 +335,8 @@ def _plan_legend(
 ) -> None:
     """A legend of the plans under the figure title, as many columns as fit the width."""
     handles = [
-        Line2D([], [], color=colours[p][0], linestyle=colours[p][1], linewidth=2.5) for p in plans
+        Line2D([], [], color=colours[p][0], linestyle=cast(LineStyleType, colours[p][1]), lw=2.5)
+        for p in plans
     ]
     figure_legend(fig, handles, list(plans), borderpad=0.0, handlelength=2.5)
 

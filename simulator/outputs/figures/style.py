@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cycler import cycler
+from matplotlib.typing import RcKeyType
 
 # Okabe & Ito (2008) colour-blind-safe palette, in the order lines take them.
 BLUE, VERMILLION, GREEN, ORANGE = "#0072B2", "#D55E00", "#009E73", "#E69F00"
@@ -28,7 +29,7 @@ BAND_ALPHA = 0.2
 PNG_OPTIONS = {"compress_level": 3}  # zlib level: a little larger files, much faster to write
 
 
-def style() -> dict[str, Any]:
+def style() -> dict[RcKeyType, Any]:
     """The matplotlib settings every figure is drawn with (use with ``rc_context``)."""
     return {
         "figure.figsize": FIGSIZE,

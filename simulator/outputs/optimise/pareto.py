@@ -275,7 +275,7 @@ def parallel_plot(search: Search, path: Path) -> Path:
         [n.replace(" (lower is up)", "\n(lower is up)") for n in axes.names],
     )
     # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
-    with plt.rc_context(style()):  # type: ignore[arg-type]
+    with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(max(6.4, 1.3 * len(ticks)), 4.8), layout="constrained")
         x = np.arange(len(ticks))
         ids = list(table["candidate_id"])
@@ -311,7 +311,7 @@ def tradeoff_plot(search: Search, path: Path) -> Path:
     cols = min(3, len(pairs))
     rows = -(-len(pairs) // cols)
     # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
-    with plt.rc_context(style()):  # type: ignore[arg-type]
+    with plt.rc_context(style()):
         fig, axes = plt.subplots(
             rows, cols, figsize=(4.2 * cols, 3.6 * rows), layout="constrained", squeeze=False
         )

@@ -78,7 +78,7 @@ def heatmap(means: pd.DataFrame, params: list[str], kpi: str, path: Path) -> Pat
     grid = means.groupby([y, x])[kpi].mean().unstack(x)
     unit = _unit(kpi)
     # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
-    with plt.rc_context(style()):  # type: ignore[arg-type]
+    with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(1.6 + 1.25 * grid.shape[1], 1.4 + 0.7 * grid.shape[0]))
         image = ax.imshow(grid.to_numpy(dtype=float), cmap="viridis", aspect="auto")
         ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns])
@@ -129,7 +129,7 @@ def effect_plot(wide: pd.DataFrame, params: list[str], kpis: list[str], path: Pa
         {**dict.fromkeys(params, "first"), **dict.fromkeys(kpis, "mean")}
     )
     # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
-    with plt.rc_context(style()):  # type: ignore[arg-type]
+    with plt.rc_context(style()):
         fig, axes = plt.subplots(
             len(kpis),
             len(params),
@@ -180,7 +180,7 @@ def sensitivity_plot(table: pd.DataFrame, kpi: str, path: Path) -> Path:
     y = np.arange(len(t))
     sobol = t["method"].iloc[0] == "sobol"
     # figures.style.style() is typed dict[str, Any], not matplotlib's dict[RcKeyType, Any]
-    with plt.rc_context(style()):  # type: ignore[arg-type]
+    with plt.rc_context(style()):
         fig, ax = plt.subplots(figsize=(8.5, 1.0 + 0.55 * len(t)))
         pairs: tuple[tuple[str, str | None, str], ...]  # (value, its interval or None, label)
         if sobol:
