@@ -166,13 +166,15 @@ class ReferenceCustomers(Customers):
         self.outcome[who] = outcome
         self._last_issuers = who
         scores = np.array([[c.score_first, c.score_later, c.score_unresolved] for c in channels])
-        experience = scores[ch, outcome]
-        counts = np.bincount(ch, minlength=len(channels))
-        sums = np.bincount(ch, weights=experience, minlength=len(channels))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.csat_by_channel = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        csat = np.full(len(channels), np.nan)
+        for c in range(len(channels)):  # a channel's mean score: its outcomes counted
+            n = np.array([np.count_nonzero((ch == c) & (outcome == o)) for o in range(3)])
+            if n.sum():
+                csat[c] = (n * scores[c]).sum() / n.sum()
+        self.csat_by_channel = csat
+        experience = scores.astype(FLOAT)[ch, outcome]
         s = self.satisfaction
-        s[who] += SATISFACTION_WEIGHT * (experience - s[who])
+        s[who] += FLOAT(SATISFACTION_WEIGHT) * (experience - s[who])
         p = self.params
         offset = p.initial_trust - TRUST_PER_SATISFACTION * self.reference_satisfaction
         target = np.clip(TRUST_PER_SATISFACTION * s + offset, 0, 1)

@@ -43,6 +43,9 @@ def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int
     return rng.beta(mean * concentration, (1 - mean) * concentration, size)
 
 
+_FEW = 32  # draws still climbing below which the walk goes one draw at a time
+
+
 def poisson_by_inversion(
     u: np.ndarray, rate: np.ndarray, p_zero: np.ndarray, max_count: int = 200
 ) -> np.ndarray:
@@ -59,13 +62,24 @@ def poisson_by_inversion(
     k = 1
     climbing = np.flatnonzero(u >= cdf)
     u, rate, term, cdf = (x.take(climbing) for x in (u, rate, term, cdf))
-    while len(climbing) and k < max_count:
+    while len(climbing) > _FEW and k < max_count:
         k += 1
         counts[climbing] = k
         term *= rate / k
         cdf += term
         still = np.flatnonzero(u >= cdf)
         climbing, u, rate, term, cdf = (x.take(still) for x in (climbing, u, rate, term, cdf))
+    # the last few draws climb one at a time: the same double-precision steps, without an
+    # array operation's fixed cost per step
+    for i, ui, ri, ti, ci in zip(
+        *(x.tolist() for x in (climbing, u, rate, term, cdf)), strict=True
+    ):
+        j = k
+        while ui >= ci and j < max_count:
+            j += 1
+            ti *= ri / j
+            ci += ti
+        counts[i] = j
     return counts
 
 
@@ -250,15 +264,18 @@ class Customers:
         self.outcome[self._last_issuers] = OUTCOME_NONE
         self.outcome[who] = outcome
         self._last_issuers = who
+        # the experience score of each (channel, outcome), and how many issuers had each
         scores = np.array([[c.score_first, c.score_later, c.score_unresolved] for c in channels])
-        experience = scores.take(ch * scores.shape[1] + outcome)  # scores[ch, outcome]
-        counts = np.bincount(ch, minlength=len(channels))
-        sums = np.bincount(ch, weights=experience, minlength=len(channels))
+        kind = ch * scores.shape[1] + outcome  # index of the issuer's (channel, outcome)
+        tally = np.bincount(kind, minlength=scores.size).reshape(scores.shape)
+        counts = tally.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.csat_by_channel = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+            csat = (tally * scores).sum(axis=1) / np.maximum(counts, 1)
+        self.csat_by_channel = np.where(counts > 0, csat, np.nan)
+        experience = scores.astype(FLOAT).ravel().take(kind)
         s = self.satisfaction
         before = s.take(who)
-        s[who] = before + SATISFACTION_WEIGHT * (experience - before)
+        s[who] = before + FLOAT(SATISFACTION_WEIGHT) * (experience - before)
         self._update_trust(disclosed)
 
     def _update_trust(self, disclosed: bool) -> None:
