@@ -97,343 +97,342 @@ def panel_unit(panel: Panel) -> str:
     return unit
 
 
-def _figures() -> tuple[Figure, ...]:
-    pct = 100.0
-    vendor = _has_vendor_staff
-    no_vendor = "No vendor staff in this scenario"
-    since = "Months since displacement"
-    return (
-        Figure(
-            "workforce",
-            "What happens to the initial in-house workforce",
-            (
-                Panel(
-                    "Initial in-house workers by state (stacked means)",
-                    "Workers",
-                    unit="persons",
-                    draw=draw_workforce_states,
-                    legend="right",
-                ),
-                Panel(
-                    "Workers laid off and early quits, cumulative",
-                    "Workers",
-                    (
-                        Series("displaced_cumulative", "Laid off (excl. redeployed)"),
-                        Series("early_quits_cumulative", "Quit early on rumours of the plan"),
-                    ),
-                ),
-            ),
-            grid=(2, 1),
-            height_ratios=(3, 2),
-        ),
-        Figure(
-            "displaced_earnings",
-            "Earnings of displaced workers",
-            (
-                Panel(
-                    "Displaced workers' earnings relative to before displacement "
-                    "(jobless count as zero)",
-                    "Earnings ratio",
-                    (
-                        Series(
-                            "displaced_earnings_ratio",
-                            "Displaced workers' earnings ratio",
-                            pct,
-                            _has_displaced,
-                        ),
-                    ),
-                    ylim=(0, 105),
-                    reference=100.0,
-                    reference_label="Pre-displacement earnings",
-                    empty_note="No workers displaced in this scenario",
-                ),
-            ),
-            grid=(1, 1),
-            figsize=(11.0, 5.0),
-        ),
-        Figure(
-            "local_economy",
-            "Home-region labour market",
-            (
-                Panel(
-                    "Local unemployment rate",
-                    "Unemployment rate",
-                    (Series("local_unemployment_pct", "Unemployment rate"),),
-                ),
-                Panel(
-                    "Local jobs lost (income multiplier) and supported (investment)",
-                    "Local jobs",
-                    (
-                        Series("local_jobs_lost", "Jobs lost"),
-                        Series("local_jobs_supported", "Jobs supported"),
-                    ),
-                ),
-                Panel(
-                    "Labour-market tightness",
-                    "Vacancies per unemployed",
-                    (Series("local_tightness", "Tightness"),),
-                ),
-                Panel(
-                    "Displaced workers' job-finding hazard vs reference market",
-                    "Relative hazard",
-                    (Series("displaced_job_finding_factor", "Job-finding factor"),),
-                ),
-            ),
-        ),
-        Figure(
-            "service",
-            "Customer service quality",
-            (
-                Panel(
-                    "Customer satisfaction with contacts (CSAT)",
-                    "CSAT",
-                    (
-                        Series("csat", "All channels"),
-                        Series("csat_in_house", "In-house", linestyle="--"),
-                        Series("csat_vendor", "Vendors", linestyle="-."),
-                    ),
-                    bounds=(0, 100),
-                ),
-                Panel(
-                    "First-contact resolution",
-                    "Resolved at first contact",
-                    (
-                        Series("fcr", "All channels", pct),
-                        Series("fcr_in_house", "In-house", pct, linestyle="--"),
-                        Series("fcr_vendor", "Vendors", pct, linestyle="-."),
-                    ),
-                    bounds=(0, 100),
-                ),
-                Panel(
-                    "Service level (answered within 20 s)",
-                    "Answered in 20 s",
-                    (
-                        Series("service_level", "All channels", pct),
-                        Series("service_level_in_house", "In-house", pct, linestyle="--"),
-                        Series("service_level_vendor", "Vendors", pct, linestyle="-."),
-                    ),
-                    bounds=(0, 100),
-                ),
-                Panel(
-                    "Average speed of answer",
-                    "Wait",
-                    (Series("average_wait_s", "All channels"),),
-                ),
-            ),
-            note="Vendor series equal in-house ones while no vendor serves.",
-        ),
-        Figure(
-            "customers",
-            "Customers: retention, trust and awareness of outsourcing",
-            (
-                Panel(
-                    "Active customers",
-                    "Customers",
-                    (Series("customers_active", "Active customers"),),
-                ),
-                Panel(
-                    "Customer churn, annualised",
-                    "Churn",
-                    (Series("churn_pct_a_year_at_month_rate", "Churn (annual rate)"),),
-                ),
-                Panel(
-                    "Mean trust of active customers",
-                    "Trust",
-                    (Series("trust_mean", "Trust"),),
-                    bounds=(0, 1),
-                ),
-                Panel(
-                    "Customers who know the service is outsourced",
-                    "Informed customers",
-                    (Series("informed_share", "Informed", pct),),
-                    bounds=(0, 100),
-                ),
-            ),
-        ),
-        Figure(
-            "privacy",
-            "Customer data: exposure and breach risk",
-            (
-                Panel(
-                    "Customer records held by vendors",
-                    "Records",
-                    (Series("records_exposed", "Records exposed"),),
-                ),
-                Panel(
-                    "Chance of a material breach, annualised",
-                    "Breach probability",
-                    (
-                        Series(
-                            "breach_chance_pct_a_year_at_month_rate",
-                            "Within a year, at this month's risk",
-                        ),
-                    ),
-                    bounds=(0, 100),
-                ),
-                Panel(
-                    "Material breaches so far",
-                    "Breaches",
-                    (Series("breaches_cumulative", "Breaches (cumulative)"),),
-                ),
-                Panel(
-                    "Expected (probability-weighted) breach cost",
-                    "Expected cost",
-                    (Series("expected_breach_cost", "Expected breach cost"),),
-                ),
-            ),
-        ),
-        Figure(
-            "vendor_workforce",
-            "Vendor agents: staffing, pay and conditions",
-            (
-                Panel(
-                    "Vendor agents employed vs required by contract",
-                    "Agents",
-                    (
-                        Series("vendor_staff", "Employed"),
-                        Series("vendor_required", "Required", linestyle="--"),
-                    ),
-                ),
-                Panel(
-                    "Vendor agent attrition, annualised (12 × monthly)",
-                    "Attrition",
-                    (
-                        Series(
-                            "vendor_turnover_pct_a_year_at_month_rate", "Attrition", valid=vendor
-                        ),
-                    ),
-                    empty_note=no_vendor,
-                ),
-                Panel(
-                    "Vendor agents paid at least the local industry standard",
-                    "Paid fairly",
-                    (Series("vendor_share_paid_fair", "Paid fairly", pct, vendor),),
-                    bounds=(0, 100),
-                    empty_note=no_vendor,
-                ),
-                Panel(
-                    "Vendor agents' wellbeing and product proficiency",
-                    "Index",
-                    (
-                        Series("vendor_wellbeing", "Wellbeing", valid=vendor),
-                        Series("vendor_proficiency", "Product proficiency", valid=vendor),
-                    ),
-                    bounds=(0, 1),
-                    empty_note=no_vendor,
-                ),
-            ),
-        ),
-        Figure(
-            "costs",
-            "Costs, savings and revenue",
-            (
-                Panel(
-                    "Total cost vs serving in-house with the initial workforce",
-                    "Cost",
-                    (
-                        Series("cost_total", "Actual total cost"),
-                        Series("cost_counterfactual", "Counterfactual (in-house)", linestyle="--"),
-                    ),
-                ),
-                Panel(
-                    "Cost of ethical policies and displacement support",
-                    "Mitigation cost",
-                    (Series("cost_mitigation", "Mitigation cost"),),
-                ),
-                Panel(
-                    "Cumulative net savings vs counterfactual",
-                    "Net savings",
-                    (Series("net_savings_cumulative", "Net savings (cumulative)"),),
-                    reference=0.0,
-                ),
-                Panel(
-                    "Revenue from active customers",
-                    "Revenue",
-                    (Series("revenue", "Revenue"),),
-                ),
-            ),
-        ),
-        Figure(
-            "cash",
-            "Cumulative cash: what the plan saves and what eats into it",
-            (
-                Panel(
-                    "Cumulative savings, costs and losses vs serving in-house",
-                    "Cumulative cash",
-                    tuple(
-                        Series(column, label, color=colour)
-                        for column, (label, colour) in CASH_FLOWS.items()
-                        if column != "cash_net"
-                    ),
-                    unit="USD millions",
-                    reference=0.0,
-                    legend="right",
-                ),
-                Panel(
-                    "Cumulative net savings: the sum of the four above",
-                    "Net savings",
-                    (Series("cash_net", CASH_FLOWS["cash_net"][0], color=BLACK),),
-                    unit="USD millions",
-                    reference=0.0,
-                    legend="none",
-                ),
-            ),
-            grid=(2, 1),
-            height_ratios=(3, 2),
-            note="Operating savings: in-house counterfactual cost minus operating cost. "
-            "Breach losses: realised breach costs minus the breach cost expected in-house "
-            "anyway, as in net savings. Margin: gross margin on revenue above or below its "
-            "level before month 0.",
-        ),
-        Figure(
-            "displaced_states",
-            "Where the displaced workers are, month by month after their job ended",
-            (
-                Panel(
-                    "Displaced workers by state (stacked means across replications)",
-                    "Displaced workers",
-                    unit="%",
-                    ylim=(0, 100),
-                    draw=draw_displaced_states,
-                    empty_note=NOBODY_DISPLACED,
-                    xlabel=since,
-                    calendar=False,
-                    legend="right",
-                ),
-            ),
-            grid=(1, 1),
-            figsize=(11.0, 5.5),
-            note=displacement_note,
-            source="displacement",
-            bands=False,
-        ),
-        Figure(
-            "earnings_recovery",
-            "Displaced workers' earnings recovery",
-            (
-                Panel(
-                    "Earnings relative to before displacement (jobless count as zero)",
-                    "Earnings",
-                    unit="% of pre-displacement",
-                    ylim=(0, 110),
-                    reference=100.0,
-                    reference_label="Pre-displacement earnings",
-                    draw=earnings_milestones,
-                    empty_note=NOBODY_DISPLACED,
-                    xlabel=since,
-                    calendar=False,
-                    legend="best",
-                ),
-            ),
-            grid=(1, 1),
-            figsize=(11.0, 5.0),
-            note=displacement_note,
-            source="displacement",
-        ),
-    )
+# What each figure of a run shows (one file each), as data.
+_PCT = 100.0
+_NO_VENDOR = "No vendor staff in this scenario"
+_SINCE = "Months since displacement"
 
-
-FIGURES: tuple[Figure, ...] = _figures()
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "workforce",
+        "What happens to the initial in-house workforce",
+        (
+            Panel(
+                "Initial in-house workers by state (stacked means)",
+                "Workers",
+                unit="persons",
+                draw=draw_workforce_states,
+                legend="right",
+            ),
+            Panel(
+                "Workers laid off and early quits, cumulative",
+                "Workers",
+                (
+                    Series("displaced_cumulative", "Laid off (excl. redeployed)"),
+                    Series("early_quits_cumulative", "Quit early on rumours of the plan"),
+                ),
+            ),
+        ),
+        grid=(2, 1),
+        height_ratios=(3, 2),
+    ),
+    Figure(
+        "displaced_earnings",
+        "Earnings of displaced workers",
+        (
+            Panel(
+                "Displaced workers' earnings relative to before displacement "
+                "(jobless count as zero)",
+                "Earnings ratio",
+                (
+                    Series(
+                        "displaced_earnings_ratio",
+                        "Displaced workers' earnings ratio",
+                        _PCT,
+                        _has_displaced,
+                    ),
+                ),
+                ylim=(0, 105),
+                reference=100.0,
+                reference_label="Pre-displacement earnings",
+                empty_note="No workers displaced in this scenario",
+            ),
+        ),
+        grid=(1, 1),
+        figsize=(11.0, 5.0),
+    ),
+    Figure(
+        "local_economy",
+        "Home-region labour market",
+        (
+            Panel(
+                "Local unemployment rate",
+                "Unemployment rate",
+                (Series("local_unemployment_pct", "Unemployment rate"),),
+            ),
+            Panel(
+                "Local jobs lost (income multiplier) and supported (investment)",
+                "Local jobs",
+                (
+                    Series("local_jobs_lost", "Jobs lost"),
+                    Series("local_jobs_supported", "Jobs supported"),
+                ),
+            ),
+            Panel(
+                "Labour-market tightness",
+                "Vacancies per unemployed",
+                (Series("local_tightness", "Tightness"),),
+            ),
+            Panel(
+                "Displaced workers' job-finding hazard vs reference market",
+                "Relative hazard",
+                (Series("displaced_job_finding_factor", "Job-finding factor"),),
+            ),
+        ),
+    ),
+    Figure(
+        "service",
+        "Customer service quality",
+        (
+            Panel(
+                "Customer satisfaction with contacts (CSAT)",
+                "CSAT",
+                (
+                    Series("csat", "All channels"),
+                    Series("csat_in_house", "In-house", linestyle="--"),
+                    Series("csat_vendor", "Vendors", linestyle="-."),
+                ),
+                bounds=(0, 100),
+            ),
+            Panel(
+                "First-contact resolution",
+                "Resolved at first contact",
+                (
+                    Series("fcr", "All channels", _PCT),
+                    Series("fcr_in_house", "In-house", _PCT, linestyle="--"),
+                    Series("fcr_vendor", "Vendors", _PCT, linestyle="-."),
+                ),
+                bounds=(0, 100),
+            ),
+            Panel(
+                "Service level (answered within 20 s)",
+                "Answered in 20 s",
+                (
+                    Series("service_level", "All channels", _PCT),
+                    Series("service_level_in_house", "In-house", _PCT, linestyle="--"),
+                    Series("service_level_vendor", "Vendors", _PCT, linestyle="-."),
+                ),
+                bounds=(0, 100),
+            ),
+            Panel(
+                "Average speed of answer",
+                "Wait",
+                (Series("average_wait_s", "All channels"),),
+            ),
+        ),
+        note="Vendor series equal in-house ones while no vendor serves.",
+    ),
+    Figure(
+        "customers",
+        "Customers: retention, trust and awareness of outsourcing",
+        (
+            Panel(
+                "Active customers",
+                "Customers",
+                (Series("customers_active", "Active customers"),),
+            ),
+            Panel(
+                "Customer churn, annualised",
+                "Churn",
+                (Series("churn_pct_a_year_at_month_rate", "Churn (annual rate)"),),
+            ),
+            Panel(
+                "Mean trust of active customers",
+                "Trust",
+                (Series("trust_mean", "Trust"),),
+                bounds=(0, 1),
+            ),
+            Panel(
+                "Customers who know the service is outsourced",
+                "Informed customers",
+                (Series("informed_share", "Informed", _PCT),),
+                bounds=(0, 100),
+            ),
+        ),
+    ),
+    Figure(
+        "privacy",
+        "Customer data: exposure and breach risk",
+        (
+            Panel(
+                "Customer records held by vendors",
+                "Records",
+                (Series("records_exposed", "Records exposed"),),
+            ),
+            Panel(
+                "Chance of a material breach, annualised",
+                "Breach probability",
+                (
+                    Series(
+                        "breach_chance_pct_a_year_at_month_rate",
+                        "Within a year, at this month's risk",
+                    ),
+                ),
+                bounds=(0, 100),
+            ),
+            Panel(
+                "Material breaches so far",
+                "Breaches",
+                (Series("breaches_cumulative", "Breaches (cumulative)"),),
+            ),
+            Panel(
+                "Expected (probability-weighted) breach cost",
+                "Expected cost",
+                (Series("expected_breach_cost", "Expected breach cost"),),
+            ),
+        ),
+    ),
+    Figure(
+        "vendor_workforce",
+        "Vendor agents: staffing, pay and conditions",
+        (
+            Panel(
+                "Vendor agents employed vs required by contract",
+                "Agents",
+                (
+                    Series("vendor_staff", "Employed"),
+                    Series("vendor_required", "Required", linestyle="--"),
+                ),
+            ),
+            Panel(
+                "Vendor agent attrition, annualised (12 × monthly)",
+                "Attrition",
+                (
+                    Series(
+                        "vendor_turnover_pct_a_year_at_month_rate",
+                        "Attrition",
+                        valid=_has_vendor_staff,
+                    ),
+                ),
+                empty_note=_NO_VENDOR,
+            ),
+            Panel(
+                "Vendor agents paid at least the local industry standard",
+                "Paid fairly",
+                (Series("vendor_share_paid_fair", "Paid fairly", _PCT, _has_vendor_staff),),
+                bounds=(0, 100),
+                empty_note=_NO_VENDOR,
+            ),
+            Panel(
+                "Vendor agents' wellbeing and product proficiency",
+                "Index",
+                (
+                    Series("vendor_wellbeing", "Wellbeing", valid=_has_vendor_staff),
+                    Series("vendor_proficiency", "Product proficiency", valid=_has_vendor_staff),
+                ),
+                bounds=(0, 1),
+                empty_note=_NO_VENDOR,
+            ),
+        ),
+    ),
+    Figure(
+        "costs",
+        "Costs, savings and revenue",
+        (
+            Panel(
+                "Total cost vs serving in-house with the initial workforce",
+                "Cost",
+                (
+                    Series("cost_total", "Actual total cost"),
+                    Series("cost_counterfactual", "Counterfactual (in-house)", linestyle="--"),
+                ),
+            ),
+            Panel(
+                "Cost of ethical policies and displacement support",
+                "Mitigation cost",
+                (Series("cost_mitigation", "Mitigation cost"),),
+            ),
+            Panel(
+                "Cumulative net savings vs counterfactual",
+                "Net savings",
+                (Series("net_savings_cumulative", "Net savings (cumulative)"),),
+                reference=0.0,
+            ),
+            Panel(
+                "Revenue from active customers",
+                "Revenue",
+                (Series("revenue", "Revenue"),),
+            ),
+        ),
+    ),
+    Figure(
+        "cash",
+        "Cumulative cash: what the plan saves and what eats into it",
+        (
+            Panel(
+                "Cumulative savings, costs and losses vs serving in-house",
+                "Cumulative cash",
+                tuple(
+                    Series(column, label, color=colour)
+                    for column, (label, colour) in CASH_FLOWS.items()
+                    if column != "cash_net"
+                ),
+                unit="USD millions",
+                reference=0.0,
+                legend="right",
+            ),
+            Panel(
+                "Cumulative net savings: the sum of the four above",
+                "Net savings",
+                (Series("cash_net", CASH_FLOWS["cash_net"][0], color=BLACK),),
+                unit="USD millions",
+                reference=0.0,
+                legend="none",
+            ),
+        ),
+        grid=(2, 1),
+        height_ratios=(3, 2),
+        note="Operating savings: in-house counterfactual cost minus operating cost. "
+        "Breach losses: realised breach costs minus the breach cost expected in-house "
+        "anyway, as in net savings. Margin: gross margin on revenue above or below its "
+        "level before month 0.",
+    ),
+    Figure(
+        "displaced_states",
+        "Where the displaced workers are, month by month after their job ended",
+        (
+            Panel(
+                "Displaced workers by state (stacked means across replications)",
+                "Displaced workers",
+                unit="%",
+                ylim=(0, 100),
+                draw=draw_displaced_states,
+                empty_note=NOBODY_DISPLACED,
+                xlabel=_SINCE,
+                calendar=False,
+                legend="right",
+            ),
+        ),
+        grid=(1, 1),
+        figsize=(11.0, 5.5),
+        note=displacement_note,
+        source="displacement",
+        bands=False,
+    ),
+    Figure(
+        "earnings_recovery",
+        "Displaced workers' earnings recovery",
+        (
+            Panel(
+                "Earnings relative to before displacement (jobless count as zero)",
+                "Earnings",
+                unit="% of pre-displacement",
+                ylim=(0, 110),
+                reference=100.0,
+                reference_label="Pre-displacement earnings",
+                draw=earnings_milestones,
+                empty_note=NOBODY_DISPLACED,
+                xlabel=_SINCE,
+                calendar=False,
+                legend="best",
+            ),
+        ),
+        grid=(1, 1),
+        figsize=(11.0, 5.0),
+        note=displacement_note,
+        source="displacement",
+    ),
+)
 
 # Overlays of several plans: one figure per file, each panel one series, one colour per plan.
 COMPARE_FIGURES: tuple[Figure, ...] = (
