@@ -9,7 +9,6 @@ matrix, the order its analysers expect.
 from __future__ import annotations
 
 import itertools
-import math
 from typing import Any
 
 import numpy as np
@@ -73,17 +72,8 @@ def sample_matrix(sweep: Sweep) -> np.ndarray:
 
 
 def expected_samples(sweep: Sweep) -> int:
-    """How many samples the spec gives, without drawing them."""
-    spec = sweep.spec
-    d = len(sweep.parameters)
-    n = int(spec.samples or 0)
-    if spec.sampler == "grid":
-        return math.prod(len(_grid_levels(p)) for p in sweep.parameters.values())
-    if spec.sampler == "sobol":
-        return n * (2 * d + 2 if spec.second_order else d + 2)
-    if spec.sampler == "morris":
-        return n * (d + 1)
-    return n
+    """How many samples the spec gives, without drawing them (``Sweep.expected_samples``)."""
+    return sweep.expected_samples()
 
 
 def samples_table(sweep: Sweep) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -244,6 +245,23 @@ class Sweep(Resolved):
         effects = [f"effect_{k}" for k in self.outputs] if self.spec.paired_with else []
         return self.outputs + effects
 
+    def expected_samples(self) -> int:
+        """How many samples the spec gives, without drawing them: a grid's levels
+        multiplied, Sobol's N (2d + 2) or N (d + 2), Morris's N (d + 1), else N."""
+        spec = self.spec
+        d = len(self.parameters)
+        n = int(spec.samples or 0)
+        if spec.sampler == "grid":
+            return math.prod(
+                len(p.levels) if p.levels is not None else (p.steps or 2)
+                for p in self.parameters.values()
+            )
+        if spec.sampler == "sobol":
+            return n * (2 * d + 2 if spec.second_order else d + 2)
+        if spec.sampler == "morris":
+            return n * (d + 1)
+        return n
+
 
 def model_code_hash() -> str:
     """SHA-256 of the source of everything that turns a scenario into KPIs."""
@@ -338,10 +356,8 @@ def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> 
 
 def _check_size(sweep: Sweep) -> None:
     """Refuse, before anything is sampled, a sweep of more runs than ``max_runs``."""
-    from simulator.sweep.sampling import expected_samples
-
     spec = sweep.spec
-    samples = expected_samples(sweep)
+    samples = sweep.expected_samples()
     runs = samples * spec.replications
     if runs > spec.max_runs:
         raise SweepError(
