@@ -85,15 +85,32 @@ def dask_scheduler() -> Iterator[str]:
     env = os.environ | {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
     scheduler = subprocess.Popen(
-        [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-         "--no-dashboard"],
+        [
+            str(BIN / "dask"),
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-dashboard",
+        ],
         **quiet,
-    )  # fmt: skip
+    )
     worker = subprocess.Popen(
-        [str(BIN / "dask"), "worker", address, "--nworkers", "2", "--nthreads", "1",
-         "--no-dashboard", "--host", "127.0.0.1"],
+        [
+            str(BIN / "dask"),
+            "worker",
+            address,
+            "--nworkers",
+            "2",
+            "--nthreads",
+            "1",
+            "--no-dashboard",
+            "--host",
+            "127.0.0.1",
+        ],
         **quiet,
-    )  # fmt: skip
+    )
     try:
         with Client(address, timeout="60s") as client:
             client.wait_for_workers(2, timeout=60)

@@ -134,15 +134,25 @@ def test_internal_error_exits_1_with_log(tmp_path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
 
     proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "run", str(scenario), "--out", "res", "-n", "1",
-         "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "simulator.cli",
+            "run",
+            str(scenario),
+            "--out",
+            "res",
+            "-n",
+            "1",
+            "--quiet",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=300,
         env={**os.environ, "TMPDIR": str(logs)},
         preexec_fn=limit_file_size,
-    )  # fmt: skip
+    )
     assert proc.returncode == 1, proc.stderr
     assert "internal error" in proc.stderr
     assert "Traceback" not in proc.stderr

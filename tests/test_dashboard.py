@@ -49,8 +49,9 @@ def wait_for(port: int, seconds: float = 90) -> None:
 @contextlib.contextmanager
 def serve(command: list[str], port: int, cwd: Path) -> Iterator[str]:
     env = os.environ | {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     try:
         wait_for(port)
         yield f"http://127.0.0.1:{port}/"
@@ -130,8 +131,9 @@ def test_dashboard_edits_runs_saves_and_loads_offline(browser, dashboard) -> Non
     page.get_by_text("Saved to").wait_for(timeout=30_000)
     saved = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert saved["policies"]["transparency"]["disclose_outsourcing"] is True
-    check = subprocess.run([str(BIN / "outsim"), "validate", str(target)], capture_output=True,
-                           text=True)  # fmt: skip
+    check = subprocess.run(
+        [str(BIN / "outsim"), "validate", str(target)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     # a file outsim did not write is never overwritten
     mine = folder / "mine.yaml"
@@ -173,16 +175,29 @@ def test_dashboard_steps_one_run_month_by_month(browser, dashboard) -> None:
 def test_dashboard_refuses_a_bad_scenario(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("simulation: {horizon_months: -1}\n", encoding="utf-8")
-    done = subprocess.run([str(BIN / "outsim"), "dashboard", str(bad)], capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [str(BIN / "outsim"), "dashboard", str(bad)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2 and "horizon_months" in done.stderr
 
 
 def test_mesa_solaraviz_drives_the_model_past_its_horizon(browser, tmp_path: Path) -> None:
     port = free_port()
     app = ROOT / "experiments" / "solaraviz_app.py"
-    command = [sys.executable, "-m", "solara", "run", str(app), "--host", "127.0.0.1",
-               "--port", str(port), "--production", "--no-open", "--no-check-version"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(app),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
     with serve(command, port, tmp_path) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors: list[str] = []

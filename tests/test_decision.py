@@ -169,8 +169,10 @@ def test_the_workbook_holds_the_summarys_numbers(small_default, tmp_path: Path) 
 
 
 def test_any_plan_can_be_the_reference_and_every_pair_is_paired() -> None:
-    plans = [shrink(load_scenario(SCENARIOS / f"{n}.yaml"), 5000, 24)
-             for n in ("status_quo", "default", "nearshore_phased_responsible")]  # fmt: skip
+    plans = [
+        shrink(load_scenario(SCENARIOS / f"{n}.yaml"), 5000, 24)
+        for n in ("status_quo", "default", "nearshore_phased_responsible")
+    ]
     res = compare(plans, replications=2, seed=1, reference="default")
     table = res.table()
     assert (table["reference"] == "default").all()
@@ -190,24 +192,44 @@ def test_colliding_names_are_labelled_by_file_name() -> None:
 
 @pytest.mark.integration
 def test_compare_cli_labels_collisions_and_takes_a_reference(tmp_path: Path) -> None:
-    base = {"extends": str(SCENARIOS / "default.yaml"), "customers": {"count": 4000},
-            "simulation": {"horizon_months": 24}}  # fmt: skip
+    base = {
+        "extends": str(SCENARIOS / "default.yaml"),
+        "customers": {"count": 4000},
+        "simulation": {"horizon_months": 24},
+    }
     (tmp_path / "plan_a.yaml").write_text(yaml.safe_dump(base))
     (tmp_path / "plan_b.yaml").write_text(yaml.safe_dump(base))
     proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "compare", "plan_a.yaml", "plan_b.yaml",
-         "-n", "2", "--reference", "plan_b", "--out", "cmp"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "simulator.cli",
+            "compare",
+            "plan_a.yaml",
+            "plan_b.yaml",
+            "-n",
+            "2",
+            "--reference",
+            "plan_b",
+            "--out",
+            "cmp",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    )
     assert proc.returncode == 0, proc.stderr
     assert "labelled by file name" in proc.stderr
     assert "plan_a" in proc.stdout and "plan_b" in proc.stdout and "…" not in proc.stdout
     html = (tmp_path / "cmp" / "comparison.html").read_text()
     assert "The reference is <strong>plan_b</strong>" in html and 'id="pairs"' in html
     assert openpyxl.load_workbook(tmp_path / "cmp" / "comparison.xlsx").sheetnames[:3] == [
-        "Headline", "Comparison", "Pairs"
-    ]  # fmt: skip
+        "Headline",
+        "Comparison",
+        "Pairs",
+    ]
 
 
 @pytest.mark.integration

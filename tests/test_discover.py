@@ -20,12 +20,18 @@ def sweep_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """24 plans (LHS) differing in the vendor's price, its pay and the notice given."""
     folder = tmp_path_factory.mktemp("discover")
     spec = write_spec(
-        folder, name="prices", sampler="lhs", samples=24, replications=1,
-        parameters={PRICE: {"range": [8.0, 40.0]},
-                    "vendors.manila.wage_ratio": {"range": [0.8, 1.4]},
-                    "policies.transparency.employee_notice_months": {"range": [0, 6]}},
+        folder,
+        name="prices",
+        sampler="lhs",
+        samples=24,
+        replications=1,
+        parameters={
+            PRICE: {"range": [8.0, 40.0]},
+            "vendors.manila.wage_ratio": {"range": [0.8, 1.4]},
+            "policies.transparency.employee_notice_months": {"range": [0, 6]},
+        },
         keep_timeseries=[],
-    )  # fmt: skip
+    )
     result = outsim("sweep", str(spec), "--out", str(folder / "sweep"), "-q", cwd=folder)
     assert result.returncode == 0, result.stderr
     return folder / "sweep"
@@ -54,8 +60,15 @@ def median_npv(folder: Path) -> str:
 
 @pytest.mark.integration
 def test_outsim_discover_writes_its_folder(sweep_folder: Path) -> None:
-    r = outsim("discover", str(sweep_folder), "--kpi", "npv_net_savings", "--below",
-               median_npv(sweep_folder), cwd=sweep_folder.parent)  # fmt: skip
+    r = outsim(
+        "discover",
+        str(sweep_folder),
+        "--kpi",
+        "npv_net_savings",
+        "--below",
+        median_npv(sweep_folder),
+        cwd=sweep_folder.parent,
+    )
     assert r.returncode == 0, r.stderr
     out = sweep_folder.parent / "sweep_discover_npv_net_savings"
     assert {p.name for p in out.iterdir()} >= {
@@ -71,8 +84,16 @@ def test_outsim_discover_writes_its_folder(sweep_folder: Path) -> None:
     summary = json.loads((out / "discovery.json").read_text())
     assert summary["sentence"] in r.stdout.replace("\n", " ") or "happens" in r.stdout
     # a rerun replaces the folder outsim wrote
-    again = outsim("discover", str(sweep_folder), "--kpi", "npv_net_savings", "--below",
-                   median_npv(sweep_folder), "-q", cwd=sweep_folder.parent)  # fmt: skip
+    again = outsim(
+        "discover",
+        str(sweep_folder),
+        "--kpi",
+        "npv_net_savings",
+        "--below",
+        median_npv(sweep_folder),
+        "-q",
+        cwd=sweep_folder.parent,
+    )
     assert again.returncode == 0, again.stderr
 
 

@@ -40,8 +40,9 @@ def test_prim_finds_a_planted_box() -> None:
 def test_prim_restricts_a_categorical_input() -> None:
     rng = np.random.default_rng(5)
     n = 1500
-    x = pd.DataFrame({"vendor": rng.choice(["manila", "bogota", "leeds"], n),
-                      "notice": rng.uniform(0, 12, n)})  # fmt: skip
+    x = pd.DataFrame(
+        {"vendor": rng.choice(["manila", "bogota", "leeds"], n), "notice": rng.uniform(0, 12, n)}
+    )
     y = (x.vendor == "manila").to_numpy() & (x.notice.to_numpy() < 3)
     prim = Prim(x, y)
     chosen = prim.choose(prim.peel())[1]
@@ -57,8 +58,13 @@ def test_box_measures_by_hand() -> None:
     prim = Prim(x, y)
     s = prim.step_of(Box({"a": (2.0, 4.0), "b": frozenset({"p"})}))
     assert (s.runs, s.cases, s.mass, s.density, s.coverage, s.restricted) == (
-        1, 1, 0.25, 1.0, 1 / 3, 2
-    )  # fmt: skip
+        1,
+        1,
+        0.25,
+        1.0,
+        1 / 3,
+        2,
+    )
     # without 'b' the box holds 3 runs and 2 cases: P(X ≥ 1), X ~ B(1, 2/3) = 2/3
     assert prim.quasi_p(s.box)["b"] == pytest.approx(2 / 3)
     assert describe_limit("a", (2.0, 4.0), x) == "a is at least 2"

@@ -73,9 +73,12 @@ def test_experiments_run_outsim_on_common_seeds(ema, small) -> None:
     values = {UNEMPLOYMENT: float(row[UNEMPLOYMENT]), NOTICE: int(row[NOTICE])}
     data = simulator.scenario.scenario_to_dict(small)
     direct = simulator.run(
-        simulator.scenario.scenario_from_dict(with_values(data, values)), 1, 5,
-        status_quo=False, workers=1,
-    ).kpis  # fmt: skip
+        simulator.scenario.scenario_from_dict(with_values(data, values)),
+        1,
+        5,
+        status_quo=False,
+        workers=1,
+    ).kpis
     assert outcomes["npv_net_savings"][0] == pytest.approx(direct["npv_net_savings"].iloc[0])
     assert outcomes["reemployed_share_24m"][0] == pytest.approx(
         direct["reemployed_share_24m"].iloc[0]

@@ -113,8 +113,9 @@ def test_batch_run_with_a_whole_scenario() -> None:
         load_scenario(SCENARIOS / "default.yaml"),
         {"simulation.horizon_months": 12, "customers.count": 2000},
     )
-    runs = mesa.batch_run(OutsourcingModel, parameters={"scenario": [small]}, iterations=2,
-                          display_progress=False)  # fmt: skip
+    runs = mesa.batch_run(
+        OutsourcingModel, parameters={"scenario": [small]}, iterations=2, display_progress=False
+    )
     assert len(runs) == 2 and runs[0]["Step"] == 11
     with pytest.raises(ScenarioError, match=r"in a list\) or the scenario file's path"):
         mesa.batch_run(OutsourcingModel, parameters={"scenario": small}, display_progress=False)
@@ -229,8 +230,9 @@ def test_the_readme_mesa_snippets_run_as_plain_scripts(tmp_path) -> None:
     for k, block in enumerate(wanted):
         script = tmp_path / f"snippet_{k}.py"
         script.write_text(block.replace("replications=10", "replications=2"), encoding="utf-8")
-        done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
-                              text=True, timeout=600)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, done.stderr[-2000:]
 
 

@@ -77,8 +77,16 @@ def test_robust_table_and_pareto_respect_constraints() -> None:
     rows = []
     for cid, (a, b) in enumerate([(1.0, 0.5), (2.0, 0.1), (0.5, 0.9), (0.4, 0.4)]):
         for s in range(2):
-            rows.append({"candidate_id": cid, "scenario_id": s, "replication": 0,
-                         "status": "ok", "a": a + s, "b": b})  # fmt: skip
+            rows.append(
+                {
+                    "candidate_id": cid,
+                    "scenario_id": s,
+                    "replication": 0,
+                    "status": "ok",
+                    "a": a + s,
+                    "b": b,
+                }
+            )
     cells = pd.DataFrame(rows)
     objectives = [Objective("a", True), Objective("b", True)]
     table = robust_table(cells, objectives, [Constraint("b", True, 0.2)], 2, 1)
@@ -147,8 +155,10 @@ def test_a_killed_search_resumes_to_the_same_pareto_plans(tmp_path: Path) -> Non
     budget = 30
     whole = run_analytic(tmp_path / "whole", budget, batch=6)
     folder = tmp_path / "killed"
-    code = (f"from tests.test_optimise import run_analytic; "
-            f"run_analytic({str(folder)!r}, {budget}, kill_after=70, batch=6)")  # fmt: skip
+    code = (
+        f"from tests.test_optimise import run_analytic; "
+        f"run_analytic({str(folder)!r}, {budget}, kill_after=70, batch=6)"
+    )
     killed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=300)
     assert killed.returncode == -signal.SIGKILL
     with SweepStore(folder, read_only=True) as store:
@@ -200,28 +210,45 @@ def write_spec(folder: Path, name: str = "tiny_search", **changes) -> Path:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"levers": {"local_economy.vacancy_rate": {"range": [0.02, 0.05]}}},
-         "levers.local_economy.vacancy_rate: the schema classes this field as uncertainty"),
-        ({"uncertainties": {"policies.local_jobs.redeployment_share": {"range": [0, 0.3]}}},
-         "uncertainties.policies.local_jobs.redeployment_share: this field is a lever"),
-        ({"levers": {"policies.transparency.employee_notice_months": {"range": [0, 99]}}},
-         "levers.policies.transparency.employee_notice_months.range: value 99.0 is outside"),
-        ({"levers": {"policies.local_jobs.outplacement": {"range": [0, 1]}}},
-         "a yes/no field takes levels"),
+        (
+            {"levers": {"local_economy.vacancy_rate": {"range": [0.02, 0.05]}}},
+            "levers.local_economy.vacancy_rate: the schema classes this field as uncertainty",
+        ),
+        (
+            {"uncertainties": {"policies.local_jobs.redeployment_share": {"range": [0, 0.3]}}},
+            "uncertainties.policies.local_jobs.redeployment_share: this field is a lever",
+        ),
+        (
+            {"levers": {"policies.transparency.employee_notice_months": {"range": [0, 99]}}},
+            "levers.policies.transparency.employee_notice_months.range: value 99.0 is outside",
+        ),
+        (
+            {"levers": {"policies.local_jobs.outplacement": {"range": [0, 1]}}},
+            "a yes/no field takes levels",
+        ),
         ({"objectives": {"npv_net_gains": {"direction": "maximise"}}}, "unknown KPI npv_net_gains"),
-        ({"objectives": {"npv_net_savings": {"direction": "maximise",
-                                             "robustness": "satisficing"}}},
-         "robustness satisficing needs threshold"),
-        ({"objectives": {"npv_net_savings": {"direction": "up"}}},
-         "objectives.npv_net_savings.direction"),
+        (
+            {
+                "objectives": {
+                    "npv_net_savings": {"direction": "maximise", "robustness": "satisficing"}
+                }
+            },
+            "robustness satisficing needs threshold",
+        ),
+        (
+            {"objectives": {"npv_net_savings": {"direction": "up"}}},
+            "objectives.npv_net_savings.direction",
+        ),
         ({"constraints": ["churn < 3"]}, "expected 'kpi >= number' or 'kpi <= number'"),
-        ({"uncertainties": {"customers.initial_trust": {"levels": [0.5]}}},
-         "uncertainties.customers.initial_trust: needs range"),
+        (
+            {"uncertainties": {"customers.initial_trust": {"levels": [0.5]}}},
+            "uncertainties.customers.initial_trust: needs range",
+        ),
         ({"budget": 100_000, "max_runs": 1000}, "more than max_runs: 1,000"),
         ({"sampler": "cmaes"}, "sampler"),
         ({"seeds": 3}, "seeds"),
     ],
-)  # fmt: skip
+)
 def test_bad_specs_are_refused_with_the_field_path(tmp_path: Path, change, expected) -> None:
     spec = write_spec(tmp_path, **change)
     result = outsim("optimise", str(spec), "--out", str(tmp_path / "out"))
@@ -251,8 +278,15 @@ def searched(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.integration
 def test_optimise_writes_plans_table_and_page(searched: Path) -> None:
     names = {p.name for p in searched.iterdir()}
-    assert names >= {"sweep.duckdb", "candidates.csv", "pareto.csv", "pareto", "optimise.html",
-                     "optimise.json", "plots"}  # fmt: skip
+    assert names >= {
+        "sweep.duckdb",
+        "candidates.csv",
+        "pareto.csv",
+        "pareto",
+        "optimise.html",
+        "optimise.json",
+        "plots",
+    }
     candidates = pd.read_csv(searched / "candidates.csv")
     assert len(candidates) == 6 and candidates["origin"].tolist()[0] == "base"
     assert candidates["complete"].all()
@@ -276,8 +310,18 @@ def test_every_pareto_plan_validates_and_runs(searched: Path, tmp_path: Path) ->
         scenario = load_scenario(f)
         notice = scenario.policies.transparency.employee_notice_months
         assert notice == frame.loc[f.stem, "policies.transparency.employee_notice_months"]
-    result = outsim("run", str(files[0]), "-n", "1", "--no-safeguards", "--workers", "1",
-                    "--out", str(tmp_path / "run"), "-q")  # fmt: skip
+    result = outsim(
+        "run",
+        str(files[0]),
+        "-n",
+        "1",
+        "--no-safeguards",
+        "--workers",
+        "1",
+        "--out",
+        str(tmp_path / "run"),
+        "-q",
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "run" / "kpis.csv").exists()
 
@@ -337,10 +381,12 @@ def test_the_dashboard_saves_only_over_its_own_files(tmp_path: Path) -> None:
     foreign.write_text("mine\n", encoding="utf-8")
     link = tmp_path / "link.yaml"
     link.symlink_to(own)
-    for target, message in ((foreign, "was not written by outsim dashboard"),
-                            (link, "is not a regular file"),
-                            (tmp_path / "plan.txt", "expected a file name ending in .yaml"),
-                            (tmp_path, "expected a file name ending in .yaml")):  # fmt: skip
+    for target, message in (
+        (foreign, "was not written by outsim dashboard"),
+        (link, "is not a regular file"),
+        (tmp_path / "plan.txt", "expected a file name ending in .yaml"),
+        (tmp_path, "expected a file name ending in .yaml"),
+    ):
         with pytest.raises(ScenarioError, match=message):
             editing.save(data, str(target))
     assert foreign.read_text(encoding="utf-8") == "mine\n" and link.is_symlink()

@@ -22,8 +22,14 @@ from .conftest import BIN, SCENARIOS, free_port, shrink
 
 # files of a results folder that hold numbers (the manifest, report and workbook also hold
 # the time of the run)
-NUMBERS = ("timeseries.csv", "kpis.csv", "kpis_status_quo.csv", "displacement.csv",
-           "summary.json", "scorecard.json")  # fmt: skip
+NUMBERS = (
+    "timeseries.csv",
+    "kpis.csv",
+    "kpis_status_quo.csv",
+    "displacement.csv",
+    "summary.json",
+    "scorecard.json",
+)
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +83,18 @@ def test_outsim_run_on_a_real_dask_cluster_equals_the_local_run(
             tmp_path / "local" / name
         ).read_bytes(), name
     cmp = outsim(
-        "compare", str(path), str(SCENARIOS / "status_quo.yaml"), "-n", "2", "--quiet",
-        "--scheduler", dask_scheduler, "--out", "cmp", cwd=tmp_path,
-    )  # fmt: skip
+        "compare",
+        str(path),
+        str(SCENARIOS / "status_quo.yaml"),
+        "-n",
+        "2",
+        "--quiet",
+        "--scheduler",
+        dask_scheduler,
+        "--out",
+        "cmp",
+        cwd=tmp_path,
+    )
     assert cmp.returncode == 0, cmp.stderr
     assert (tmp_path / "cmp" / "comparison.csv").is_file()
 

@@ -70,14 +70,21 @@ def test_concrete_parameters_follow_the_registry(base) -> None:
 
 def test_sweeps_the_robust_search_and_ema_share_the_parameter(base) -> None:
     swept = sweep.from_dict(
-        {"base": str(DEFAULT), "sampler": "lhs", "samples": 4,
-         "parameters": {NOTICE: {"range": [0, 6]}, UNEMPLOYMENT: {"range": [0.03, 0.08]}}},
-    ).parameters  # fmt: skip
+        {
+            "base": str(DEFAULT),
+            "sampler": "lhs",
+            "samples": 4,
+            "parameters": {NOTICE: {"range": [0, 6]}, UNEMPLOYMENT: {"range": [0.03, 0.08]}},
+        },
+    ).parameters
     searched = optimisation_from_dict(
-        {"base": str(DEFAULT), "levers": {NOTICE: {"range": [0, 6]}},
-         "uncertainties": {UNEMPLOYMENT: {"range": [0.03, 0.08]}},
-         "objectives": {"npv_net_savings": {}}},
-    )  # fmt: skip
+        {
+            "base": str(DEFAULT),
+            "levers": {NOTICE: {"range": [0, 6]}},
+            "uncertainties": {UNEMPLOYMENT: {"range": [0.03, 0.08]}},
+            "objectives": {"npv_net_savings": {}},
+        },
+    )
     assert swept[NOTICE] == searched.parameters[NOTICE] == Parameter.of(NOTICE, base, range=(0, 6))
     assert swept[UNEMPLOYMENT] == searched.parameters[UNEMPLOYMENT]
     assert searched.kinds() == {NOTICE: "int", UNEMPLOYMENT: "float"}
@@ -98,5 +105,6 @@ def test_sweeps_the_robust_search_and_ema_share_the_parameter(base) -> None:
     levels = to_ema(parameter(NOTICE, [0, 3, 6], base))
     assert isinstance(levels, wb.CategoricalParameter)
     assert [c.value for c in levels.categories] == [0, 3, 6]
-    assert isinstance(to_ema(parameter("policies.privacy.encryption", None, base)),
-                      wb.BooleanParameter)  # fmt: skip
+    assert isinstance(
+        to_ema(parameter("policies.privacy.encryption", None, base)), wb.BooleanParameter
+    )

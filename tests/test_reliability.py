@@ -395,9 +395,14 @@ def test_sql_reads_the_stores_tables(categorical_sweep: Path, tmp_path: Path) ->
 
 def test_sql_tables_show_at_most_limit_rows(categorical_sweep: Path, tmp_path: Path) -> None:
     result = outsim(
-        "sweep-results", categorical_sweep, "--sql", "SELECT * FROM range(100000)",
-        "--limit", "7", cwd=tmp_path,
-    )  # fmt: skip
+        "sweep-results",
+        categorical_sweep,
+        "--sql",
+        "SELECT * FROM range(100000)",
+        "--limit",
+        "7",
+        cwd=tmp_path,
+    )
 
     assert result.code == 0, result.err
     assert "first 7 rows shown" in result.err
@@ -436,9 +441,13 @@ def test_sql_csv_streams_everything_in_bounded_memory(
     """Twenty million rows as CSV: all of them, without holding them in memory (held, they
     would take well over a gigabyte as Python rows)."""
     status, lines, peak_kb, err = peak_memory(
-        "sweep-results", str(categorical_sweep), "--sql", "SELECT * FROM range(20000000)",
-        "--csv", cwd=tmp_path,
-    )  # fmt: skip
+        "sweep-results",
+        str(categorical_sweep),
+        "--sql",
+        "SELECT * FROM range(20000000)",
+        "--csv",
+        cwd=tmp_path,
+    )
     assert status == 0, err
     assert lines == 20_000_001
     assert peak_kb < 600_000, f"peak memory {peak_kb / 1024:.0f} MB"
@@ -449,9 +458,14 @@ def test_sql_table_of_a_huge_result_fetches_only_what_it_shows(
     categorical_sweep: Path, tmp_path: Path
 ) -> None:
     status, lines, peak_kb, err = peak_memory(
-        "sweep-results", str(categorical_sweep), "--sql", "SELECT * FROM range(5000000000)",
-        "--limit", "3", cwd=tmp_path,
-    )  # fmt: skip
+        "sweep-results",
+        str(categorical_sweep),
+        "--sql",
+        "SELECT * FROM range(5000000000)",
+        "--limit",
+        "3",
+        cwd=tmp_path,
+    )
     assert status == 0, err
     assert "first 3 rows shown" in err and lines > 3
     assert peak_kb < 600_000, f"peak memory {peak_kb / 1024:.0f} MB"
@@ -460,9 +474,14 @@ def test_sql_table_of_a_huge_result_fetches_only_what_it_shows(
 @pytest.mark.integration
 def test_a_query_running_too_long_is_stopped(categorical_sweep: Path, tmp_path: Path) -> None:
     result = outsim(
-        "sweep-results", categorical_sweep, "--sql",
-        "SELECT count(*) FROM range(100000000000) a", "--timeout", "0.5", cwd=tmp_path,
-    )  # fmt: skip
+        "sweep-results",
+        categorical_sweep,
+        "--sql",
+        "SELECT count(*) FROM range(100000000000) a",
+        "--timeout",
+        "0.5",
+        cwd=tmp_path,
+    )
 
     assert_refused(result, "stopped after 0.5 s", "--timeout")
 
@@ -511,9 +530,12 @@ def test_control_characters_in_sql_results_are_escaped(
     categorical_sweep: Path, tmp_path: Path
 ) -> None:
     result = outsim(
-        "sweep-results", categorical_sweep, "--sql", "SELECT chr(27) || '[2J' AS x",
+        "sweep-results",
+        categorical_sweep,
+        "--sql",
+        "SELECT chr(27) || '[2J' AS x",
         cwd=tmp_path,
-    )  # fmt: skip
+    )
 
     assert result.code == 0, result.err
     assert ESC not in result.text and "\\x1b[2J" in result.out
@@ -762,7 +784,7 @@ def test_bench_scales_outside_the_schema_are_refused(tmp_path: Path, scales: str
         ("--replications", "99999"),
         ("--workers", "0"),
         ("--workers", "1,-2"),
-    ],  # fmt: skip
+    ],
 )
 def test_bench_replication_counts_are_checked(tmp_path: Path, option: str, value: str) -> None:
     result = outsim("bench", "--scales", "", option, value, cwd=tmp_path)
@@ -810,21 +832,35 @@ def _unknown_metric(p: Path) -> None:
 
 TAMPERED = [
     pytest.param(_truncate, "summary.json", "unreadable", id="truncated"),
-    pytest.param(lambda p: (p / "summary.json").write_text("{}"), "summary.json", "kpis",
-                 id="empty-object"),
+    pytest.param(
+        lambda p: (p / "summary.json").write_text("{}"), "summary.json", "kpis", id="empty-object"
+    ),
     pytest.param(lambda p: (p / "summary.json").write_text("[]"), "summary.json", "", id="list"),
     pytest.param(_drop_key, "summary.json", "npv_net_savings.mean", id="missing-key"),
     pytest.param(_folder_for_file, "scorecard.json", "not a regular file", id="file-is-folder"),
     pytest.param(_unknown_metric, "scorecard.json", "no_such_kpi", id="unknown-metric"),
-    pytest.param(lambda p: (p / "scenario.resolved.yaml").write_text("a: [\n"),
-                 "scenario.resolved.yaml", "unreadable", id="bad-yaml"),
-    pytest.param(lambda p: (p / "scenario.resolved.yaml").write_text("customers: {count: -1}\n"),
-                 "scenario.resolved.yaml", "customers.count", id="invalid-scenario"),
-    pytest.param(lambda p: (p / "manifest.json").unlink(), "manifest.json", "missing",
-                 id="no-manifest"),
-    pytest.param(lambda p: (p / "manifest.json").write_text('{"package": "other"}'),
-                 "manifest.json", "package", id="foreign-manifest"),
-]  # fmt: skip
+    pytest.param(
+        lambda p: (p / "scenario.resolved.yaml").write_text("a: [\n"),
+        "scenario.resolved.yaml",
+        "unreadable",
+        id="bad-yaml",
+    ),
+    pytest.param(
+        lambda p: (p / "scenario.resolved.yaml").write_text("customers: {count: -1}\n"),
+        "scenario.resolved.yaml",
+        "customers.count",
+        id="invalid-scenario",
+    ),
+    pytest.param(
+        lambda p: (p / "manifest.json").unlink(), "manifest.json", "missing", id="no-manifest"
+    ),
+    pytest.param(
+        lambda p: (p / "manifest.json").write_text('{"package": "other"}'),
+        "manifest.json",
+        "package",
+        id="foreign-manifest",
+    ),
+]
 
 
 @pytest.mark.parametrize(("tamper", "file", "expected"), TAMPERED)

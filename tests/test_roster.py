@@ -19,15 +19,17 @@ from simulator.scenario import ScenarioError, load_scenario
 from .conftest import BIN, ROOT
 
 ACME = ROOT / "scenarios" / "examples" / "acme"
-ROSTER = pd.DataFrame({
-    "id": [f"x{i}" for i in range(30)],
-    "site": ["north"] * 18 + ["south"] * 12,
-    "age": [20 + i for i in range(30)],
-    "tenure_years": [0.5 * i for i in range(30)],
-    "wage_per_hour": [15 + 0.25 * i for i in range(30)],
-    "paid_hours_per_month": [100 if i % 5 == 0 else 160 for i in range(30)],
-    "protected": ["yes" if i in (20, 21) else "no" for i in range(30)],
-})  # fmt: skip
+ROSTER = pd.DataFrame(
+    {
+        "id": [f"x{i}" for i in range(30)],
+        "site": ["north"] * 18 + ["south"] * 12,
+        "age": [20 + i for i in range(30)],
+        "tenure_years": [0.5 * i for i in range(30)],
+        "wage_per_hour": [15 + 0.25 * i for i in range(30)],
+        "paid_hours_per_month": [100 if i % 5 == 0 else 160 for i in range(30)],
+        "protected": ["yes" if i in (20, 21) else "no" for i in range(30)],
+    }
+)
 
 
 def scenario_file(folder: Path, roster: str = "roster.csv", **plan) -> Path:
@@ -74,19 +76,27 @@ def test_an_xlsx_roster_gives_the_same_run_as_csv(tmp_path: Path) -> None:
     [
         (lambda t: t.rename(columns={"age": "years"}), "unknown column 'years'"),
         (lambda t: t.drop(columns=["tenure_years"]), "no column 'tenure_years'"),
-        (lambda t: t.assign(age=t["age"].where(t.index != 3, 12)),
-         "row 4: age: Input should be greater than or equal to 16 (got 12.0)"),
-        (lambda t: t.assign(wage_per_hour=t["wage_per_hour"].where(t.index != 0, -2)),
-         "row 1: wage_per_hour: Input should be greater than or equal to 0.5"),
-        (lambda t: t.assign(age=t["age"].astype(object).where(t.index != 5, "")),
-         "row 6: age: missing; expected a value"),
+        (
+            lambda t: t.assign(age=t["age"].where(t.index != 3, 12)),
+            "row 4: age: Input should be greater than or equal to 16 (got 12.0)",
+        ),
+        (
+            lambda t: t.assign(wage_per_hour=t["wage_per_hour"].where(t.index != 0, -2)),
+            "row 1: wage_per_hour: Input should be greater than or equal to 0.5",
+        ),
+        (
+            lambda t: t.assign(age=t["age"].astype(object).where(t.index != 5, "")),
+            "row 6: age: missing; expected a value",
+        ),
         (lambda t: t.assign(id=["dup"] * 30), "row 2: id: 'dup' repeats row 1"),
         (lambda t: t.assign(protected=["maybe"] * 30), "row 1: protected: expected yes or no"),
-        (lambda t: t.assign(tenure_years=t["tenure_years"].where(t.index != 0, 30.0)),
-         "row 1: tenure_years: 30 years at age 20; expected at most age − 14"),
+        (
+            lambda t: t.assign(tenure_years=t["tenure_years"].where(t.index != 0, 30.0)),
+            "row 1: tenure_years: 30 years at age 20; expected at most age − 14",
+        ),
         (lambda t: t.iloc[0:0], "no agents (only a header)"),
     ],
-)  # fmt: skip
+)
 def test_bad_rosters_name_file_row_and_column(tmp_path: Path, change, expected) -> None:
     change(ROSTER.copy()).to_csv(tmp_path / "roster.csv", index=False)
     path = scenario_file(tmp_path)
@@ -94,8 +104,12 @@ def test_bad_rosters_name_file_row_and_column(tmp_path: Path, change, expected) 
         load_scenario(path)
     message = str(info.value)
     assert str(tmp_path / "roster.csv") in message and expected in message, message
-    done = subprocess.run([str(BIN / "outsim"), "run", str(path), "--out", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [str(BIN / "outsim"), "run", str(path), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and expected in " ".join(done.stderr.split())
     assert not (tmp_path / "out").exists()
 
@@ -147,8 +161,10 @@ def test_a_region_file_sets_the_labour_market(tmp_path: Path) -> None:
         "average_wage_month: 3100\nsource: test\n",
         encoding="utf-8",
     )
-    data = {"extends": str(ROOT / "scenarios" / "default.yaml"),
-            "local_economy": {"region_file": "region.yaml"}}  # fmt: skip
+    data = {
+        "extends": str(ROOT / "scenarios" / "default.yaml"),
+        "local_economy": {"region_file": "region.yaml"},
+    }
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data))
     le = load_scenario(path).local_economy
@@ -165,10 +181,23 @@ def test_a_region_file_sets_the_labour_market(tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_the_example_company_and_who_bears_the_plan(tmp_path: Path) -> None:
     done = subprocess.run(
-        [str(BIN / "outsim"), "run", str(ACME / "scenario.yaml"), "-n", "2", "--no-safeguards",
-         "--workers", "1", "--out", str(tmp_path / "acme"), "-q"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            str(BIN / "outsim"),
+            "run",
+            str(ACME / "scenario.yaml"),
+            "-n",
+            "2",
+            "--no-safeguards",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path / "acme"),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     groups = pd.read_csv(tmp_path / "acme" / "groups.csv")
     sites = groups[groups["grouping"] == "site"].set_index("group")
@@ -212,8 +241,9 @@ def test_contacts_follow_the_forecast_of_the_history(tmp_path: Path) -> None:
     months = pd.period_range("2024-01", periods=30, freq="M").astype(str)
     t = np.arange(30)
     contacts = 16000 * (1 + 0.15 * np.sin(2 * np.pi * t / 12))
-    scenario = load_scenario(volumes_scenario(tmp_path, pd.DataFrame(
-        {"month": months, "contacts": contacts.round()})))  # fmt: skip
+    scenario = load_scenario(
+        volumes_scenario(tmp_path, pd.DataFrame({"month": months, "contacts": contacts.round()}))
+    )
     assert scenario.customers.volume_history == list(contacts.round())
     ahead = forecast(tuple(scenario.customers.volume_history), 24)
     np.testing.assert_allclose(ahead[:12], ahead[12:], rtol=0.05)  # the season repeats
@@ -228,16 +258,28 @@ def test_contacts_follow_the_forecast_of_the_history(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "expected"),
     [
-        (pd.DataFrame({"month": ["2024-01", "2024-03", "2024-04", "2024-05", "2024-06",
-                                 "2024-07"], "contacts": [1] * 6}),
-         "month 2024-03: expected consecutive months"),
-        (pd.DataFrame({"month": [f"2024-0{i}" for i in range(1, 8)],
-                       "contacts": [5, 5, -1, 5, 5, 5, 5]}), "row 3: contacts: expected a number"),
-        (pd.DataFrame({"month": ["2024-01", "2024-02"], "contacts": [3, 4]}),
-         "2 months of contacts; expected at least 6"),
+        (
+            pd.DataFrame(
+                {
+                    "month": ["2024-01", "2024-03", "2024-04", "2024-05", "2024-06", "2024-07"],
+                    "contacts": [1] * 6,
+                }
+            ),
+            "month 2024-03: expected consecutive months",
+        ),
+        (
+            pd.DataFrame(
+                {"month": [f"2024-0{i}" for i in range(1, 8)], "contacts": [5, 5, -1, 5, 5, 5, 5]}
+            ),
+            "row 3: contacts: expected a number",
+        ),
+        (
+            pd.DataFrame({"month": ["2024-01", "2024-02"], "contacts": [3, 4]}),
+            "2 months of contacts; expected at least 6",
+        ),
         (pd.DataFrame({"month": ["2024-01"], "calls": [3]}), "unknown column 'calls'"),
     ],
-)  # fmt: skip
+)
 def test_bad_volumes_say_what_is_wrong(tmp_path: Path, table, expected) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(volumes_scenario(tmp_path, table))
