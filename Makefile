@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: run test test-fast lint format clean
+.PHONY: run test test-fast mutation lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,16 @@ test: $(VENV)/.installed-test
 ## make test-fast: the unit tier (no processes, servers, clusters or full-size runs), < 2 min
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not integration and not slow and not browser" $(PYTEST_PARALLEL)
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
+## make mutation: plant N bugs (seeded sample) in model/ and analysis/, score the fast tier
+N    ?= 100
+SEED ?= 1
+mutation: $(VENV)/.installed-dev
+	$(BIN)/python -m simulator.dev.mutation --samples $(N) --seed $(SEED)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

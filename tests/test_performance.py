@@ -303,6 +303,7 @@ def test_vectorised_paths_are_what_the_model_uses() -> None:
     assert model_module.Customers is customers_module.Customers
 
 
+@pytest.mark.integration  # runs git (a process) on this checkout's history
 def test_versus_extracts_another_commit_beside_this_checkout(tmp_path) -> None:
     """``python -m simulator.dev.versus COMMIT`` times this checkout against COMMIT's code,
     extracted and renamed so that both import in one process."""

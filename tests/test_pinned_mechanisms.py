@@ -1,7 +1,7 @@
 """More mechanisms pinned by value, each against a hand calculation: vendor staff's quit
 hazard, wellbeing and hiring; the queue at its edges; the churn bound and the status quo's
 expected churn; job finding by age and spell; income support; the skills effect's decay;
-the cost of privacy audits. Mutation testing (experiments/mutation_testing.py) found these
+the cost of privacy audits. Mutation testing (then a hand-written tool) found these
 pinned only by direction before."""
 
 from __future__ import annotations
@@ -40,9 +40,16 @@ def model() -> OutsourcingModel:
     return OutsourcingModel(shrink(load_scenario(SCENARIOS / "default.yaml"), 2_000), seed=3)
 
 
-def _vendor(model: OutsourcingModel, attrition: float = 0.36, conditions: float = 0.7,
-            career: bool = False, harassment: bool = False, culture_hours: float = 0.0,
-            distance: float = 0.4, capacity: int = 4) -> Vendor:  # fmt: skip
+def _vendor(
+    model: OutsourcingModel,
+    attrition: float = 0.36,
+    conditions: float = 0.7,
+    career: bool = False,
+    harassment: bool = False,
+    culture_hours: float = 0.0,
+    distance: float = 0.4,
+    capacity: int = 4,
+) -> Vendor:
     s = model.scenario
     params = s.vendors[0].model_copy(
         update={
@@ -50,7 +57,7 @@ def _vendor(model: OutsourcingModel, attrition: float = 0.36, conditions: float 
             "conditions": conditions,
             "cultural_distance": distance,
             "hiring_capacity_per_month": 10_000,
-        }  # fmt: skip
+        }
     )
     fairness = s.policies.vendor_staff.model_copy(
         update={
@@ -58,7 +65,7 @@ def _vendor(model: OutsourcingModel, attrition: float = 0.36, conditions: float 
             "anti_harassment_programme": harassment,
             "conditions_floor": 0.0,
             "wage_floor_ratio": 0.0,
-        }  # fmt: skip
+        }
     )
     talk = s.policies.communication.model_copy(update={"cultural_training_hours": culture_hours})
     return Vendor(model, params, fairness, talk, s.costs, capacity)
@@ -99,8 +106,9 @@ def test_vendor_wellbeing_update_by_hand(model: OutsourcingModel) -> None:
     v.update_wellbeing(occupancy=0.95)
     target0 = 0.55 + 0.40 * 0.2 + 0.05 + 0.10 * 0.2 - 0.8 * 0.10  # 0.62
     target1 = target0 + 0.30 * math.log(1.2)
-    assert v.wellbeing[:2] == pytest.approx([0.5 + 0.25 * (target0 - 0.5),
-                                             0.5 + 0.25 * (target1 - 0.5)], abs=1e-12)  # fmt: skip
+    assert v.wellbeing[:2] == pytest.approx(
+        [0.5 + 0.25 * (target0 - 0.5), 0.5 + 0.25 * (target1 - 0.5)], abs=1e-12
+    )
     calm = _vendor(model)
     _two_staff(calm)
     calm.wellbeing[:2] = 0.5
@@ -175,8 +183,12 @@ def test_churn_bound_is_the_churn_of_a_customer_with_no_trust_and_an_unresolved_
 def _channel(p_first: float, p_later: float) -> ChannelMonth:
     """A channel month with these outcome shares (the other fields do not enter)."""
     fields = {f.name: 0.0 for f in dataclasses.fields(ChannelMonth)}
-    fields.update(queue=Queue(1.0, 0.0, 1.0, 0.5), p_first=p_first, p_later=p_later,
-                  p_unresolved=1 - p_first - p_later)  # fmt: skip
+    fields.update(
+        queue=Queue(1.0, 0.0, 1.0, 0.5),
+        p_first=p_first,
+        p_later=p_later,
+        p_unresolved=1 - p_first - p_later,
+    )
     return ChannelMonth(**fields)
 
 
@@ -332,7 +344,7 @@ def test_privacy_controls_cost_by_hand(model: OutsourcingModel) -> None:
                 "audits_per_year": 4,
                 "confidentiality_agreement": True,
                 "incident_response_plan": True,
-            }  # fmt: skip
+            }
         ),
         m.scenario.costs,
     )
@@ -394,10 +406,13 @@ def test_median_jobless_months_are_censored_at_the_last_month() -> None:
 
     n = 4
     m = _kpi_model(
-        12, displaced=np.ones(n, bool), displaced_month=np.zeros(n, int),
-        first_job_month=np.array([3, -1, -1, -1]), state=np.full(n, int(State.unemployed)),
+        12,
+        displaced=np.ones(n, bool),
+        displaced_month=np.zeros(n, int),
+        first_job_month=np.array([3, -1, -1, -1]),
+        state=np.full(n, int(State.unemployed)),
         months_in_state=np.zeros(n, int),
-    )  # fmt: skip
+    )
     assert kpis._median_jobless(m, None) == 11.0
 
 
@@ -407,9 +422,10 @@ def test_retraining_completion_counts_only_courses_that_could_end() -> None:
     from simulator.analysis import kpis
 
     m = _kpi_model(
-        12, training_started=np.array([5, 6, -1]),
+        12,
+        training_started=np.array([5, 6, -1]),
         training_completed=np.array([True, False, False]),
-    )  # fmt: skip
+    )
     assert kpis._retraining_completion(m, None) == 1.0
 
 

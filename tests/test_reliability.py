@@ -377,6 +377,7 @@ def test_sql_cannot_leave_the_store_or_change_it(
     assert snapshot(categorical_sweep)["sweep.duckdb"] == digest
 
 
+@pytest.mark.integration  # its store comes from a sweep on a Dask cluster
 def test_sql_reads_the_stores_tables(categorical_sweep: Path, tmp_path: Path) -> None:
     result = outsim(
         "sweep-results",
@@ -393,6 +394,7 @@ def test_sql_reads_the_stores_tables(categorical_sweep: Path, tmp_path: Path) ->
     assert sorted(rows[1:]) == ["ccpa,2", "gdpr,2", "none,2"]
 
 
+@pytest.mark.integration  # its store comes from a sweep on a Dask cluster
 def test_sql_tables_show_at_most_limit_rows(categorical_sweep: Path, tmp_path: Path) -> None:
     result = outsim(
         "sweep-results",
@@ -486,6 +488,7 @@ def test_a_query_running_too_long_is_stopped(categorical_sweep: Path, tmp_path: 
     assert_refused(result, "stopped after 0.5 s", "--timeout")
 
 
+@pytest.mark.integration  # its store comes from a sweep on a Dask cluster
 def test_the_python_api_query_is_locked_down_too(categorical_sweep: Path) -> None:
     from simulator import sweep
 
@@ -526,6 +529,7 @@ def test_control_characters_never_reach_the_terminal(
     assert "\\x" in result.err or "\\u" in result.err or "#x" in result.err
 
 
+@pytest.mark.integration  # its store comes from a sweep on a Dask cluster
 def test_control_characters_in_sql_results_are_escaped(
     categorical_sweep: Path, tmp_path: Path
 ) -> None:
@@ -880,6 +884,7 @@ def test_report_on_a_tampered_folder_names_the_file(
 # ============================================================================================
 # 5. Sweeps over text fields work
 # ============================================================================================
+@pytest.mark.integration  # its store comes from a sweep on a Dask cluster
 def test_a_grid_over_a_text_field_runs_and_reports(categorical_sweep: Path) -> None:
     from simulator import sweep
 

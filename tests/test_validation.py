@@ -32,9 +32,19 @@ BIN = Path(sys.executable).parent
 
 def fact(**changes) -> Fact:
     base = dict(
-        id="x", claim="c", source="s", published="p", low=0.40, high=0.50, tolerance=0.05,
-        why="w", unit="share", experiment="e", measured="m", declared="out-of-sample",
-    )  # fmt: skip
+        id="x",
+        claim="c",
+        source="s",
+        published="p",
+        low=0.40,
+        high=0.50,
+        tolerance=0.05,
+        why="w",
+        unit="share",
+        experiment="e",
+        measured="m",
+        declared="out-of-sample",
+    )
     return Fact(**(base | changes))
 
 
@@ -90,9 +100,11 @@ def test_every_fact_is_measured_by_an_experiment_on_shipped_scenarios() -> None:
 
 def test_summary_line_counts_passes_by_kind() -> None:
     table = pd.DataFrame(
-        {"kind": ["fitted", "out-of-sample", "out-of-sample", "direction"],
-         "pass": [True, True, False, True]}
-    )  # fmt: skip
+        {
+            "kind": ["fitted", "out-of-sample", "out-of-sample", "direction"],
+            "pass": [True, True, False, True],
+        }
+    )
     assert summary_by_kind(table) == "out-of-sample 1/2 · direction 1/1 · fitted 1/1"
 
 
@@ -152,8 +164,11 @@ def test_validate_model_reports_every_fact_with_its_kind(tmp_path: Path) -> None
     )
     table = pd.read_csv(out / "validation.csv")
     assert len(table) == len(FACTS) and set(table["kind"]) <= {
-        "fitted", "consistency", "out-of-sample", "direction"
-    }  # fmt: skip
+        "fitted",
+        "consistency",
+        "out-of-sample",
+        "direction",
+    }
     guarded = table[table["kind"].isin(["fitted", "consistency"])]
     failed = guarded.loc[~guarded["pass"], ["fact", "model_mean", "accepted_low", "accepted_high"]]
     assert failed.empty, failed.to_string()
@@ -232,9 +247,12 @@ def test_turnover_and_the_pay_elasticity_come_from_realised_quits() -> None:
 
     in_house = _run(pd.DataFrame({"month": months, "in_house_quits": 2, "in_house_at_risk": 100}))
     got = measure_attrition(
-        {"vendor_pay_low": [vendor(4)], "vendor_pay_high": [vendor(3)],
-         "in_house_turnover": [in_house]}
-    )  # fmt: skip
+        {
+            "vendor_pay_low": [vendor(4)],
+            "vendor_pay_high": [vendor(3)],
+            "in_house_turnover": [in_house],
+        }
+    )
     low = 12 * 4 / 104  # quits over agents at risk (end-of-month staff + quits), × 12
     assert got["vendor_turnover"] == pytest.approx(low)
     assert got["vendor_quit_pay_elasticity"] == pytest.approx(
@@ -252,8 +270,12 @@ def test_breaches_are_counted_at_the_vendor_in_its_first_two_years() -> None:
     def run(log: list[tuple[int, str]]) -> SimpleNamespace:
         return _run(frame, breach_log=log, scenario=scenario)
 
-    full = [run([(3, "manila"), (5, "manila")]), run([(24, "manila")]), run([(25, "manila")]),
-            run([(4, "in_house")])]  # fmt: skip
+    full = [
+        run([(3, "manila"), (5, "manila")]),
+        run([(24, "manila")]),
+        run([(25, "manila")]),
+        run([(4, "in_house")]),
+    ]
     minimised = [run([(2, "manila")]), run([]), run([]), run([])]
     got = measure_breach({"breach_full_records": full, "breach_minimised": minimised})
     # go-live at month 1, so months 1-24 count: runs 1 and 2 breach at the vendor (month 25
@@ -265,8 +287,9 @@ def test_breaches_are_counted_at_the_vendor_in_its_first_two_years() -> None:
 def test_the_multiplier_is_jobs_lost_over_jobs_moved_in_the_last_year() -> None:
     from simulator.analysis.validation.experiments import measure_multiplier
 
-    frame = pd.DataFrame({"local_jobs_lost": [0.0] * 12 + [90.0] * 12,
-                          "tradable_jobs_lost": [100.0] * 24})  # fmt: skip
+    frame = pd.DataFrame(
+        {"local_jobs_lost": [0.0] * 12 + [90.0] * 12, "tradable_jobs_lost": [100.0] * 24}
+    )
     assert measure_multiplier({"local_multiplier": [_run(frame)]})["local_multiplier"] == 0.9
 
 
@@ -275,13 +298,15 @@ def test_service_gaps_count_from_six_months_after_go_live() -> None:
 
     def run(vendor_csat: float) -> SimpleNamespace:
         n = 12
-        frame = pd.DataFrame({
-            "outsourced_share": [0.0] * 2 + [0.5] * (n - 2),
-            "csat_in_house": [80.0] * n,
-            "csat_vendor": [0.0] * 8 + [vendor_csat] * (n - 8),  # months 8+ count
-            "fcr_in_house": [0.7] * n,
-            "fcr_vendor": [0.0] * 8 + [0.45] * (n - 8),
-        })  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "outsourced_share": [0.0] * 2 + [0.5] * (n - 2),
+                "csat_in_house": [80.0] * n,
+                "csat_vendor": [0.0] * 8 + [vendor_csat] * (n - 8),  # months 8+ count
+                "fcr_in_house": [0.7] * n,
+                "fcr_vendor": [0.0] * 8 + [0.45] * (n - 8),
+            }
+        )
         return _run(frame)
 
     got = measure_service_gap({"weak_vendor": [run(60.0)], "strong_vendor": [run(75.0)]})
