@@ -23,9 +23,13 @@ BIN = Path(sys.executable).parent
 
 
 def shrink(scenario: Scenario, customers: int = 20_000, months: int | None = None) -> Scenario:
-    """The same plan at a smaller scale (fewer customers, optionally fewer months: phases
-    after the shorter horizon left out, as ``with_overrides`` does)."""
+    """The same plan at a smaller scale (fewer customers and, without a roster file, the
+    in-house staff in proportion, so the centre stays near its service standard; optionally
+    fewer months: phases after the shorter horizon left out, as ``with_overrides`` does)."""
     changes: dict[str, int] = {"customers.count": customers}
+    if scenario.workforce.roster is None:
+        scale = customers / scenario.customers.count
+        changes["workforce.headcount"] = max(5, round(scenario.workforce.headcount * scale))
     if months is not None:
         changes["simulation.horizon_months"] = months
     return with_overrides(scenario, changes)

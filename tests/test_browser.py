@@ -6,6 +6,7 @@ and runs them. Screenshots are saved under test-artifacts/.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,10 @@ def render(browser, page_path: Path, shot: str) -> dict:
     page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
     page.close()
     return {"errors": errors, "widths": widths, "requests": requests}
+
+
+def out_summary(folder: Path) -> dict:
+    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
 
 
 def test_report_renders_with_every_image(browser, tmp_path):
@@ -118,9 +123,15 @@ def test_the_bottom_line_is_on_the_first_screen(browser, tmp_path):
     bounds = box.bounding_box()
     assert bounds is not None and bounds["y"] + bounds["height"] <= 800, bounds
     text = box.inner_text()
-    assert "against keeping service in-house" in text and "$" in text
+    assert "against the status quo simulated on the same draws" in text and "$" in text
+    assert "run-to-run luck" in text and "95% interval" in text  # what the range covers
     assert "displaces" in text and "back at work two years on" in text
+    assert "Revenue ends" in text and ("pays back" in text or "does not pay back" in text)
     assert "Customer satisfaction falls" in text
+    npv = out_summary(out)["effects"]["npv_net_savings"]
+    if npv["ci95_low"] <= 0 <= npv["ci95_high"]:  # no verdict where luck could flip it
+        assert "unclear whether this plan saves money" in text
+        assert "this plan saves" not in text and "pays for itself" not in text
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report_first_screen.png"))
     assert page.locator("#safeguards-table tr").count() >= 2

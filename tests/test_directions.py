@@ -26,7 +26,9 @@ def variant(
     edit: Callable[[dict[str, Any]], None], base: str = "default", customers: int = 10_000
 ) -> Any:
     data = scenario_to_dict(load_scenario(SCENARIOS / f"{base}.yaml"))
+    scale = customers / data["customers"]["count"]
     data["customers"]["count"] = customers
+    data["workforce"]["headcount"] = round(data["workforce"]["headcount"] * scale)
     data["simulation"]["horizon_months"] = 36
     edit(data)
     return scenario_from_dict(data)

@@ -33,7 +33,7 @@ def ema() -> types.SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def small():
-    return shrink(load_scenario(SCENARIOS / "default.yaml"), 3000, 36)
+    return shrink(load_scenario(SCENARIOS / "default.yaml"), 12_000, 36)
 
 
 def test_parameters_come_from_the_registry_and_the_schema(ema, small) -> None:

@@ -408,6 +408,7 @@ def test_median_jobless_months_are_censored_at_the_last_month() -> None:
     m = _kpi_model(
         12,
         displaced=np.ones(n, bool),
+        involuntary=np.ones(n, bool),
         displaced_month=np.zeros(n, int),
         first_job_month=np.array([3, -1, -1, -1]),
         state=np.full(n, int(State.unemployed)),

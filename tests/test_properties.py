@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from simulator.model.employees import State
 from simulator.model.metrics import METRICS
 from simulator.model.model import OutsourcingModel
+from simulator.model.status_quo import SAVING_PARTS
 from simulator.scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict
 from simulator.scenario import schema as S
 
@@ -32,7 +33,7 @@ STATE_COLUMNS = [f"employees_{s.name}" for s in State]
 # Columns that may legitimately be negative; every other column is a count, a stock, a cost,
 # a rate or a score and must never go below zero.
 SIGNED_COLUMNS = {c for c, (unit, _) in METRICS.items() if unit.startswith("signed")}
-SIGNED_COLUMNS |= {"net_savings"}
+SIGNED_COLUMNS |= {"net_savings", *(f"saving_{part}" for part in SAVING_PARTS)}
 UNIT_INTERVAL_UNITS = {"share", "share/month", "probability", "index 0-1"}
 UNIT_INTERVAL_COLUMNS = [
     c for c, (unit, _) in METRICS.items() if unit in UNIT_INTERVAL_UNITS and c not in SIGNED_COLUMNS

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from simulator.analysis.effects import status_quo_of
 from simulator.model.model import OutsourcingModel
 from simulator.model.streams import Streams, hashed_uniform_pairs, hashed_uniforms
 from simulator.scenario import load_scenario
+from simulator.scenario.status_quo import status_quo_of
 
 from .conftest import SCENARIOS, shrink
 

@@ -26,7 +26,16 @@ DISPLACED_STATES = (State.unemployed, State.retraining, State.reemployed, State.
 
 
 def displaced(model: OutsourcingModel) -> np.ndarray:
-    """Indices of the workers the plan displaced."""
+    """Indices of the workers the plan displaced: laid off, still there when their job
+    ended (involuntary separations; not those who left on notice for a new job)."""
+    wf = model.workforce
+    return np.flatnonzero(wf.involuntary & (wf.displaced_month >= 0))
+
+
+def lost_or_left(model: OutsourcingModel) -> np.ndarray:
+    """Indices of the workers who lost their job to the plan or left it on notice for a new
+    one — the population of the displaced-worker surveys ("lost or left a job because ...
+    position abolished"), which the validation compares with."""
     wf = model.workforce
     return np.flatnonzero(wf.displaced & (wf.displaced_month >= 0))
 

@@ -1,7 +1,7 @@
 """A plan's effects: paired against its own status quo, and what each safeguard adds.
 
 Every plan is run together with the same scenario with the plan removed (no phases, no
-community investment: :func:`status_quo_of`) on the same seeds. With the model's
+community investment: ``scenario.status_quo.status_quo_of``) on the same seeds. With the model's
 independent random streams (``model/streams.py``) the two runs share every draw they have in
 common, so the paired difference in each KPI is the plan's effect, not its luck; the status
 quo against itself is exactly zero.
@@ -32,29 +32,8 @@ from simulator.scenario.schema import (
     Privacy,
     Transparency,
     VendorStaff,
-    check_folder_name,
 )
-
-
-def status_quo_of(scenario: Scenario) -> Scenario:
-    """The scenario with the plan removed: nothing outsourced, no community investment
-    (every other setting, and the seed, unchanged)."""
-    data = scenario_to_dict(scenario)
-    data["plan"]["phases"] = []
-    data["policies"]["local_jobs"]["community_investment"]["budget_total"] = 0.0
-    data["simulation"]["name"] = _name(scenario.name, "status_quo")
-    return scenario_from_dict(data, f"<status quo of {scenario.name}>")
-
-
-def is_status_quo(scenario: Scenario) -> bool:
-    """Whether the scenario has no plan (its status quo is itself)."""
-    nothing_moves = all(sum(p.shares.values()) == 0 for p in scenario.plan.phases)
-    return nothing_moves and scenario.policies.local_jobs.community_investment.budget_total == 0
-
-
-def _name(base: str, suffix: str) -> str:
-    name = f"{base[: 99 - len(suffix)]}_{suffix}"
-    return check_folder_name(name)
+from simulator.scenario.status_quo import is_status_quo, suffixed_name
 
 
 def paired_effects(plan: pd.DataFrame, base: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -256,7 +235,7 @@ def without(scenario: Scenario, group: LeverGroup) -> Scenario | None:
     """The scenario with ``group``'s levers switched off, or None if it uses none of them."""
     data = scenario_to_dict(scenario)
     group.switch_off(data)
-    data["simulation"]["name"] = _name(scenario.name, f"no_{group.name}")
+    data["simulation"]["name"] = suffixed_name(scenario.name, f"no_{group.name}")
     variant = scenario_from_dict(data, f"<{scenario.name} without {group.name}>")
     same = scenario_to_dict(variant)["policies"] == scenario_to_dict(scenario)["policies"]
     return None if same else variant
@@ -275,7 +254,7 @@ def with_package(scenario: Scenario, group: LeverGroup) -> Scenario | None:
     nothing."""
     data = scenario_to_dict(scenario)
     _merge(data["policies"], group.package)
-    data["simulation"]["name"] = _name(scenario.name, f"with_{group.name}")
+    data["simulation"]["name"] = suffixed_name(scenario.name, f"with_{group.name}")
     variant = scenario_from_dict(data, f"<{scenario.name} with {group.name}>")
     same = scenario_to_dict(variant)["policies"] == scenario_to_dict(scenario)["policies"]
     return None if same else variant

@@ -22,6 +22,7 @@ from simulator.analysis.displacement import (
 )
 from simulator.model.employees import State
 from simulator.model.model import OutsourcingModel
+from simulator.model.status_quo import SAVING_PARTS
 
 
 class Direction(StrEnum):
@@ -57,6 +58,21 @@ def _discounted(model: OutsourcingModel, values: np.ndarray) -> float:
     return float((values / (1.0 + r) ** (months / 12.0)).sum())
 
 
+def payback_month(net_savings: np.ndarray) -> float | None:
+    """The first month from which the cumulative sum of ``net_savings`` stays at or above
+    zero to the end (0 when it never goes below); None when it ends below zero."""
+    cumulative = np.cumsum(net_savings)
+    if len(cumulative) == 0 or cumulative[-1] < 0:
+        return None
+    below = np.flatnonzero(cumulative < 0)
+    return float(below[-1] + 1) if len(below) else 0.0
+
+
+def _npv_of(column: str) -> Callable[[OutsourcingModel, pd.DataFrame], float]:
+    """The net present value of a monthly money column [USD]."""
+    return lambda model, ts: _discounted(model, ts[column].to_numpy())
+
+
 def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float | None:
     """Median of a right-censored duration (Kaplan-Meier); the longest follow-up if not
     reached."""
@@ -79,7 +95,7 @@ def kaplan_meier_median(durations: np.ndarray, observed: np.ndarray) -> float | 
 
 def _median_jobless(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
     wf = model.workforce
-    d = wf.displaced & (wf.displaced_month >= 0)
+    d = wf.involuntary & (wf.displaced_month >= 0)
     if not d.any():
         return None
     found = wf.first_job_month[d] >= 0
@@ -205,17 +221,37 @@ KPIS: list[KPI] = [
         "npv_net_savings",
         "USD",
         UP,
-        "Net present value of savings against serving in-house: costs avoided minus all plan "
-        "costs (mitigation included; breaches at their expected cost, probability × cost "
-        "each month) plus margin on revenue change",
+        "Net present value of the savings against the status quo simulated on the same draws: "
+        "its costs minus the plan's (mitigation included; breaches at their expected cost, "
+        "probability × cost each month) plus margin on revenue over the status quo's; exactly "
+        "0 for a scenario without a plan",
         lambda m, ts: _discounted(m, ts["net_savings"].to_numpy()),
     ),
     KPI(
         "npv_operating_savings",
         "USD",
         UP,
-        "NPV of operating costs avoided (in-house cost minus in-house, cover and vendor costs)",
+        "NPV of operating costs avoided (the status quo's in-house staff, hiring, cover and "
+        "vendor costs minus the plan's)",
         lambda m, ts: _discounted(m, (ts["cost_counterfactual"] - ts["cost_operating"]).to_numpy()),
+    ),
+    *(
+        KPI(
+            f"npv_saving_{part}",
+            "USD",
+            INFO,
+            f"NPV of the net saving's part: {text}",
+            _npv_of(f"saving_{part}"),
+        )
+        for part, text in SAVING_PARTS.items()
+    ),
+    KPI(
+        "payback_month",
+        "month",
+        DOWN,
+        "First month from which the cumulative net saving against the status quo stays at or "
+        "above zero to the horizon (missing: the plan has not paid back by then)",
+        lambda m, ts: payback_month(ts["net_savings"].to_numpy()),
     ),
     KPI(
         "mitigation_cost_total",
@@ -236,8 +272,24 @@ KPIS: list[KPI] = [
         "displaced_workers",
         "persons",
         DOWN,
-        "In-house workers laid off (redeployed excluded)",
-        lambda m, ts: float(m.workforce.displaced.sum()),
+        "In-house workers laid off: still there when their job ended (involuntary "
+        "separations; redeployed, quits on notice and direct moves to a new job excluded)",
+        lambda m, ts: float(m.workforce.involuntary.sum()),
+    ),
+    KPI(
+        "job_to_job_moves",
+        "persons",
+        UP,
+        "Workers given notice who found a new job before it ended: a direct move, never "
+        "unemployed (not counted as displaced)",
+        lambda m, ts: float((m.workforce.displaced & ~m.workforce.involuntary).sum()),
+    ),
+    KPI(
+        "notice_quits",
+        "persons",
+        INFO,
+        "Workers given notice who quit before it ended (not counted as displaced)",
+        lambda m, ts: float(m.workforce.quit_on_notice.sum()),
     ),
     KPI(
         "redeployed_workers",

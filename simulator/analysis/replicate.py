@@ -22,6 +22,7 @@ from simulator.analysis.groups import group_outcomes, mean_over_replications
 from simulator.analysis.kpis import compute_kpis
 from simulator.analysis.parallel import Pool
 from simulator.model.model import OutsourcingModel
+from simulator.model.status_quo import StatusQuoBooks
 from simulator.scenario.schema import Scenario
 
 # seconds per customer-month of a model run on one core (measured on the default scenario)
@@ -32,13 +33,16 @@ SMALL_JOB_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class Task:
-    """Replication ``replication`` of scenario number ``variant``, on ``seed``."""
+    """Replication ``replication`` of scenario number ``variant``, on ``seed``; with
+    ``status_quo``, that scenario's status quo (another variant of the same job) runs first
+    in the same task and its books are the plan's baseline, so nobody runs it twice."""
 
     scenario: Scenario
     seed: np.random.SeedSequence
     replication: int
     variant: int
     keep: bool  # keep the monthly series and displacement paths, not only the KPIs
+    status_quo: Task | None = None
 
 
 @dataclass(frozen=True)
@@ -75,13 +79,34 @@ class Outcome:
     groups: pd.DataFrame | None = None  # who bears the plan (``groups.group_outcomes``)
 
 
+Kept = tuple[dict[str, float | None], pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]
+
+
 def run_model(
-    scenario: Scenario, seed: np.random.SeedSequence, replication: int, keep: bool
-) -> tuple[dict[str, float | None], pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]:
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    replication: int,
+    keep: bool,
+    status_quo: StatusQuoBooks | None = None,
+) -> Kept:
     """Run one replication: its KPIs and, with ``keep``, its monthly series, displaced
     workers' paths (each with a ``replication`` column) and outcomes by group of workers.
-    The model is released."""
-    model = OutsourcingModel(scenario, seed=seed).run()
+    ``status_quo``: the books of the scenario's status quo on the same seed (else the model
+    simulates them). The model is released."""
+    kept, _ = _run(scenario, seed, replication, keep, status_quo)
+    return kept
+
+
+def _run(
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    replication: int,
+    keep: bool,
+    status_quo: StatusQuoBooks | None = None,
+) -> tuple[Kept, StatusQuoBooks]:
+    """``run_model``, also returning the run's own books (the baseline of its plans)."""
+    model = OutsourcingModel(scenario, seed=seed, status_quo=status_quo).run()
+    books = StatusQuoBooks.of(model.datacollector.model_vars)
     ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
     kpis = compute_kpis(model, ts)
     series = curves = groups = None
@@ -90,13 +115,12 @@ def run_model(
         series.insert(0, "replication", replication)
         curves.insert(0, "replication", replication)
     model.release()
-    return kpis, series, curves, groups
+    return (kpis, series, curves, groups), books
 
 
-def replicate(task: Task) -> Outcome:
-    """Run one replication and return only what is kept, as compact arrays."""
-    kpis, series, curves, groups = run_model(task.scenario, task.seed, task.replication, task.keep)
-    outcome = Outcome(
+def _outcome(task: Task, kept: Kept) -> Outcome:
+    kpis, series, curves, groups = kept
+    return Outcome(
         task.variant,
         task.replication,
         kpis,
@@ -104,9 +128,21 @@ def replicate(task: Task) -> Outcome:
         None if curves is None else Table.of(curves),
         groups,
     )
-    del series, curves
+
+
+def replicate(task: Task) -> list[Outcome]:
+    """Run one replication (its status quo first, if the task carries it) and return only
+    what is kept, as compact arrays."""
+    outcomes, books = [], None
+    if task.status_quo is not None:
+        sq = task.status_quo
+        kept, books = _run(sq.scenario, sq.seed, sq.replication, sq.keep)
+        outcomes.append(_outcome(sq, kept))
+    kept, _ = _run(task.scenario, task.seed, task.replication, task.keep, books)
+    outcomes.append(_outcome(task, kept))
+    del kept
     _return_memory()
-    return outcome
+    return outcomes
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -201,15 +237,28 @@ def gather(
     seeds: list[np.random.SeedSequence],
     keep: list[bool],
     progress: Callable[[int, int, int], None] | None = None,
+    status_quo: dict[int, int] | None = None,
 ) -> list[Gathered]:
     """Run replication k of every scenario on ``seeds[k]``; ``keep[i]``: keep scenario i's
-    series. ``progress(variant, done, total)`` after every run (total: all runs)."""
-    tasks = [
-        Task(sc, s, k, i, keep[i]) for k, s in enumerate(seeds) for i, sc in enumerate(scenarios)
-    ]
+    series. ``status_quo`` maps a plan's variant to its status quo's, which then runs in the
+    same task, first, as the plan's baseline. ``progress(variant, done, total)`` after every
+    run (total: all runs)."""
+    pairs = status_quo or {}
+    tasks = []
+    for k, s in enumerate(seeds):
+        for i, sc in enumerate(scenarios):
+            if i in pairs.values():
+                continue  # runs inside its plan's task
+            j = pairs.get(i)
+            sq = None if j is None else Task(scenarios[j], s, k, j, keep[j])
+            tasks.append(Task(sc, s, k, i, keep[i], sq))
+    total = len(seeds) * len(scenarios)
     out = [Gathered(len(seeds)) for _ in scenarios]
-    for done, (_, outcome) in enumerate(pool.map(replicate, tasks), start=1):
-        out[outcome.variant].add(outcome)
-        if progress is not None:
-            progress(outcome.variant, done, len(tasks))
+    done = 0
+    for _, outcomes in pool.map(replicate, tasks):
+        for outcome in outcomes:
+            out[outcome.variant].add(outcome)
+            done += 1
+            if progress is not None:
+                progress(outcome.variant, done, total)
     return out

@@ -18,12 +18,10 @@ import pandas as pd
 
 from simulator.analysis import scorecard
 from simulator.analysis.effects import (
-    is_status_quo,
     paired_effects,
     programme_effects,
     safeguard_row,
     safeguard_variants,
-    status_quo_of,
 )
 from simulator.analysis.kpis import KPI_BY_NAME, KPIS
 from simulator.analysis.parallel import pool
@@ -36,6 +34,7 @@ from simulator.analysis.replicate import (
 )
 from simulator.analysis.statistics import mean_interval
 from simulator.scenario.schema import Scenario, Simulation, field_bounds
+from simulator.scenario.status_quo import is_status_quo, status_quo_of
 
 Progress = Callable[[int, int], None]
 
@@ -221,10 +220,13 @@ def run_batch(
     workers: int | None,
     scheduler: str | None,
     client: Any,
+    status_quo: dict[int, int] | None = None,
 ) -> Batch:
     """Replication k of every scenario on child k of the root seed (default: the first
     scenario's replications and seed), all on one pool; ``keep[i]``: keep scenario i's
-    series. ``progress(scenario, done, total)`` after every run."""
+    series; ``status_quo[i] = j``: scenario j is scenario i's status quo (it runs first, in
+    the same task, and is the plan's baseline). ``progress(scenario, done, total)`` after
+    every run."""
     n = replications or scenarios[0].simulation.replications
     root = scenarios[0].simulation.seed if seed is None else seed
     check_run(n, root)
@@ -232,7 +234,7 @@ def run_batch(
     small = estimated_seconds(scenarios, n) < SMALL_JOB_SECONDS
     started = _now()
     with pool(workers, scheduler, client, small) as where:
-        gathered = gather(where, scenarios, seeds, keep, progress)
+        gathered = gather(where, scenarios, seeds, keep, progress, status_quo)
     return Batch(gathered, seeds, root, started, _now())
 
 
@@ -270,7 +272,8 @@ def run(
         if progress is not None:
             progress(done, total)
 
-    batch = run_batch(scenarios, replications, seed, keep, step, workers, scheduler, client)
+    pairs = {0: 1} if baseline is not None else None
+    batch = run_batch(scenarios, replications, seed, keep, step, workers, scheduler, client, pairs)
     plan, companions = batch.gathered[0], batch.gathered[1:]
     kpi_frame = plan.kpi_frame()
     base_frame = None

@@ -208,12 +208,12 @@ def run_plan(
     """Run the plan and its status quo on the same seeds; the bottom line and the
     headline charts with their 95% bands."""
     import simulator
-    from simulator.analysis.effects import status_quo_of
     from simulator.analysis.kpis import HEADLINE_LABELS
     from simulator.outputs.figures.plots import make_comparison_plots
     from simulator.outputs.formatting import change as changed
     from simulator.outputs.formatting import number
     from simulator.outputs.run import brief
+    from simulator.scenario.status_quo import status_quo_of
 
     scenario = scenario_from_dict(copy.deepcopy(data), "scenario")
     total = 3 * replications  # the plan with its paired status quo, then the status quo's series

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.model import customers, employees, labour_market, privacy, service, vendors
+from simulator.scenario.schema import Company as CompanySchema
 from simulator.scenario.schema import (
     Costs,
     Customers,
@@ -134,6 +135,7 @@ def assumptions() -> list[dict[str, str]]:
     """What, value and source of each key default."""
     wf, cu, le = Workforce(), Customers(), LocalEconomy()
     rt, co, vd = Retraining(), Costs(), Vendor(name="x")
+    standard = CompanySchema()
     e = employees
     return [
         {
@@ -291,9 +293,9 @@ def assumptions() -> list[dict[str, str]]:
             "source": "Ponemon (2016): 26% chance of a ≥10k-record breach within 24 months",
         },
         {
-            "what": "Vendor staffing",
-            "value": f"{vd.service_level_target:.0%} of contacts answered within "
-            f"{vd.answer_within_seconds:.0f} s (Erlang C)",
+            "what": "Staffing, in-house and at vendors (the company's service standard)",
+            "value": f"{standard.service_level_target:.0%} of contacts answered within "
+            f"{standard.answer_within_seconds:.0f} s (Erlang C)",
             "source": "industry convention (80/20), not a standard",
         },
         {

@@ -10,6 +10,7 @@ and breaches — and earns revenue from active customers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
@@ -89,17 +90,26 @@ def plan_shares(scenario: Scenario) -> np.ndarray:
 class Company(mesa.Agent):
     """The company: its plan, its decisions about staff and customers, and its books."""
 
-    def __init__(self, model: OutsourcingModel, scenario: Scenario) -> None:
+    def __init__(
+        self, model: OutsourcingModel, scenario: Scenario, staff_for: Callable[[float], int]
+    ) -> None:
+        """``staff_for(share)``: the in-house positions that meet the company's service
+        standard when ``share`` of the contact volume stays in-house (Erlang C)."""
         super().__init__(model)
         self.scenario = scenario
-        wf = scenario.workforce
         horizon = scenario.simulation.horizon_months
         self.shares = plan_shares(scenario)
-        self.initial_headcount = wf.headcount
-        self.positions = np.rint(wf.headcount * (1.0 - self.shares.sum(axis=1))).astype(int)
+        kept = np.round(1.0 - self.shares.sum(axis=1), 9)
+        staffing = {float(k): staff_for(float(k)) for k in np.unique(np.append(kept, 1.0))}
+        # positions with nothing outsourced: the status quo's centre, staffed to the standard
+        self.full_staffing = staffing[1.0]
+        self.positions = np.array([staffing[float(k)] for k in kept], dtype=int)
         notice = scenario.policies.transparency.employee_notice_months
-        previous = np.concatenate([[wf.headcount], self.positions[:-1]])
+        # a cut is a fall in positions the plan makes; staff above the standard at the start
+        # leave through normal attrition (no replacement hiring), never by layoff
+        previous = np.concatenate([[self.full_staffing], self.positions[:-1]])
         cut_months = np.flatnonzero(self.positions < previous)
+        self.cut_size = np.maximum(previous - self.positions, 0)  # positions the plan cuts
         self.notices: dict[int, list[int]] = {}
         for u in cut_months:
             self.notices.setdefault(max(0, int(u) - notice), []).append(int(u))
@@ -129,7 +139,7 @@ class Company(mesa.Agent):
 
     def required_vendor_staff(self, month: int | np.ndarray) -> np.ndarray:
         """In-house positions moved to each vendor by ``month`` [positions]."""
-        return np.ceil(self.shares[month] * self.initial_headcount - 1e-9).astype(int)
+        return np.ceil(self.shares[month] * self.full_staffing - 1e-9).astype(int)
 
     def step(self) -> None:
         """This month's part of the plan: notices and layoffs, the laid-off leaving (some
@@ -150,8 +160,10 @@ class Company(mesa.Agent):
         """Give notice for the job cuts this month's announcements cover."""
         wf = self.model.workforce
         for cut_month in self.notices.get(month, []):
+            # down to the plan's positions, but never more than the plan cuts then: staff
+            # above the service standard leave through attrition, in the status quo too
             free = wf.count(State.in_house)
-            excess = free - int(self.positions[cut_month])
+            excess = min(free - int(self.positions[cut_month]), int(self.cut_size[cut_month]))
             if excess > 0:
                 wf.give_notice(excess, cut_month)
 

@@ -197,7 +197,11 @@ class Workforce:
         self.start_age, self.start_tenure = self.age.copy(), self.tenure.copy()
         self.state = np.zeros(n, dtype=np.int8)
         self.months_in_state = np.zeros(n, dtype=np.int32)
+        # ``displaced``: lost the job to the plan or left it on notice for a new one (the
+        # survey's "lost or left"); ``involuntary``: still there when the job ended
         self.displaced = np.zeros(n, dtype=bool)
+        self.involuntary = np.zeros(n, dtype=bool)
+        self.quit_on_notice = np.zeros(n, dtype=bool)
         self.displaced_month = np.full(n, -1, dtype=np.int32)
         self.separation_month = np.full(n, -1, dtype=np.int32)
         self.spell = np.zeros(n, dtype=np.int32)  # months in the current jobless spell
@@ -252,6 +256,8 @@ class Workforce:
                 "quits",
                 "quit_pool",
                 "early_quits",
+                "notice_quits",
+                "job_to_job",
                 "replacements",
                 "hiring_paid",
                 "hired",
@@ -361,6 +367,7 @@ class Workforce:
         p = self.policy
         self._move(who, State.unemployed)
         self.displaced[who] = True
+        self.involuntary[who] = True
         self.displaced_month[who] = month
         self.spell[who] = 0
         weeks = np.minimum(p.severance_weeks_per_year * self.tenure[who], p.severance_max_weeks)
@@ -382,8 +389,9 @@ class Workforce:
         scale with the local market. Returns the leavers; the plan-driven ones are flagged
         ``voluntary_quit`` (early quits)."""
         normal = self.params.attrition_annual / 12.0 * market
+        quits_drawn = self.draw("quits")
         pool = np.flatnonzero(self.state == State.in_house)
-        u = self.draw("quits")[pool]
+        u = quits_drawn[pool]
         leave = u < normal + plan_extra * market
         quits = pool[leave]
         early = pool[leave & (u >= normal)]
@@ -392,11 +400,21 @@ class Workforce:
         self.events["quits"] += len(quits)
         self.events["quit_pool"] += len(pool)
         self.events["early_quits"] += len(early)
-        return quits
+        # workers serving notice keep quitting, at the informed (raised) rate: such a quit
+        # is theirs, not a layoff, and the position is not refilled
+        noticed = np.flatnonzero(self.state == State.notice)
+        gone = noticed[quits_drawn[noticed] < (normal + INFORMED_QUIT * market)]
+        self._move(gone, State.quit)
+        self.voluntary_quit[gone] = True
+        self.quit_on_notice[gone] = True
+        self.events["notice_quits"] += len(gone)
+        return np.concatenate([quits, gone])
 
     def hire_replacements(self, count: int) -> int:
         """Fill up to ``count`` positions left by normal quits with new hires (fresh people
         drawn like the initial staff, tenure 0); returns the hires."""
+        if count <= 0:  # staff above positions: nobody is hired (nor a slice from the end)
+            return 0
         slots = np.flatnonzero((self.state == State.quit) & ~self.voluntary_quit)[:count]
         n = len(slots)
         if n == 0:
@@ -489,8 +507,10 @@ class Workforce:
         normals = pay_luck.standard_normal((2, self.n))  # two per worker, by worker
         on_notice = found[self.state[found] == State.notice]
         if len(on_notice):
-            # found a job before the notice ended: displaced, but never unemployed
+            # found a job before the notice ended: left for it (a direct job-to-job move),
+            # never unemployed and not laid off; followed as "lost or left" like the survey
             self.displaced[on_notice] = True
+            self.events["job_to_job"] += len(on_notice)
             self.displaced_month[on_notice] = self.separation_month[on_notice]
         self.part_time[found] = hours[found] < PART_TIME_SHARE
         share = np.where(self.part_time[found], PART_TIME_HOURS, 1.0)

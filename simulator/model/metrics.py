@@ -14,6 +14,7 @@ import numpy as np
 from simulator.model.company import COST_LINES, MITIGATION_LINES, OPERATING_LINES
 from simulator.model.employees import State
 from simulator.model.service import ChannelMonth
+from simulator.model.status_quo import SAVING_PARTS, saving_parts
 
 if TYPE_CHECKING:
     from simulator.model.model import OutsourcingModel
@@ -21,12 +22,20 @@ if TYPE_CHECKING:
 METRICS: dict[str, tuple[str, str]] = {
     "month": ("month", "Month index (0-based)"),
     "outsourced_share": ("share", "Planned share of contact volume handled by vendors"),
-    "in_house_positions": ("positions", "Planned in-house agent positions"),
+    "in_house_positions": (
+        "positions",
+        "In-house agent positions this month: the service standard's staffing (Erlang C) of "
+        "the forecast volume kept in-house",
+    ),
     **{
         f"employees_{s.name}": ("persons", f"Initial in-house workers now in state {s.name}")
         for s in State
     },
-    "displaced_cumulative": ("persons", "Workers laid off so far (excludes redeployed)"),
+    "displaced_cumulative": (
+        "persons",
+        "Workers laid off so far (involuntary: excludes the redeployed, quits on notice and "
+        "direct moves to a new job)",
+    ),
     "early_quits_cumulative": ("persons", "Voluntary quits driven by rumours of the plan"),
     "in_house_quits": ("persons", "In-house agents who quit for other jobs this month"),
     "in_house_at_risk": ("persons", "In-house agents who could quit this month"),
@@ -117,14 +126,16 @@ METRICS: dict[str, tuple[str, str]] = {
     ),
     "cost_counterfactual": (
         "USD/month",
-        "Cost of serving in-house with the initial workforce, leavers replaced",
+        "Operating cost of the status quo (the plan removed) simulated on the same draws",
     ),
     "revenue": ("USD/month", "Revenue from active customers"),
     "net_savings": (
         "USD/month",
-        "Counterfactual cost minus cost (breaches at their expected cost, net of the expected "
-        "in-house breach cost) plus margin on revenue change",
+        "The status quo's decision cost minus this run's (breaches at their expected cost), "
+        "plus margin on revenue over the status quo's; the status quo simulated on the same "
+        "draws, so a scenario without a plan saves exactly 0",
     ),
+    **{f"saving_{part}": ("USD/month", text) for part, text in SAVING_PARTS.items()},
     "community_investment_cumulative": ("USD", "Community investment spent so far"),
     "local_income_change": (
         "signed share",
@@ -159,7 +170,7 @@ def record_month(
     record_service(m, model, channels)
     record_privacy(m, model)
     record_vendors(m, model)
-    record_books(m, model, lines)
+    record_books(m, model, t, lines)
 
 
 def record_workforce(
@@ -168,11 +179,11 @@ def record_workforce(
     """The plan's positions and the in-house workers: states, quits, training, earnings."""
     co, wf = model.company, model.workforce
     m["outsourced_share"] = co.outsourced_share(t)
-    m["in_house_positions"] = int(co.positions[t])
+    m["in_house_positions"] = model.in_house_target
     counts = np.bincount(wf.state, minlength=len(State)).tolist()
     for st in State:
         m[f"employees_{st.name}"] = counts[st]
-    m["displaced_cumulative"] = int(np.count_nonzero(wf.displaced))
+    m["displaced_cumulative"] = int(np.count_nonzero(wf.involuntary))
     m["early_quits_cumulative"] = int(np.count_nonzero(wf.voluntary_quit))
     m["in_house_quits"] = events["quits"]
     m["in_house_at_risk"] = events["quit_pool"]
@@ -182,7 +193,7 @@ def record_workforce(
     m["training_queue"] = len(wf.queue)
     m["training_starts"] = events["training_starts"]
     m["training_completions"] = events["training_completions"]
-    d = np.flatnonzero(wf.displaced)
+    d = np.flatnonzero(wf.involuntary)
     at = np.full(len(d), t)
     m["displaced_earnings_ratio"] = (
         float(wf.earnings[t, d].sum() / wf.counterfactual_wage(d, at).sum()) if len(d) else 1.0
@@ -285,27 +296,45 @@ def record_vendors(m: dict[str, float], model: OutsourcingModel) -> None:
     m["vendor_incidents"] = sum(v.incidents for v in vs)
 
 
-def record_books(m: dict[str, float], model: OutsourcingModel, lines: dict[str, float]) -> None:
-    """The month's costs by line, revenue, savings against the counterfactual, and the home
-    community's income and investment."""
-    s, co, ec = model.scenario, model.company, model.economy
+def record_books(
+    m: dict[str, float], model: OutsourcingModel, t: int, lines: dict[str, float]
+) -> None:
+    """The month's costs by line, revenue, savings against the status quo simulated on the
+    same draws (``status_quo.py``), and the home community's income and investment."""
+    s, ec = model.scenario, model.economy
     for line in COST_LINES:
         m[f"cost_{line}"] = lines[line]
     m["cost_operating"] = sum(lines[x] for x in OPERATING_LINES)
     m["cost_mitigation"] = sum(lines[x] for x in MITIGATION_LINES)
     m["cost_total"] = sum(lines.values())
-    m["cost_counterfactual"] = model.counterfactual_cost
     revenue = model.customers.count * s.company.revenue_per_customer_month
     m["revenue"] = revenue
     # decisions weigh breaches at their expected cost (probability × cost, every month);
     # realised breaches are the risk around it (cost_breaches, breach_cost_realised)
     m["cost_decision"] = m["cost_total"] - lines["breaches"] + model.expected_breach_cost
-    m["net_savings"] = (
-        model.counterfactual_cost
-        + model.counterfactual_breach_cost
-        - m["cost_decision"]
-        + s.company.gross_margin * (revenue - co.revenue0)
-    )
+    base = model.status_quo_books
+    if base is None:  # the model is its own status quo: it saves nothing, exactly
+        m["cost_counterfactual"], m["net_savings"] = m["cost_operating"], 0.0
+        for part in SAVING_PARTS:
+            m[f"saving_{part}"] = 0.0
+    else:
+        m["cost_counterfactual"] = float(base.cost_operating[t])
+        m["net_savings"] = (
+            float(base.cost_decision[t])
+            - m["cost_decision"]
+            + s.company.gross_margin * (revenue - float(base.revenue[t]))
+        )
+        parts = saving_parts(
+            base,
+            t,
+            lines,
+            model.expected_breach_cost,
+            revenue,
+            s.company.gross_margin,
+            model.service_level_saving(t),
+        )
+        for part, value in parts.items():
+            m[f"saving_{part}"] = value
     m["community_investment_cumulative"] = ec.invested_home + ec.invested_vendor
     local_income = ec.e0 * s.local_economy.average_wage_month
     home_spend = ec.spent_this_month * s.policies.local_jobs.community_investment.home_share

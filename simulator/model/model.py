@@ -9,7 +9,7 @@ economy → books → collect data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +19,18 @@ import numpy as np
 from simulator.model.company import DISCOVERY_TRUST_DROP, MORALE_BASELINE, Company
 from simulator.model.customers import Customers
 from simulator.model.demand import volume_factors
-from simulator.model.employees import REPLACEMENT_COST_MONTHS, Employee, State, Workforce
+from simulator.model.employees import Employee, State, Workforce
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.mesa_compat import forget_model
 from simulator.model.metrics import METRICS, record_month
 from simulator.model.privacy import BREACH_CHURN, TRUST_DROP_PUBLICITY, Privacy
-from simulator.model.service import ChannelMonth, Proficiency, serve
+from simulator.model.service import ChannelMonth, Proficiency, serve, staff_for_service_level
+from simulator.model.status_quo import EQUAL_SERVICE_CAP, StatusQuoBooks
 from simulator.model.streams import Streams
 from simulator.model.vendors import Vendor, VendorAgent
 from simulator.scenario.overrides import resolve_scenario
 from simulator.scenario.schema import Scenario
+from simulator.scenario.status_quo import is_status_quo, status_quo_of
 
 IN_HOUSE = 0  # channel index of the in-house centre; vendors follow in scenario order
 
@@ -94,6 +96,10 @@ class OutsourcingModel(mesa.Model):
     employees' state, earnings and months jobless, vendor staff's pay, wellbeing and tenure
     (``datacollector.get_agent_vars_dataframe()``). It is off by default: a run has
     thousands of agents and the model's own series carry what the reports need.
+
+    Money is measured against the status quo (the scenario with the plan removed) simulated
+    on the same seed: the model runs it first, unless ``status_quo`` gives its books (the
+    replication runner passes the status-quo run it has anyway; ``status_quo.py``).
     """
 
     def __init__(
@@ -103,6 +109,7 @@ class OutsourcingModel(mesa.Model):
         rng: np.random.Generator | int | np.random.SeedSequence | None = None,
         seed: int | np.random.SeedSequence | None = None,
         collect_agents: bool = False,
+        status_quo: StatusQuoBooks | None = None,
         **kwargs: Any,  # scenario overrides; Mesa's SolaraViz accepts only this name
     ) -> None:
         seed = _root_seed(seed, rng)
@@ -114,7 +121,11 @@ class OutsourcingModel(mesa.Model):
         self.last_month = -1  # the month the last step simulated
         self.horizon = s.simulation.horizon_months
         pol = s.policies
-        self.company = Company(self, s)
+        c = s.customers
+        rate = c.contacts_per_customer_month
+        self.demand = volume_factors(c.volume_history, self.horizon, c.count, rate)
+        self.company = Company(self, s, self._staffing_rule())
+        self.in_house_target = self.company.full_staffing  # this month's staffing [agents]
         layoffs = (s.plan.layoff_rule, list(s.plan.layoff_site_order))
         self.workforce = Workforce(
             s.workforce,
@@ -127,9 +138,6 @@ class OutsourcingModel(mesa.Model):
         )
         for i in range(self.workforce.n):
             Employee(self, i)
-        c = s.customers
-        rate = c.contacts_per_customer_month
-        self.demand = volume_factors(c.volume_history, self.horizon, c.count, rate)
         baseline = self._serve_in_house_alone()
         self.customers = Customers(s.customers, self.streams, baseline.csat)
         self.economy = LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
@@ -151,13 +159,6 @@ class OutsourcingModel(mesa.Model):
             (self.workforce.wage * (1 + s.workforce.benefits_share)).sum()
             + s.workforce.overhead_per_agent_month * self.workforce.n
         )
-        # serving in-house costs that and replacing normal leavers [USD/month]
-        replacing = s.workforce.attrition_annual / 12.0 * REPLACEMENT_COST_MONTHS
-        self.counterfactual_cost = self.in_house_loaded_cost + replacing * self.baseline_payroll
-        in_house_holder = self.privacy.holders[IN_HOUSE]
-        self.counterfactual_breach_cost = self.privacy.breach_probability(
-            in_house_holder
-        ) * self.privacy.expected_cost(in_house_holder, self.annual_revenue)
         self.acquisition_rate = self.customers.expected_status_quo_churn(baseline)
         self.metrics: dict[str, float] = {}
         self.cumulative = dict.fromkeys(
@@ -165,10 +166,27 @@ class OutsourcingModel(mesa.Model):
         )
         self.discovery_month = -1
         self.breach_log: list[tuple[int, str]] = []  # (month, holder) of every breach
+        self.channels: list[ChannelMonth] = []  # what each channel delivered this month
         self.datacollector = mesa.DataCollector(
             model_reporters=self._reporters(),
             agent_reporters=AGENT_REPORTERS if collect_agents else None,
         )
+        # the baseline of every money figure: the status quo on the same seed (None: this
+        # scenario is its own status quo, so its savings are exactly zero)
+        self.status_quo_books = self._status_quo_books(status_quo, seed)
+
+    def _status_quo_books(
+        self, given: StatusQuoBooks | None, seed: int | np.random.SeedSequence
+    ) -> StatusQuoBooks | None:
+        if is_status_quo(self.scenario):
+            return None
+        if given is not None:
+            if given.months != self.horizon:
+                raise ValueError(
+                    f"status_quo: books of {given.months} months for a {self.horizon}-month run"
+                )
+            return given
+        return simulate_status_quo(self.scenario, seed)
 
     # ------------------------------------------------------------------------------------
     def _reporters(self) -> dict[str, object]:
@@ -189,6 +207,33 @@ class OutsourcingModel(mesa.Model):
             wellbeing=self.company.morale,
             knowledge_sharing=1.0,
         )
+
+    def in_house_staff_for(self, issues: float) -> int:
+        """In-house agents for ``issues`` a month: the fewest that meet the company's service
+        standard (``company.service_level_target`` within ``answer_within_seconds``, Erlang
+        C, as vendors staff), planned with the staff's proficiency at baseline morale."""
+        s = self.scenario
+        planning = Proficiency(
+            product=s.workforce.proficiency,
+            language=1.0,
+            culture=1.0,
+            wellbeing=MORALE_BASELINE,
+            knowledge_sharing=1.0,
+        )
+        return staff_for_service_level(
+            issues,
+            planning,
+            s.workforce.paid_hours_per_month,
+            s.company.service_level_target,
+            s.company.answer_within_seconds,
+        )
+
+    def _staffing_rule(self) -> Callable[[float], int]:
+        """The plan's in-house positions for a share of the volume kept in-house, on month-0
+        volume (the plan's layoffs are set from these)."""
+        c = self.scenario.customers
+        issues = c.count * c.contacts_per_customer_month * float(self.demand[0])
+        return lambda share: self.in_house_staff_for(share * issues)
 
     def _serve_in_house_alone(self) -> ChannelMonth:
         c = self.scenario.customers
@@ -212,7 +257,7 @@ class OutsourcingModel(mesa.Model):
         self.workforce.start_month(t)
         self.step_agents(Company)  # carry out this month's part of the plan
         self.staff_up(t)
-        channels = self.serve_customers(t)
+        channels = self.channels = self.serve_customers(t)
         self.update_customers(t, channels)
         self.guard_data()
         self.help_displaced(t)
@@ -258,10 +303,15 @@ class OutsourcingModel(mesa.Model):
             new_positions = max(0, int(positions[i]) - int(co.peak_required[i]))
             co.pay("transition", new_positions * v.params.transition_cost_per_agent)
             co.peak_required[i] = max(co.peak_required[i], positions[i])
+        # in-house staffs by the same rule to this month's forecast of the volume it keeps;
+        # staff above it leave through attrition (never laid off for it)
+        kept = max(0.0, 1.0 - float(co.shares[t].sum()))
+        now = self.customers.expected_issues(self.demand[t])
+        self.in_house_target = self.in_house_staff_for(kept * now)
         co.update_morale(t)
         wf.quit_for_other_jobs(self.economy.market_factor(), co.plan_quit_hazard(t))
         if co.hiring_open(t):
-            wf.hire_replacements(int(co.positions[t]) - int(wf.working_for_company().sum()))
+            wf.hire_replacements(self.in_house_target - int(wf.working_for_company().sum()))
 
     # -- 3 service -------------------------------------------------------------------------
     def serve_customers(self, t: int) -> list[ChannelMonth]:
@@ -271,7 +321,7 @@ class OutsourcingModel(mesa.Model):
         issues = self.customers.raise_issues(routing, float(self.demand[t]))
         hours = self.scenario.workforce.paid_hours_per_month
         staff_in = wf.working_for_company().sum()
-        self.temp_cover = max(0, int(co.positions[t]) - int(staff_in))
+        self.temp_cover = max(0, self.in_house_target - int(staff_in))
         channels = [
             serve(
                 issues[IN_HOUSE],
@@ -388,6 +438,25 @@ class OutsourcingModel(mesa.Model):
         ec.match(searching)
 
     # -- 8 books ---------------------------------------------------------------------------
+    def service_level_saving(self, t: int) -> float:
+        """What the vendors' staffing saves this month against serving their customers at the
+        status quo's in-house service level (answered within 20 s): the staff each vendor
+        would need for that level, at its current abilities, less the staff it has, at its
+        price with governance [USD/month]. Negative when the vendors answer faster."""
+        base = self.status_quo_books
+        if base is None:
+            return 0.0
+        level = min(float(base.service_level[t]), EQUAL_SERVICE_CAP)
+        hours = self.scenario.workforce.paid_hours_per_month
+        saving = 0.0
+        for v, channel in zip(self.vendors, self.channels[1:], strict=True):
+            if channel.issues <= 0 and v.headcount == 0:
+                continue
+            needed = staff_for_service_level(channel.issues, v.proficiency(), hours, level)
+            price = hours * v.price_per_hour() * (1 + v.params.governance_share)
+            saving += (needed - v.headcount) * price
+        return saving
+
     def keep_books(self, t: int, channels: list[ChannelMonth]) -> None:
         s, co, wf = self.scenario, self.company, self.workforce
         wfp, c = s.workforce, s.costs
@@ -419,3 +488,11 @@ class OutsourcingModel(mesa.Model):
         self.cumulative["early_quits"] += events["early_quits"]
         self.cumulative["breaches"] += len(self.breaches)
         record_month(self, t, channels, lines, events)
+
+
+def simulate_status_quo(scenario: Scenario, seed: int | np.random.SeedSequence) -> StatusQuoBooks:
+    """Run ``scenario``'s status quo on ``seed`` and keep only its books."""
+    twin = OutsourcingModel(status_quo_of(scenario), seed=seed).run()
+    books = StatusQuoBooks.of(twin.datacollector.model_vars)
+    twin.release()
+    return books

@@ -139,6 +139,18 @@ class Vendor(mesa.Agent):
         self.benefits_share = max(params.benefits_share, fairness.benefits_floor_share)
         self.conditions = max(params.conditions, fairness.conditions_floor)
         self.sharing = knowledge_sharing(communication.joint_meetings_per_month)
+        # the contract's service level, else the company's standard (as in-house staffs)
+        standard = model.scenario.company
+        self.service_level_target = (
+            params.service_level_target
+            if params.service_level_target is not None
+            else standard.service_level_target
+        )
+        self.answer_within_seconds = (
+            params.answer_within_seconds
+            if params.answer_within_seconds is not None
+            else standard.answer_within_seconds
+        )
         size = max(capacity, 1)
         self.active = np.zeros(size, dtype=bool)
         self.tenure = np.zeros(size, dtype=np.int32)  # [months]
@@ -164,11 +176,16 @@ class Vendor(mesa.Agent):
         return self.params.industry_wage_per_hour
 
     def price_per_hour(self) -> float:
-        """Billed price per paid agent hour, with pay and language uplifts passed through."""
+        """Billed price per paid agent hour [USD/hour], cost-plus: the quoted price is for
+        agents paid the local industry standard (wage ratio 1, the vendor's own benefits);
+        the labour share of the price moves with what the vendor actually pays per hour, by
+        whatever route (its own pay, the contract's wage or benefits floor), so higher pay
+        always costs the client and lower pay is passed on. A language floor adds its
+        premium."""
         p = self.params
-        own_cost = p.wage_ratio * (1 + p.benefits_share)
-        contract_cost = self.wage_ratio * (1 + self.benefits_share)
-        pay_uplift = p.labour_share_of_price * (contract_cost / own_cost - 1.0)
+        quoted_cost = 1.0 * (1 + p.benefits_share)
+        pay_cost = self.wage_ratio * (1 + self.benefits_share)
+        pay_uplift = p.labour_share_of_price * (pay_cost / quoted_cost - 1.0)
         language = self.costs.language_premium_per_hour * self.rejected_share
         return p.price_per_agent_hour * (1.0 + pay_uplift) + language
 
@@ -205,9 +222,8 @@ class Vendor(mesa.Agent):
         """Agents the vendor staffs for a forecast of ``issues`` (at its current abilities) to
         meet the contract's service level (e.g. 80% answered within 20 s)."""
         p = self.proficiency() if self.headcount else self.new_hire_proficiency()
-        c = self.params
         return staff_for_service_level(
-            issues, p, paid_hours, c.service_level_target, c.answer_within_seconds
+            issues, p, paid_hours, self.service_level_target, self.answer_within_seconds
         )
 
     def proficiency(self) -> Proficiency:

@@ -61,6 +61,9 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
         for f in ("name", "revenue_per_customer_month", "gross_margin", "discount_rate_annual")
     },
     "company.security_maturity": (C, "privacy"),
+    # the service standard every centre is staffed to: changing it is a choice (a lever)
+    "company.service_level_target": (L, "communication"),
+    "company.answer_within_seconds": (L, "communication"),
     **{
         f"workforce.{f}": (C, "local_jobs")
         for f in (

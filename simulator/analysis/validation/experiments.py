@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.displacement import displaced, earnings_vs_counterfactual, share_in_state
+from simulator.analysis.displacement import earnings_vs_counterfactual, lost_or_left, share_in_state
 from simulator.analysis.kpis import in_house_turnover, vendor_turnover
 from simulator.model.employees import State
 from simulator.model.model import OutsourcingModel
@@ -91,7 +91,7 @@ def _share_at_least(durations: np.ndarray, months: float) -> float:
 def measure_displaced(models: Models) -> dict[str, float]:
     (model,) = models["displaced_workers"]
     wf = model.workforce
-    who = displaced(model)
+    who = lost_or_left(model)
     tenured = who[wf.tenure[who] >= 3.0]
     age = _age_at_displacement(model, who)
     prime = who[(age >= 25) & (age < 55)]
@@ -115,7 +115,7 @@ def measure_displaced(models: Models) -> dict[str, float]:
 
 def _tenured_aged(model: OutsourcingModel, low: float, high: float) -> np.ndarray:
     """Displaced workers with 3+ years of tenure, aged [low, high) at displacement."""
-    who = displaced(model)
+    who = lost_or_left(model)
     age = _age_at_displacement(model, who)
     return who[(model.workforce.tenure[who] >= 3.0) & (age >= low) & (age < high)]
 
@@ -141,7 +141,7 @@ def measure_markets(models: Models) -> dict[str, float]:
 
     def reemployed(name: str) -> float:
         (model,) = models[name]
-        who = displaced(model)
+        who = lost_or_left(model)
         return _survey_share(model, who[model.workforce.tenure[who] >= 3.0], State.reemployed)
 
     return {
@@ -152,7 +152,7 @@ def measure_markets(models: Models) -> dict[str, float]:
 
 def _never_jobless(model: OutsourcingModel) -> float:
     wf = model.workforce
-    who = displaced(model)
+    who = lost_or_left(model)
     jobless = np.isin(wf.history[:, who], (State.unemployed, State.retraining)).any(axis=0)
     return float((~jobless).mean())
 

@@ -11,12 +11,15 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from simulator.model.metrics import METRICS
+from simulator.model.status_quo import SAVING_PARTS
 from simulator.outputs.figures.style import (
     BAND_ALPHA,
     BLACK,
     BLUE,
+    GREEN,
     ORANGE,
     PURPLE,
+    SKY,
     STATE_COLOURS,
     VERMILLION,
 )
@@ -59,26 +62,22 @@ DERIVED: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
     ),
 }
 
-# Cumulative cash flows of ``cash_flows``: column -> (legend label, colour). They add up to
-# the cumulative net savings (the last one).
+# Cumulative cash flows of ``cash_flows``: where the saving against the simulated status quo
+# comes from (``model.status_quo.SAVING_PARTS``), column -> (legend label, colour). The parts
+# add up to the cumulative net savings (the last one).
 CASH_FLOWS: dict[str, tuple[str, str]] = {
-    "cash_operating": ("Operating savings", BLUE),
-    "cash_mitigation": ("Transition and mitigation costs", ORANGE),
-    "cash_breaches": ("Expected breach losses beyond in-house", VERMILLION),
-    "cash_margin": ("Margin on revenue change", PURPLE),
+    "cash_labour_price": ("Labour price at the status quo's service level", BLUE),
+    "cash_service_level": ("Service level below (or above) the status quo's", SKY),
+    "cash_transition": ("Transition: knowledge transfer, severance", ORANGE),
+    "cash_safeguards": ("Safeguards and support", GREEN),
+    "cash_revenue_margin": ("Margin on revenue against the status quo", PURPLE),
+    "cash_breach_risk": ("Expected breach cost against the status quo", VERMILLION),
     "cash_net": ("Net savings", BLACK),
 }
 CASH_SOURCES = (
     "replication",
     "month",
-    "cost_counterfactual",
-    "cost_operating",
-    "cost_mitigation",
-    "cost_transition",
-    "revenue",
-    "customers_active",
-    "customers_acquired",
-    "customers_churned",
+    *(f"saving_{part}" for part in SAVING_PARTS),
     "net_savings",
 )
 
@@ -115,30 +114,12 @@ def with_derived(timeseries: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def cash_flows(timeseries: pd.DataFrame, gross_margin: float) -> pd.DataFrame:
-    """Cumulative cash flows per replication and month, in USD millions (``CASH_FLOWS``).
-
-    Operating savings are the in-house counterfactual cost minus the operating cost;
-    transition and mitigation costs count negative; the margin on revenue change is
-    ``gross_margin`` times revenue minus the revenue before month 0 (the customers active at
-    the start of month 0). Breach losses are what is left of the net savings: expected breach
-    costs, negative, net of the breach cost expected in-house anyway (a constant credit), so
-    the four flows add up to the cumulative ``net_savings`` when ``gross_margin`` is the
-    scenario's.
-    """
+def cash_flows(timeseries: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative cash flows per replication and month, in USD millions (``CASH_FLOWS``):
+    each part of the net saving against the status quo simulated on the same draws
+    (``saving_*`` columns), and the net saving they add up to."""
     d = timeseries.sort_values(["replication", "month"]).reset_index(drop=True)
-    first = d.groupby("replication")[
-        ["revenue", "customers_active", "customers_acquired", "customers_churned"]
-    ].transform("first")
-    start = first["customers_active"] - first["customers_acquired"] + first["customers_churned"]
-    per_customer = first["revenue"] / first["customers_active"].where(first["customers_active"] > 0)
-    revenue0 = (per_customer * start).fillna(first["revenue"])
-    flows = {
-        "cash_operating": d["cost_counterfactual"] - d["cost_operating"],
-        "cash_mitigation": -(d["cost_mitigation"] + d["cost_transition"]),
-        "cash_margin": gross_margin * (d["revenue"] - revenue0),
-    }
-    flows["cash_breaches"] = d["net_savings"] - sum(flows.values())
+    flows = {f"cash_{part}": d[f"saving_{part}"] for part in SAVING_PARTS}
     flows["cash_net"] = d["net_savings"]
     out = d[["replication", "month"]].copy()
     for name in CASH_FLOWS:

@@ -40,14 +40,23 @@ def draw_workforce_states(ax: Axes, d: pd.DataFrame) -> bool:
 
 
 def milestone(ax: Axes, month: float, y: float, text: str, below: bool = False) -> None:
-    """A labelled marker at a milestone month (dotted vertical, dot, value above or below)."""
+    """A labelled marker at a milestone month (dotted vertical, dot, value above or below).
+    Near the right edge the label goes to the left of the marker, and a label asked below a
+    point at the bottom of the axes goes above it, so it never runs into the tick labels
+    (the limits read here are the data's so far: callers decide ``below`` where theirs are
+    set later)."""
     ax.axvline(month, color="#333333", linestyle=":", linewidth=1.0, zorder=2)
     ax.plot([month], [y], marker="o", markersize=7, color=BLACK, mec="white", mew=1.2, zorder=4)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    leftwards = month > x0 + 0.7 * (x1 - x0)
+    below = below and y > y0 + 0.15 * (y1 - y0)
+    dx = -7 if leftwards else 7
     ax.annotate(
         text,
         (month, y),
-        xytext=(7, -8) if below else (6, 6),
+        xytext=(dx, -8) if below else (dx, 6),
         textcoords="offset points",
+        ha="right" if leftwards else "left",
         va="top" if below else "baseline",
         fontsize=10,
         fontweight="bold",
@@ -89,7 +98,8 @@ def earnings_milestones(ax: Axes, d: pd.DataFrame) -> bool:
     for m in MILESTONES:
         if m in means.index and np.isfinite(means.loc[m]):
             value = float(means.loc[m])
-            milestone(ax, m, value, f"{value:.0f}% at {m} months", below=True)
+            # below the curve, unless that is under the axis (a ratio near zero)
+            milestone(ax, m, value, f"{value:.0f}% at {m} months", below=value > 15.0)
     return True
 
 

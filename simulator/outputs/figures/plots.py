@@ -276,7 +276,6 @@ def make_plots(
     phase_months: list[int] | None = None,
     *,
     displacement: pd.DataFrame | None = None,
-    gross_margin: float = 0.35,
 ) -> list[Path]:
     """Write one PNG per area of consequence into ``out_dir`` and return their paths.
 
@@ -285,8 +284,7 @@ def make_plots(
     each calendar-month panel marks them with a dashed vertical line. ``displacement`` has one
     row per (replication, months since displacement) with the workers observed, the shares in
     each state and the earnings ratio; ``None`` or empty means nobody was displaced, and the
-    people figures then say so. ``gross_margin`` (the scenario's ``company.gross_margin``)
-    turns revenue change into cash on ``cash.png``.
+    people figures then say so.
 
     Files written: workforce.png, displaced_earnings.png, local_economy.png, service.png,
     customers.png, privacy.png, vendor_workforce.png, costs.png, cash.png,
@@ -296,7 +294,7 @@ def make_plots(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     d = with_derived(timeseries)
-    cash = cash_flows(d, gross_margin)
+    cash = cash_flows(d)
     d = pd.concat([d, cash.drop(columns=["replication", "month"])], axis=1)
     data = {"timeseries": d, "displacement": _displacement_table(displacement)}
     phases = _phase_months(phase_months, d["month"])

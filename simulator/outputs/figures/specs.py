@@ -334,7 +334,7 @@ FIGURES: tuple[Figure, ...] = (
                 "Cost",
                 (
                     Series("cost_total", "Actual total cost"),
-                    Series("cost_counterfactual", "Counterfactual (in-house)", linestyle="--"),
+                    Series("cost_counterfactual", "Status quo (simulated)", linestyle="--"),
                 ),
             ),
             Panel(
@@ -343,7 +343,7 @@ FIGURES: tuple[Figure, ...] = (
                 (Series("cost_mitigation", "Mitigation cost"),),
             ),
             Panel(
-                "Cumulative net savings vs counterfactual",
+                "Cumulative net savings vs the status quo",
                 "Net savings",
                 (Series("net_savings_cumulative", "Net savings (cumulative)"),),
                 reference=0.0,
@@ -360,7 +360,7 @@ FIGURES: tuple[Figure, ...] = (
         "Cumulative cash: what the plan saves and what eats into it",
         (
             Panel(
-                "Cumulative savings, costs and losses vs serving in-house",
+                "Where the saving comes from, against the status quo on the same draws",
                 "Cumulative cash",
                 tuple(
                     Series(column, label, color=colour)
@@ -372,7 +372,7 @@ FIGURES: tuple[Figure, ...] = (
                 legend="right",
             ),
             Panel(
-                "Cumulative net savings: the sum of the four above",
+                "Cumulative net savings: the sum of the parts above",
                 "Net savings",
                 (Series("cash_net", CASH_FLOWS["cash_net"][0], color=BLACK),),
                 unit="USD millions",
@@ -382,10 +382,11 @@ FIGURES: tuple[Figure, ...] = (
         ),
         grid=(2, 1),
         height_ratios=(3, 2),
-        note="Operating savings: in-house counterfactual cost minus operating cost. "
-        "Breach losses: realised breach costs minus the breach cost expected in-house "
-        "anyway, as in net savings. Margin: gross margin on revenue above or below its "
-        "level before month 0.",
+        note="Each part is the status quo's cost minus the plan's (the status quo simulated on "
+        "the same draws). Service level: the vendor staff needed to answer as fast as the "
+        "status quo, less the staff they have, at their price; labour price: the rest of the "
+        "operating saving. Breaches at their expected cost; margin: gross margin on revenue "
+        "against the status quo's.",
     ),
     Figure(
         "displaced_states",

@@ -6,11 +6,12 @@ quo, the safeguards' costs and gains), so ``outsim report`` rebuilds it without 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from simulator.analysis.effects import is_status_quo
 from simulator.outputs.formatting import amount, change, number, percent, span
 from simulator.scenario.schema import Scenario
+from simulator.scenario.status_quo import is_status_quo
 
 
 def _mean(block: dict[str, Any] | None, name: str) -> float | None:
@@ -20,6 +21,28 @@ def _mean(block: dict[str, Any] | None, name: str) -> float | None:
 
 def _direction(value: float, up: str, down: str) -> str:
     return up if value >= 0 else down
+
+
+Z95 = 1.959964  # the 95% interval's half-width in standard errors (normal approximation)
+
+
+def replications_needed(effect: dict[str, Any]) -> int | None:
+    """Replications at which the 95% interval of a paired mean effect would exclude zero,
+    if its mean and spread stay as measured (None: no spread, or no effect to find)."""
+    mean, sd, n = effect.get("mean"), effect.get("sd"), effect.get("n") or 0
+    if mean is None or sd is None or mean == 0 or sd == 0:
+        return None
+    return max(n + 1, math.ceil((Z95 * sd / abs(mean)) ** 2))
+
+
+def direction_of(effect: dict[str, Any]) -> str | None:
+    """ "up" or "down" where the 95% interval of a paired effect excludes zero, else None."""
+    low, high = effect.get("ci95_low"), effect.get("ci95_high")
+    if low is not None and low > 0:
+        return "up"
+    if high is not None and high < 0:
+        return "down"
+    return None
 
 
 def headline(summary: dict[str, Any], scenario: Scenario) -> str:
@@ -35,21 +58,60 @@ def headline(summary: dict[str, Any], scenario: Scenario) -> str:
             "is measured against."
         )
     effects = summary.get("effects")
-    if effects:
-        npv = effects["npv_net_savings"]
-        low, high = npv.get("p05"), npv.get("p95")
-        verb = "saves" if npv["mean"] >= 0 else "costs"
-        amount = number(abs(npv["mean"]), "USD")
-        extra = "" if verb == "saves" else " more than it saves"
-        return (
-            f"{period} this plan {verb} {amount}{extra} (90% range {span(low, high, 'USD')}) "
-            "against keeping service in-house."
-        )
-    npv = summary["kpis"]["npv_net_savings"]
-    return (
-        f"{period} this plan saves {number(npv['mean'], 'USD')} (90% range "
-        f"{span(npv['p05'], npv['p95'], 'USD')}) against the month-0 in-house cost."
+    npv = (effects or {}).get("npv_net_savings") or summary["kpis"]["npv_net_savings"]
+    n = npv.get("n") or 0
+    interval = span(npv.get("ci95_low"), npv.get("ci95_high"), "USD", True)
+    luck = (
+        f"95% interval {interval} over {n} replications: run-to-run luck, with every "
+        "assumption held at its value"
     )
+    against = "against the status quo simulated on the same draws"
+    direction = direction_of(npv)
+    if direction is None:
+        needed = replications_needed(npv)
+        more = (
+            f"; about {needed} replications would tell it from zero if it stays this size"
+            if needed is not None
+            else ""
+        )
+        return (
+            f"{period} it is unclear whether this plan saves money {against}: "
+            f"{change(npv.get('mean'), 'USD')} on average ({luck}){more}."
+        )
+    verb = "saves" if direction == "up" else "costs"
+    extra = "" if direction == "up" else " more than it saves"
+    return f"{period} this plan {verb} {number(abs(npv['mean']), 'USD')}{extra} {against} ({luck})."
+
+
+def money(summary: dict[str, Any]) -> dict[str, str] | None:
+    """Revenue against the status quo and the month the plan pays back."""
+    k, eff = summary["kpis"], summary.get("effects") or {}
+    text = []
+    revenue = eff.get("revenue_change_final") or {}
+    if revenue.get("mean") is not None:
+        move = direction_of(revenue)
+        size = amount(revenue["mean"], "share")
+        if move is None:
+            side = "above" if revenue["mean"] >= 0 else "below"
+            text.append(
+                f"Revenue ends within luck of the status quo's ({size} of starting revenue "
+                f"{side} it)"
+            )
+        else:
+            word = "above" if move == "up" else "below"
+            text.append(f"Revenue ends {size} of starting revenue {word} the status quo's")
+    payback = k.get("payback_month") or {}
+    runs = summary.get("replications") or 0
+    paid = payback.get("n") or 0
+    if payback.get("mean") is not None and paid:
+        when = f"it pays back by month {payback['mean']:.0f} on average"
+        text.append(when if paid >= runs else f"{when} in the {paid} of {runs} runs that do")
+    elif runs:
+        text.append("it does not pay back within the horizon in any run")
+    if not text:
+        return None
+    sentence = "; ".join(text)
+    return {"topic": "Money", "text": sentence[0].upper() + sentence[1:] + "."}
 
 
 def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
@@ -79,6 +141,10 @@ def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
         out.append({"topic": "People", "text": people})
     else:
         out.append({"topic": "People", "text": "Nobody is laid off."})
+    if not is_status_quo(scenario):
+        paid = money(summary)
+        if paid is not None:
+            out.append(paid)
     if is_status_quo(scenario):
         csat, churn = _mean(k, "csat_mean"), _mean(k, "customer_churn_annual")
         breach = _mean(k, "breach_probability_annual")
@@ -127,18 +193,41 @@ def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
         if fair is not None:
             staff += f"; {percent(fair)} are paid at or above the local standard"
         out.append({"topic": "Vendor staff", "text": staff + "."})
-    realised = k.get("breach_cost_realised") or {}
-    breaches = _mean(k, "breaches")
-    if breaches is not None and realised.get("p95") is not None:
-        out.append(
-            {
-                "topic": "Risk",
-                "text": f"Realised breaches vary around their expected cost: "
-                f"{breaches:.2f} breaches per run on average, and the worst 5% of runs lose "
-                f"{number(realised['p95'], 'USD')} or more to them.",
-            }
-        )
+    out.extend(risk(summary, scenario))
     return out
+
+
+TAIL_RUNS = 20  # fewer replications than this say little about a 5% tail
+
+
+def risk(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
+    """Realised breaches around their expected cost: the extra loss over the status quo in
+    the worst 5% of runs (paired), with a caveat when few runs inform that tail."""
+    k, eff = summary["kpis"], summary.get("effects") or {}
+    breaches = _mean(k, "breaches")
+    extra = eff.get("breach_cost_realised") or {}
+    own = k.get("breach_cost_realised") or {}
+    runs = summary.get("replications") or 0
+    if breaches is None:
+        return []
+    if extra.get("p95") is not None and not is_status_quo(scenario):
+        text = (
+            f"Realised breaches vary around their expected cost: {breaches:.2f} breaches per "
+            f"run on average; in the worst 5% of runs the plan loses "
+            f"{number(max(extra['p95'], 0.0), 'USD')} or more to them beyond what the status "
+            "quo loses on the same draws"
+        )
+    elif own.get("p95") is not None:
+        text = (
+            f"Realised breaches vary around their expected cost: {breaches:.2f} breaches per "
+            f"run on average, and the worst 5% of runs lose {number(own['p95'], 'USD')} or "
+            "more to them"
+        )
+    else:
+        return []
+    if runs < TAIL_RUNS:
+        text += f" (only {runs} runs inform this tail: treat it as a rough guide)"
+    return [{"topic": "Risk", "text": text + "."}]
 
 
 # per safeguard outcome: what it is called, what one unit of it is called, and that unit's
@@ -183,8 +272,10 @@ def safeguards(summary: dict[str, Any]) -> list[dict[str, str]]:
         name, words, size = OUTCOMES.get(
             s["outcome"], (s["outcome"], f"per unit of {s['outcome']}", 1.0)
         )
-        if npv is not None and npv >= 0:
+        if npv is not None and npv_low is not None and npv_low > 0:
             verdict = "pays for itself"
+        elif npv is not None and npv >= 0:
+            verdict = "may pay for itself: its effect on the NPV is within luck of zero"
         elif gain is None:
             verdict = "its outcome is undefined in one of the two runs" + (
                 " (nobody's job is cut)" if s["outcome"].startswith("in_work") else ""

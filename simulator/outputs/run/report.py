@@ -16,7 +16,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from simulator.analysis.effects import is_status_quo
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.calibration import assumptions
 from simulator.outputs.folders import OutputError, check_folder_input, regular_file, write_file
@@ -26,6 +25,7 @@ from simulator.outputs.run import brief
 from simulator.scenario import ScenarioError, scenario_from_dict
 from simulator.scenario.describe import describe_phases, describe_policies, describe_vendors
 from simulator.scenario.loading import format_validation_error
+from simulator.scenario.status_quo import is_status_quo
 
 PEOPLE_FIGURES = ("displaced_states", "earnings_recovery")
 FIGURE_ORDER = (

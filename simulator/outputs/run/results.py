@@ -77,7 +77,6 @@ def save_results(
                 tmp / "plots",
                 phases,
                 displacement=results.displacement,
-                gross_margin=results.scenario.company.gross_margin,
             )
             history = results.scenario.customers.volume_history
             if history:

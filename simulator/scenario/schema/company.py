@@ -31,6 +31,17 @@ class Company(Strict):
         le=1,
         description="In-house security maturity, 0.5 = industry average [index 0-1]",
     )
+    service_level_target: float = Field(
+        0.80,
+        ge=0.05,
+        le=0.99,
+        description="The service standard: share of contacts answered within "
+        "answer_within_seconds. The in-house centre is staffed to it by Erlang C, and so is "
+        "every vendor whose contract does not set its own [share]",
+    )
+    answer_within_seconds: float = Field(
+        20.0, ge=1, le=3600, description="The service standard's answer time [s]"
+    )
 
 
 class Customers(Strict):

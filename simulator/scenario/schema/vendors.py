@@ -29,14 +29,19 @@ class Vendor(Strict):
         False, description="Vendor's centre is in the company's home region [true/false]"
     )
     price_per_agent_hour: float = Field(
-        14.0, ge=0.5, le=1000, description="Price billed per paid agent hour [USD/hour]"
+        14.0,
+        ge=0.5,
+        le=1000,
+        description="Price billed per paid agent hour when the vendor pays the local industry "
+        "standard (wage_ratio 1); the labour share moves with the pay actually paid "
+        "[USD/hour]",
     )
     labour_share_of_price: float = Field(
         0.5,
         ge=0,
         le=1,
-        description="Share of the price that is agent pay; pay uplifts pass through at this "
-        "share [share]",
+        description="Share of the price that is agent pay (cost-plus): pay above or below the "
+        "industry standard passes through at this share [share]",
     )
     industry_wage_per_hour: float = Field(
         2.5, ge=0.1, le=500, description="Local industry-standard agent wage [USD/hour]"
@@ -79,15 +84,20 @@ class Vendor(Strict):
     hiring_capacity_per_month: int = Field(
         150, ge=1, le=1_000_000, description="Most agents the vendor can hire in a month [persons]"
     )
-    service_level_target: float = Field(
-        0.80,
+    service_level_target: float | None = Field(
+        None,
         ge=0.05,
         le=0.99,
         description="Contract: share of contacts to answer within answer_within_seconds; the "
-        "vendor staffs to it with Erlang C [share]",
+        "vendor staffs to it with Erlang C. Unset: the company's standard "
+        "(company.service_level_target) [share]",
     )
-    answer_within_seconds: float = Field(
-        20.0, ge=1, le=3600, description="Contract: service-level answer time [s]"
+    answer_within_seconds: float | None = Field(
+        None,
+        ge=1,
+        le=3600,
+        description="Contract: service-level answer time. Unset: the company's standard "
+        "(company.answer_within_seconds) [s]",
     )
     transition_cost_per_agent: float = Field(
         4000.0,
