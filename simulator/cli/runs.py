@@ -256,5 +256,8 @@ def comparison_tables(result) -> list[Table]:
                 cells.append(cell + (" *" if r["distinguishable"] else ""))
             t.add_row(safe(name), *cells)
         tables.append(t)
-    tables[-1].caption = "* paired difference from the reference is clear of noise (95% interval)"
+    tables[-1].caption = (
+        "* paired difference from the reference is clear of noise (paired t-test, Holm's "
+        "adjustment over the KPIs, 5%)"
+    )
     return tables
