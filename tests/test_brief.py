@@ -95,3 +95,35 @@ def test_payback_is_the_month_the_cumulative_saving_stays_above_zero() -> None:
     assert payback_month(np.array([1.0, -2.0, 3.0])) == 2.0  # dips below, back in month 2
     assert payback_month(np.array([1.0, 1.0])) == 0.0
     assert payback_month(np.array([-1.0, 0.5])) is None  # not paid back by the horizon
+
+
+def test_an_extending_plan_is_described_by_its_changes(tmp_path) -> None:
+    """The README's own example: a child with new shares does not inherit the parent's
+    description of other shares; one that writes its own keeps it."""
+    from simulator.scenario import load_scenario as load
+
+    child = tmp_path / "my_plan.yaml"
+    child.write_text(
+        f"extends: {SCENARIOS / 'default.yaml'}\n"
+        "simulation: {name: my_plan}\n"
+        "plan:\n  phases:\n    - {month: 6, ramp_months: 3, shares: {manila: 0.4}}\n",
+        encoding="utf-8",
+    )
+    parent = load(SCENARIOS / "default.yaml")
+    described = load(child).simulation.description
+    assert described != parent.simulation.description
+    assert described == "Based on default, with changes to plan.phases."
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        f"extends: {SCENARIOS / 'default.yaml'}\n"
+        "simulation: {name: own, description: Forty per cent to Manila}\n"
+        "plan:\n  phases:\n    - {month: 6, ramp_months: 3, shares: {manila: 0.4}}\n",
+        encoding="utf-8",
+    )
+    assert load(own).simulation.description == "Forty per cent to Manila"
+    rename_only = tmp_path / "renamed.yaml"
+    rename_only.write_text(
+        f"extends: {SCENARIOS / 'default.yaml'}\nsimulation: {{name: renamed, seed: 3}}\n",
+        encoding="utf-8",
+    )
+    assert load(rename_only).simulation.description == parent.simulation.description

@@ -125,7 +125,7 @@ def test_the_bottom_line_is_on_the_first_screen(browser, tmp_path):
     text = box.inner_text()
     assert "against the status quo simulated on the same draws" in text and "$" in text
     assert "run-to-run luck" in text and "95% interval" in text  # what the range covers
-    assert "displaces" in text and "back at work two years on" in text
+    assert "displaces" in text and "are back at work" in text and "labour force" in text
     assert "Revenue ends" in text and ("pays back" in text or "does not pay back" in text)
     assert "Customer satisfaction falls" in text
     npv = out_summary(out)["effects"]["npv_net_savings"]

@@ -69,7 +69,8 @@ def test_retraining_capacity_raises_completions():
 
         return edit
 
-    none, some = variant(capacity(0)), variant(capacity(20))
+    # a company large enough to lay off more people than a course takes in a month
+    none, some = variant(capacity(0), customers=40_000), variant(capacity(20), customers=40_000)
     assert_larger(kpi(some, "retraining_starts"), kpi(none, "retraining_starts"))
     done = simulator.run(some, replications=REPS, seed=2024).timeseries
     done0 = simulator.run(none, replications=REPS, seed=2024).timeseries

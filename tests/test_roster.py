@@ -201,7 +201,10 @@ def test_the_example_company_and_who_bears_the_plan(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     groups = pd.read_csv(tmp_path / "acme" / "groups.csv")
     sites = groups[groups["grouping"] == "site"].set_index("group")
-    assert sites.loc["swansea", "displaced_share"] > 0.8 > sites.loc["leeds", "displaced_share"]
+    # Swansea goes first: most of its staff are laid off (some of those given notice quit
+    # or move to a new job first, and are not counted as displaced), Leeds' far fewer
+    swansea, leeds = sites.loc["swansea", "displaced_share"], sites.loc["leeds", "displaced_share"]
+    assert swansea > 0.6 and swansea > 3 * leeds
     assert groups.groupby("grouping")["staff_at_start"].sum().eq(180).all()
     summary = json.loads((tmp_path / "acme" / "summary.json").read_text())
     assert len(summary["groups"]) == len(groups)

@@ -125,6 +125,32 @@ def earnings_after_displacement(model: OutsourcingModel, months: int) -> float |
     return earnings_vs_counterfactual(model, who, start, range(months, months + 1))
 
 
+PRIME_AGE = (25.0, 55.0)  # [years at displacement]
+
+
+def earnings_first_year(model: OutsourcingModel) -> float | None:
+    """The validated earnings measure (Couch & Placzek 2010; ``earnings_first_year`` in the
+    validation): prime-age (25-54) displaced workers' earnings in months 0-11 after
+    displacement over their old pay grown at wage_growth_annual, the jobless at zero and the
+    months out of the labour force left out."""
+    wf = model.workforce
+    who = displaced(model)
+    age = wf.age[who] - (model.horizon - wf.displaced_month[who]) / 12.0
+    prime = who[(age >= PRIME_AGE[0]) & (age < PRIME_AGE[1])]
+    start = wf.displaced_month[prime]
+    return earnings_vs_counterfactual(model, prime, start, range(0, 12), labour_force_only=True)
+
+
+def part_time_share(model: OutsourcingModel, months: int) -> float | None:
+    """Share of the displaced back at work ``months`` after displacement whose new job is
+    part-time (None: nobody back at work then)."""
+    wf = model.workforce
+    who = displaced(model)
+    w, t = _observed(model, who, wf.displaced_month[who], months)
+    back = w[wf.history[t, w] == State.reemployed]
+    return float(wf.part_time[back].mean()) if len(back) else None
+
+
 def displacement_curves(model: OutsourcingModel) -> pd.DataFrame:
     """One row per month since displacement (0 = the month of separation)."""
     wf = model.workforce

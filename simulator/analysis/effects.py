@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from simulator.analysis.kpis import KPI_BY_NAME, KPIS
 from simulator.analysis.statistics import mean_interval
@@ -278,6 +279,45 @@ def safeguard_variants(scenario: Scenario) -> list[tuple[LeverGroup, Scenario, b
     return out
 
 
+def cost_per_gain(
+    npv: np.ndarray, gain: np.ndarray
+) -> tuple[float | None, float | None, float | None]:
+    """NPV given up per unit of outcome gained, over paired replications: −mean(npv) /
+    mean(gain) [USD per unit], with a 95% percentile bootstrap interval that resamples the
+    replications in pairs (seeded, so a result is reproducible). None where the gain is not
+    positive or no NPV is given up (the ratio would mean nothing)."""
+    ok = np.isfinite(npv) & np.isfinite(gain)
+    npv, gain = npv[ok], gain[ok]
+    if len(npv) == 0 or gain.mean() <= 0 or npv.mean() >= 0:
+        return None, None, None
+    mean = float(-npv.mean() / gain.mean())
+    if len(npv) < 3:
+        return mean, None, None
+
+    def ratio(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
+        total = b.sum(axis=axis)
+        return np.where(total > 0, -a.sum(axis=axis) / np.where(total > 0, total, 1.0), np.nan)
+
+    boot = stats.bootstrap(
+        (npv, gain),
+        ratio,
+        paired=True,
+        vectorized=True,
+        n_resamples=2000,
+        method="percentile",
+        rng=np.random.default_rng(20261207),
+    )
+    low, high = boot.confidence_interval
+    finite = np.isfinite(low) and np.isfinite(high)
+    return mean, (float(low) if finite else None), (float(high) if finite else None)
+
+
+def _paired(plan: pd.DataFrame, base: pd.DataFrame, kpi: str) -> np.ndarray:
+    a = pd.to_numeric(plan[kpi], errors="coerce").to_numpy(dtype=float)
+    b = pd.to_numeric(base[kpi], errors="coerce").to_numpy(dtype=float)
+    return a - b
+
+
 def safeguard_row(
     group: LeverGroup, on: pd.DataFrame, off: pd.DataFrame, in_plan: bool = True
 ) -> dict[str, Any]:
@@ -286,11 +326,9 @@ def safeguard_row(
     the group's standard package added."""
     effects = paired_effects(on, off)
     npv, gain = effects["npv_net_savings"], effects[group.outcome]
-    cost = None if npv["mean"] is None else -npv["mean"]  # NPV given up [USD]
-    improvement = None if gain["mean"] is None else group.better * gain["mean"]
-    per_unit = None
-    if cost is not None and improvement and improvement > 0 and cost > 0:
-        per_unit = cost / improvement
+    per_unit, per_low, per_high = cost_per_gain(
+        _paired(on, off, "npv_net_savings"), group.better * _paired(on, off, group.outcome)
+    )
     return {
         "group": group.name,
         "title": group.title,
@@ -302,15 +340,16 @@ def safeguard_row(
         "npv_effect_ci95": (npv["ci95_low"], npv["ci95_high"]),
         "outcome_effect": gain["mean"],
         "outcome_effect_ci95": (gain["ci95_low"], gain["ci95_high"]),
-        "pays_for_itself": npv["mean"] is not None and npv["mean"] >= 0,
+        "pays_for_itself": npv["ci95_low"] is not None and npv["ci95_low"] > 0,
         "cost_per_unit": per_unit,
+        "cost_per_unit_ci95": (per_low, per_high),
     }
 
 
 PROGRAMME_KPIS = {  # effect name -> the KPI it is the paired difference of
     "additional_in_work_12m": "in_work_count_12m",
     "additional_in_work_24m": "in_work_count_24m",
-    "additional_earnings": "displaced_earnings_total",
+    "additional_earnings": "cut_earnings_total",
     "programme_cost": "support_cost_total",
 }
 PROGRAMME_UNITS = {
@@ -334,8 +373,17 @@ def programme_effects(plan: pd.DataFrame, without: pd.DataFrame) -> dict[str, di
         for name, kpi in PROGRAMME_KPIS.items()
     }
     cost, extra = out["programme_cost"]["mean"], out["additional_in_work_24m"]["mean"]
-    per_worker = cost / extra if cost is not None and extra and extra > 0 else None
+    # one cost per additional worker in work, as the safeguards table gives it: the NPV the
+    # company gives up (not only what the programme costs) per additional worker at 24 months
+    per_worker, low, high = cost_per_gain(
+        _paired(plan, without, "npv_net_savings"), _paired(plan, without, "in_work_count_24m")
+    )
     per_million = extra / (cost / 1e6) if cost and extra is not None and cost > 0 else None
-    out["cost_per_additional_in_work"] = {"mean": per_worker, "unit": "USD"}
+    out["cost_per_additional_in_work"] = {
+        "mean": per_worker,
+        "ci95_low": low,
+        "ci95_high": high,
+        "unit": "USD",
+    }
     out["additional_in_work_per_million"] = {"mean": per_million, "unit": "persons"}
     return out

@@ -16,9 +16,12 @@ import pandas as pd
 
 from simulator.analysis.displacement import (
     after_displacement,
+    cut,
     displaced,
     earnings_after_displacement,
+    earnings_first_year,
     in_work_after_cut,
+    part_time_share,
 )
 from simulator.model.employees import State
 from simulator.model.model import OutsourcingModel
@@ -160,6 +163,18 @@ def _support_cost(model: OutsourcingModel, ts: pd.DataFrame) -> float:
 
 def _in_work(months: int) -> Callable[[OutsourcingModel, pd.DataFrame], float | None]:
     return lambda model, ts: in_work_after_cut(model, months)
+
+
+def _cut_earnings(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
+    """Earnings of every worker whose position was cut, from the month it ended to the
+    horizon, wherever they earn it: redeployed, re-employed or on notice [USD]."""
+    wf = model.workforce
+    who = cut(model)
+    if len(who) == 0:
+        return None
+    months = np.arange(model.horizon)[:, None]
+    after = months >= wf.separation_month[who][None, :]
+    return float((wf.earnings[:, who] * after).sum())
 
 
 def _displaced_earnings(model: OutsourcingModel, ts: pd.DataFrame) -> float | None:
@@ -335,6 +350,22 @@ KPIS: list[KPI] = [
         _median_jobless,
     ),
     KPI(
+        "earnings_first_year",
+        "ratio",
+        UP,
+        "The validated measure (Couch & Placzek 2010): prime-age (25-54) displaced workers "
+        "still in the labour force, earnings in the first year after displacement over their "
+        "old pay grown at wage_growth_annual, the jobless at zero",
+        lambda m, ts: earnings_first_year(m),
+    ),
+    KPI(
+        "part_time_share_24m",
+        "share",
+        INFO,
+        "Of the displaced back at work 24 months after displacement, the share in a part-time job",
+        lambda m, ts: part_time_share(m, 24),
+    ),
+    KPI(
         "earnings_ratio_24m",
         "ratio",
         UP,
@@ -410,6 +441,14 @@ KPIS: list[KPI] = [
         UP,
         "The same, 24 months after their separation",
         _in_work(24),
+    ),
+    KPI(
+        "cut_earnings_total",
+        "USD",
+        UP,
+        "Earnings of every worker whose position was cut (the redeployed and those who moved "
+        "on notice included) from the month it ended to the end of the horizon",
+        _cut_earnings,
     ),
     KPI(
         "displaced_earnings_total",

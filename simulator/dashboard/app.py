@@ -22,7 +22,6 @@ from solara.lab import Tab, Tabs, task  # noqa: E402
 
 from simulator.dashboard import editing  # noqa: E402
 from simulator.scenario import ScenarioError  # noqa: E402
-from simulator.scenario.paths import value_at  # noqa: E402
 from simulator.scenario.xlrm import DIMENSIONS  # noqa: E402
 
 scenario = solara.reactive(editing.initial(os.environ.get("OUTSIM_DASHBOARD_SCENARIO")))
@@ -161,7 +160,7 @@ def Levers() -> None:
     for dimension in editing.ORDER:
         with solara.Details(DIMENSIONS[dimension], expand=dimension == "plan"):
             for control in groups.get(dimension, []):
-                Lever(control, value_at(scenario.value, control.path))
+                Lever(control, editing.lever_value(scenario.value, control.path))
 
 
 # -- run -------------------------------------------------------------------------------------
@@ -266,6 +265,7 @@ def StepView() -> None:
         for col in columns:
             ax.plot(frame.index, frame[col], label=editing.STEP_SERIES[col])
         ax.set_xlim(0, horizon)
+        ax.set_ylim(bottom=0)  # counts, scores and rates: never below zero
         ax.legend(fontsize=8)
     solara.FigureMatplotlib(fig)
     plt.close(fig)

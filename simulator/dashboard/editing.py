@@ -95,15 +95,37 @@ def _kind(value: Any, options: tuple[Any, ...]) -> str:
     return "int" if isinstance(value, int) else "float"
 
 
+def lever_value(data: dict[str, Any], path: str) -> Any:
+    """A lever's value as the page shows and edits it: a vendor contract's service level
+    left unset follows the company's standard, so it shows that."""
+    value = value_at(data, path)
+    if value is None and path.startswith("vendors."):
+        value = data.get("company", {}).get(path.rsplit(".", 1)[-1])
+    return value
+
+
+def lever_label(path: str) -> str:
+    """A lever named with what it belongs to: ``retraining: capacity per month``,
+    ``manila: wage ratio``, ``company: service level target`` (a policy section's own
+    levers are grouped under it on the page, so they need no prefix)."""
+    parts = path.split(".")
+    field = parts[-1].replace("_", " ")
+    if parts[0] == "vendors":
+        owner = parts[1]
+    elif parts[0] == "policies":
+        owner = " ".join(p.replace("_", " ") for p in parts[2:-1])
+    else:
+        owner = " ".join(p.replace("_", " ") for p in parts[:-1])
+    return f"{owner}: {field}" if owner else field
+
+
 def controls(data: dict[str, Any]) -> dict[str, list[Control]]:
     """Every lever of the scenario ``data`` (but the phases) as a control, by dimension."""
     out: dict[str, list[Control]] = {d: [] for d in ORDER}
     vendors = [v["name"] for v in data["vendors"]]
     for path, field in xlrm.concrete(xlrm.Kind.lever, vendors):  # phases: edited as phases
-        value = value_at(data, path)
-        name = path.rsplit(".", 1)[-1].replace("_", " ")
-        if path.startswith("vendors."):
-            name = f"{path.split('.')[1]}: {name}"
+        value = lever_value(data, path)
+        name = lever_label(path)
         out.setdefault(field.dimension, []).append(
             Control(
                 path,
@@ -239,6 +261,7 @@ def run_plan(
             "change": changed(effect["mean"], unit) if effect else "n/a",
         }
         rows.append(row)
+    table = pd.DataFrame(rows).set_index("KPI")  # no row numbers: the KPI names the row
     scores = {
         name: {d: v["score"]["mean"] for d, v in r.scorecard["dimensions"].items()}
         for name, r in (("plan", plan), ("status quo", base))
@@ -255,7 +278,7 @@ def run_plan(
     return Outcome(
         brief.headline(plan.summary, scenario),
         brief.points(plan.summary, scenario),
-        pd.DataFrame(rows),
+        table,
         figures,
     )
 
@@ -267,8 +290,9 @@ STEP_SERIES = {  # what the step-by-step view draws, month by month
     "employees_reemployed": "Displaced, re-employed",
     "csat": "CSAT (0-100)",
     "trust_mean": "Customer trust (0-1)",
-    "local_unemployment_rate": "Home unemployment rate",
+    "local_unemployment_rate": "Home unemployment rate (%)",
 }
+PERCENT_SERIES = {"local_unemployment_rate"}  # shares the step view shows as percentages
 
 
 def step_model(data: dict[str, Any], seed: int) -> Any:
@@ -281,7 +305,10 @@ def step_model(data: dict[str, Any], seed: int) -> Any:
 def step_frame(model: Any) -> pd.DataFrame:
     """The model's months so far, the step view's series only."""
     frame = model.datacollector.get_model_vars_dataframe()
-    return frame[[c for c in STEP_SERIES if c in frame]]
+    out = frame[[c for c in STEP_SERIES if c in frame]].copy()
+    for column in PERCENT_SERIES & set(out.columns):
+        out[column] = 100.0 * out[column]
+    return out
 
 
 def scenario_of(data: dict[str, Any]) -> Scenario:

@@ -92,7 +92,38 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: extends: {exc}") from None
     merged = _merge(base, data)
     _drop_inherited(merged, data)
+    _describe_changes(merged, base, data)
     return merged
+
+
+def _leaves(data: Any, prefix: str = "") -> list[str]:
+    """The field paths a scenario document sets (lists and data files count as one)."""
+    if not isinstance(data, dict):
+        return [prefix]
+    out: list[str] = []
+    for key, value in data.items():
+        out += _leaves(value, f"{prefix}.{key}" if prefix else str(key))
+    return out
+
+
+def _describe_changes(merged: dict[str, Any], base: dict[str, Any], own: dict[str, Any]) -> None:
+    """A scenario that extends another and changes what it does, without a description of
+    its own, is described by its changes — never by its parent's words, which describe
+    another plan ("moves 50% offshore" where the child moves 40%)."""
+    sim_own = own.get("simulation") if isinstance(own.get("simulation"), dict) else {}
+    if "description" in sim_own:
+        return
+    changed = [p for p in _leaves(own) if p.split(".")[0] != "simulation"]
+    if not changed:
+        return
+    parent = base.get("simulation", {}) if isinstance(base.get("simulation"), dict) else {}
+    shown = ", ".join(changed[:12]) + (
+        f" and {len(changed) - 12} more" if len(changed) > 12 else ""
+    )
+    text = f"Based on {parent.get('name', 'its parent scenario')}, with changes to {shown}."
+    merged.setdefault("simulation", {})
+    if isinstance(merged["simulation"], dict):
+        merged["simulation"]["description"] = text
 
 
 # a data file replaces the values it provides: a file that names one does not inherit them

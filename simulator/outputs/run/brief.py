@@ -121,13 +121,23 @@ def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
     displaced = _mean(k, "displaced_workers") or 0.0
     if displaced >= 0.5:
         people = f"It displaces {displaced:.0f} people"
-        back, earn = _mean(k, "reemployed_share_24m"), _mean(k, "earnings_ratio_24m")
+        back, out = _mean(k, "reemployed_share_24m"), _mean(k, "left_labour_force_share_24m")
         if back is not None:
-            people += f"; {percent(back)} are back at work two years on"
+            people += f"; two years on {percent(back)} are back at work"
+            part = _mean(k, "part_time_share_24m")
+            if part is not None:
+                people += f" ({percent(part)} of them part-time)"
+            if out is not None:
+                people += (
+                    f", {percent(out)} have left the labour force and "
+                    f"{percent(max(0.0, 1.0 - back - out))} are looking for work or training"
+                )
+        earn = _mean(k, "earnings_first_year")
         if earn is not None:
             people += (
-                f", earning {earn:.2f} of what their old job would have paid (the jobless "
-                "counted at zero)"
+                f". In their first year, those aged 25-54 who stay in the labour force earn "
+                f"{earn:.2f} of what their old job would have paid (the jobless at zero; the "
+                "measure the validation checks against Couch & Placzek 2010)"
             )
         peak = _mean(k, "local_unemployment_peak_change_pp")
         if peak is not None:

@@ -217,7 +217,7 @@ def _people(summary: dict[str, Any]) -> list[dict[str, str]]:
 PROGRAMME_ROWS = (
     ("Additional workers in work 12 months after their job was cut", "additional_in_work_12m"),
     ("Additional workers in work 24 months after", "additional_in_work_24m"),
-    ("Additional earnings of the displaced", "additional_earnings"),
+    ("Additional earnings of the workers whose job was cut", "additional_earnings"),
     ("What the support costs", "programme_cost"),
     ("Cost per additional worker in work (24 months)", "cost_per_additional_in_work"),
     ("Additional workers in work per $1M", "additional_in_work_per_million"),
@@ -235,9 +235,32 @@ def _programme(summary: dict[str, Any]) -> list[dict[str, str]]:
         unit = e.get("unit", "USD")
         ratio = name.startswith(("cost_per", "additional_in_work_per"))
         value = number(e.get("mean"), unit) if ratio else change(e.get("mean"), unit)
-        interval = "" if ratio else span(e.get("ci95_low"), e.get("ci95_high"), unit, True)
+        interval = span(e.get("ci95_low"), e.get("ci95_high"), unit, not ratio)
+        if interval == "n/a" and ratio:
+            interval = ""
         rows.append({"label": label, "value": value, "interval": interval})
     return rows
+
+
+def programme_note(summary: dict[str, Any]) -> str:
+    """Why support can put more people in work yet lower their earnings within the horizon,
+    when it does; the cost per additional worker's definition otherwise."""
+    p = summary.get("programme") or {}
+    earnings = (p.get("additional_earnings") or {}).get("mean")
+    extra = (p.get("additional_in_work_24m") or {}).get("mean")
+    note = (
+        "Cost per additional worker in work: the NPV the company gives up (the support and "
+        "everything it changes) per additional displaced worker in work 24 months after the "
+        "cut, with a paired bootstrap interval; the safeguards table gives the same figure."
+    )
+    if earnings is not None and extra is not None and earnings < 0 < extra:
+        note += (
+            " More people are in work, yet their earnings within the horizon are lower: "
+            "trainees search less while in training (the lock-in effect the evaluations "
+            "find), and the horizon ends before the better re-employment of the trained pays "
+            "back."
+        )
+    return note
 
 
 def _retraining(summary: dict[str, Any]) -> list[dict[str, str]]:
@@ -345,6 +368,7 @@ def render_report(folder: Path) -> str:
         people=_people(summary),
         retraining=_retraining(summary),
         programme=_programme(summary),
+        programme_note=programme_note(summary),
         programme_added=summary.get("programme_added", False),
         groups=_groups(summary),
         is_status_quo=is_status_quo(sc),

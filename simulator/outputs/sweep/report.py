@@ -59,15 +59,17 @@ def kpi_columns(wide: pd.DataFrame, meta: dict[str, Any]) -> list[str]:
 
 def sample_means(wide: pd.DataFrame, params: list[str], kpis: list[str]) -> pd.DataFrame:
     """One row per sample: its parameter values and each KPI's mean over its successful
-    replications; with paired programme effects, the cost per additional worker in work (a
-    ratio of the sample's mean effects)."""
+    replications; with paired programme effects, the cost per additional worker in work —
+    the NPV given up per additional worker in work at 24 months, a ratio of the sample's
+    mean effects, as ``run`` and the safeguards table define it (``effects.cost_per_gain``)."""
     ok = wide[wide["status"] == "ok"]
     agg = {**dict.fromkeys(params, "first"), **dict.fromkeys(kpis, "mean")}
     means = ok.groupby("sample_id").agg(agg)
-    cost, extra = "effect_support_cost_total", "effect_in_work_count_24m"
-    if cost in means and extra in means:
+    npv, extra = "effect_npv_net_savings", "effect_in_work_count_24m"
+    if npv in means and extra in means:
         gain = means[extra].where(means[extra] > 0)
-        means[COST_PER_IN_WORK] = means[cost] / gain
+        given_up = (-means[npv]).where(means[npv] < 0)
+        means[COST_PER_IN_WORK] = given_up / gain
     return means
 
 
