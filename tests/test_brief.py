@@ -26,6 +26,11 @@ def _summary(npv: dict, runs: int = 8, **extra) -> dict:
         "npv_net_savings": npv,
         "payback_month": {"mean": 30.0, "n": runs},
         "breaches": {"mean": 1.2},
+        "displaced_workers": {"mean": 90.0},
+        "reemployed_share_24m": {"mean": 0.74},
+        "left_labour_force_share_24m": {"mean": 0.1},
+        "part_time_share_24m": {"mean": 0.2},
+        "earnings_first_year": {"mean": 0.61},
         "breach_cost_realised": {"p95": 5e6},
     }
     effects = {
@@ -66,6 +71,12 @@ def test_money_and_risk_lines(plan) -> None:
     assert "pays back by month 30" in topics["Money"]
     assert "$3.00M or more to them beyond what the status quo loses" in topics["Risk"]
     assert "only 8 runs inform this tail" in topics["Risk"]
+    people = topics["People"]
+    assert "It displaces 90 people; two years on 74% are back at work (20% of them part-time)" in (
+        people
+    )
+    assert "10% have left the labour force and 16% are looking for work or training" in people
+    assert "earn 0.61 of what their old job would have paid" in people
     summary["kpis"]["payback_month"] = {"mean": 40.0, "n": 3}
     topics = {p["topic"]: p["text"] for p in brief.points(summary, plan)}
     assert "in the 3 of 8 runs that do" in topics["Money"]

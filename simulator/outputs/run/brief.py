@@ -121,16 +121,16 @@ def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
     displaced = _mean(k, "displaced_workers") or 0.0
     if displaced >= 0.5:
         people = f"It displaces {displaced:.0f} people"
-        back, out = _mean(k, "reemployed_share_24m"), _mean(k, "left_labour_force_share_24m")
+        back, gone = _mean(k, "reemployed_share_24m"), _mean(k, "left_labour_force_share_24m")
         if back is not None:
             people += f"; two years on {percent(back)} are back at work"
             part = _mean(k, "part_time_share_24m")
             if part is not None:
                 people += f" ({percent(part)} of them part-time)"
-            if out is not None:
+            if gone is not None:
                 people += (
-                    f", {percent(out)} have left the labour force and "
-                    f"{percent(max(0.0, 1.0 - back - out))} are looking for work or training"
+                    f", {percent(gone)} have left the labour force and "
+                    f"{percent(max(0.0, 1.0 - back - gone))} are looking for work or training"
                 )
         earn = _mean(k, "earnings_first_year")
         if earn is not None:
