@@ -110,8 +110,8 @@ def _describe_changes(merged: dict[str, Any], base: dict[str, Any], own: dict[st
     """A scenario that extends another and changes what it does, without a description of
     its own, is described by its changes — never by its parent's words, which describe
     another plan ("moves 50% offshore" where the child moves 40%)."""
-    sim_own = own.get("simulation") if isinstance(own.get("simulation"), dict) else {}
-    if "description" in sim_own:
+    sim_own = own.get("simulation")
+    if isinstance(sim_own, dict) and "description" in sim_own:
         return
     changed = [p for p in _leaves(own) if p.split(".")[0] != "simulation"]
     if not changed:
