@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import inspect
 import re
 import statistics
 import subprocess
@@ -57,14 +58,20 @@ def extract(commit: str, into: Path) -> Path:
 def _runner(package: str, scenarios: Path) -> Any:
     """A function that builds and runs ``package``'s model on its default scenario once and
     returns the wall seconds."""
-    model_class = importlib.import_module(f"{package}.model.model").OutsourcingModel
+    module = importlib.import_module(f"{package}.model.model")
+    model_class = module.OutsourcingModel
     load = importlib.import_module(f"{package}.scenario").load_scenario
     scenario = load(scenarios / "default.yaml")
+    # a version that measures money against a simulated status quo is given its books, as
+    # ``simulator.run`` gives them: one model run against one model run
+    given = {}
+    if "status_quo" in inspect.signature(model_class.__init__).parameters:
+        given["status_quo"] = module.simulate_status_quo(scenario, SEED)
 
     def run() -> float:
         gc.collect()
         start = time.perf_counter()
-        model = model_class(scenario, seed=SEED)
+        model = model_class(scenario, seed=SEED, **given)
         for _ in range(model.horizon):
             model.step()
         seconds = time.perf_counter() - start
