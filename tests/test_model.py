@@ -9,7 +9,8 @@ import pytest
 import simulator
 from simulator.analysis.kpis import KPIS
 from simulator.model import OutsourcingModel
-from simulator.model.employees import REPLACEMENT_COST_MONTHS, Employee, State
+from simulator.model.employee import Employee
+from simulator.model.employees import REPLACEMENT_COST_MONTHS, State
 from simulator.model.vendors import VendorAgent
 from simulator.scenario import load_scenario
 

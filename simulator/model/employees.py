@@ -1,8 +1,9 @@
 """Employees: in-house customer-service workers and, once displaced, their path back to work.
 
 State lives in numpy arrays on :class:`Workforce` (one element per worker) so a month is a
-handful of array operations; each worker is also a Mesa :class:`Employee` agent whose
-attributes read those arrays, so ``model.agents_by_type[Employee]`` lists real people.
+handful of array operations; each worker is also a Mesa ``Employee`` agent
+(``employee.py``) whose attributes read those arrays, so ``model.agents_by_type[Employee]``
+lists real people.
 
 States: ``in_house`` → (``notice``) → ``redeployed`` | ``unemployed`` ⇄ ``retraining``;
 ``unemployed`` → ``reemployed`` | ``left_labour_force``; ``left_labour_force`` →
@@ -18,7 +19,6 @@ from collections import deque
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-import mesa
 import numpy as np
 
 from simulator.model.streams import Streams
@@ -26,7 +26,7 @@ from simulator.scenario.schema import LocalJobs
 from simulator.scenario.schema import Workforce as WorkforceParams
 
 if TYPE_CHECKING:
-    from simulator.model.model import OutsourcingModel
+    pass
 
 
 class State(IntEnum):
@@ -104,62 +104,6 @@ SEARCH_INTENSITY = np.ones(len(State))
 SEARCH_INTENSITY[State.notice] = ON_NOTICE_SEARCH
 SEARCH_INTENSITY[State.retraining] = TRAINING_LOCK_IN
 REPLACEMENT_COST_MONTHS = 3.5  # cost of replacing an agent [months of pay] (Holman et al. 2007)
-
-
-class Employee(mesa.Agent):
-    """One in-house worker; attributes are views of the workforce arrays."""
-
-    def __init__(self, model: OutsourcingModel, index: int) -> None:
-        super().__init__(model)
-        self.index = index
-
-    @property
-    def _w(self) -> Workforce:
-        return self.model.workforce
-
-    @property
-    def state(self) -> State:
-        return State(int(self._w.state[self.index]))
-
-    @property
-    def age(self) -> float:
-        """Age [years]."""
-        return float(self._w.age[self.index])
-
-    @property
-    def tenure(self) -> float:
-        """Tenure with the company [years]."""
-        return float(self._w.tenure[self.index])
-
-    @property
-    def skill(self) -> float:
-        """General skill [index 0-1]."""
-        return float(self._w.skill[self.index])
-
-    @property
-    def wage(self) -> float:
-        """Pre-displacement wage [USD/month]."""
-        return float(self._w.wage[self.index])
-
-    @property
-    def earnings(self) -> np.ndarray:
-        """Labour earnings by month so far [USD/month]."""
-        return self._w.earnings[: self.model.month + 1, self.index]
-
-    @property
-    def state_name(self) -> str:
-        """``in_house``, ``notice``, ``unemployed``, ``reemployed`` ..."""
-        return self.state.name
-
-    @property
-    def earnings_this_month(self) -> float:
-        """Labour earnings in the month just simulated [USD/month]."""
-        return float(self._w.earnings[max(self.model.last_month, 0), self.index])
-
-    @property
-    def months_jobless(self) -> int:
-        """Months without work since displacement [months]."""
-        return int(self._w.jobless_months[self.index])
 
 
 class Workforce:

@@ -19,7 +19,8 @@ import numpy as np
 from simulator.model.company import DISCOVERY_TRUST_DROP, MORALE_BASELINE, Company
 from simulator.model.customers import Customers
 from simulator.model.demand import volume_factors
-from simulator.model.employees import Employee, State, Workforce
+from simulator.model.employee import Employee
+from simulator.model.employees import State, Workforce
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.mesa_compat import forget_model
 from simulator.model.metrics import METRICS, record_month
