@@ -7,7 +7,7 @@ Run from the repository root (after `make run` has created .venv):
 It writes results/compare-bundled/ (comparison.csv, comparison.html, plots) and prints a
 Markdown table of headline KPIs, the one quoted in README.md. Every plan uses the same
 replication seeds (common random numbers); '*' marks a paired difference from the status
-quo whose 95% interval excludes zero.
+quo that is distinguishable from noise (paired t-test, Holm's adjustment over the KPIs).
 """
 
 from __future__ import annotations

@@ -123,3 +123,24 @@ def test_a_vendors_pay_reaches_its_price_by_any_route(tiny) -> None:
     assert prices[4] == pytest.approx(quoted * (1 + v.labour_share_of_price) + language)
     floored = with_overrides(tiny, {"policies.vendor_staff.wage_floor_ratio": 2.0})
     assert _price(floored, wage_ratio=0.6) == pytest.approx(prices[4])
+
+
+def test_the_waterfall_starts_each_part_where_the_last_ended(tmp_path) -> None:
+    from simulator.outputs.figures.waterfall import plot_saving_waterfall, waterfall_bars
+
+    parts = {
+        "labour_price": 14e6,
+        "service_level": -0.1e6,
+        "transition": -0.9e6,
+        "safeguards": -0.2e6,
+        "revenue_margin": -8.5e6,
+        "breach_risk": -5.1e6,
+    }
+    bars = waterfall_bars(parts)
+    assert list(bars["height"].iloc[:-1] * 1e6) == pytest.approx(list(parts.values()))
+    ends = (bars["bottom"] + bars["height"]).iloc[:-2].to_numpy()
+    assert bars["bottom"].iloc[1:-1].to_numpy() == pytest.approx(ends)
+    assert bars["height"].iloc[-1] == pytest.approx(sum(parts.values()) / 1e6)
+    assert bars["net"].iloc[-1] and bars["bottom"].iloc[-1] == 0.0
+    path = plot_saving_waterfall(parts, tmp_path / "saving.png", 10)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

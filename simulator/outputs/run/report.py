@@ -30,6 +30,7 @@ from simulator.scenario.status_quo import is_status_quo
 PEOPLE_FIGURES = ("displaced_states", "earnings_recovery")
 FIGURE_ORDER = (
     "demand",  # only with a contact history (customers.volumes)
+    "saving",  # only for a plan: the waterfall of its NPV parts
     "cash",
     "costs",
     "workforce",

@@ -9,13 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from simulator.analysis.replications import Replications
+from simulator.model.status_quo import SAVING_PARTS
 from simulator.outputs.figures.demand import plot_demand
 from simulator.outputs.figures.plots import make_plots
+from simulator.outputs.figures.waterfall import plot_saving_waterfall
 from simulator.outputs.folders import output_folder
 from simulator.outputs.records import json_safe, package_version, write_json
 from simulator.outputs.run.report import write_report
 from simulator.outputs.run.spreadsheet import write_results_workbook
 from simulator.scenario import dump_scenario_yaml, scenario_hash
+from simulator.scenario.status_quo import is_status_quo
 
 
 @dataclass
@@ -81,6 +84,11 @@ def save_results(
             history = results.scenario.customers.volume_history
             if history:
                 plot_demand(history, results.timeseries, tmp / "plots" / "demand.png")
+            kpis = results.summary["kpis"]
+            parts = {p: kpis[f"npv_saving_{p}"]["mean"] for p in SAVING_PARTS}
+            if not is_status_quo(results.scenario) and None not in parts.values():
+                n = results.summary["replications"]
+                plot_saving_waterfall(parts, tmp / "plots" / "saving.png", n)
         write_report(tmp)
         write_results_workbook(
             tmp / "results.xlsx", json_safe(results.summary), results.scenario, results.timeseries
