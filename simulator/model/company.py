@@ -105,11 +105,10 @@ class Company(mesa.Agent):
         self.full_staffing = staffing[1.0]
         self.positions = np.array([staffing[float(k)] for k in kept], dtype=int)
         notice = scenario.policies.transparency.employee_notice_months
-        # a cut is a fall in positions the plan makes; staff above the standard at the start
-        # leave through normal attrition (no replacement hiring), never by layoff
+        # a cut is a fall in positions the plan makes (the status quo makes none: staff above
+        # the standard at the start leave through normal attrition, unreplaced)
         previous = np.concatenate([[self.full_staffing], self.positions[:-1]])
         cut_months = np.flatnonzero(self.positions < previous)
-        self.cut_size = np.maximum(previous - self.positions, 0)  # positions the plan cuts
         self.notices: dict[int, list[int]] = {}
         for u in cut_months:
             self.notices.setdefault(max(0, int(u) - notice), []).append(int(u))
@@ -160,10 +159,10 @@ class Company(mesa.Agent):
         """Give notice for the job cuts this month's announcements cover."""
         wf = self.model.workforce
         for cut_month in self.notices.get(month, []):
-            # down to the plan's positions, but never more than the plan cuts then: staff
-            # above the service standard leave through attrition, in the status quo too
+            # down to the plan's positions: a restructuring lets go of any staff above the
+            # standard too (the status quo, which cuts nothing, sheds them by attrition)
             free = wf.count(State.in_house)
-            excess = min(free - int(self.positions[cut_month]), int(self.cut_size[cut_month]))
+            excess = free - int(self.positions[cut_month])
             if excess > 0:
                 wf.give_notice(excess, cut_month)
 
