@@ -76,3 +76,16 @@ def test_longer_notice_does_not_raise_involuntary_displacement(by_notice) -> Non
     assert mean(12, "displaced_workers") <= mean(0, "displaced_workers")
     assert mean(0, "job_to_job_moves") == 0 and mean(0, "notice_quits") == 0
     assert mean(12, "job_to_job_moves") > 0 and mean(12, "notice_quits") > 0
+
+
+def test_the_same_people_are_let_go_whenever_notice_is_given() -> None:
+    """Common random numbers across the notice lever: who is chosen for a layoff depends on
+    each position's luck for the run, not on the month the notice goes out."""
+    params = WorkforceParams(headcount=500)
+    early, late = Workforce(params, LocalJobs(), 24, 7), Workforce(params, LocalJobs(), 24, 7)
+    early.start_month(2)
+    late.start_month(6)
+    early.give_notice(60, separation_month=8)
+    late.give_notice(60, separation_month=8)
+    assert (early.state == State.notice).sum() == 60
+    np.testing.assert_array_equal(early.state == State.notice, late.state == State.notice)

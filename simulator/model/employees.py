@@ -94,7 +94,7 @@ RUMOUR_QUIT = 0.010  # extra monthly quit probability of staff hearing rumours o
 INFORMED_QUIT = 0.003  # the same once told (notice or open communication)
 # the mechanisms that draw a uniform per worker and month (``Workforce.draw``)
 MECHANISMS = (
-    *("notice", "redeployment", "take_up", "quits", "completion"),
+    *("redeployment", "take_up", "quits", "completion"),
     *("search", "hours", "leave", "rejoin", "job_loss"),
 )
 _MECHANISM_ROW = {m: i for i, m in enumerate(MECHANISMS)}
@@ -240,8 +240,10 @@ class Workforce:
 
     def choose_for_layoff(self, pool: np.ndarray, count: int) -> np.ndarray:
         """``count`` workers of ``pool`` by the plan's layoff rule: at random, shortest
-        tenure first, or site by site; protected agents last, luck breaking ties."""
-        u = self.draw("notice")[pool]
+        tenure first, or site by site; protected agents last, luck breaking ties. The luck
+        is each position's for the whole run, not the month's, so a plan that gives notice
+        earlier (or later) lets the same people go."""
+        u = self.streams.uniforms(("workforce", "layoff order"), 0, pool)
         if self.layoff_rule == "reverse_tenure":
             primary = self.tenure[pool]
         elif self.layoff_rule == "by_site":
