@@ -83,7 +83,8 @@ def draw_displaced_states(ax: Axes, d: pd.DataFrame) -> bool:
     shown = [m for m in MILESTONES if m in means.index]
     for m in shown:
         share = float(means.loc[m, "share_reemployed"])
-        milestone(ax, m, share, f"{share:.0f}% at {m} months")
+        # above the point, unless that runs into the title (a share near 100%)
+        milestone(ax, m, share, f"{share:.0f}% at {m} months", below=share > 85.0)
     if shown:  # a legend entry for the markers
         ax.plot([], [], "o", color=BLACK, mec="white", label="Share re-employed at a milestone")
     return True
