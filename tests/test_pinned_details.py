@@ -183,3 +183,133 @@ def test_a_trajectory_table_names_its_columns() -> None:
 def test_a_validation_row_skips_missing_values() -> None:
     row = fact_row(FACTS[0], [0.5, None, 0.6, 0.7])  # type: ignore[list-item]
     assert row["model_mean"] == pytest.approx(0.6)
+
+
+# -- found by the second sample (after issue 23) ----------------------------------------------
+def test_group_outcomes_name_every_column(finished) -> None:
+    expected = {
+        "grouping",
+        "group",
+        "staff_at_start",
+        "displaced",
+        "displaced_share",
+        "reemployed_12m",
+        "reemployed_24m",
+        "earnings_ratio_12m",
+        "earnings_ratio_24m",
+        "months_jobless_mean",
+    }
+    assert expected <= set(group_outcomes(finished).columns)
+
+
+def test_earnings_after_a_cut_by_hand(finished) -> None:
+    from simulator.analysis import measures
+
+    wf = finished.workforce
+    nobody = np.array([], dtype=int)
+    assert measures._earnings_from(finished, nobody, nobody) is None
+    who = np.array([0, 1])
+    start = np.array([finished.horizon - 2, finished.horizon - 1])
+    by_hand = float(wf.earnings[-2:, 0].sum() + wf.earnings[-1, 1])
+    assert measures._earnings_from(finished, who, start) == pytest.approx(by_hand)
+
+
+def test_kaplan_meier_median_by_hand() -> None:
+    """Ten spells: 2 end at month 1, 2 at month 2 (1 censored at 2), then 3 at month 4.
+    Survival: 1 − 2/10 = 0.8; × (1 − 2/8) = 0.6; at month 4 × (1 − 3/5) = 0.24 ≤ 0.5."""
+    durations = np.array([1, 1, 2, 2, 2, 4, 4, 4, 6, 7], dtype=float)
+    observed = np.array([1, 1, 1, 1, 0, 1, 1, 1, 0, 0], dtype=bool)
+    assert kpis.kaplan_meier_median(durations, observed) == 4.0
+
+
+def test_turnover_is_a_years_quits_over_average_headcount() -> None:
+    from simulator.analysis.measures import turnover
+
+    assert turnover(np.array([2.0, 1.0]), np.array([100.0, 80.0])) == pytest.approx(12 * 3 / 180)
+    assert turnover(np.array([1.0]), np.array([0.0])) is None
+
+
+def test_local_jobs_scored_only_when_someone_is_displaced() -> None:
+    from simulator.analysis.scorecard import score_dimension
+
+    nobody = score_dimension("local_jobs", {"displaced_workers": 0.0})
+    one = score_dimension("local_jobs", {"displaced_workers": 1.0})
+    assert nobody.get("note") == "not affected" and one.get("note") is None
+
+
+def test_a_breached_customer_loses_trust_by_hand(small) -> None:
+    cu = OutsourcingModel(small, seed=3).customers
+    slots = np.flatnonzero(cu.active)[:5]
+    others = np.flatnonzero(cu.active)[5:10]
+    before, sensitivity = cu.trust[slots].copy(), cu.privacy_sensitivity[slots].copy()
+    other_before = cu.trust[others].copy()
+    cu.suffer_breach(slots, 0.2, 0.01)
+    expected = np.clip(np.clip(before - 0.01, 0, 1) - 0.2 * (0.5 + sensitivity), 0, 1)
+    np.testing.assert_allclose(cu.trust[slots], expected, rtol=1e-6)
+    np.testing.assert_allclose(cu.trust[others], np.clip(other_before - 0.01, 0, 1), rtol=1e-6)
+
+
+def test_nobody_out_of_the_labour_force_returns_nobody(small) -> None:
+    wf = OutsourcingModel(small, seed=1).workforce
+    assert wf.return_to_search() == 0
+
+
+def test_workers_on_notice_still_staff_the_centre(small) -> None:
+    wf = OutsourcingModel(small, seed=1).workforce
+    wf.give_notice(2, separation_month=5)
+    assert wf.working_for_company().sum() == wf.n
+
+
+def test_the_monthly_churn_rate_is_over_the_customers_at_the_start(small) -> None:
+    model = OutsourcingModel(small, seed=2)
+    model.step()
+    m = model.metrics
+    start = m["customers_active"] + m["customers_churned"] - m["customers_acquired"]
+    assert m["churn_rate_monthly"] == pytest.approx(m["customers_churned"] / start)
+
+
+def test_no_vendor_staff_no_vendor_language(small) -> None:
+    from simulator.scenario.status_quo import status_quo_of
+
+    model = OutsourcingModel(status_quo_of(small), seed=2)
+    model.step()
+    assert model.metrics["vendor_language"] == 0.0
+
+
+def test_vendor_training_is_paid_at_the_vendors_price(small) -> None:
+    trained = with_overrides(small, {"policies.communication.cultural_training_hours": 40.0})
+    model = OutsourcingModel(trained, seed=2)
+    paid = 0.0
+    for _ in range(small.simulation.horizon_months):
+        model.step()
+        hires = [(v.hired, v.extra_training_hours(), v.price_per_hour()) for v in model.vendors]
+        by_hand = sum(h * hours * price for h, hours, price in hires)
+        assert model.metrics["cost_vendor_training"] == pytest.approx(by_hand)
+        paid += by_hand
+    assert paid > 0
+
+
+def test_the_model_stops_running_at_its_horizon(small) -> None:
+    model = OutsourcingModel(small, seed=1).run()
+    assert model.running is False and model.month == small.simulation.horizon_months
+
+
+def test_an_unresolved_issue_costs_more_with_an_accent_and_a_cultural_gap() -> None:
+    from simulator.model.service import ACCENT_PENALTY, SCORE_UNRESOLVED, serve
+
+    def unresolved(culture: float) -> float:
+        p = Proficiency(
+            product=1.0, language=0.5, culture=culture, wellbeing=0.6, knowledge_sharing=1.0
+        )
+        return serve(1000.0, 50.0, 160.0, p, external=False).score_unresolved
+
+    accent = ACCENT_PENALTY * 0.5 * (0.6 + 0.4 * 0.5)
+    wait = unresolved(0.5) - (SCORE_UNRESOLVED - accent)  # the same wait either way
+    assert unresolved(1.0) - unresolved(0.5) == pytest.approx(ACCENT_PENALTY * 0.5 * 0.4 * 0.5)
+    assert wait == pytest.approx(unresolved(1.0) - (SCORE_UNRESOLVED - ACCENT_PENALTY * 0.5 * 0.6))
+
+
+def test_discovery_numbers_are_written_as_people_read_them() -> None:
+    from simulator.analysis.discovery import shown
+
+    assert shown(250000.0) == "250,000" and shown(21.123) == "21.1" and shown(0.3512) == "0.351"
