@@ -71,19 +71,27 @@ def test_a_direction_fact_needs_its_whole_interval_on_the_stated_side(ci, passes
     assert positive.passes(*ci) is passes
 
 
-def test_kinds_come_from_the_fitting_record() -> None:
-    """A fact a default was fitted to is `fitted` whatever it declares; the rest keep their
-    declared kind. The suite holds at least six out-of-sample facts."""
+def test_kinds_come_from_the_fitting_record_and_provenance() -> None:
+    """A fact a default was fitted to is `fitted` whatever it declares; a fact that shaped
+    the model after it was seen is declared `fitted` and says how (provenance); an
+    out-of-sample fact has no such history. The re-tagging of issue 24's review holds."""
     fitted = fitted_facts()
     for f in FACTS:
-        assert (f.kind == "fitted") == (f.id in fitted)
+        if f.id in fitted:
+            assert f.kind == "fitted"
+        elif f.kind == "fitted":
+            assert f.provenance, f"{f.id} is fitted without saying what was fitted to it"
+        if f.kind == "out-of-sample":
+            assert not f.provenance, f"{f.id} shaped the model: it is not out-of-sample"
     assert set(fitted) <= set(FACT_BY_ID), "FITTED names a fact the suite does not have"
     kinds = [f.kind for f in FACTS]
-    assert kinds.count("out-of-sample") >= 6
-    assert {"consistency", "direction", "fitted"} <= set(kinds)
+    assert {"consistency", "direction", "fitted", "out-of-sample"} <= set(kinds)
     assert FACT_BY_ID["local_multiplier"].kind == "consistency"
     assert FACT_BY_ID["ponemon_breach_24_months"].kind == "consistency"
-    assert FACT_BY_ID["earnings_five_years"].kind == "out-of-sample"
+    for fact in ("dws_unemployed", "dws_not_in_labour_force", "earnings_five_years"):
+        assert FACT_BY_ID[fact].kind == "fitted" and FACT_BY_ID[fact].provenance
+    for fact in ("notice_direct_moves", "in_house_below_vendor_turnover"):
+        assert FACT_BY_ID[fact].kind == "consistency"
 
 
 def test_every_fact_is_measured_by_an_experiment_on_shipped_scenarios() -> None:

@@ -110,6 +110,7 @@ def fact_row(f: Fact, values: list[float]) -> dict[str, object]:
         "tolerance": f.tolerance,
         "tolerance_reason": f.why,
         "pass": bool(np.isfinite(mean) and f.passes(low, high)),
+        "provenance": f.provenance,
         "experiment": f.experiment,
         "measured": f.measured,
         "replications": len(v),

@@ -60,8 +60,9 @@ def facts_table() -> str:
         accepted = f"{_num(lo, f.unit)} – {_num(hi, f.unit)}"
         if f.kind == "direction":
             accepted = f"whole 95% interval in ({_num(lo, f.unit)}, {_num(hi, f.unit)})"
+        kind = f"{f.kind} ({_cell(f.provenance)})" if f.provenance else f.kind
         rows.append(
-            f"| `{f.id}`: {_cell(f.claim)} | {f.kind} | {_cell(f.published)} "
+            f"| `{f.id}`: {_cell(f.claim)} | {kind} | {_cell(f.published)} "
             f"({_cell(f.source)}) | {accepted} | {_cell(f.why)} | {_cell(f.measured)} |"
         )
     return "\n".join(rows)
