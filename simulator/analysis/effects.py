@@ -37,14 +37,19 @@ from simulator.scenario.schema import (
 from simulator.scenario.status_quo import is_status_quo, suffixed_name
 
 
+def _paired(plan: pd.DataFrame, base: pd.DataFrame, kpi: str) -> np.ndarray:
+    """Replication by replication, ``kpi`` of ``plan`` minus ``base`` (NaN where missing)."""
+    a = pd.to_numeric(plan[kpi], errors="coerce").to_numpy(dtype=float)
+    b = pd.to_numeric(base[kpi], errors="coerce").to_numpy(dtype=float)
+    return a - b
+
+
 def paired_effects(plan: pd.DataFrame, base: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Per KPI: mean, 95% interval and 5th-95th percentile range of the paired difference
     plan − base over replications (None where a KPI does not apply to both)."""
     out: dict[str, dict[str, Any]] = {}
     for k in KPIS:
-        a = pd.to_numeric(plan[k.name], errors="coerce").to_numpy(dtype=float)
-        b = pd.to_numeric(base[k.name], errors="coerce").to_numpy(dtype=float)
-        d = a - b
+        d = _paired(plan, base, k.name)
         d = d[np.isfinite(d)]
         if len(d) == 0:
             out[k.name] = {
@@ -310,12 +315,6 @@ def cost_per_gain(
     low, high = boot.confidence_interval
     finite = np.isfinite(low) and np.isfinite(high)
     return mean, (float(low) if finite else None), (float(high) if finite else None)
-
-
-def _paired(plan: pd.DataFrame, base: pd.DataFrame, kpi: str) -> np.ndarray:
-    a = pd.to_numeric(plan[kpi], errors="coerce").to_numpy(dtype=float)
-    b = pd.to_numeric(base[kpi], errors="coerce").to_numpy(dtype=float)
-    return a - b
 
 
 def safeguard_row(
