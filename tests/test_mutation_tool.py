@@ -65,13 +65,32 @@ def test_statuses_come_from_mutmuts_own_exit_codes() -> None:
 
 
 def test_fresh_refuses_a_folder_that_is_not_mutmuts(tmp_path: Path, monkeypatch) -> None:
+    """Only mutmut's own working folder is removed: a folder of someone else's files, one
+    that merely holds a ``.py.meta`` file, and a link to a folder are all refused and left
+    exactly as they were."""
     foreign = tmp_path / "mutants"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
     monkeypatch.setattr(mutation, "MUTANTS", foreign)
     with pytest.raises(SystemExit, match="not mutmut's working folder"):
         mutation._remove_own_folder()
+    _meta(foreign, "simulator/model/queue.py.meta", {})  # looks like mutmut's, is not
+    with pytest.raises(SystemExit, match="not mutmut's working folder"):
+        mutation._remove_own_folder()
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
-    _meta(foreign, "simulator/model/queue.py.meta", {})
+
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / mutation.STATS).write_text("{}", encoding="utf-8")
+    _meta(target, "simulator/model/queue.py.meta", {})
+    link = tmp_path / "linked"
+    link.symlink_to(target, target_is_directory=True)
+    monkeypatch.setattr(mutation, "MUTANTS", link)
+    with pytest.raises(SystemExit, match="not mutmut's working folder"):
+        mutation._remove_own_folder()
+    assert (target / mutation.STATS).is_file() and link.is_symlink()
+
+    (foreign / mutation.STATS).write_text("{}", encoding="utf-8")  # now mutmut's
+    monkeypatch.setattr(mutation, "MUTANTS", foreign)
     mutation._remove_own_folder()
     assert not foreign.exists()

@@ -125,11 +125,20 @@ def _diff(name: str) -> str:
     return "\n".join(ln for ln in lines if not ln.startswith(("+++", "---")))
 
 
+STATS = "mutmut-stats.json"  # mutmut's own record, at the top of its working folder
+
+
 def _remove_own_folder() -> None:
-    """Delete ``mutants/`` only if it is mutmut's (it holds mutmut's metadata)."""
-    if not MUTANTS.exists():
+    """Delete ``mutants/`` only if it is mutmut's: a real folder (not a link) holding
+    mutmut's stats file and its per-file metadata. Anything else is refused, untouched."""
+    if not MUTANTS.exists() and not MUTANTS.is_symlink():
         return
-    own = MUTANTS.is_dir() and not MUTANTS.is_symlink() and any(MUTANTS.rglob("*.py.meta"))
+    own = (
+        MUTANTS.is_dir()
+        and not MUTANTS.is_symlink()
+        and (MUTANTS / STATS).is_file()
+        and any(MUTANTS.rglob("*.py.meta"))
+    )
     if not own:
         raise SystemExit(f"mutation: {MUTANTS} is not mutmut's working folder; not removing it")
     shutil.rmtree(MUTANTS)
