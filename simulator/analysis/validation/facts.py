@@ -350,7 +350,10 @@ FACTS: tuple[Fact, ...] = (
         declared="consistency",
         provenance=(
             "Mechanical: only workers on notice can move before their separation, so notice "
-            "cannot lower the share; the sign checks the code, not the world."
+            "cannot lower the share; the sign checks the code, not the world. Issue 23 also "
+            "changed the layoff rule (a restructuring lets staff above the service standard "
+            "go) after this fact failed once the validation's 2,000-agent layoff had shrunk "
+            "to the few positions the standard needs (2b82b91)."
         ),
     ),
     # -- retraining -------------------------------------------------------------------------
