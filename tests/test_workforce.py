@@ -92,11 +92,17 @@ def test_new_jobs_pay_and_hours() -> None:
 
 
 def test_counterfactual_wage_grows_from_displacement() -> None:
-    # 1%/year: 24 months after displacement the old wage would be 1.01² = 1.0201 times higher
+    """Market growth 1%/year: 24 months after displacement the old wage would be 1.01² =
+    1.0201 times higher, times the return to two more years of the tenure the worker had."""
+    from simulator.model.wages import tenure_return
+
     wf = workforce(n=3, wage_growth_annual=0.01)
     wf.displaced_month[:] = [0, 12, 30]
     got = wf.counterfactual_wage(np.arange(3), np.array([24, 36, 30]))
-    np.testing.assert_allclose(got, wf.wage * np.array([1.0201, 1.0201, 1.0]), rtol=1e-12)
+    tenure = wf.tenure
+    extra = np.exp(tenure_return(tenure + [2, 2, 0]) - tenure_return(tenure))
+    np.testing.assert_allclose(got, wf.wage * np.array([1.0201, 1.0201, 1.0]) * extra)
+    assert (got[:2] > wf.wage[:2] * 1.0201).all()  # tenure still pays off in the old job
 
 
 def test_new_jobs_are_lost_more_often_in_their_first_year() -> None:

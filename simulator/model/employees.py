@@ -22,6 +22,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from simulator.model.streams import Streams
+from simulator.model.wages import (
+    FIRM_PREMIUM_SD,
+    JOB_TO_JOB_OFFERS,
+    comparison_pay,
+    market_pay,
+    monthly_growth,
+    tenure_return,
+)
 from simulator.scenario.schema import LocalJobs
 from simulator.scenario.schema import Workforce as WorkforceParams
 
@@ -95,7 +103,7 @@ INFORMED_QUIT = 0.003  # the same once told (notice or open communication)
 # the mechanisms that draw a uniform per worker and month (``Workforce.draw``)
 MECHANISMS = (
     *("redeployment", "take_up", "quits", "completion"),
-    *("search", "hours", "leave", "rejoin", "job_loss"),
+    *("search", "hours", "leave", "rejoin", "job_loss", "offer"),
 )
 _MECHANISM_ROW = {m: i for i, m in enumerate(MECHANISMS)}
 # search intensity of a job seeker by state (indexed by ``State``): lower while working out
@@ -124,7 +132,6 @@ class Workforce:
         self.month = 0  # the month being simulated (``start_month``)
         self._luck: np.ndarray | None = None  # this month's draws, one row per mechanism
         self.ui_months = ui_months  # unemployment-insurance entitlement [months]
-        self._monthly_growth = (1.0 + params.wage_growth_annual) ** (1 / 12)
         n = params.headcount
         self.n = n
         self._everyone = np.arange(n)
@@ -153,6 +160,8 @@ class Workforce:
         self.first_job_month = np.full(n, -1, dtype=np.int32)
         self.first_pay_ratio = np.full(n, np.nan)  # first new job: full-time pay over old
         self.new_wage = np.zeros(n)  # earnings in the new job [USD/month]
+        self.job_start = np.full(n, -1, dtype=np.int32)  # month the current new job began
+        self.firm_premium = np.zeros(n)  # the new employer's pay premium [log points]
         self.part_time = np.zeros(n, dtype=bool)  # the new job is part-time
         self.ui_months_left = np.zeros(n, dtype=np.int32)
         self.severance_months = np.zeros(n)  # severance received [months of pay]
@@ -202,6 +211,7 @@ class Workforce:
                 "early_quits",
                 "notice_quits",
                 "job_to_job",
+                "ladder_moves",
                 "replacements",
                 "hiring_paid",
                 "hired",
@@ -436,9 +446,10 @@ class Workforce:
         h = np.where(self.state == State.left_labour_force, outside, searcher)
         return np.clip(h * market * personal, 0.0, 1.0)
 
-    def search_for_jobs(self, month: int, market: float) -> int:
+    def search_for_jobs(self, month: int, market: float, pay_shift: float = 0.0) -> int:
         """Workers on notice, unemployed or in training look for work, and the displaced out
-        of the labour force hear of jobs too; some take one."""
+        of the labour force hear of jobs too; some take one. ``market`` scales the hazard
+        (tightness); ``pay_shift`` moves new jobs' log pay with the market at hiring."""
         candidates = self.in_state(State.notice, State.unemployed, State.retraining) | (
             self.displaced & (self.state == State.left_labour_force)
         )
@@ -450,7 +461,7 @@ class Workforce:
         if len(found) == 0:
             return 0
         pay_luck = self.streams.generator("workforce", "pay", month=self.month)
-        normals = pay_luck.standard_normal((2, self.n))  # two per worker, by worker
+        normals = pay_luck.standard_normal((3, self.n))  # three per worker, by worker
         on_notice = found[self.state[found] == State.notice]
         if len(on_notice):
             # found a job before the notice ended: left for it (a direct job-to-job move),
@@ -460,14 +471,48 @@ class Workforce:
             self.displaced_month[on_notice] = self.separation_month[on_notice]
         self.part_time[found] = hours[found] < PART_TIME_SHARE
         share = np.where(self.part_time[found], PART_TIME_HOURS, 1.0)
-        pay = self._earnings_ratio(found, normals[:, found])  # full-time pay over old
-        self.new_wage[found] = self.wage[found] * pay * share
+        full_time = self._offered_pay(found, normals[:2, found], pay_shift)
+        # the new employer's premium: part of the pay ratio just drawn (not added to it),
+        # the part a later move to another employer can change
+        self.firm_premium[found] = FIRM_PREMIUM_SD * normals[2, found]
+        pay = full_time / self.wage[found]  # full-time pay over the old
+        self.new_wage[found] = full_time * share
+        self.job_start[found] = month
         first = self.first_job_month[found] < 0
         self.first_job_month[found[first]] = month
         self.first_pay_ratio[found[first]] = pay[first]
         self._move(found, State.reemployed)
         self.events["hired"] += len(found)
         return len(found)
+
+    def climb_job_ladder(self, month: int) -> int:
+        """The re-employed hear of jobs at other employers (``wages.JOB_TO_JOB_OFFERS`` a
+        month). An offer pays what the worker's job pays but with another employer's premium
+        (``wages.FIRM_PREMIUM_SD``) and without the tenure built in this job; the worker moves
+        when it pays more, for the same hours, and starts again at tenure zero."""
+        holders = (self.state == State.reemployed) & self.displaced & (self.months_in_state > 0)
+        who = np.flatnonzero(holders & (self.draw("offer") < JOB_TO_JOB_OFFERS))
+        if len(who) == 0:
+            return 0
+        luck = self.streams.generator("workforce", "offer pay", month=self.month)
+        premium = FIRM_PREMIUM_SD * luck.standard_normal(self.n)[who]  # one per worker
+        tenure = tenure_return((month - self.job_start[who]) / 12.0)
+        gain = premium - self.firm_premium[who] - tenure  # log points
+        better = gain > 0.0
+        moving = who[better]
+        self.new_wage[moving] *= np.exp(gain[better])
+        self.firm_premium[moving] = premium[better]
+        self.job_start[moving] = month
+        self.events["ladder_moves"] += len(moving)
+        return len(moving)
+
+    def _offered_pay(self, who: np.ndarray, normals: np.ndarray, pay_shift: float) -> np.ndarray:
+        """Full-time pay of a new job found this month [USD/month]: the old pay grown at the
+        market's wage growth since displacement, times a draw of the new-job pay ratio, times
+        the market at hiring (``pay_shift``, log points)."""
+        since = self.month - self.displaced_month[who]
+        base = market_pay(self.wage[who], since, self.params.wage_growth_annual)
+        return base * self._earnings_ratio(who, normals) * np.exp(pay_shift)
 
     def _earnings_ratio(self, who: np.ndarray, normals: np.ndarray) -> np.ndarray:
         """New-job full-time pay over old (skew-normal in logs; see docs/MODEL.md), from two
@@ -532,11 +577,12 @@ class Workforce:
         return float(ui + stipend + severance)
 
     def counterfactual_wage(self, who: np.ndarray, months: np.ndarray) -> np.ndarray:
-        """What workers ``who`` would earn in ``months`` had they kept their job: the
-        pre-displacement wage grown at ``wage_growth_annual`` since displacement
-        [USD/month]."""
+        """What workers ``who`` would earn in ``months`` had they kept their job: the same
+        wage process continued in the old job — market wage growth and the return to the
+        tenure they had (``wages.comparison_pay``) [USD/month]."""
         since = np.maximum(months - self.displaced_month[who], 0)
-        return self.wage[who] * (1.0 + self.params.wage_growth_annual) ** (since / 12.0)
+        tenure = self.tenure[who]  # tenure stops growing at displacement
+        return comparison_pay(self.wage[who], tenure, since, self.params.wage_growth_annual)
 
     def pass_month(self, month: int, ui_rate: float) -> None:
         """Book the month: earnings, income support, clocks."""
@@ -546,8 +592,12 @@ class Workforce:
         earn = np.where(st == State.reemployed, self.new_wage, earn)
         self.earnings[month] = earn
         self.history[month] = st
-        # pay in a new job grows with experience, as it would have in the old one
-        self.new_wage[st == State.reemployed] *= self._monthly_growth
+        # pay in a new job grows as it would have in the old one: the market and the
+        # return to tenure in this job
+        held = st == State.reemployed
+        if held.any():
+            years = (month - self.job_start[held]) / 12.0
+            self.new_wage[held] *= monthly_growth(years, self.params.wage_growth_annual)
         jobless = self.in_state(State.unemployed, State.retraining)
         if jobless.any():
             on_ui = jobless & (self.ui_months_left > 0)

@@ -3,7 +3,8 @@
 Other local job seekers are a stock ``U_other`` with flows in (separations) and out (hires by
 a matching function with constant returns, hires = A·U^a·V^(1-a)), so the job-finding rate is
 f = A·(V/U)^(1-a). The displaced workers search in the same market: their hazard scales with
-(θ/θ_ref)^(1-a), where θ = V/U is tightness. Payroll that leaves the region cuts local
+(θ/θ_ref)^(1-a), where θ = V/U is tightness, and a new job's pay falls with the local
+unemployment rate at hiring (``pay_at_hiring``). Payroll that leaves the region cuts local
 spending and, with a lag, local jobs (Moretti 2010 multiplier); community investment adds
 jobs (small business, infrastructure) or matching efficiency (skills).
 """
@@ -23,6 +24,10 @@ SKILLS_GAIN = 0.20  # matching-efficiency gain at SKILLS_SPEND_FOR_GAIN per unem
 SKILLS_SPEND_FOR_GAIN = 1000.0  # [USD per searching unemployed person per month]
 MAX_JOB_LOSS = 0.5  # cap on local jobs lost, as a share of baseline employment
 SKILLS_PERSISTENCE = 12.0  # time constant of the skills effect after spending [months]
+# New hires' pay follows the market at hiring: -2.6% real hourly pay per point of unemployment
+# for new hires (Schaefer & Singleton 2019, EER 120:103317); new contracts' value swings about
+# 10% over a cycle of about four points (Beaudry & DiNardo 1991, JPE) [log points per point]
+PAY_PER_UNEMPLOYMENT_POINT = 0.025
 
 
 class LocalEconomy:
@@ -70,6 +75,12 @@ class LocalEconomy:
 
     def unemployment_rate(self, displaced_jobless: int) -> float:
         return (self.unemployed_other + displaced_jobless) / self.labour_force
+
+    def pay_at_hiring(self, displaced_jobless: int) -> float:
+        """Log shift of a new hire's pay for the market at hiring: lower when local
+        unemployment is above ``reference_unemployment_rate`` [log points]."""
+        gap = self.unemployment_rate(displaced_jobless) - self.params.reference_unemployment_rate
+        return -PAY_PER_UNEMPLOYMENT_POINT * 100.0 * gap
 
     def invest_in_community(self, month: int, searching: int) -> tuple[float, float]:
         """Spend this month's community budget; returns (home, vendor-region) spend [USD]."""

@@ -411,7 +411,10 @@ class OutsourcingModel(mesa.Model):
         rt = self.scenario.policies.local_jobs.retraining
         wf.finish_training(t, rt.duration_months)
         wf.start_training(t, rt.capacity_per_month)
-        wf.search_for_jobs(t, self.economy.market_factor())
+        jobless = wf.count(State.unemployed) + wf.count(State.retraining)
+        pay_shift = self.economy.pay_at_hiring(jobless)
+        wf.search_for_jobs(t, self.economy.market_factor(), pay_shift)
+        wf.climb_job_ladder(t)
         wf.leave_labour_force()
         wf.return_to_search()
         wf.lose_new_jobs()

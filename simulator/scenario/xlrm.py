@@ -112,6 +112,7 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
             "vacancy_rate",
             "job_finding_rate",
             "matching_elasticity",
+            "reference_unemployment_rate",
             "local_multiplier",
             "multiplier_lag_months",
         )

@@ -3,10 +3,12 @@
 Each fact (:mod:`.facts`) is measured by an experiment (:mod:`.experiments`) the way it was
 measured in the world, and carries its kind — fitted, consistency, out-of-sample or
 direction — so that a reader can tell evidence from calibration. A fact passes when the
-model's 95% interval agrees with the accepted range (:meth:`Fact.passes`).
+model's mean lies in the accepted range and its 95% interval is narrow enough to say so
+(:meth:`Fact.verdict`); otherwise it fails or is imprecise.
 
-``run_validation`` runs every experiment ``replications`` times with common random numbers
-and returns one row per fact.
+``run_validation`` runs every experiment ``replications`` times with common random numbers,
+adds replications to the experiments of imprecise facts up to ``max_replications``, and
+returns one row per fact.
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ import pandas as pd
 from simulator.analysis.replications import child_seeds
 from simulator.analysis.statistics import mean_interval
 from simulator.analysis.validation.experiments import EXPERIMENTS, Experiment
-from simulator.analysis.validation.facts import FACT_BY_ID, FACTS, KINDS, Fact, Kind
+from simulator.analysis.validation.facts import (
+    FACT_BY_ID,
+    FACTS,
+    KINDS,
+    PRECISION_SHARE,
+    VERDICTS,
+    Fact,
+    Kind,
+    Verdict,
+)
 from simulator.model.model import OutsourcingModel
 from simulator.scenario import load_scenario
 
@@ -43,12 +54,15 @@ def _seeds(seed: np.random.SeedSequence, runs: int) -> list[np.random.SeedSequen
 
 
 def _run_replication(
-    seed: np.random.SeedSequence, folder: Path, step: Callable[[], None]
+    seed: np.random.SeedSequence,
+    folder: Path,
+    step: Callable[[], None],
+    experiments: tuple[Experiment, ...] = EXPERIMENTS,
 ) -> dict[str, float]:
-    """One replication of every experiment; each scenario runs once and is shared."""
+    """One replication of ``experiments``; each scenario runs once and is shared."""
     cache: dict[tuple[str, int], list[OutsourcingModel]] = {}
     values: dict[str, float] = {}
-    for exp in EXPERIMENTS:
+    for exp in experiments:
         models: dict[str, list[OutsourcingModel]] = {}
         for name in exp.scenarios:
             key = (name, exp.runs)
@@ -62,20 +76,69 @@ def _run_replication(
     return values
 
 
+def replicate_until_precise(
+    run: Callable[[int, tuple[Experiment, ...]], dict[str, float]],
+    replications: int,
+    cap: int,
+    experiments: tuple[Experiment, ...] = EXPERIMENTS,
+    facts: tuple[Fact, ...] = FACTS,
+    planned: Callable[[int], None] | None = None,
+) -> dict[str, dict[str, object]]:
+    """The validation rows of ``facts`` (:func:`fact_row`), from ``run(j, group)`` — the
+    values of replication ``j`` of the experiments in ``group``. Every experiment runs
+    ``replications`` times; then, while an experiment measures an imprecise fact, it runs
+    again to twice as many replications, up to ``cap``. ``planned(n)`` is told each time more
+    experiment-replications are planned."""
+    values: dict[str, list[float]] = {f.id: [] for f in facts}
+    ran = {e.name: 0 for e in experiments}
+    todo, target = experiments, replications
+    if planned:
+        planned(replications * len(experiments))
+    while True:
+        for j in range(min(ran[e.name] for e in todo), target):
+            group = tuple(e for e in todo if ran[e.name] <= j)
+            for fact_id, value in run(j, group).items():
+                if fact_id in values:
+                    values[fact_id].append(value)
+            for e in group:
+                ran[e.name] += 1
+        rows = {f.id: fact_row(f, values[f.id]) for f in facts}
+        imprecise = {f.experiment for f in facts if rows[f.id]["verdict"] == "imprecise"}
+        todo = tuple(e for e in experiments if e.name in imprecise)
+        if not todo or target >= cap:
+            return rows
+        target = min(2 * target, cap)
+        if planned:
+            planned(sum(target - ran[e.name] for e in todo))
+
+
 def run_validation(
     replications: int = 10,
     seed: int = 20261129,
     folder: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_replications: int | None = None,
 ) -> pd.DataFrame:
-    """Run every experiment and return one row per fact with the model's value and verdict."""
+    """Run every experiment and return one row per fact with the model's value and verdict.
+
+    Every experiment runs ``replications`` times. While a fact is ``imprecise`` (its interval
+    too wide to say, :meth:`Fact.verdict`) and ``max_replications`` allows, the experiments
+    measuring such facts run again with twice the replications (up to the cap); a fact still
+    imprecise at the cap is reported so, never as a pass. Replication ``j`` has the same seed
+    whatever the number of replications, so added replications extend the first ones.
+    """
     folder = Path(folder) if folder is not None else package_experiments()
     needed = sorted({s for e in EXPERIMENTS for s in e.scenarios})
     missing = [s for s in needed if not (folder / f"{s}.yaml").is_file()]
     if missing:
         raise FileNotFoundError(f"{folder}: missing validation scenarios {', '.join(missing)}")
-    values: dict[str, list[float]] = {f.id: [] for f in FACTS}
-    total, done = replications * len(EXPERIMENTS), 0
+    cap = max(replications, max_replications or replications)
+    seeds = child_seeds(seed, cap)
+    total, done = 0, 0
+
+    def planned(more: int) -> None:
+        nonlocal total
+        total += more
 
     def step() -> None:
         nonlocal done
@@ -83,10 +146,11 @@ def run_validation(
         if progress:
             progress(done, total)
 
-    for s in child_seeds(seed, replications):
-        for fact_id, value in _run_replication(s, folder, step).items():
-            values[fact_id].append(value)
-    return pd.DataFrame([fact_row(f, values[f.id]) for f in FACTS])
+    def run(j: int, group: tuple[Experiment, ...]) -> dict[str, float]:
+        return _run_replication(seeds[j], folder, step, group)
+
+    rows = replicate_until_precise(run, replications, cap, planned=planned)
+    return pd.DataFrame([rows[f.id] for f in FACTS])
 
 
 def fact_row(f: Fact, values: list[float]) -> dict[str, object]:
@@ -95,6 +159,7 @@ def fact_row(f: Fact, values: list[float]) -> dict[str, object]:
     v = v[np.isfinite(v)]
     mean, low, high = mean_interval(v) if len(v) > 1 else (np.nan, np.nan, np.nan)
     lo, hi = f.accepted
+    verdict = f.verdict(mean, low, high)
     return {
         "fact": f.id,
         "kind": f.kind,
@@ -107,9 +172,11 @@ def fact_row(f: Fact, values: list[float]) -> dict[str, object]:
         "model_ci95_high": high,
         "accepted_low": lo,
         "accepted_high": hi,
+        "precision_needed": f.precision_needed if f.kind != "direction" else np.nan,
         "tolerance": f.tolerance,
         "tolerance_reason": f.why,
-        "pass": bool(np.isfinite(mean) and f.passes(low, high)),
+        "verdict": verdict,
+        "pass": verdict == "pass",
         "provenance": f.provenance,
         "experiment": f.experiment,
         "measured": f.measured,
@@ -118,12 +185,17 @@ def fact_row(f: Fact, values: list[float]) -> dict[str, object]:
 
 
 def summary_by_kind(table: pd.DataFrame) -> str:
-    """``out-of-sample 6/7 · direction 3/3 · fitted 12/12 · consistency 3/3``."""
+    """``out-of-sample 6/7 (1 imprecise) · direction 3/3 · fitted 12/12 · consistency 3/3``:
+    passes over facts, by kind; facts neither passing nor failing are counted apart."""
     parts = []
     for kind in KINDS:
         rows = table[table["kind"] == kind]
         if len(rows):
-            parts.append(f"{kind} {int(rows['pass'].sum())}/{len(rows)}")
+            text = f"{kind} {int(rows['pass'].sum())}/{len(rows)}"
+            if "verdict" in rows:
+                imprecise = int((rows["verdict"] == "imprecise").sum())
+                text += f" ({imprecise} imprecise)" if imprecise else ""
+            parts.append(text)
     return " · ".join(parts)
 
 
@@ -135,8 +207,12 @@ __all__ = [
     "Experiment",
     "Fact",
     "Kind",
+    "PRECISION_SHARE",
+    "VERDICTS",
+    "Verdict",
     "fact_row",
     "package_experiments",
+    "replicate_until_precise",
     "run_validation",
     "summary_by_kind",
 ]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulator.analysis.displacement import earnings_vs_counterfactual, lost_or_left, share_in_state
 from simulator.analysis.kpis import in_house_turnover, vendor_turnover
-from simulator.model.employees import State
+from simulator.model.employees import PART_TIME_HOURS, State
 from simulator.model.model import OutsourcingModel
 
 WEEKS_PER_MONTH = 52.0 / 12.0
@@ -136,18 +136,91 @@ def measure_by_age(models: Models) -> dict[str, float]:
     }
 
 
+MARKETS = {"recession": "recession_market", "moderate": "moderate_market", "slack": "slack_market"}
+
+
+def _lost_earnings(model: OutsourcingModel, months: range) -> float:
+    """Share of counterfactual earnings lost ``months`` after displacement by displaced workers
+    with 3+ years of tenure aged under 50 (Davis & von Wachter's sample), the jobless and those
+    out of the labour force at zero, as in administrative earnings records."""
+    who = lost_or_left(model)
+    age = _age_at_displacement(model, who)
+    who = who[(model.workforce.tenure[who] >= 3.0) & (age < 50)]
+    ratio = earnings_vs_counterfactual(model, who, model.workforce.displaced_month[who], months)
+    return float("nan") if ratio is None else 1.0 - ratio
+
+
 def measure_markets(models: Models) -> dict[str, float]:
-    """Re-employment of the same layoff in slacker labour markets."""
-
-    def reemployed(name: str) -> float:
+    """The same layoff in the labour markets of the survey years (their own unemployment and
+    job openings): status when surveyed, the pay of new jobs, and lost earnings against the
+    same layoff in normal times."""
+    out: dict[str, float] = {}
+    for label, name in MARKETS.items():
         (model,) = models[name]
+        wf = model.workforce
         who = lost_or_left(model)
-        return _survey_share(model, who[model.workforce.tenure[who] >= 3.0], State.reemployed)
+        tenured = who[wf.tenure[who] >= 3.0]
+        out[f"dws_{label}_market_reemployed"] = _survey_share(model, tenured, State.reemployed)
+        out[f"dws_{label}_market_unemployed"] = _survey_share(
+            model, tenured, State.unemployed, State.retraining
+        )
+    (recession,) = models["recession_market"]
+    wf = recession.workforce
+    who = lost_or_left(recession)
+    found = who[(wf.tenure[who] >= 3.0) & (wf.first_job_month[who] >= 0)]
+    # weekly earnings of the new job over the old: full-time pay times part-time hours
+    weekly = wf.first_pay_ratio[found] * np.where(wf.part_time[found], PART_TIME_HOURS, 1.0)
+    out["dws_recession_new_job_pays_less"] = float((weekly < 1.0).mean())
+    (normal,), (slack,) = models["displaced_workers"], models["slack_market"]
+    five_years = range(0, 60)
+    out["recession_earnings_loss_ratio"] = _lost_earnings(slack, five_years) / _lost_earnings(
+        normal, five_years
+    )
+    return out
 
-    return {
-        "dws_moderate_market_reemployed": reemployed("moderate_market"),
-        "dws_slack_market_reemployed": reemployed("slack_market"),
-    }
+
+PATH_YEARS = (1, 3, 5, 10)  # years after displacement at which the earnings path is read
+DISCOUNT = 0.05  # Davis & von Wachter's discount rate [per year]
+
+
+def earnings_path(model: OutsourcingModel, who: np.ndarray) -> dict[int, float]:
+    """Earnings of ``who`` over the comparison path in years 1, 3, 5 and 10 after
+    displacement (the jobless and those out of the labour force at zero) [ratio]."""
+    start = model.workforce.displaced_month[who]
+    out = {}
+    for year in PATH_YEARS:
+        months = range(12 * (year - 1), 12 * year)
+        ratio = earnings_vs_counterfactual(model, who, start, months)
+        out[year] = float("nan") if ratio is None else ratio
+    return out
+
+
+def loss_present_value(model: OutsourcingModel, who: np.ndarray, years: int = 20) -> float:
+    """Present value at 5% of the earnings lost in the ``years`` years after displacement, in
+    years of earnings [years]: each simulated year's loss against the comparison path, and
+    the last simulated year's loss held for the years beyond the run (an assumption: the
+    studies find losses still there 15-20 years on)."""
+    start = model.workforce.displaced_month[who]
+    losses = []
+    for year in range(1, years + 1):
+        ratio = earnings_vs_counterfactual(model, who, start, range(12 * (year - 1), 12 * year))
+        if ratio is None:
+            break
+        losses.append(1.0 - ratio)
+    if not losses:
+        return float("nan")
+    losses += [losses[-1]] * (years - len(losses))
+    return float(sum(loss / (1.0 + DISCOUNT) ** k for k, loss in enumerate(losses)))
+
+
+def measure_long_run(models: Models) -> dict[str, float]:
+    """Ten years after the normal-times layoff: the present value of lost earnings of
+    Davis & von Wachter's sample (3+ years of tenure, under 50 at displacement)."""
+    (model,) = models["long_run"]
+    who = lost_or_left(model)
+    age = _age_at_displacement(model, who)
+    sample = who[(model.workforce.tenure[who] >= 3.0) & (age < 50)]
+    return {"earnings_loss_present_value": loss_present_value(model, sample)}
 
 
 def _never_jobless(model: OutsourcingModel) -> float:
@@ -263,10 +336,18 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     ),
     Experiment(
         "labour_markets",
-        ("moderate_market", "slack_market"),
+        ("displaced_workers", "recession_market", "moderate_market", "slack_market"),
         measure_markets,
-        "The same layoff when the region's unemployment rate is 6.6% or 8.3% (as in January "
-        "2014 and 2012) instead of 4%.",
+        "The same layoff in the labour markets in which the surveys' cohorts lost their jobs: "
+        "2007-09 (unemployment 6.6%, openings 2.4% of the labour force), 2011-13 (8.1%, "
+        "2.4%) and 2009-11 (9.3%, 1.9%), from BLS JOLTS and CPS, against normal times (4%, "
+        "4.5%).",
+    ),
+    Experiment(
+        "long_run",
+        ("long_run",),
+        measure_long_run,
+        "The normal-times layoff followed for ten years after displacement.",
     ),
     Experiment(
         "notice",

@@ -60,7 +60,8 @@ def facts_table() -> str:
         accepted = f"{_num(lo, f.unit)} – {_num(hi, f.unit)}"
         if f.kind == "direction":
             accepted = f"whole 95% interval in ({_num(lo, f.unit)}, {_num(hi, f.unit)})"
-        kind = f"{f.kind} ({_cell(f.provenance)})" if f.provenance else f.kind
+        history = f"added {f.added}" + (f"; adjusted: {f.provenance}" if f.provenance else "")
+        kind = f"{f.kind} ({_cell(history)})"
         rows.append(
             f"| `{f.id}`: {_cell(f.claim)} | {kind} | {_cell(f.published)} "
             f"({_cell(f.source)}) | {accepted} | {_cell(f.why)} | {_cell(f.measured)} |"
@@ -68,22 +69,26 @@ def facts_table() -> str:
     return "\n".join(rows)
 
 
-def results_table(table: pd.DataFrame, replications: int, seed: int) -> str:
+def results_table(table: pd.DataFrame, replications: int, seed: int, cap: int) -> str:
     """Markdown: one validation run's results, with the summary line by kind."""
     rows = [
         f"{int(table['pass'].sum())}/{len(table)} facts pass ({summary_by_kind(table)}); "
-        f"{replications} replications, seed {seed}.",
+        f"{replications} replications per experiment, more (to {cap}) where a fact was "
+        f"imprecise; seed {seed}.",
         "",
-        "| fact | kind | model mean [95% CI] | accepted | |",
-        "|---|---|---|---|---|",
+        "| fact | kind | model mean [95% CI] | accepted | replications | |",
+        "|---|---|---|---|---|---|",
     ]
     for r in table.to_dict("records"):
         u = r["unit"]
         model = f"{_num(r['model_mean'], u)} [{_num(r['model_ci95_low'], u)}, "
         model += f"{_num(r['model_ci95_high'], u)}]"
         accepted = f"{_num(r['accepted_low'], u)} – {_num(r['accepted_high'], u)}"
-        verdict = "pass" if r["pass"] else "**FAIL**"
-        rows.append(f"| `{r['fact']}` | {r['kind']} | {model} | {accepted} | {verdict} |")
+        verdict = {"pass": "pass", "fail": "**FAIL**", "imprecise": "*imprecise*"}[r["verdict"]]
+        rows.append(
+            f"| `{r['fact']}` | {r['kind']} | {model} | {accepted} | {r['replications']} "
+            f"| {verdict} |"
+        )
     return "\n".join(rows)
 
 
@@ -124,12 +129,13 @@ def update(docs: Path = DOCS, results: str | None = None) -> list[Path]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Regenerate the docs' validation tables")
     parser.add_argument("--run", type=int, metavar="N", help="also run the suite N times")
+    parser.add_argument("--max", type=int, default=80, help="replications cap (imprecise facts)")
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args(argv)
     results = None
     if args.run:
-        table = run_validation(args.run, args.seed)
-        results = results_table(table, args.run, args.seed)
+        table = run_validation(args.run, args.seed, max_replications=args.max)
+        results = results_table(table, args.run, args.seed, args.max)
     for path in update(results=results):
         print(f"updated {path}")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.validation import EXPERIMENTS, summary_by_kind
+from simulator.analysis.validation import EXPERIMENTS, PRECISION_SHARE, summary_by_kind
 from simulator.outputs.folders import output_folder
 from simulator.outputs.pages import css, template
 
@@ -38,7 +38,9 @@ def render_validation(table: pd.DataFrame, replications: int, seed: int, version
             f"{_num(r['accepted_high'], r['unit'])}",
             "tolerance": r["tolerance_reason"],
             "measured": r["measured"],
-            "passed": bool(r["pass"]),
+            "verdict": r["verdict"],
+            "replications": int(r["replications"]),
+            "provenance": r["provenance"] if isinstance(r["provenance"], str) else "",
         }
         for r in table.to_dict("records")
     ]
@@ -48,6 +50,7 @@ def render_validation(table: pd.DataFrame, replications: int, seed: int, version
         passed=int(table["pass"].sum()),
         by_kind=summary_by_kind(table),
         total=len(table),
+        precision_pct=round(100 * PRECISION_SHARE),
         replications=replications,
         seed=seed,
         version=version,
@@ -67,7 +70,12 @@ def save_validation(
     table: pd.DataFrame, target: Path, replications: int, seed: int, version: str
 ) -> Path:
     """Write the validation folder atomically and return its path (``outputs.folders``)."""
-    manifest = {"version": version, "replications": replications, "root_seed": seed}
+    manifest = {
+        "version": version,
+        "replications": replications,
+        "replications_used": int(table["replications"].max()) if len(table) else 0,
+        "root_seed": seed,
+    }
     with output_folder(target, "validation", manifest) as tmp:
         table.to_csv(tmp / "validation.csv", index=False)
         html = render_validation(table, replications, seed, version)

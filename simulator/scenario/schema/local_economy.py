@@ -36,10 +36,18 @@ class LocalEconomy(Strict):
         "[share/month]",
     )
     matching_elasticity: float = Field(
-        0.5,
+        0.6,
         gt=0,
         lt=1,
-        description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a) [dimensionless]",
+        description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a); job finding "
+        "then moves with tightness at elasticity 1-alpha [dimensionless]",
+    )
+    reference_unemployment_rate: float = Field(
+        0.045,
+        ge=0.01,
+        le=0.3,
+        description="Local unemployment rate at which new-job pay is calibrated; new hires are "
+        "paid less when unemployment is above it and more when below [share]",
     )
     average_wage_month: float = Field(
         4500.0, ge=100, le=100_000, description="Average local wage per job [USD/month]"
