@@ -10,6 +10,9 @@ validation suite alike:
   jobless counted at zero — the measure of Jacobson, LaLonde & Sullivan (1993) and later
   studies.
 
+:func:`count_in_state` and :func:`earnings_and_counterfactual` give the counts and sums
+behind those two, for tables that pool people over replications (``analysis/groups.py``).
+
 :func:`displacement_curves` gives both for every month since displacement: the HR view of
 how many are back at work 6, 12, 24 months on, and how far their earnings have recovered.
 """
