@@ -10,6 +10,9 @@ validation suite alike:
   jobless counted at zero — the measure of Jacobson, LaLonde & Sullivan (1993) and later
   studies.
 
+:func:`count_in_state` and :func:`earnings_and_counterfactual` give the counts and sums
+behind those two, for tables that pool people over replications (``analysis/groups.py``).
+
 :func:`displacement_curves` gives both for every month since displacement: the HR view of
 how many are back at work 6, 12, 24 months on, and how far their earnings have recovered.
 """
@@ -47,6 +50,25 @@ def _observed(model: OutsourcingModel, who: np.ndarray, start: np.ndarray, k: in
     return who[ok], t[ok]
 
 
+def count_in_state(
+    model: OutsourcingModel,
+    who: np.ndarray,
+    start: np.ndarray,
+    months: range,
+    state: State = State.reemployed,
+) -> tuple[int, int]:
+    """How many of workers ``who`` are in ``state`` ``months`` after their own month
+    ``start``, and how many are observed then [worker-months, pooled over the months; each
+    worker counted while still observed]: the counts behind :func:`share_in_state`."""
+    hist = model.workforce.history
+    hits = seen = 0
+    for k in months:
+        w, t = _observed(model, who, start, k)
+        hits += int(np.count_nonzero(hist[t, w] == state))
+        seen += len(w)
+    return hits, seen
+
+
 def share_in_state(
     model: OutsourcingModel,
     who: np.ndarray,
@@ -57,13 +79,30 @@ def share_in_state(
     """Share of workers ``who`` in ``state`` ``months`` after their own month ``start``,
     pooled over the months (each worker counted while still observed); None if nobody is
     observed."""
-    hist = model.workforce.history
-    hits = seen = 0
+    hits, seen = count_in_state(model, who, start, months, state)
+    return hits / seen if seen else None
+
+
+def earnings_and_counterfactual(
+    model: OutsourcingModel,
+    who: np.ndarray,
+    start: np.ndarray,
+    months: range,
+    labour_force_only: bool = False,
+) -> tuple[float, float]:
+    """Earnings of workers ``who`` ``months`` after ``start`` and their counterfactual
+    earnings (the old wage grown since displacement) [USD, summed over the workers observed
+    and the months], jobless at zero: the sums behind :func:`earnings_vs_counterfactual`."""
+    wf = model.workforce
+    earned = expected = 0.0
     for k in months:
         w, t = _observed(model, who, start, k)
-        hits += int(np.count_nonzero(hist[t, w] == state))
-        seen += len(w)
-    return hits / seen if seen else None
+        if labour_force_only:
+            keep = wf.history[t, w] != State.left_labour_force
+            w, t = w[keep], t[keep]
+        earned += float(wf.earnings[t, w].sum())
+        expected += float(wf.counterfactual_wage(w, t).sum())
+    return earned, expected
 
 
 def earnings_vs_counterfactual(
@@ -77,15 +116,7 @@ def earnings_vs_counterfactual(
     earnings (the old wage grown since displacement), jobless at zero; with
     ``labour_force_only`` the months a worker spends out of the labour force are left out.
     None if nobody is observed."""
-    wf = model.workforce
-    earned = expected = 0.0
-    for k in months:
-        w, t = _observed(model, who, start, k)
-        if labour_force_only:
-            keep = wf.history[t, w] != State.left_labour_force
-            w, t = w[keep], t[keep]
-        earned += float(wf.earnings[t, w].sum())
-        expected += float(wf.counterfactual_wage(w, t).sum())
+    earned, expected = earnings_and_counterfactual(model, who, start, months, labour_force_only)
     return earned / expected if expected > 0 else None
 
 

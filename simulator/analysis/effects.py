@@ -22,10 +22,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.analysis.kpis import KPI_BY_NAME, KPIS
-from simulator.analysis.statistics import mean_interval
+from simulator.analysis.statistics import mean_interval, ratio_interval
 from simulator.scenario import Scenario, scenario_from_dict, scenario_to_dict
 from simulator.scenario.schema import (
     Communication,
@@ -288,33 +287,19 @@ def cost_per_gain(
     npv: np.ndarray, gain: np.ndarray
 ) -> tuple[float | None, float | None, float | None]:
     """NPV given up per unit of outcome gained, over paired replications: −mean(npv) /
-    mean(gain) [USD per unit], with a 95% percentile bootstrap interval that resamples the
-    replications in pairs (seeded, so a result is reproducible). None where the gain is not
+    mean(gain) [USD per unit], with the 95% percentile bootstrap interval that resamples the
+    replications in pairs (``statistics.ratio_interval``: seeded, so a result is
+    reproducible). None where the gain is not
     positive or no NPV is given up (the ratio would mean nothing)."""
     ok = np.isfinite(npv) & np.isfinite(gain)
     npv, gain = npv[ok], gain[ok]
     if len(npv) == 0 or gain.mean() <= 0 or npv.mean() >= 0:
         return None, None, None
     mean = float(-npv.mean() / gain.mean())
-    if len(npv) < 3:
+    interval = ratio_interval(-npv, gain)
+    if interval is None:
         return mean, None, None
-
-    def ratio(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
-        total = b.sum(axis=axis)
-        return np.where(total > 0, -a.sum(axis=axis) / np.where(total > 0, total, 1.0), np.nan)
-
-    boot = stats.bootstrap(
-        (npv, gain),
-        ratio,
-        paired=True,
-        vectorized=True,
-        n_resamples=2000,
-        method="percentile",
-        rng=np.random.default_rng(20261207),
-    )
-    low, high = boot.confidence_interval
-    finite = np.isfinite(low) and np.isfinite(high)
-    return mean, (float(low) if finite else None), (float(high) if finite else None)
+    return mean, interval[0], interval[1]
 
 
 def safeguard_row(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.displacement import displacement_curves
-from simulator.analysis.groups import group_outcomes, mean_over_replications
+from simulator.analysis.groups import group_counts, over_replications
 from simulator.analysis.kpis import compute_kpis
 from simulator.analysis.parallel import Pool
 from simulator.model.model import OutsourcingModel
@@ -76,7 +76,7 @@ class Outcome:
     kpis: dict[str, float | None]
     series: Table | None = None
     displacement: Table | None = None
-    groups: pd.DataFrame | None = None  # who bears the plan (``groups.group_outcomes``)
+    groups: pd.DataFrame | None = None  # who bears the plan: ``groups.group_counts``
 
 
 Kept = tuple[dict[str, float | None], pd.DataFrame | None, pd.DataFrame | None, pd.DataFrame | None]
@@ -90,7 +90,8 @@ def run_model(
     status_quo: StatusQuoBooks | None = None,
 ) -> Kept:
     """Run one replication: its KPIs and, with ``keep``, its monthly series, displaced
-    workers' paths (each with a ``replication`` column) and outcomes by group of workers.
+    workers' paths (each with a ``replication`` column) and counts by group of workers
+    (``groups.group_counts``).
     ``status_quo``: the books of the scenario's status quo on the same seed (else the model
     simulates them). The model is released."""
     kept, _ = _run(scenario, seed, replication, keep, status_quo)
@@ -111,7 +112,7 @@ def _run(
     kpis = compute_kpis(model, ts)
     series = curves = groups = None
     if keep:
-        series, curves, groups = ts, displacement_curves(model), group_outcomes(model)
+        series, curves, groups = ts, displacement_curves(model), group_counts(model)
         series.insert(0, "replication", replication)
         curves.insert(0, "replication", replication)
     model.release()
@@ -213,8 +214,9 @@ class Gathered:
         return Table.frame(self.columns, self.integer, self.series.reshape(n * months, cols))
 
     def group_table(self) -> pd.DataFrame:
-        """Outcomes by group of workers, averaged over replications."""
-        return mean_over_replications([g for g in self.groups if g is not None])
+        """Outcomes by group of workers over replications, pooled with 95% intervals
+        (``groups.over_replications``)."""
+        return over_replications([g for g in self.groups if g is not None])
 
     def displacement(self) -> pd.DataFrame:
         paths = [p for p in self.paths if p is not None]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import shutil
 import subprocess
@@ -31,6 +30,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from simulator.analysis.statistics import wilson_interval
 
 ROOT = Path(__file__).resolve().parents[2]
 MUTANTS = ROOT / "mutants"
@@ -65,14 +66,8 @@ class Score:
 
     @property
     def interval(self) -> tuple[float, float]:
-        """95% Wilson score interval of the killed share."""
-        n, z = self.tested, 1.959964
-        if n == 0:
-            return (0.0, 1.0)
-        p = self.share
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        return (max(0.0, centre - half), min(1.0, centre + half))
+        """95% Wilson score interval of the killed share (``statistics.wilson_interval``)."""
+        return wilson_interval(self.killed, self.tested)
 
     @property
     def survivors(self) -> list[str]:

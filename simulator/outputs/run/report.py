@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from simulator.analysis.groups import TOO_FEW
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.calibration import assumptions
 from simulator.outputs.folders import OutputError, check_folder_input, regular_file, write_file
-from simulator.outputs.formatting import change, number, span
+from simulator.outputs.formatting import change, number, percent, span
 from simulator.outputs.pages import css, embed_image, template
 from simulator.outputs.run import brief
 from simulator.scenario import ScenarioError, scenario_from_dict
@@ -325,25 +327,56 @@ def load_folder(folder: Path) -> dict[str, Any]:
     }
 
 
-def _groups(summary: dict[str, Any]) -> list[dict[str, str]]:
-    """Who bears the plan, by group, as the report's table shows it."""
-    share = "share"
-    return [
-        {
-            "grouping": g["grouping"],
-            "group": g["group"],
-            "staff": f"{g['staff_at_start']:,.0f}",
-            "displaced": f"{g['displaced']:,.1f}",
-            "displaced_share": number(g["displaced_share"], share),
-            "reemployed_24m": number(g["reemployed_24m"], share),
-            "earnings_24m": number(g["earnings_ratio_24m"], share),
-            "jobless": "n/a"
-            if g["months_jobless_mean"] is None
-            else f"{g['months_jobless_mean']:.1f}",
-        }
-        for g in summary.get("groups") or []
-        if g["staff_at_start"] or g["displaced"]
-    ]
+TOO_FEW_TEXT = "too few"
+
+
+def _group_cell(
+    g: dict[str, Any], name: str, hidden: bool, show: Callable[[float], str]
+) -> dict[str, str]:
+    """One cell of the groups table: the value and its 95% interval under it; "too few"
+    for a group too small to say anything about; "n/a" where nobody was followed."""
+    value = g.get(name)
+    if hidden:
+        return {"value": TOO_FEW_TEXT, "ci": ""}
+    if value is None:
+        return {"value": "n/a", "ci": ""}
+    low, high = g.get(f"{name}_ci95_low"), g.get(f"{name}_ci95_high")
+    ci = "" if low is None or high is None else f"{show(low)}\u2013{show(high)}"
+    return {"value": show(value), "ci": ci}
+
+
+def _share(value: float) -> str:
+    return percent(value)
+
+
+def _one_decimal(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _groups(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Who bears the plan, by group, as the report's table shows it: each measure with its
+    95% interval, "too few" where the group holds fewer than ``groups.TOO_FEW`` people a
+    replication (staff for the share displaced, the displaced for what became of them)."""
+    rows = []
+    for g in summary.get("groups") or []:
+        if not (g["staff_at_start"] or g["displaced"]):
+            continue
+        few_staff = bool(g.get("too_few_staff", False))
+        few_displaced = bool(g.get("too_few_displaced", False))
+        rows.append(
+            {
+                "grouping": g["grouping"],
+                "group": g["group"],
+                "staff": f"{g['staff_at_start']:,.0f}",
+                "displaced": _group_cell(g, "displaced", False, _one_decimal),
+                "displaced_share": _group_cell(g, "displaced_share", few_staff, _share),
+                "reemployed_24m": _group_cell(g, "reemployed_24m", few_displaced, _share),
+                "earnings_24m": _group_cell(g, "earnings_ratio_24m", few_displaced, _share),
+                "jobless": _group_cell(g, "months_jobless_mean", few_displaced, _one_decimal),
+                "too_few": few_staff or few_displaced,
+            }
+        )
+    return rows
 
 
 def render_report(folder: Path) -> str:
@@ -372,6 +405,7 @@ def render_report(folder: Path) -> str:
         programme_note=programme_note(summary),
         programme_added=summary.get("programme_added", False),
         groups=_groups(summary),
+        too_few=f"{TOO_FEW:.0f}",
         is_status_quo=is_status_quo(sc),
         people_figures=_figures(Path(folder), PEOPLE_FIGURES),
         figures=_figures(Path(folder), FIGURE_ORDER),

@@ -49,6 +49,50 @@ def _kpi_rows(summary: dict[str, Any]) -> Iterable[tuple[list[Any], str]]:
         yield row, number_format(k["unit"])
 
 
+# the "Who is affected" sheet: (column in summary.json's groups, heading, number format)
+GROUP_MEASURES = (
+    ("displaced", "Displaced (per replication)", "0.0"),
+    ("displaced_share", "Displaced share", "0%"),
+    ("reemployed_12m", "Re-employed at 12 m", "0%"),
+    ("reemployed_24m", "Re-employed at 24 m", "0%"),
+    ("earnings_ratio_12m", "Earnings vs own path at 12 m", "0%"),
+    ("earnings_ratio_24m", "Earnings vs own path at 24 m", "0%"),
+    ("months_jobless_mean", "Months jobless (mean)", "0.0"),
+)
+
+
+def _group_sheet(
+    groups: list[dict[str, Any]],
+) -> tuple[list[str], list[list[Any]], list[str | None], list[int]]:
+    """Header, rows, number formats and widths of the "Who is affected" sheet: each measure
+    with its 95% interval (``groups.over_replications``), the displaced of all replications
+    together, and whether the group is too few to say anything about (``groups.TOO_FEW``)."""
+    header = ["Grouping", "Group", "Too few to say", "Staff at start", "Displaced, all runs"]
+    formats: list[str | None] = [None, None, None, "0", "0"]
+    for _, title, fmt in GROUP_MEASURES:
+        header += [title, f"{title}: 95% low", f"{title}: 95% high"]
+        formats += [fmt, fmt, fmt]
+    rows = []
+    for g in groups:
+        few = [
+            label
+            for label, key in (("staff", "too_few_staff"), ("displaced", "too_few_displaced"))
+            if g.get(key)
+        ]
+        row = [
+            g["grouping"],
+            g["group"],
+            "too few " + " and ".join(few) if few else "",
+            g["staff_at_start"],
+            g.get("displaced_pooled"),
+        ]
+        for name, _, _ in GROUP_MEASURES:
+            row += [g.get(name), g.get(f"{name}_ci95_low"), g.get(f"{name}_ci95_high")]
+        rows.append(row)
+    widths = [14, 18, 22, 14, 14] + [16] * (3 * len(GROUP_MEASURES))
+    return header, rows, formats, widths
+
+
 def write_results_workbook(
     path: Path, summary: dict[str, Any], scenario: Scenario, timeseries: pd.DataFrame
 ) -> Path:
@@ -173,39 +217,8 @@ def write_results_workbook(
             for cell in row[1:4]:
                 cell.number_format = number_format(row[4].value or "")
     if summary.get("groups"):
-        add_sheet(
-            wb,
-            "Who is affected",
-            [
-                "Grouping",
-                "Group",
-                "Staff at start",
-                "Displaced",
-                "Displaced share",
-                "Re-employed at 12 m",
-                "Re-employed at 24 m",
-                "Earnings vs own path at 12 m",
-                "Earnings vs own path at 24 m",
-                "Months jobless (mean)",
-            ],
-            [
-                [
-                    g["grouping"],
-                    g["group"],
-                    g["staff_at_start"],
-                    g["displaced"],
-                    g["displaced_share"],
-                    g["reemployed_12m"],
-                    g["reemployed_24m"],
-                    g["earnings_ratio_12m"],
-                    g["earnings_ratio_24m"],
-                    g["months_jobless_mean"],
-                ]
-                for g in summary["groups"]
-            ],
-            [None, None, "0", "0.0", "0%", "0%", "0%", "0%", "0%", "0.0"],
-            [14, 18, 14, 12, 14, 16, 16, 22, 22, 18],
-        )
+        header, rows, formats, widths = _group_sheet(summary["groups"])
+        add_sheet(wb, "Who is affected", header, rows, formats, widths)
     series_sheet(wb, "Monthly", timeseries)
     add_sheet(
         wb,
