@@ -82,25 +82,32 @@ def test_npv_discounts_monthly_at_the_annual_rate() -> None:
 
 # -- breach risk and cost ---------------------------------------------------------------------
 def _vendor(records: int, maturity: float = 0.5) -> Holder:
-    held = np.zeros(20_000, dtype=bool)
+    held = np.zeros(200_000, dtype=bool)
     held[:records] = True
     return Holder("manila", maturity, True, held)
 
 
 def test_breach_probability_by_hand() -> None:
-    # Ponemon: 26% within 24 months → monthly 1 − 0.74^(1/24) = 0.0124677
+    # Ponemon: 26% within 24 months → monthly 1 − 0.74^(1/24) = 0.0124677, the monthly
+    # hazard h = −ln(0.74)/24 = 0.01254604; a holder's hazard is h × its scale and its
+    # probability 1 − e^(−h × scale)
     assert pytest.approx(0.0124677, abs=1e-7) == BASE_MONTHLY_BREACH
     full = Privacy(PrivacyPolicy(fields_shared_share=1.0, audits_per_year=0), Costs())
-    assert full.breach_probability(_vendor(10_000)) == pytest.approx(0.0124677, abs=1e-7)
-    # half the material threshold of records: half the probability
-    assert full.breach_probability(_vendor(5_000)) == pytest.approx(0.0062338, abs=1e-7)
-    # 40% of the fields, encrypted: × 0.4 × 0.85 = 0.0042390
+    # the reference holding, 60,000 full records: scale 1, Ponemon's figure
+    assert full.breach_probability(_vendor(60_000)) == pytest.approx(0.0124677, abs=1e-7)
+    # 10,000 records: scale (1/6)^0.6 = 0.3412788, hazard 0.00428170 → 0.0042725
+    assert full.breach_probability(_vendor(10_000)) == pytest.approx(0.0042725, abs=1e-7)
+    # 120,000 records: scale 2^0.6 = 1.5157166, hazard 0.01901625 → 0.0188366
+    assert full.breach_probability(_vendor(120_000)) == pytest.approx(0.0188366, abs=1e-7)
+    # 60,000 records with 40% of the fields, encrypted: scale 0.4^0.6 × 0.85 = 0.4905180,
+    # hazard 0.00615406 → 0.0061352
     lean = Privacy(
         PrivacyPolicy(fields_shared_share=0.4, encryption=True, audits_per_year=0), Costs()
     )
-    assert lean.breach_probability(_vendor(10_000)) == pytest.approx(0.0042390, abs=1e-7)
-    # one step of security maturity above average (0.7): × e^(−2.5 × 0.2) = × 0.60653
-    assert full.breach_probability(_vendor(10_000, 0.7)) == pytest.approx(0.0075621, abs=1e-7)
+    assert lean.breach_probability(_vendor(60_000)) == pytest.approx(0.0061352, abs=1e-7)
+    # one step of security maturity above average (0.7): scale e^(−2.5 × 0.2) = 0.6065307,
+    # hazard 0.00760956 → 0.0075807
+    assert full.breach_probability(_vendor(60_000, 0.7)) == pytest.approx(0.0075807, abs=1e-7)
 
 
 def test_expected_breach_cost_by_hand() -> None:

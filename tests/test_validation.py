@@ -348,7 +348,9 @@ def test_turnover_and_the_pay_elasticity_come_from_realised_quits() -> None:
     assert got["in_house_below_vendor_turnover"] == pytest.approx(low - 12 * 2 / 100)
 
 
-def test_breaches_are_counted_at_the_vendor_in_its_first_two_years() -> None:
+def test_breaches_are_counted_at_the_holder_in_its_first_two_years() -> None:
+    """Ponemon's figure at the company (holding from month 0, months 0-23); the
+    minimisation ratio at the vendor (from its go-live, 24 months)."""
     from simulator.analysis.validation.experiments import measure_breach
 
     frame = pd.DataFrame({"outsourced_share": [0.0, 1.0, 1.0] + [1.0] * 27})
@@ -358,17 +360,19 @@ def test_breaches_are_counted_at_the_vendor_in_its_first_two_years() -> None:
         return _run(frame, breach_log=log, scenario=scenario)
 
     full = [
-        run([(3, "manila"), (5, "manila")]),
-        run([(24, "manila")]),
-        run([(25, "manila")]),
+        run([(0, "in_house"), (3, "manila"), (5, "manila"), (23, "in_house")]),
+        run([(24, "manila"), (24, "in_house")]),
+        run([(25, "manila"), (10, "manila")]),
         run([(4, "in_house")]),
     ]
-    minimised = [run([(2, "manila")]), run([]), run([]), run([])]
+    minimised = [run([(2, "manila"), (1, "in_house")]), run([(25, "manila")]), run([]), run([])]
     got = measure_breach({"breach_full_records": full, "breach_minimised": minimised})
-    # go-live at month 1, so months 1-24 count: runs 1 and 2 breach at the vendor (month 25
-    # is past the window; the in-house breach is not the vendor's); 3 breaches against 1
+    # the company breaches within months 0-23 in runs 1 and 4 (month 24 is past the window;
+    # the vendor's breaches are not the company's)
     assert got["ponemon_breach_24_months"] == pytest.approx(2 / 4)
-    assert got["breach_minimisation_ratio"] == pytest.approx(1 / 3)
+    # go-live at month 1, so months 1-24 count at the vendor: 4 breaches with full records
+    # (3, 5, 24, 10; not 25) against 1 minimised (month 2; not 25, not the company's)
+    assert got["breach_minimisation_ratio"] == pytest.approx(1 / 4)
 
 
 def test_the_multiplier_is_jobs_lost_over_jobs_moved_in_the_last_year() -> None:

@@ -48,7 +48,7 @@ def validate_model(
             help="Add replications (doubling) to experiments whose facts are too imprecise to "
             "judge, up to this many",
         ),
-    ] = 80,
+    ] = 40,
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder for validation.csv and validation.html")
     ] = Path("results") / "validation",

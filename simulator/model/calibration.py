@@ -289,8 +289,11 @@ def assumptions() -> list[dict[str, str]]:
         },
         {
             "what": "Material breach probability (average security, full records)",
-            "value": f"{privacy.BASE_MONTHLY_BREACH:.4f}/month",
-            "source": "Ponemon (2016): 26% chance of a ≥10k-record breach within 24 months",
+            "value": f"{privacy.BASE_MONTHLY_BREACH:.4f}/month at "
+            f"{privacy.REFERENCE_RECORDS:,} records, hazard × "
+            f"(records / {privacy.REFERENCE_RECORDS:,})^{privacy.SIZE_EXPONENT:g}",
+            "source": "Ponemon (2016): 26% chance of a ≥10k-record breach within 24 months; "
+            "size exponent: Wheatley, Maillart & Sornette (2016)",
         },
         {
             "what": "Staffing, in-house and at vendors (the company's service standard)",

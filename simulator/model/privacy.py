@@ -1,10 +1,28 @@
 """Privacy: who holds customer records, breach risk, breach costs and their effect on customers.
 
-Each holder (the company itself and every vendor) has a monthly probability of a material
-breach (>= 10k records). At average security with full records it is calibrated to a 26%
-chance over 24 months (Ponemon 2016); it scales with security maturity, with the share of
-fields shared (data minimisation cuts exposure in proportion) and with controls. A breach
-exposes a share of the holder's records; it costs per record (IBM/Ponemon), a fixed
+Each holder (the company itself and every vendor) has a monthly probability of a breach that
+grows with what it holds, with diminishing returns and no plateau:
+
+    p = 1 − (1 − BASE_MONTHLY_BREACH) ^ (maturity factor × (exposure / REFERENCE_RECORDS)
+                                         ^ SIZE_EXPONENT × controls)
+
+``exposure`` is record-equivalents: records held × the share of their fields held (data
+minimisation). At the reference holding — REFERENCE_RECORDS full records, average security,
+no controls — p is Ponemon's (2016) 26% chance of a material (10,000+-record) breach within
+24 months. The reference is the holding whose breaches look like Ponemon's benchmark breaches:
+their 2016 mean size (23,834 records) over the mean share a breach exposes (0.4), ≈ 60,000
+records; 87% of the breaches of a 60,000-record holder (a Beta(2, 3) share of it) exceed
+10,000 records, material in Ponemon's sense (a holder of 10,000 could have none). Breach
+frequency grows with size like size^0.6 (Wheatley, Maillart & Sornette 2016, EPJ B 89:7), so
+a holder of twice the reference has 2^0.6 ≈ 1.5 times the hazard, one of a tenth 0.25 times.
+The exponent scales the hazard (−log of the monthly survival), so p has no cap and stays
+below 1 at any holding a scenario allows. Security maturity, access controls (segregated
+storage, encryption), agreements and audits multiply the same hazard: they make entry less
+likely whatever is held.
+
+A breach exposes a Beta(2, 3) share of the holder's records (mean 0.4), so its size grows in
+proportion with the holding and inherits the holdings' heavy tail (breach sizes are
+log-normal: Edwards, Hofmeyr & Forrest 2016). It costs per record (IBM/Ponemon), a fixed
 response cost and possibly a regulatory fine, and hits the affected customers' trust.
 """
 
@@ -19,13 +37,22 @@ from simulator.model.streams import Streams
 from simulator.scenario.schema import Costs
 from simulator.scenario.schema import Privacy as PrivacyPolicy
 
-BASE_MONTHLY_BREACH = 1.0 - (1.0 - 0.26) ** (1 / 24)  # average security, full records
-MATERIAL_RECORDS = 10_000  # a breach is material from this many records
-MATURITY_SLOPE = 2.5  # probability ~ exp(-2.5 x (maturity - 0.5))
-SECURE_STORAGE_EFFECT = 0.80  # probability multipliers of controls (assumption)
+PONEMON_24_MONTHS = 0.26  # chance of a material (10k+ records) breach within 24 months
+# at the reference holding, average security, full records, no controls [probability/month]
+BASE_MONTHLY_BREACH = 1.0 - (1.0 - PONEMON_24_MONTHS) ** (1 / 24)
+# the holding Ponemon's figure refers to: its 2016 mean breach (23,834 records) over
+# MEAN_SHARE_BREACHED, rounded [record-equivalents]; bounds 25,000-250,000 (its breaches
+# ranged from 3,000 to 101,500 records)
+REFERENCE_RECORDS = 60_000
+# breach frequency ∝ exposure^SIZE_EXPONENT: Wheatley, Maillart & Sornette (2016) find
+# frequency ∝ organisation size^0.6; bounds 0.3 (Maillart & Sornette 2010: vulnerability
+# ∝ size^0.3) to 1 (no economies of scale in security) [exponent]
+SIZE_EXPONENT = 0.6
+MATURITY_SLOPE = 2.5  # hazard x exp(-2.5 x (maturity - 0.5))
+SECURE_STORAGE_EFFECT = 0.80  # hazard multipliers of a vendor's controls (assumption)
 ENCRYPTION_EFFECT = 0.85
 AGREEMENT_EFFECT = 0.90
-AUDIT_EFFECT = 0.35  # largest probability cut from frequent audits [share]
+AUDIT_EFFECT = 0.35  # largest hazard cut from frequent audits [share]
 MEAN_SHARE_BREACHED = 0.4  # mean share of a holder's records exposed in a breach
 FIELD_COST_FLOOR = 0.3  # a breached record with few fields still costs 30% of a full one
 FINE_PROBABILITY = {"gdpr": 0.3, "hipaa": 0.3, "ccpa": 0.15, "none": 0.0}
@@ -35,6 +62,19 @@ TRUST_DROP_BREACHED = 0.25  # trust lost by a customer whose record was breached
 TRUST_DROP_PUBLICITY = 0.02  # trust lost by every customer when a breach is public
 BREACH_CHURN = 0.04  # extra one-off churn of affected customers (Ponemon abnormal churn)
 DATA_HANDLING_DAMPING = 0.3  # trust hit reduction when data handling was disclosed
+
+
+def breach_probability(exposure: float, maturity: float = 0.5, controls: float = 1.0) -> float:
+    """Monthly probability of a material breach at a holder of ``exposure`` record-equivalents
+    at security ``maturity`` whose controls multiply its hazard by ``controls``: Ponemon's
+    monthly figure at the reference holding, its hazard scaled by (exposure / reference)
+    ^SIZE_EXPONENT — increasing without a plateau, less than in proportion, 0 when nothing is
+    held and never capped (below 1 at any holding a scenario allows)."""
+    if exposure <= 0.0:
+        return 0.0
+    scale = np.exp(-MATURITY_SLOPE * (maturity - 0.5)) * controls
+    scale *= (exposure / REFERENCE_RECORDS) ** SIZE_EXPONENT
+    return clip(float(-np.expm1(scale * np.log1p(-BASE_MONTHLY_BREACH))), 0.0, 1.0)
 
 
 @dataclass
@@ -81,27 +121,27 @@ class Privacy:
     def records_held(self, h: Holder) -> int:
         return int(np.count_nonzero(h.held))
 
+    def exposure(self, h: Holder) -> float:
+        """Record-equivalents ``h`` holds: records x share of their fields [records]."""
+        return self.records_held(h) * self.fields_share(h)
+
     def records_exposed(self) -> float:
         """Record-equivalents held by vendors (records x share of fields) [records]."""
-        return float(
-            sum(self.records_held(h) * self.fields_share(h) for h in self.holders if h.third_party)
-        )
+        return float(sum(self.exposure(h) for h in self.holders if h.third_party))
 
     def breach_probability(self, h: Holder) -> float:
         """Monthly probability of a material breach at holder ``h``."""
-        n = self.records_held(h)
-        if n == 0:
-            return 0.0
-        p = BASE_MONTHLY_BREACH * np.exp(-MATURITY_SLOPE * (h.maturity - 0.5))
-        p *= min(1.0, n / MATERIAL_RECORDS)
-        if h.third_party:
-            pol = self.policy
-            p *= pol.fields_shared_share
-            p *= SECURE_STORAGE_EFFECT if pol.secure_storage else 1.0
-            p *= ENCRYPTION_EFFECT if pol.encryption else 1.0
-            p *= AGREEMENT_EFFECT if pol.confidentiality_agreement else 1.0
-            p *= 1.0 - AUDIT_EFFECT * (1.0 - np.exp(-pol.audits_per_year / 2.0))
-        return clip(p, 0.0, 1.0)
+        return breach_probability(
+            self.exposure(h), h.maturity, self.controls_factor() if h.third_party else 1.0
+        )
+
+    def controls_factor(self) -> float:
+        """Multiplier of a vendor's breach hazard from the privacy controls [ratio]."""
+        pol = self.policy
+        factor = SECURE_STORAGE_EFFECT if pol.secure_storage else 1.0
+        factor *= ENCRYPTION_EFFECT if pol.encryption else 1.0
+        factor *= AGREEMENT_EFFECT if pol.confidentiality_agreement else 1.0
+        return factor * (1.0 - AUDIT_EFFECT * (1.0 - np.exp(-pol.audits_per_year / 2.0)))
 
     def cost_per_record(self, h: Holder) -> float:
         c, pol = self.costs, self.policy

@@ -303,18 +303,26 @@ def measure_attrition(models: Models) -> dict[str, float]:
     }
 
 
+def _breaches(model: OutsourcingModel, holder: str, start: int, months: int = 24) -> int:
+    """Breaches at ``holder`` in the ``months`` months from ``start``."""
+    return sum(1 for t, h in model.breach_log if h == holder and start <= t < start + months)
+
+
 def _vendor_breaches(model: OutsourcingModel, months: int = 24) -> int:
     """Breaches at the vendor in its first ``months`` months holding records."""
     (vendor,) = [v.name for v in model.scenario.vendors]
     start = int(np.argmax(series(model)["outsourced_share"].to_numpy() > 0))
-    return sum(1 for t, h in model.breach_log if h == vendor and start <= t < start + months)
+    return _breaches(model, vendor, start, months)
 
 
 def measure_breach(models: Models) -> dict[str, float]:
+    # Ponemon's figure: the company itself, holding its ~60,000 customers' full records at
+    # average security from month 0 (the reference holding), over its first 24 months
+    own = [_breaches(m, "in_house", 0) for m in models["breach_full_records"]]
     full = [_vendor_breaches(m) for m in models["breach_full_records"]]
     minimised = [_vendor_breaches(m) for m in models["breach_minimised"]]
     return {
-        "ponemon_breach_24_months": float(np.mean([b > 0 for b in full])),
+        "ponemon_breach_24_months": float(np.mean([b > 0 for b in own])),
         "breach_minimisation_ratio": sum(minimised) / sum(full) if sum(full) else float("nan"),
     }
 
@@ -386,8 +394,9 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         "breach",
         ("breach_full_records", "breach_minimised"),
         measure_breach,
-        "A vendor at average security holds full records, or 40% of the fields; 25 small runs "
-        "per replication, since breaches are rare.",
+        "A company of 60,000 customers at average security holds their full records; its "
+        "vendor at average security holds full records, or 40% of the fields; 25 runs per "
+        "replication, since breaches are rare.",
         runs=25,
     ),
 )

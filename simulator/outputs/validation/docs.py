@@ -129,7 +129,7 @@ def update(docs: Path = DOCS, results: str | None = None) -> list[Path]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Regenerate the docs' validation tables")
     parser.add_argument("--run", type=int, metavar="N", help="also run the suite N times")
-    parser.add_argument("--max", type=int, default=80, help="replications cap (imprecise facts)")
+    parser.add_argument("--max", type=int, default=40, help="replications cap (imprecise facts)")
     parser.add_argument("--seed", type=int, default=20261129)
     args = parser.parse_args(argv)
     results = None
