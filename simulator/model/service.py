@@ -335,7 +335,8 @@ def staff_for_service_level(
     def levels(staff: np.ndarray) -> np.ndarray:
         return np.asarray(_interval_levels(staff[:, None] * per_agent, load, aht, answer_s) @ share)
 
-    low = int(float(load @ share) / float(per_agent @ share))  # too few: cannot keep up
+    # too few: the mean on duty would not cover the mean load
+    low = int(contacts * aht / (OPEN_HOURS_PER_MONTH * 3600.0) / _on_duty_per_agent(paid_hours))
     # square-root staffing: each interval's need lies a few √load above its load (Halfin &
     # Whitt 1981), so the interval needing most agents per paid agent bounds the answer;
     # double while not enough. Each pass tries up to _CANDIDATES staffings in (low, high]
@@ -343,7 +344,9 @@ def staff_for_service_level(
     need = (load + 3.0 * np.sqrt(load) + 2.0) / per_agent
     high = max(low + 1, math.ceil(float(need.max())))
     while True:
-        trial = np.unique(np.rint(np.linspace(low, high, min(high - low, _CANDIDATES) + 1)))[1:]
+        step = max(1.0, (high - low) / _CANDIDATES)  # staffings to try: (low, high], ≥ 1 apart
+        trial = np.minimum(high, low + np.ceil(step * np.arange(1, _CANDIDATES + 1)))
+        trial = trial[: int(np.searchsorted(trial, high)) + 1]
         ok = levels(trial) >= target
         if not ok[-1]:  # even the bound is not enough: look above it
             low, high = high, 2 * high
