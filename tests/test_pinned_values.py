@@ -47,14 +47,17 @@ def test_erlang_c_hand_values() -> None:
 
 def test_service_level_and_speed_of_answer_follow_the_standard_formulas() -> None:
     """The classic worked example: 360 calls per half hour of 4 minutes (48 Erlangs) on 55
-    agents, answer target 15 s. SL = 1 − C·e^{−(N−A)·T/AHT}; ASA = C·AHT/(N−A)."""
+    agents, answer target 15 s. SL = 1 − C·e^{−(N−A)·T/AHT}; ASA = C·AHT/(N−A). It is one
+    interval, so the queue gets a flat intraday profile and a perfect roster (efficiency 1):
+    every open hour then has exactly 55 agents and 48 Erlangs."""
     agents, load, aht, target = 55, 48.0, 240.0, 15.0
     c = float(erlang_c_textbook(agents, Fraction(48)))  # 0.2387...
     assert c == pytest.approx(0.23870, abs=5e-5)
     # paid hours chosen so that each paid agent is one agent on duty
     paid_hours = OPEN_HOURS_PER_MONTH / (1.0 - SHRINKAGE)
     contacts = load * OPEN_HOURS_PER_MONTH * 3600.0 / aht
-    q = queue(contacts, agents, aht, paid_hours, answer_s=target)
+    flat = np.full(12, 1 / 12)
+    q = queue(contacts, agents, aht, paid_hours, answer_s=target, profile=flat, efficiency=1.0)
     assert q.service_level == pytest.approx(1 - c * math.exp(-(agents - load) * target / aht))
     assert q.service_level == pytest.approx(0.8459, abs=1e-4)
     assert q.average_wait_s == pytest.approx(c * aht / (agents - load))  # 8.18 s

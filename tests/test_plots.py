@@ -160,8 +160,13 @@ def test_cash_flows_add_up_to_cumulative_net_savings(runs):
     for part in SAVING_PARTS:
         own = ordered.groupby("replication")[f"saving_{part}"].cumsum() / 1e6
         np.testing.assert_allclose(cash[f"cash_{part}"], own, rtol=1e-12)
-    # the default plan answers more slowly than the status quo: the vendors save by it
-    assert cash["cash_service_level"].iloc[-1] > 0
+    # once the first phase has ramped up, the default plan answers more slowly than the
+    # status quo: the vendors save by it in every replication (before, while they hire
+    # ahead of their share, they cost more; in a 5,000-customer company the two are a few
+    # agent-months each, so the sign of the whole run's sum is one hire's luck)
+    ramped = phases(scenario)[0] + scenario.plan.phases[0].ramp_months
+    late = ordered[ordered["month"] >= ramped].groupby("replication")["saving_service_level"]
+    assert (late.sum() > 0).all()
 
 
 def test_summary_statistics_match_pandas():
