@@ -157,6 +157,13 @@ def test_kinds_come_from_the_fitting_record_and_provenance() -> None:
         assert FACT_BY_ID[fact].kind == "fitted" and FACT_BY_ID[fact].provenance
     for fact in ("notice_direct_moves", "in_house_below_vendor_turnover"):
         assert FACT_BY_ID[fact].kind == "consistency"
+    # the survey-market facts whose failure prompted issue 24's market changes are demoted;
+    # the evidence is the facts added before the model was run against them
+    for fact in ("dws_moderate_market_reemployed", "dws_slack_market_reemployed"):
+        assert FACT_BY_ID[fact].kind == "fitted" and FACT_BY_ID[fact].provenance
+    evidence = [f for f in FACTS if f.kind == "out-of-sample"]
+    assert len(evidence) >= 7
+    assert all(f.added for f in FACTS)
 
 
 def test_every_fact_is_measured_by_an_experiment_on_shipped_scenarios() -> None:
