@@ -106,6 +106,13 @@ MECHANISMS = (
     *("search", "hours", "leave", "rejoin", "job_loss", "offer"),
 )
 _MECHANISM_ROW = {m: i for i, m in enumerate(MECHANISMS)}
+# what the workforce counts each month (``Workforce.take_events``)
+EVENTS = (
+    *("noticed", "separated", "redeployed", "quits", "quit_pool"),
+    *("early_quits", "notice_quits", "job_to_job", "ladder_moves", "replacements"),
+    *("hiring_paid", "hired", "training_starts", "training_completions", "severance_paid"),
+    *("outplacement_paid", "training_paid", "stipends_paid", "redeployment_paid", "ui_paid"),
+)
 # search intensity of a job seeker by state (indexed by ``State``): lower while working out
 # notice or while in training, full otherwise
 SEARCH_INTENSITY = np.ones(len(State))
@@ -201,31 +208,7 @@ class Workforce:
             self.protected[i] = row.protected
 
     def _reset_events(self) -> None:
-        self.events = dict.fromkeys(
-            (
-                "noticed",
-                "separated",
-                "redeployed",
-                "quits",
-                "quit_pool",
-                "early_quits",
-                "notice_quits",
-                "job_to_job",
-                "ladder_moves",
-                "replacements",
-                "hiring_paid",
-                "hired",
-                "training_starts",
-                "training_completions",
-                "severance_paid",
-                "outplacement_paid",
-                "training_paid",
-                "stipends_paid",
-                "redeployment_paid",
-                "ui_paid",
-            ),
-            0.0,
-        )
+        self.events = dict.fromkeys(EVENTS, 0.0)
 
     # -- helpers -----------------------------------------------------------------------------
     def start_month(self, month: int) -> None:

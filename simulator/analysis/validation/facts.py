@@ -1,118 +1,24 @@
-"""The published facts the validation suite checks, and what kind of evidence each is.
-
-Kinds:
-
-- ``fitted`` — a default was tuned to it (:data:`simulator.model.calibration.FITTED` names
-  which), or a mechanism or constant was chosen after seeing it (``provenance`` says what
-  and when); reproducing it shows the calibration holds jointly, it is not evidence;
-- ``consistency`` — it reads back an input or a closed form (a guard against later changes);
-- ``out-of-sample`` — nothing was tuned to it: evidence for the model;
-- ``direction`` — the source gives only a direction (or a qualitative size); counted apart.
-
-The rule is strict (:meth:`Fact.verdict`): a range fact **passes** when the model's mean lies
-in the published range widened by the tolerance (the accepted band) *and* the model's 95%
-interval is no wider than :data:`PRECISION_SHARE` of the band, so that more noise can never
-make a pass easier; it **fails** when the mean lies outside a precise interval's band or the
-whole interval lies outside the band; otherwise it is **imprecise** (more replications are
-needed to say). A direction fact passes when the whole interval lies on the stated side,
-fails when the whole interval lies on the other, and is imprecise when it straddles. Each
-tolerance is no wider than the source's own uncertainty (sampling error, spread across
-releases or studies), and says why.
-"""
+"""The published facts the validation suite checks (what a fact is, its kinds and the rule
+that judges it: :mod:`.fact`; the labour-market and long-run facts of issue 24:
+:mod:`.market_facts`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
-import numpy as np
-
-from simulator.model.calibration import fitted_facts
+from simulator.analysis.validation.fact import (
+    DWS_MEASURE,
+    INF,
+    KINDS,
+    PRECISION_SHARE,
+    VERDICTS,
+    Fact,
+    Kind,
+    Verdict,
+)
+from simulator.analysis.validation.market_facts import LABOUR_MARKET_FACTS, LONG_RUN_FACTS
 from simulator.model.privacy import REFERENCE_RECORDS, SIZE_EXPONENT
 
-Kind = Literal["fitted", "consistency", "out-of-sample", "direction"]
-KINDS: tuple[Kind, ...] = ("out-of-sample", "direction", "fitted", "consistency")
-Verdict = Literal["pass", "fail", "imprecise"]
-VERDICTS: tuple[Verdict, ...] = ("pass", "imprecise", "fail")
-# The model's 95% interval may span at most this share of a fact's accepted band for a pass:
-# half the band means the model's own noise is small beside the evidence's uncertainty, so a
-# pass says where the model's mean is, not that its noise is wide enough to reach the band.
-PRECISION_SHARE = 0.5
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A published fact, how the model is measured against it and how close it must come."""
-
-    id: str
-    claim: str
-    source: str
-    published: str  # the published value or range, as text
-    low: float  # published range [unit]; a direction fact: the side (low, high)
-    high: float
-    tolerance: float  # added on both sides of a range [unit]
-    why: str  # why this tolerance
-    unit: str
-    experiment: str
-    measured: str  # how the experiment mirrors the measurement
-    declared: Kind = "out-of-sample"  # the kind unless a default was fitted to it
-    # what was adjusted after the fact was seen (a constant, a mechanism, a band) and when:
-    # a fact whose failure drove a change is no longer out-of-sample
-    provenance: str = ""
-    # when the fact joined the suite, and whether the model's answer was known then
-    added: str = "before issue 24"
-
-    @property
-    def kind(self) -> Kind:
-        return "fitted" if self.id in fitted_facts() else self.declared
-
-    @property
-    def accepted(self) -> tuple[float, float]:
-        if self.kind == "direction":
-            return self.low, self.high
-        return self.low - self.tolerance, self.high + self.tolerance
-
-    @property
-    def precision_needed(self) -> float:
-        """The widest 95% interval with which this range fact can pass [unit] (infinite for a
-        side: a direction, or a band open at one end)."""
-        lo, hi = self.accepted
-        return PRECISION_SHARE * (hi - lo)
-
-    def verdict(self, mean: float, ci_low: float, ci_high: float) -> Verdict:
-        """``pass``, ``fail`` or ``imprecise``: the strict rule of the module's description."""
-        if not (np.isfinite(mean) and np.isfinite(ci_low) and np.isfinite(ci_high)):
-            return "fail"  # not measured: nothing to show
-        lo, hi = self.accepted
-        if self.kind == "direction" or not np.isfinite(hi - lo):  # a side, not a range
-            if lo < ci_low and ci_high < hi:
-                return "pass"
-            return "fail" if ci_high <= lo or ci_low >= hi else "imprecise"
-        if ci_high < lo or ci_low > hi:
-            return "fail"  # the whole interval outside the band: precise enough to say so
-        if ci_high - ci_low > self.precision_needed:
-            return "imprecise"
-        return "pass" if lo <= mean <= hi else "fail"
-
-
-INF = float("inf")
 DWS_2024 = "BLS Displaced Worker Survey, January 2024 (USDL-24-1712; TED 2024-08)"
 DWS_RELEASES = "BLS Displaced Worker Survey, January 2020, 2022 and 2024 releases"
-DWS_MEASURE = (
-    "Workers with 3+ years of tenure at displacement, pooled over months 1-36 after "
-    "displacement (the survey asks in January about losses in the three previous years)"
-)
-ADDED_24 = (
-    "issue 24, with its source chosen and band set before the model was run against it; "
-    "nothing adjusted since"
-)
-MARKET_PROVENANCE = (
-    "The review of issue 24 reported this fact failing once the market was given its own "
-    "years' job openings (at matching_elasticity 0.5); in the same change the elasticity was "
-    "set to 0.6, the middle of the literature's range, and new hires' pay made to follow "
-    "unemployment at hiring. Neither value was chosen by this fact's result, but its failure "
-    "prompted the change, so it is not counted as evidence (issue 24)."
-)
 MINIMISED_RATIO = 0.4**SIZE_EXPONENT  # breach hazard with 40% of the fields over full records
 PAY = "Full-time re-employed displaced workers' first new job's pay over the old one"
 
@@ -319,26 +225,7 @@ FACTS: tuple[Fact, ...] = (
             "chosen with the result in view, and other definitions fall outside the band."
         ),
     ),
-    Fact(
-        "earnings_loss_present_value",
-        "Workers displaced in normal times lose about 1.4 years of earnings over 20 years",
-        "Davis & von Wachter (Brookings Papers on Economic Activity 2011): men with 3+ years "
-        "of tenure displaced in mass layoffs lose 1.4 years of pre-displacement earnings in "
-        "present value (20 years, 5% a year) when unemployment is below 6% (2.8 above 8%)",
-        "1.4 years",
-        1.4,
-        1.4,
-        0.3,
-        "One estimate; the model runs ten years and holds the tenth year's loss for years "
-        "11-20, and compares with its own comparison path rather than pre-displacement "
-        "earnings.",
-        "years of earnings",
-        "long_run",
-        "Displaced workers with 3+ years of tenure aged under 50 (normal times): earnings "
-        "lost against the comparison path in each of years 1-10, the jobless and those out of "
-        "the labour force at zero, discounted at 5% a year, year 10's loss held to year 20.",
-        added=ADDED_24,
-    ),
+    *LONG_RUN_FACTS,
     # -- displaced workers: durations ------------------------------------------------------
     Fact(
         "cps_unemployed_15_weeks",
@@ -369,134 +256,7 @@ FACTS: tuple[Fact, ...] = (
         "displaced_workers",
         "As for 15+ weeks, with spells of 27+ weeks.",
     ),
-    Fact(
-        "dws_moderate_market_reemployed",
-        "Fewer displaced workers are re-employed in a slacker market: 2011-13",
-        "BLS Displaced Worker Survey, January 2014 (USDL-14-1605; workers displaced 2011-13)",
-        "61% (61.3%)",
-        0.613,
-        0.613,
-        0.02,
-        "One release; sampling error about 1.5 points.",
-        "share",
-        "labour_markets",
-        DWS_MEASURE + "; re-employed, in the market of 2011-13 (unemployment 8.1%, openings "
-        "2.4% of the labour force).",
-        declared="fitted",
-        provenance=MARKET_PROVENANCE,
-    ),
-    Fact(
-        "dws_slack_market_reemployed",
-        "…and fewer still in the market of 2009-11",
-        "BLS Displaced Worker Survey, January 2012 (USDL-12-1719; workers displaced 2009-11)",
-        "56%",
-        0.56,
-        0.56,
-        0.02,
-        "As for 2011-13.",
-        "share",
-        "labour_markets",
-        DWS_MEASURE + "; re-employed, in the market of 2009-11 (unemployment 9.3%, openings "
-        "1.9% of the labour force).",
-        declared="fitted",
-        provenance=MARKET_PROVENANCE,
-    ),
-    # -- issue 24: new facts, added before the model was run against them -----------------
-    Fact(
-        "dws_recession_market_reemployed",
-        "Displaced workers of the Great Recession re-employed when surveyed",
-        "BLS Displaced Worker Survey, January 2010 (USDL-10-1174; workers displaced 2007-09)",
-        "49%",
-        0.49,
-        0.49,
-        0.02,
-        "One release; sampling error about 1.5 points.",
-        "share",
-        "labour_markets",
-        DWS_MEASURE + "; re-employed, in the market of 2007-09 (unemployment 6.6%, openings "
-        "2.4% of the labour force, the three years' average).",
-        added=ADDED_24,
-    ),
-    Fact(
-        "dws_recession_market_unemployed",
-        "Displaced workers of the Great Recession unemployed when surveyed",
-        "BLS Displaced Worker Survey, January 2010 (USDL-10-1174)",
-        "36%",
-        0.36,
-        0.36,
-        0.02,
-        "One release; sampling error about 1.5 points.",
-        "share",
-        "labour_markets",
-        DWS_MEASURE + "; unemployed or in training, in the market of 2007-09.",
-        added=ADDED_24,
-    ),
-    Fact(
-        "dws_moderate_market_unemployed",
-        "Displaced workers unemployed when surveyed, market of 2011-13",
-        "BLS Displaced Worker Survey, January 2014 (USDL-14-1605)",
-        "21%",
-        0.21,
-        0.21,
-        0.02,
-        "One release; sampling error about 1.5 points.",
-        "share",
-        "labour_markets",
-        DWS_MEASURE + "; unemployed or in training, in the market of 2011-13.",
-        added=ADDED_24,
-    ),
-    Fact(
-        "dws_slack_market_unemployed",
-        "Displaced workers unemployed when surveyed, market of 2009-11",
-        "BLS Displaced Worker Survey, January 2012 (USDL-12-1719)",
-        "27%",
-        0.27,
-        0.27,
-        0.02,
-        "One release; sampling error about 1.5 points.",
-        "share",
-        "labour_markets",
-        DWS_MEASURE + "; unemployed or in training, in the market of 2009-11.",
-        added=ADDED_24,
-    ),
-    Fact(
-        "dws_recession_new_job_pays_less",
-        "Re-employed displaced workers of the Great Recession earning less than before",
-        "BLS Displaced Worker Survey, January 2010, as reported in BLS Monthly Labor Review "
-        "(2011): ‘55 percent of reemployed long-tenured displaced workers were earning less’",
-        "55%",
-        0.55,
-        0.55,
-        0.03,
-        "One release, reported at second hand; sampling error about 2 points among the "
-        "re-employed.",
-        "share",
-        "labour_markets",
-        "Long-tenured workers re-employed after the 2007-09 market's layoff: weekly earnings of "
-        "the first new job (full-time pay times part-time hours) over the old, share below 1.",
-        added=ADDED_24,
-    ),
-    Fact(
-        "recession_earnings_loss_ratio",
-        "Earnings losses of workers displaced in a slack market are about twice those of "
-        "workers displaced in normal times",
-        "Davis & von Wachter (Brookings Papers 2011): 2.8 years of pre-displacement earnings "
-        "lost (present value) when unemployment exceeds 8%, 1.4 when below 6%; Schmieder, "
-        "von Wachter & Heining (AER 2023): losses ‘nearly doubling in size during downturns’",
-        "2.0 (2.8 / 1.4)",
-        2.0,
-        2.0,
-        0.4,
-        "The studies' losses are 20-year present values (US men) and German administrative "
-        "data, the model's five years; losses are front-loaded, so the ratios are comparable "
-        "to about a fifth.",
-        "ratio",
-        "labour_markets",
-        "Displaced workers with 3+ years of tenure aged under 50: share of counterfactual "
-        "earnings lost over months 0-59 (jobless and out of the labour force at zero), in the "
-        "market of 2009-11 (unemployment 9.3%) over normal times (4%).",
-        added=ADDED_24,
-    ),
+    *LABOUR_MARKET_FACTS,
     Fact(
         "notice_direct_moves",
         "Advance notice raises the share of displaced workers who move to a new job without "
@@ -718,3 +478,15 @@ FACTS: tuple[Fact, ...] = (
 )
 
 FACT_BY_ID = {f.id: f for f in FACTS}
+
+__all__ = [
+    "FACTS",
+    "FACT_BY_ID",
+    "INF",
+    "KINDS",
+    "PRECISION_SHARE",
+    "VERDICTS",
+    "Fact",
+    "Kind",
+    "Verdict",
+]

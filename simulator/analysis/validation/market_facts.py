@@ -1,0 +1,170 @@
+"""Facts about displaced workers in the labour markets of the survey years, and ten years
+on (issue 24): the evidence on how job finding, leaving the labour force and pay respond to
+the market, and on the long-run earnings path. Each records when it joined the suite and
+what was adjusted after it was seen."""
+
+from __future__ import annotations
+
+from simulator.analysis.validation.fact import ADDED_24, DWS_MEASURE, Fact
+
+MARKET_PROVENANCE = (
+    "The review of issue 24 reported this fact failing once the market was given its own "
+    "years' job openings (at matching_elasticity 0.5); in the same change the elasticity was "
+    "set to 0.6, the middle of the literature's range, and new hires' pay made to follow "
+    "unemployment at hiring. Neither value was chosen by this fact's result, but its failure "
+    "prompted the change, so it is not counted as evidence (issue 24)."
+)
+
+LABOUR_MARKET_FACTS: tuple[Fact, ...] = (
+    Fact(
+        "dws_moderate_market_reemployed",
+        "Fewer displaced workers are re-employed in a slacker market: 2011-13",
+        "BLS Displaced Worker Survey, January 2014 (USDL-14-1605; workers displaced 2011-13)",
+        "61% (61.3%)",
+        0.613,
+        0.613,
+        0.02,
+        "One release; sampling error about 1.5 points.",
+        "share",
+        "labour_markets",
+        DWS_MEASURE + "; re-employed, in the market of 2011-13 (unemployment 8.1%, openings "
+        "2.4% of the labour force).",
+        declared="fitted",
+        provenance=MARKET_PROVENANCE,
+    ),
+    Fact(
+        "dws_slack_market_reemployed",
+        "…and fewer still in the market of 2009-11",
+        "BLS Displaced Worker Survey, January 2012 (USDL-12-1719; workers displaced 2009-11)",
+        "56%",
+        0.56,
+        0.56,
+        0.02,
+        "As for 2011-13.",
+        "share",
+        "labour_markets",
+        DWS_MEASURE + "; re-employed, in the market of 2009-11 (unemployment 9.3%, openings "
+        "1.9% of the labour force).",
+        declared="fitted",
+        provenance=MARKET_PROVENANCE,
+    ),
+    # -- issue 24: new facts, added before the model was run against them -----------------
+    Fact(
+        "dws_recession_market_reemployed",
+        "Displaced workers of the Great Recession re-employed when surveyed",
+        "BLS Displaced Worker Survey, January 2010 (USDL-10-1174; workers displaced 2007-09)",
+        "49%",
+        0.49,
+        0.49,
+        0.02,
+        "One release; sampling error about 1.5 points.",
+        "share",
+        "labour_markets",
+        DWS_MEASURE + "; re-employed, in the market of 2007-09 (unemployment 6.6%, openings "
+        "2.4% of the labour force, the three years' average).",
+        added=ADDED_24,
+    ),
+    Fact(
+        "dws_recession_market_unemployed",
+        "Displaced workers of the Great Recession unemployed when surveyed",
+        "BLS Displaced Worker Survey, January 2010 (USDL-10-1174)",
+        "36%",
+        0.36,
+        0.36,
+        0.02,
+        "One release; sampling error about 1.5 points.",
+        "share",
+        "labour_markets",
+        DWS_MEASURE + "; unemployed or in training, in the market of 2007-09.",
+        added=ADDED_24,
+    ),
+    Fact(
+        "dws_moderate_market_unemployed",
+        "Displaced workers unemployed when surveyed, market of 2011-13",
+        "BLS Displaced Worker Survey, January 2014 (USDL-14-1605)",
+        "21%",
+        0.21,
+        0.21,
+        0.02,
+        "One release; sampling error about 1.5 points.",
+        "share",
+        "labour_markets",
+        DWS_MEASURE + "; unemployed or in training, in the market of 2011-13.",
+        added=ADDED_24,
+    ),
+    Fact(
+        "dws_slack_market_unemployed",
+        "Displaced workers unemployed when surveyed, market of 2009-11",
+        "BLS Displaced Worker Survey, January 2012 (USDL-12-1719)",
+        "27%",
+        0.27,
+        0.27,
+        0.02,
+        "One release; sampling error about 1.5 points.",
+        "share",
+        "labour_markets",
+        DWS_MEASURE + "; unemployed or in training, in the market of 2009-11.",
+        added=ADDED_24,
+    ),
+    Fact(
+        "dws_recession_new_job_pays_less",
+        "Re-employed displaced workers of the Great Recession earning less than before",
+        "BLS Displaced Worker Survey, January 2010, as reported in BLS Monthly Labor Review "
+        "(2011): ‘55 percent of reemployed long-tenured displaced workers were earning less’",
+        "55%",
+        0.55,
+        0.55,
+        0.03,
+        "One release, reported at second hand; sampling error about 2 points among the "
+        "re-employed.",
+        "share",
+        "labour_markets",
+        "Long-tenured workers re-employed after the 2007-09 market's layoff: weekly earnings of "
+        "the first new job (full-time pay times part-time hours) over the old, share below 1.",
+        added=ADDED_24,
+    ),
+    Fact(
+        "recession_earnings_loss_ratio",
+        "Earnings losses of workers displaced in a slack market are about twice those of "
+        "workers displaced in normal times",
+        "Davis & von Wachter (Brookings Papers 2011): 2.8 years of pre-displacement earnings "
+        "lost (present value) when unemployment exceeds 8%, 1.4 when below 6%; Schmieder, "
+        "von Wachter & Heining (AER 2023): losses ‘nearly doubling in size during downturns’",
+        "2.0 (2.8 / 1.4)",
+        2.0,
+        2.0,
+        0.4,
+        "The studies' losses are 20-year present values (US men) and German administrative "
+        "data, the model's five years; losses are front-loaded, so the ratios are comparable "
+        "to about a fifth.",
+        "ratio",
+        "labour_markets",
+        "Displaced workers with 3+ years of tenure aged under 50: share of counterfactual "
+        "earnings lost over months 0-59 (jobless and out of the labour force at zero), in the "
+        "market of 2009-11 (unemployment 9.3%) over normal times (4%).",
+        added=ADDED_24,
+    ),
+)
+
+LONG_RUN_FACTS: tuple[Fact, ...] = (
+    Fact(
+        "earnings_loss_present_value",
+        "Workers displaced in normal times lose about 1.4 years of earnings over 20 years",
+        "Davis & von Wachter (Brookings Papers on Economic Activity 2011): men with 3+ years "
+        "of tenure displaced in mass layoffs lose 1.4 years of pre-displacement earnings in "
+        "present value (20 years, 5% a year) when unemployment is below 6% (2.8 above 8%)",
+        "1.4 years",
+        1.4,
+        1.4,
+        0.3,
+        "One estimate; the model runs ten years and holds the tenth year's loss for years "
+        "11-20, and compares with its own comparison path rather than pre-displacement "
+        "earnings.",
+        "years of earnings",
+        "long_run",
+        "Displaced workers with 3+ years of tenure aged under 50 (normal times): earnings "
+        "lost against the comparison path in each of years 1-10, the jobless and those out of "
+        "the labour force at zero, discounted at 5% a year, year 10's loss held to year 20.",
+        added=ADDED_24,
+    ),
+)
