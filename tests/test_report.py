@@ -87,6 +87,9 @@ def test_report_has_every_kpi_and_dimension(results_dir):
         assert title in html
     for heading in ("The plan in plain words", "People: the displaced workers", "Assumptions"):
         assert heading in html
+    # the bottom line says how many replications its interval rests on (the report reads
+    # summary.json: its statistics keep their count and spread)
+    assert f"over {summary['replications']} replications: run-to-run luck" in html
     # the people view and its two charts
     assert "Back at work 24 months after" in html
     assert "Displaced states" in html and "Earnings recovery" in html

@@ -52,6 +52,8 @@ class ReportError(ValueError):
 # The structure of the files the report reads (extra keys are allowed and ignored).
 class _Stats(BaseModel):
     mean: float | None
+    sd: float | None = None
+    n: int | None = None  # replications behind the mean (the headline says how many)
     p05: float | None = None
     p95: float | None = None
     ci95_low: float | None = None
