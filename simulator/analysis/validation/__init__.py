@@ -23,9 +23,7 @@ import pandas as pd
 from simulator.analysis.replications import child_seeds
 from simulator.analysis.statistics import mean_interval
 from simulator.analysis.validation.experiments import EXPERIMENTS, Experiment
-from simulator.analysis.validation.facts import (
-    FACT_BY_ID,
-    FACTS,
+from simulator.analysis.validation.fact import (
     KINDS,
     PRECISION_SHARE,
     VERDICTS,
@@ -33,6 +31,7 @@ from simulator.analysis.validation.facts import (
     Kind,
     Verdict,
 )
+from simulator.analysis.validation.facts import FACT_BY_ID, FACTS
 from simulator.model.model import OutsourcingModel
 from simulator.scenario import load_scenario
 

@@ -4,16 +4,7 @@ that judges it: :mod:`.fact`; the labour-market and long-run facts of issue 24:
 
 from __future__ import annotations
 
-from simulator.analysis.validation.fact import (
-    DWS_MEASURE,
-    INF,
-    KINDS,
-    PRECISION_SHARE,
-    VERDICTS,
-    Fact,
-    Kind,
-    Verdict,
-)
+from simulator.analysis.validation.fact import DWS_MEASURE, INF, Fact
 from simulator.analysis.validation.market_facts import LABOUR_MARKET_FACTS, LONG_RUN_FACTS
 from simulator.model.privacy import REFERENCE_RECORDS, SIZE_EXPONENT
 
@@ -478,15 +469,3 @@ FACTS: tuple[Fact, ...] = (
 )
 
 FACT_BY_ID = {f.id: f for f in FACTS}
-
-__all__ = [
-    "FACTS",
-    "FACT_BY_ID",
-    "INF",
-    "KINDS",
-    "PRECISION_SHARE",
-    "VERDICTS",
-    "Fact",
-    "Kind",
-    "Verdict",
-]
