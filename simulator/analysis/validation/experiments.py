@@ -164,6 +164,16 @@ def measure_markets(models: Models) -> dict[str, float]:
         out[f"dws_{label}_market_unemployed"] = _survey_share(
             model, tenured, State.unemployed, State.retraining
         )
+    (recovery,) = models["recovery_market"]
+    who = lost_or_left(recovery)
+    tenured = who[recovery.workforce.tenure[who] >= 3.0]
+    out["dws_recovery_market_reemployed"] = _survey_share(recovery, tenured, State.reemployed)
+    (before,) = models["prerecession_market"]
+    wf = before.workforce
+    who = lost_or_left(before)
+    pay = wf.first_pay_ratio[who[(wf.first_job_month[who] >= 0) & ~wf.part_time[who]]]
+    out["dws_prerecession_new_job_pays_less"] = float((pay < 1.0).mean())
+    out["dws_prerecession_new_job_loses_20"] = float((pay < 0.8).mean())
     (recession,) = models["recession_market"]
     wf = recession.workforce
     who = lost_or_left(recession)
@@ -344,12 +354,15 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     ),
     Experiment(
         "labour_markets",
-        ("displaced_workers", "recession_market", "moderate_market", "slack_market"),
+        (
+            *("displaced_workers", "prerecession_market", "recession_market"),
+            *("slack_market", "moderate_market", "recovery_market"),
+        ),
         measure_markets,
         "The same layoff in the labour markets in which the surveys' cohorts lost their jobs: "
-        "2007-09 (unemployment 6.6%, openings 2.4% of the labour force), 2011-13 (8.1%, "
-        "2.4%) and 2009-11 (9.3%, 1.9%), from BLS JOLTS and CPS, against normal times (4%, "
-        "4.5%).",
+        "2005-07 (unemployment 4.8%, openings 3.0% of the labour force), 2007-09 (6.6%, "
+        "2.4%), 2009-11 (9.3%, 1.9%), 2011-13 (8.1%, 2.4%) and 2013-15 (6.3%, 3.1%), from BLS "
+        "JOLTS and CPS, against normal times (4%, 4.5%).",
     ),
     Experiment(
         "long_run",
