@@ -41,16 +41,38 @@ def _value(name: str) -> str:
     from simulator.scenario import schema
 
     module, _, attr = name.rpartition(".")
-    mods = {"employees": employees, "vendors": vendors, "service": service}
+    mods = {
+        "employees": employees,
+        "vendors": vendors,
+        "service": service,
+        "labour_market": labour_market,
+    }
     if module in mods:
         value = getattr(mods[module], attr)
         return " / ".join(f"{v:g}" for v in value) if hasattr(value, "__len__") else f"{value:g}"
     section, field = module.split(".")[-1], attr
-    models = {"vendors[]": schema.Vendor(name="x"), "workforce": schema.Workforce()}
+    models = {
+        "vendors[]": schema.Vendor(name="x"),
+        "workforce": schema.Workforce(),
+        "local_economy": schema.LocalEconomy(),
+    }
     return f"{getattr(models[section], field):g}"
 
 
 FITTED: tuple[Fitting, ...] = (
+    Fitting(
+        ("local_economy.matching_elasticity", "labour_market.EXIT_TIGHTNESS_ELASTICITY"),
+        (
+            "dws_slack_market_reemployed",
+            "dws_slack_market_unemployed",
+            "dws_moderate_market_reemployed",
+            "dws_moderate_market_unemployed",
+        ),
+        "grid on the layoffs in the markets of 2009-11 and 2011-13 (issue 24): the elasticity "
+        "of job finding to tightness 1 - alpha kept within the literature (0.26, at Shimer's "
+        "0.28) and that of leaving the labour force from 0 to 1.2; the markets of 2005-07, "
+        "2007-09 and 2013-15 held out",
+    ),
     Fitting(
         (
             "employees.BASE_JOB_FINDING",

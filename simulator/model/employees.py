@@ -512,13 +512,15 @@ class Workforce:
         )
         return np.exp(log_ratio)
 
-    def leave_labour_force(self) -> int:
-        """Unemployed workers retire or stop searching (more so when older, or long jobless)."""
+    def leave_labour_force(self, market: float = 1.0) -> int:
+        """Unemployed workers retire or stop searching (more so when older, or long jobless);
+        ``market`` scales the exit with the labour market (fewer leave a slack one)."""
         unemployed = self.state == State.unemployed
         if not unemployed.any():
             return 0
         band = self._age_band()
-        hazard = LEAVE_LABOUR_FORCE * AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
+        base = LEAVE_LABOUR_FORCE * AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
+        hazard = base * market
         who = np.flatnonzero(unemployed & (self.draw("leave") < hazard))
         self._move(who, State.left_labour_force)
         return len(who)

@@ -415,7 +415,7 @@ class OutsourcingModel(mesa.Model):
         pay_shift = self.economy.pay_at_hiring(jobless)
         wf.search_for_jobs(t, self.economy.market_factor(), pay_shift)
         wf.climb_job_ladder(t)
-        wf.leave_labour_force()
+        wf.leave_labour_force(self.economy.exit_factor())
         wf.return_to_search()
         wf.lose_new_jobs()
 

@@ -100,6 +100,7 @@ DWS_MEASURE = (
     "displacement (the survey asks in January about losses in the three previous years)"
 )
 ADDED_24 = (
-    "issue 24, with its source chosen and band set before the model was run against it; "
-    "nothing adjusted since"
+    "issue 24, with its source chosen and band set before the model was run against it; its "
+    "first run came before the labour-force exit was fitted to the slack years' surveys, and "
+    "nothing was adjusted to it"
 )

@@ -36,11 +36,12 @@ class LocalEconomy(Strict):
         "[share/month]",
     )
     matching_elasticity: float = Field(
-        0.6,
+        0.74,
         gt=0,
         lt=1,
         description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a); job finding "
-        "then moves with tightness at elasticity 1-alpha [dimensionless]",
+        "then moves with tightness at elasticity 1-alpha (fitted to the surveys of slack "
+        "years) [dimensionless]",
     )
     reference_unemployment_rate: float = Field(
         0.045,
