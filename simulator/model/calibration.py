@@ -69,7 +69,7 @@ FITTED: tuple[Fitting, ...] = (
             "dws_moderate_market_unemployed",
         ),
         "grid on the layoffs in the markets of 2009-11 and 2011-13 (issue 24): the elasticity "
-        "of job finding to tightness 1 - alpha kept within the literature (0.27, at Shimer's "
+        "of job finding to tightness 1 - alpha kept within the literature (0.28, Shimer's "
         "0.28) and that of leaving the labour force from 0 to 1.2; the markets of 2005-07, "
         "2007-09 and 2013-15 held out",
     ),

@@ -36,7 +36,7 @@ class LocalEconomy(Strict):
         "[share/month]",
     )
     matching_elasticity: float = Field(
-        0.73,
+        0.72,
         gt=0,
         lt=1,
         description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a); job finding "
