@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -13,7 +14,13 @@ import pytest
 
 import simulator
 from simulator.analysis.scorecard import DIMENSIONS
-from simulator.outputs.run.report import ReportError, kpi_rows, load_folder, write_report
+from simulator.outputs.run.report import (
+    ReportError,
+    kpi_rows,
+    load_folder,
+    render_report,
+    write_report,
+)
 from simulator.scenario import load_scenario
 
 from .conftest import SCENARIOS, shrink
@@ -125,3 +132,40 @@ def test_report_on_a_non_results_folder_is_bad_input(tmp_path):
     )
     assert proc.returncode == 2
     assert "missing" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("tamper", ["plot_link", "plots_link", "plot_folder"])
+def test_report_refuses_a_tampered_plot_naming_it(results_dir, tmp_path, tamper):
+    """A results folder whose plot (or ``plots/``) was replaced by a link or a folder is
+    refused: exit status 2, one line naming it, no traceback, report.html untouched."""
+    folder = tmp_path / "results"
+    shutil.copytree(results_dir, folder, symlinks=True)
+    (tmp_path / "elsewhere.png").write_bytes((folder / "plots" / "workforce.png").read_bytes())
+    if tamper == "plot_link":
+        bad = folder / "plots" / "workforce.png"
+        bad.unlink()
+        bad.symlink_to(tmp_path / "elsewhere.png")
+    elif tamper == "plots_link":
+        bad = folder / "plots"
+        shutil.copytree(bad, tmp_path / "other_plots")
+        shutil.rmtree(bad)
+        bad.symlink_to(tmp_path / "other_plots")
+    else:
+        bad = folder / "plots" / "workforce.png"
+        bad.unlink()
+        bad.mkdir()
+    before = (folder / "report.html").read_bytes()
+    with pytest.raises(ReportError, match=re.escape(str(bad))):
+        render_report(folder)
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "report", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert str(bad) in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert (folder / "report.html").read_bytes() == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary left

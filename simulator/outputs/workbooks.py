@@ -1,10 +1,20 @@
-"""Excel workbooks as every spreadsheet outsim writes builds them (with openpyxl): a sheet
-with a bold, frozen header row; every number a number (never a string, so it can be summed
-and charted) with a format by its unit (dollars, %, plain); monthly series by unit."""
+"""Excel workbooks and CSV files as every spreadsheet outsim writes builds them (with
+openpyxl and pandas): a sheet with a bold, frozen header row; every number a number (never a
+string, so it can be summed and charted) with a format by its unit (dollars, %, plain);
+monthly series by unit.
+
+Text in them may come from a user's files (a scenario's name, a site, a plan, a group), so
+every string cell goes through ``neutralise`` (OWASP's guidance on CSV injection): one that
+begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` and is
+never taken for a formula by Excel, LibreOffice or Google Sheets. Numbers stay numbers.
+``save_workbook`` does it to every cell of a workbook, ``csv_text``/``write_csv`` to the
+text columns, column names and index of a table.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,6 +24,52 @@ from openpyxl.utils import get_column_letter
 
 BOLD = Font(bold=True)
 MAX_ROWS = 1_048_000  # Excel's limit is 1,048,576 rows
+# what makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A string that a spreadsheet would read as a formula, with a leading ``'``; anything
+    else (numbers, None, other text) as it is. Idempotent."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with its text cells, column names and text index neutralised;
+    numeric columns untouched."""
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if not pd.api.types.is_numeric_dtype(column):  # text, categories, mixed
+            out.isetitem(i, column.map(neutralise))
+    if not isinstance(out.columns, pd.MultiIndex):
+        out.columns = pd.Index([neutralise(c) for c in out.columns], name=out.columns.name)
+    if not isinstance(out.index, pd.MultiIndex) and not pd.api.types.is_numeric_dtype(out.index):
+        out.index = pd.Index([neutralise(i) for i in out.index], name=out.index.name)
+    return out
+
+
+def csv_text(frame: pd.DataFrame, index: bool = False) -> str:
+    """``frame`` as CSV text, neutralised (see the module's notes)."""
+    return neutralise_frame(frame).to_csv(index=index)
+
+
+def write_csv(frame: pd.DataFrame, path: Path, index: bool = False) -> None:
+    """Write ``frame`` to ``path`` as CSV, neutralised (see the module's notes)."""
+    neutralise_frame(frame).to_csv(path, index=index)
+
+
+def save_workbook(wb: Workbook, path: Path) -> Path:
+    """Neutralise every string cell of ``wb`` (see the module's notes), then save it."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = neutralise(cell.value)
+    wb.save(path)
+    return path
 
 
 def number_format(unit: str) -> str:

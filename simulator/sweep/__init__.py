@@ -206,7 +206,9 @@ def analyse_folder(sw: Sweep, folder: str | Path) -> tuple[pd.DataFrame, dict[st
         )
     except SensitivityError as exc:
         raise SweepError(str(exc)) from None
-    write_file(folder / SENSITIVITY_FILE, table.to_csv(index=False))
+    from simulator.outputs.workbooks import csv_text
+
+    write_file(folder / SENSITIVITY_FILE, csv_text(table))
     _write_report(folder, skipped)
     return table, skipped
 

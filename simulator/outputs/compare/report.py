@@ -20,6 +20,7 @@ from simulator.outputs.folders import output_folder
 from simulator.outputs.formatting import change, number
 from simulator.outputs.pages import css, embed_image, template
 from simulator.outputs.records import package_version
+from simulator.outputs.workbooks import write_csv
 from simulator.scenario.describe import describe_phases, describe_policies
 
 
@@ -145,13 +146,13 @@ def save_comparison(comparison: Comparison, target: Path, notes: list[str] | Non
         "root_seed": comparison.plans[0].extra.get("root_seed"),
     }
     with output_folder(target, "comparison", manifest, notes) as tmp:
-        table.to_csv(tmp / "comparison.csv", index=False)
-        scorecards.rename_axis("dimension").to_csv(tmp / "scorecards.csv")
+        write_csv(table, tmp / "comparison.csv")
+        write_csv(scorecards.rename_axis("dimension"), tmp / "scorecards.csv", index=True)
         series = pd.concat(
             [p.timeseries.assign(plan=n) for n, p in zip(names, comparison.plans, strict=True)],
             ignore_index=True,
         )
-        series.to_csv(tmp / "timeseries.csv", index=False)
+        write_csv(series, tmp / "timeseries.csv")
         make_comparison_plots(
             dict(zip(names, (p.timeseries for p in comparison.plans), strict=True)),
             scorecards,

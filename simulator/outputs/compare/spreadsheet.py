@@ -15,6 +15,7 @@ from simulator.outputs.workbooks import (
     add_sheet,
     cell_value,
     number_format,
+    save_workbook,
     series_sheet,
 )
 
@@ -86,5 +87,4 @@ def write_comparison_workbook(
         [24],
     )
     series_sheet(wb, "Monthly", timeseries)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)

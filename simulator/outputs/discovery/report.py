@@ -22,6 +22,7 @@ from matplotlib.colors import BoundaryNorm  # noqa: E402
 from simulator.analysis.discovery import Step  # noqa: E402
 from simulator.outputs.folders import output_folder  # noqa: E402
 from simulator.outputs.records import write_json  # noqa: E402
+from simulator.outputs.workbooks import write_csv  # noqa: E402
 
 
 def write_discovery(
@@ -36,8 +37,8 @@ def write_discovery(
     """Write the discovery folder atomically (an existing ``target`` is replaced only if
     outsim wrote it) and return its path."""
     with output_folder(target, "discovery", {"outcome": summary["outcome"]}) as tmp:
-        boxes.to_csv(tmp / "boxes.csv", index=False)
-        leaves.to_csv(tmp / "cart.csv", index=False)
+        write_csv(boxes, tmp / "boxes.csv")
+        write_csv(leaves, tmp / "cart.csv")
         write_json(tmp / "discovery.json", summary)
         (tmp / "discovery.txt").write_text(summary["sentence"] + "\n", encoding="utf-8")
         plot_trajectory(trajectory, chosen, summary["outcome"], tmp / "trajectory.png")

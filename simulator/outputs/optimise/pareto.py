@@ -34,6 +34,7 @@ from simulator.outputs.folders import output_folder, subfolder, write_file  # no
 from simulator.outputs.formatting import number, plural  # noqa: E402
 from simulator.outputs.pages import asset, css, embed_image, template  # noqa: E402
 from simulator.outputs.records import write_json  # noqa: E402
+from simulator.outputs.workbooks import csv_text  # noqa: E402
 from simulator.scenario import xlrm  # noqa: E402
 from simulator.scenario.loading import scenario_from_dict  # noqa: E402
 from simulator.scenario.paths import with_values  # noqa: E402
@@ -387,9 +388,9 @@ def write_results(folder: Path, search: Search) -> Path:
     """Write candidates.csv, pareto.csv, pareto/plan_NN.yaml, optimise.json, the charts and
     optimise.html into a search's folder; return the page's path."""
     table = search.table.drop(columns=["sampler_state"], errors="ignore")
-    write_file(folder / "candidates.csv", table.to_csv(index=False))
+    write_file(folder / "candidates.csv", csv_text(table))
     frame = pareto_frame(search)
-    write_file(folder / "pareto.csv", frame.to_csv(index=False))
+    write_file(folder / "pareto.csv", csv_text(frame))
     with output_folder(folder / "pareto", "pareto plans", {"search": search.name}) as tmp:
         for cid in search.pareto:
             data = plan_scenario(search, cid)

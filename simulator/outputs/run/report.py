@@ -189,10 +189,32 @@ def kpi_rows(summary: dict[str, Any]) -> list[dict[str, str]]:
     return rows
 
 
+def _tampered(path: Path) -> ReportError:
+    what = "a symbolic link" if path.is_symlink() else "not a regular file"
+    return ReportError(
+        f"{path}: {what}, not what `outsim run` wrote; the folder was changed after the run "
+        "(rerun it to rebuild the folder)"
+    )
+
+
 def _figures(folder: Path, names: tuple[str, ...]) -> list[dict[str, str]]:
-    """The folder's own plots (regular files inside it: a link is never followed)."""
-    paths = (regular_file(folder, f"plots/{n}.png") for n in names)
-    return [embed_image(p) for p in paths if p is not None]
+    """The folder's own plots (regular files inside it: a link is never followed). A plot
+    a run did not draw (a status quo has no saving chart) is left out; one that is there but
+    is a link or not a regular file is refused (ReportError naming it)."""
+    plots = folder / "plots"
+    if not os.path.lexists(plots):
+        return []
+    if plots.is_symlink() or not plots.is_dir():
+        raise _tampered(plots)
+    figures = []
+    for name in names:
+        if not os.path.lexists(plots / f"{name}.png"):
+            continue
+        path = regular_file(folder, f"plots/{name}.png")
+        if path is None:
+            raise _tampered(plots / f"{name}.png")
+        figures.append(embed_image(path))
+    return figures
 
 
 def _people(summary: dict[str, Any]) -> list[dict[str, str]]:

@@ -17,6 +17,7 @@ from simulator.outputs.folders import output_folder
 from simulator.outputs.records import json_safe, package_version, write_json
 from simulator.outputs.run.report import write_report
 from simulator.outputs.run.spreadsheet import write_results_workbook
+from simulator.outputs.workbooks import write_csv
 from simulator.scenario import dump_scenario_yaml, scenario_hash
 from simulator.scenario.status_quo import is_status_quo
 
@@ -62,12 +63,12 @@ def save_results(
     done with leftovers of interrupted runs."""
     results = Results.from_replications(results)
     with output_folder(target, "run", json_safe(results.manifest()), notes) as tmp:
-        results.timeseries.to_csv(tmp / "timeseries.csv", index=False)
-        results.kpis.to_csv(tmp / "kpis.csv", index=False)
+        write_csv(results.timeseries, tmp / "timeseries.csv")
+        write_csv(results.kpis, tmp / "kpis.csv")
         if results.baseline_kpis is not None:
-            results.baseline_kpis.to_csv(tmp / "kpis_status_quo.csv", index=False)
-        results.displacement.to_csv(tmp / "displacement.csv", index=False)
-        results.groups.to_csv(tmp / "groups.csv", index=False)
+            write_csv(results.baseline_kpis, tmp / "kpis_status_quo.csv")
+        write_csv(results.displacement, tmp / "displacement.csv")
+        write_csv(results.groups, tmp / "groups.csv")
         write_json(tmp / "summary.json", results.summary)
         write_json(tmp / "scorecard.json", results.scorecard)
         (tmp / "scenario.resolved.yaml").write_text(

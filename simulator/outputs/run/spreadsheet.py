@@ -23,6 +23,7 @@ from simulator.outputs.workbooks import (
     add_sheet,
     cell_value,
     number_format,
+    save_workbook,
     series_sheet,
 )
 from simulator.scenario.schema import Scenario
@@ -228,5 +229,4 @@ def write_results_workbook(
         None,
         [44, 30, 90],
     )
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)

@@ -11,6 +11,7 @@ import pandas as pd
 from simulator.analysis.validation import EXPERIMENTS, PRECISION_SHARE, summary_by_kind
 from simulator.outputs.folders import output_folder
 from simulator.outputs.pages import css, template
+from simulator.outputs.workbooks import write_csv
 
 
 def _num(value: float, unit: str) -> str:
@@ -77,7 +78,7 @@ def save_validation(
         "root_seed": seed,
     }
     with output_folder(target, "validation", manifest) as tmp:
-        table.to_csv(tmp / "validation.csv", index=False)
+        write_csv(table, tmp / "validation.csv")
         html = render_validation(table, replications, seed, version)
         (tmp / "validation.html").write_text(html, encoding="utf-8")
     return Path(target)
