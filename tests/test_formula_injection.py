@@ -62,6 +62,22 @@ def test_a_frame_keeps_its_numbers_and_quotes_its_text() -> None:
     assert frame.columns[0] == "=name"  # the caller's frame is left as it was
 
 
+def test_every_writer_goes_through_the_neutraliser() -> None:
+    """No spreadsheet or CSV is written past ``outputs/workbooks.py``: a new writer that
+    calls pandas' ``to_csv`` or openpyxl's ``save`` directly fails here. (``sweep/store.py``
+    streams query results for ``outsim sweep-results --csv``; not a file in a folder.)"""
+    allowed = {ROOT / "simulator" / "outputs" / "workbooks.py", ROOT / "simulator/sweep/store.py"}
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("outputs", "sweep")
+        for path in sorted((ROOT / "simulator" / folder).rglob("*.py"))
+        if path not in allowed
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".to_csv(" in line or "wb.save(" in line or "csv.writer(" in line
+    ]
+    assert not found, found
+
+
 # -- whole folders ------------------------------------------------------------------------
 def _scenario(folder: Path, name: str) -> Path:
     """A 30-agent company whose roster's sites, and the scenario's name and description,
