@@ -128,6 +128,14 @@ def meta_spec_garbage(folder: Path) -> Path:
     return folder
 
 
+def kpi_named_like_a_column(folder: Path) -> Path:
+    valid_store(folder)
+    con = duckdb.connect(str(folder / DB_NAME))
+    con.execute("UPDATE kpis SET kpi = 'status' WHERE kpi = 'csat_mean'")
+    con.close()
+    return folder
+
+
 def newer_format(folder: Path) -> Path:
     valid_store(folder)
     con = duckdb.connect(str(folder / DB_NAME))
@@ -175,12 +183,15 @@ HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "no-fingerprint": (meta_without_fingerprint, "no fingerprint"),
     "garbage-spec": (meta_spec_garbage, "not a sweep spec"),
     "newer-format": (newer_format, "newer outsim"),
+    "kpi-named-status": (kpi_named_like_a_column, "names a KPI 'status'"),
     "empty-database": (empty_database, "no table 'meta'"),
     "text-file": (text_file, "cannot open the sweep store"),
     "empty-file": (empty_file, "cannot open the sweep store"),
     "truncated": (truncated, "the sweep store"),
     "directory": (a_directory, "not a sweep store"),
 }
+# damaged in their content only: a SQL query on their (right) tables still works
+TABLES_FINE = {"kpi-named-status"}
 COMMANDS = {
     "sweep-results": ["sweep-results", "{f}"],
     "sweep-results-sql": ["sweep-results", "{f}", "--sql", "SELECT * FROM runs"],
@@ -206,6 +217,10 @@ def test_readers_refuse_a_foreign_or_damaged_store(tmp_path: Path, case: str, co
 
     result = outsim(*args, cwd=tmp_path)
 
+    if case in TABLES_FINE and command == "sweep-results-sql":
+        assert result.code == 0, result.err  # its tables are right: a query reads them
+        assert snapshot(tmp_path) == before
+        return
     assert_refused(result, expected)
     assert_one_clean_message(result.err, folder)
     assert result.out == ""
@@ -230,6 +245,31 @@ def test_a_real_process_prints_no_escape_byte(tmp_path: Path, case: str) -> None
         assert b"\x1b" not in proc.stderr + proc.stdout
         assert expected in err
         assert_one_clean_message(err, folder)
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        ("DELETE FROM samples WHERE sample_id = 0", "has no sample 0"),
+        (
+            "CREATE TABLE s2 AS SELECT * FROM samples; DROP TABLE samples; "
+            "CREATE TABLE samples AS SELECT * FROM s2 UNION ALL SELECT * FROM s2 "
+            "WHERE sample_id = 1; DROP TABLE s2",
+            "a sample_id twice",
+        ),
+    ],
+)
+def test_discover_refuses_runs_without_their_sample(
+    tmp_path: Path, damage: str, expected: str
+) -> None:
+    folder = valid_store(tmp_path / "store")
+    con = duckdb.connect(str(folder / DB_NAME))
+    con.execute(damage)
+    con.close()
+    before = snapshot(tmp_path)
+    result = outsim(*(a.format(f=folder) for a in COMMANDS["discover"]), cwd=tmp_path)
+    assert_refused(result, expected, "damaged sweep store")
     assert snapshot(tmp_path) == before
 
 

@@ -336,6 +336,12 @@ class SweepStore:
         kpis = self.query("SELECT run_id, kpi, value FROM kpis")
         if kpis.empty:
             return runs
+        clash = sorted(set(kpis["kpi"].dropna()) & set(runs.columns))
+        if clash:
+            raise StoreError(
+                f"{self.path}: not an outsim sweep store: table 'kpis' names a KPI "
+                f"{shown(clash[0])}, a column of table 'runs'"
+            )
         table = kpis.pivot_table(index="run_id", columns="kpi", values="value", dropna=False)
         order = list(dict.fromkeys(kpis["kpi"]))
         table = table.reindex(columns=order)
