@@ -142,6 +142,17 @@ def test_dashboard_edits_runs_saves_and_loads_offline(browser, dashboard) -> Non
     page.get_by_role("button", name="Save scenario").click()
     page.get_by_text("Not saved").wait_for(timeout=30_000)
     assert mine.read_text(encoding="utf-8") == "# my notes\n"
+    # nothing is written outside the working folder (the folder it was started in)
+    outside = Path("/tmp/outside.yaml")
+    existed = outside.exists()
+    page.locator(".save-path input").fill(str(outside))
+    page.get_by_role("button", name="Save scenario").click()
+    page.get_by_text("outside the dashboard's working folder").wait_for(timeout=30_000)
+    assert outside.exists() == existed
+    page.locator(".save-path input").fill("../escape.yaml")
+    page.get_by_role("button", name="Save scenario").click()
+    page.get_by_text("../escape.yaml: outside").wait_for(timeout=30_000)
+    assert not (folder.parent / "escape.yaml").exists()
     # load it in a fresh session: the lever comes back
     fresh, fresh_seen = open_page(browser, url)
     fresh.get_by_role("tab", name="Scenario file").click()

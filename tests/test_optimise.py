@@ -374,20 +374,20 @@ def test_the_dashboard_saves_only_over_its_own_files(tmp_path: Path) -> None:
     from simulator.dashboard import editing
 
     data = editing.initial(None)
-    own = editing.save(data, str(tmp_path / "plan.yaml"))
+    own = editing.save(data, str(tmp_path / "plan.yaml"), tmp_path)
     assert own.read_text(encoding="utf-8").startswith(editing.HEADER)
-    editing.save(data, str(own))  # its own file: replaced
+    editing.save(data, str(own), tmp_path)  # its own file: replaced
     foreign = tmp_path / "notes.yaml"
     foreign.write_text("mine\n", encoding="utf-8")
     link = tmp_path / "link.yaml"
     link.symlink_to(own)
     for target, message in (
         (foreign, "was not written by outsim dashboard"),
-        (link, "is not a regular file"),
+        (link, "is a symbolic link"),
         (tmp_path / "plan.txt", "expected a file name ending in .yaml"),
-        (tmp_path, "expected a file name ending in .yaml"),
+        (tmp_path, "outside the dashboard's working folder"),
     ):
         with pytest.raises(ScenarioError, match=message):
-            editing.save(data, str(target))
+            editing.save(data, str(target), tmp_path)
     assert foreign.read_text(encoding="utf-8") == "mine\n" and link.is_symlink()
     assert load_scenario(own) is not None

@@ -20,9 +20,11 @@ from simulator.cli.common import (
     err,
     guard,
     out,
+    print_table,
     progress_bar,
     safe,
     say,
+    whole_numbers,
 )
 from simulator.scenario import ScenarioError, load_scenario
 from simulator.scenario.schema import Simulation, field_bounds
@@ -92,7 +94,7 @@ def validate_model(
             raise bad_input(str(exc)) from None
         save_validation(table, out_dir, replications, seed, simulator.__version__)
     if not quiet:
-        out.print(validation_table(table))
+        print_table(validation_table(table))
     passed = int(table["pass"].sum())
     say(
         f"{passed}/{len(table)} facts reproduced ({summary_by_kind(table)}); written to "
@@ -117,7 +119,8 @@ VERDICT_STYLE = {
 def validation_table(table) -> Table:
     t = Table(title="Default calibration against published facts")
     for col in ("fact", "kind", "model", "95% interval", "accepted", "n", ""):
-        t.add_column(col, justify="left" if col in ("fact", "kind", "") else "right", no_wrap=True)
+        left = col in ("fact", "kind", "")
+        t.add_column(col, justify="left" if left else "right", overflow="fold", no_wrap=col == "")
     for r in table.to_dict("records"):
         t.add_row(
             r["fact"],
@@ -128,7 +131,7 @@ def validation_table(table) -> Table:
             str(r["replications"]),
             VERDICT_STYLE[r["verdict"]],
         )
-    return t
+    return whole_numbers(t)
 
 
 def parse_scales(scales: str) -> list[float]:

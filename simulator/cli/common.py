@@ -8,6 +8,7 @@ system's temporary folder), 130 interrupted.
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -21,8 +22,11 @@ from typing import IO, Annotated, Any, Protocol, runtime_checkable
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import MarkupError, escape
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Column, Table
+from rich.text import Text
 
 from simulator.analysis import parallel
 from simulator.outputs.folders import OutputError, check_target
@@ -169,6 +173,75 @@ def fmt(value: float | None, unit: str) -> str:
     from simulator.outputs.formatting import number
 
     return number(value, unit)
+
+
+def whole_numbers(table: Table) -> Table:
+    """Keep every number of ``table`` whole on a narrow terminal: each right-aligned
+    (number) column is at least as wide as its longest cell and never wrapped, so Rich
+    narrows the text columns instead (which wrap, or fold a long name); if even that is not
+    enough the table is wider than the terminal, never a number cut to ``$14.4…``."""
+    for column in table.columns:
+        if column.justify != "right":
+            continue
+        widths = [_cell_width(cell) for cell in column.cells]
+        column.no_wrap = True
+        column.min_width = max([column.min_width or 0, *widths])
+    return table
+
+
+def print_table(table: Table, console: Console = out) -> None:
+    """Print ``table`` with its numbers whole (:func:`whole_numbers`); on a terminal too
+    narrow for all its number columns (beside text columns squeezed to ``LABEL_WIDTH``), as
+    several tables, each with the text columns and as many number columns as fit."""
+    whole_numbers(table)
+    labels = [c for c in table.columns if c.justify != "right"]
+    numbers = [c for c in table.columns if c.justify == "right"]
+    if not numbers or _needed(console, table, table.columns) <= console.width:
+        console.print(table)
+        return
+    chunks: list[list[Column]] = [[]]
+    for column in numbers:
+        if chunks[-1] and _needed(console, table, [*labels, *chunks[-1], column]) > console.width:
+            chunks.append([])
+        chunks[-1].append(column)
+    for i, chunk in enumerate(chunks):
+        part = _part(table, [*labels, *chunk])
+        part.title = table.title if i == 0 else None
+        part.caption = table.caption if i == len(chunks) - 1 else None
+        console.print(part)
+
+
+LABEL_WIDTH = 12
+
+
+def _needed(console: Console, table: Table, columns: list[Column]) -> int:
+    """The least width of a table of ``columns`` whose text columns may wrap down to
+    ``LABEL_WIDTH``."""
+    part = _part(table, columns)
+    for column in part.columns:
+        if column.justify != "right":
+            column.max_width = min(column.max_width or LABEL_WIDTH, LABEL_WIDTH)
+    return Measurement.get(console, console.options.update_width(10**6), part).minimum
+
+
+def _part(table: Table, columns: list[Column]) -> Table:
+    """A table of some of ``table``'s columns (in its order), with all its rows."""
+    part = Table(show_header=table.show_header, box=table.box, show_lines=table.show_lines)
+    for column in table.columns:
+        if any(column is c for c in columns):
+            part.columns.append(copy.copy(column))
+            part.columns[-1]._cells = list(column._cells)
+    part.rows = list(table.rows)
+    return part
+
+
+def _cell_width(cell: object) -> int:
+    if not isinstance(cell, str):
+        return 0
+    try:
+        return Text.from_markup(cell).cell_len
+    except MarkupError:
+        return Text(cell).cell_len
 
 
 @runtime_checkable

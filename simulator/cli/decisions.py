@@ -15,9 +15,10 @@ from simulator.cli.common import (
     app,
     bad_input,
     guard,
-    out,
+    print_table,
     safe,
     say,
+    whole_numbers,
 )
 from simulator.cli.sweeps import sweep_progress
 
@@ -72,7 +73,7 @@ def optimise(
             raise bad_input(str(exc)) from None
     record = search_record(opt, outcome)
     if not quiet:
-        out.print(pareto_table(record))
+        print_table(pareto_table(record))
     say(bottom_line(record))
     for candidate in outcome.pareto:
         if candidate and not quiet:
@@ -92,7 +93,7 @@ def pareto_table(record) -> Table:
     table = record.table.set_index("candidate_id")
     plans = [*record.pareto, *([0] if 0 not in record.pareto else [])]
     t = Table(title="Pareto plans: levers, then robust values over the search's futures")
-    t.add_column("")
+    t.add_column("", overflow="fold")
     for cid in plans:
         t.add_column(record.plan_name(cid), justify="right")
     for p in record.levers:
@@ -104,4 +105,4 @@ def pareto_table(record) -> Table:
                 values = (number(table.at[c, prefix + o.label], objective_unit(o)) for c in plans)
                 t.add_row(safe(name), *values, end_section=o is record.objectives[-1])
     t.caption = "check: the same measures on fresh futures and seeds the search never saw"
-    return t
+    return whole_numbers(t)

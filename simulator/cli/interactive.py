@@ -27,6 +27,14 @@ def dashboard(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="Port (0: any free)")
     ] = 8765,
+    workdir: Annotated[
+        Path | None,
+        typer.Option(
+            "--workdir",
+            help="The folder Save writes into and Load reads from (default: this folder); "
+            "paths outside it are refused",
+        ),
+    ] = None,
 ) -> None:
     """Open the interactive dashboard (Solara, works offline): edit the levers by ethical
     dimension, run the plan against its status quo, step one run month by month, and save
@@ -48,14 +56,18 @@ def dashboard(
             load_scenario(scenario)
         except ScenarioError as exc:
             raise bad_input(str(exc)) from None
+    folder = (workdir or Path.cwd()).resolve()
+    if not folder.is_dir():
+        raise bad_input(f"--workdir {workdir}: not a folder; expected an existing folder")
     env = os.environ | {
         "OUTSIM_DASHBOARD_SCENARIO": str(scenario.resolve()) if scenario else "",
+        "OUTSIM_DASHBOARD_WORKDIR": str(folder),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no calls home: it works offline
     }
     command = [sys.executable, "-m", "solara", "run", "simulator.dashboard.app"]
     command += ["--host", host, "--port", str(port)]
     command += ["--production", "--no-open", "--no-check-version"]
-    say(f"outsim dashboard on http://{host}:{port}/ (Ctrl+C stops it)")
+    say(f"outsim dashboard on http://{host}:{port}/ (Ctrl+C stops it); saves in {folder}/")
     sys.stdout.flush()
     sys.stderr.flush()
     # the server replaces this process: stopping it (Ctrl+C, a signal) stops the server,

@@ -22,11 +22,12 @@ from simulator.cli.common import (
     err,
     fmt,
     guard,
-    out,
+    print_table,
     progress_bar,
     report_notes,
     safe,
     say,
+    whole_numbers,
 )
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 
@@ -51,7 +52,7 @@ def summary_table(summary: dict) -> Table:
     with_base = ("KPI", "this plan", "status quo", "change")
     cols = with_base if effects and base is not None else ("KPI", "mean", "5–95%")
     for col in cols:
-        table.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=True)
+        table.add_column(col, justify="left" if col == "KPI" else "right", overflow="fold")
     for name in HEADLINE:
         k = summary["kpis"][name]
         if effects and base is not None:
@@ -66,7 +67,7 @@ def summary_table(summary: dict) -> Table:
     for name, value in summary["scorecard"].items():
         score = "n/a" if value is None else f"{value:.0f}/100"
         table.add_row(f"Score: {name.replace('_', ' ')}", score, *[""] * (len(cols) - 2))
-    return table
+    return whole_numbers(table)
 
 
 @app.command()
@@ -132,7 +133,7 @@ def run(
         results.save(target, notes)
     report_notes(notes)
     if not quiet:
-        out.print(summary_table(results.summary))
+        print_table(summary_table(results.summary))
     say(f"Results written to {target}/ (open {target / 'report.html'})")
 
 
@@ -224,7 +225,7 @@ def compare(
         say(f"note: {note}", err)
     if not quiet:
         for t in comparison_tables(result):
-            out.print(t)
+            print_table(t)
     say(f"Comparison written to {target}/")
 
 
@@ -245,7 +246,7 @@ def comparison_tables(result) -> list[Table]:
             else None
         )
         t = Table(title=title)
-        t.add_column("plan", no_wrap=True)
+        t.add_column("plan", overflow="fold")
         for kpi in kpis:
             t.add_column(HEADLINE_LABELS[kpi], justify="right")
         for name in names:
@@ -255,7 +256,7 @@ def comparison_tables(result) -> list[Table]:
                 cell = fmt(None if r["mean"] != r["mean"] else r["mean"], r["unit"])
                 cells.append(cell + (" *" if r["distinguishable"] else ""))
             t.add_row(safe(name), *cells)
-        tables.append(t)
+        tables.append(whole_numbers(t))
     tables[-1].caption = (
         "* paired difference from the reference is clear of noise (paired t-test, Holm's "
         "adjustment over the KPIs, 5%)"

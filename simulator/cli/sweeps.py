@@ -27,9 +27,10 @@ from simulator.cli.common import (
     err,
     fmt,
     guard,
-    out,
+    print_table,
     safe,
     say,
+    whole_numbers,
 )
 
 SweepOutOption = Annotated[
@@ -153,12 +154,15 @@ def sweep_results(
                 frame, more = result.head(limit)
         except sweeps.SweepError as exc:
             raise bad_input(str(exc)) from None
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
         t = Table()
         for col in frame.columns:
-            t.add_column(safe(col), overflow="fold")
+            numeric = is_numeric_dtype(frame[col]) and not is_bool_dtype(frame[col])
+            t.add_column(safe(col), overflow="fold", justify="right" if numeric else "left")
         for row in frame.itertuples(index=False):
             t.add_row(*(cell(v) for v in row))
-        out.print(t)
+        print_table(t)
         if more:
             say(f"first {limit} rows shown; --limit N for more, --csv for all", err)
         return
@@ -171,10 +175,10 @@ def sweep_results(
         return
     t = Table(title=safe(f"{folder}: KPIs over successful runs"))
     for col in ("KPI", "runs", "mean", "sd", "p05", "p95"):
-        t.add_column(col, justify="left" if col == "KPI" else "right", no_wrap=col == "KPI")
+        t.add_column(col, justify="left" if col == "KPI" else "right", overflow="fold")
     for r in frame.itertuples(index=False):
         t.add_row(safe(r.kpi), str(r.runs), *(fmt(num(getattr(r, c)), r.unit) for c in STATS))
-    out.print(t)
+    print_table(t)
 
 
 STATS = ("mean", "sd", "p05", "p95")
@@ -224,7 +228,7 @@ def sensitivity(
         except sweeps.SweepError as exc:
             raise bad_input(str(exc)) from None
     if not quiet:
-        out.print(sensitivity_table(table, sw.spec.sampler))
+        print_table(sensitivity_table(table, sw.spec.sampler))
     for why in skipped.values():
         say(f"not analysed: {why}", err)
     say(
@@ -237,8 +241,8 @@ def sensitivity_table(table, method: str) -> Table:
     sobol = method == "sobol"
     cols = ("S1", "S1_conf", "ST", "ST_conf") if sobol else ("mu_star", "mu_star_conf", "sigma")
     t = Table(title=f"{'Sobol' if sobol else 'Morris'} indices (on means over replications)")
-    t.add_column("KPI")
-    t.add_column("parameter")
+    t.add_column("KPI", overflow="fold")
+    t.add_column("parameter", overflow="fold")
     for c in cols:
         t.add_column(c.replace("_conf", " ±95%"), justify="right")
     t.add_column("noise", justify="right")
@@ -246,7 +250,7 @@ def sensitivity_table(table, method: str) -> Table:
         noise = "n/a" if r.noise_share != r.noise_share else f"{100 * r.noise_share:.0f}%"
         t.add_row(r.kpi, safe(r.parameter), *(f"{getattr(r, c):.3g}" for c in cols), noise)
     t.caption = "noise: share of the variance of sample means that is replication noise"
-    return t
+    return whole_numbers(t)
 
 
 @app.command()
@@ -300,13 +304,14 @@ def discover(
         c = result.chosen
         title = f"Chosen box: density {c.density:.0%}, coverage {c.coverage:.0%}, mass {c.mass:.0%}"
         t = Table(title=title)
-        for col in ("input", "limits", "quasi-p"):
-            t.add_column(col)
+        t.add_column("input", overflow="fold")
+        t.add_column("limits")
+        t.add_column("quasi-p", justify="right")
         for name, limit in result.chosen.box.limits.items():
             text = discovery.describe_limit(name, limit, result.inputs, discovery.show_input(name))
             shown = text.split(" is ", 1)[1]
             t.add_row(safe(name), safe(shown), f"{result.quasi_p[name]:.2g}")
-        out.print(t)
+        print_table(t)
     say(result.sentence)
     if result.leaves:
         leaf = result.leaves[0]

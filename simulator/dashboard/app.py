@@ -1,6 +1,7 @@
 """The dashboard page (Solara): edit a plan's levers, run it against the status quo, step
 one run month by month, save the scenario. Started by ``outsim dashboard [SCENARIO]``
-(the scenario's path comes in ``OUTSIM_DASHBOARD_SCENARIO``).
+(the scenario's path comes in ``OUTSIM_DASHBOARD_SCENARIO``, the working folder saves
+and loads are confined to in ``OUTSIM_DASHBOARD_WORKDIR``).
 
 Every state below is a Solara reactive variable, one copy per browser session.
 """
@@ -280,6 +281,10 @@ def _toggle_play() -> None:
 # -- files -----------------------------------------------------------------------------------
 @solara.component
 def FileView() -> None:
+    solara.Text(
+        f"Working folder: {editing.workdir()} (Save and Load stay inside it)",
+        classes=["workdir"],
+    )
     solara.InputText("Save as (.yaml)", value=save_path, classes=["save-path"])
     solara.Button("Save scenario", classes=["save"], disabled=bool(problem.value), on_click=_save)
     solara.InputText("Load from (.yaml)", value=load_path, classes=["load-path"])

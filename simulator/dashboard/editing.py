@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,22 +179,58 @@ def remove_phase(data: dict[str, Any], index: int) -> dict[str, Any]:
 
 
 # -- files -----------------------------------------------------------------------------------
+WORKDIR_ENV = "OUTSIM_DASHBOARD_WORKDIR"
+
+
+def workdir() -> Path:
+    """The folder the dashboard saves into and loads from: ``outsim dashboard --workdir``
+    (passed in ``OUTSIM_DASHBOARD_WORKDIR``), else the folder it was started in."""
+    return Path(os.environ.get(WORKDIR_ENV) or os.getcwd()).resolve()
+
+
+def confine(path: str, root: Path | None = None) -> Path:
+    """``path`` (relative to ``root``, the working folder, or absolute) as an absolute path
+    inside ``root``, with every symbolic link resolved; ScenarioError for a path that is
+    empty, holds a control character, is the working folder itself or leads outside it
+    (``..``, an absolute path elsewhere, a link pointing out)."""
+    base = (root or workdir()).resolve()
+    shown = repr(path[:80]) if any(ord(c) < 32 or ord(c) == 127 for c in path) else path[:200]
+    if not path.strip():
+        raise ScenarioError("no file name given; expected a .yaml file in " + str(base))
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        raise ScenarioError(f"{shown}: a file name with a control character; expected a plain name")
+    try:
+        target = (base / path).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ScenarioError(f"{shown}: not a usable path ({exc})") from None
+    if target == base or not target.is_relative_to(base):
+        raise ScenarioError(
+            f"{shown}: outside the dashboard's working folder {base}; expected a path "
+            "inside it (start `outsim dashboard --workdir DIR` to work elsewhere)"
+        )
+    return target
+
+
 def initial(path: str | None) -> dict[str, Any]:
     """The scenario the dashboard opens with: ``path`` or the bundled default."""
     return scenario_to_dict(load_scenario(path or default_scenario_path()))
 
 
-def load(path: str) -> dict[str, Any]:
-    """A scenario file as plain data; ScenarioError with the file's problems."""
-    return scenario_to_dict(load_scenario(Path(path).expanduser()))
+def load(path: str, root: Path | None = None) -> dict[str, Any]:
+    """A scenario file inside the working folder (:func:`confine`) as plain data;
+    ScenarioError with the file's problems."""
+    return scenario_to_dict(load_scenario(confine(path, root)))
 
 
-def save(data: dict[str, Any], path: str) -> Path:
-    """Write the scenario as YAML that ``outsim run`` accepts. An existing file is replaced
-    only if the dashboard wrote it; anything else is refused (ScenarioError)."""
+def save(data: dict[str, Any], path: str, root: Path | None = None) -> Path:
+    """Write the scenario as YAML that ``outsim run`` accepts, inside the working folder
+    only (:func:`confine`). An existing file is replaced only if the dashboard wrote it;
+    anything else is refused (ScenarioError)."""
     from simulator.outputs.folders import write_file
 
-    target = Path(path).expanduser()
+    target = confine(path, root)
+    if ((root or workdir()) / path).is_symlink():
+        raise ScenarioError(f"{path}: is a symbolic link; expected a new .yaml file")
     if target.suffix not in (".yaml", ".yml"):
         raise ScenarioError(f"{path}: expected a file name ending in .yaml")
     if target.is_symlink() or (target.exists() and not target.is_file()):

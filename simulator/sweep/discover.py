@@ -152,7 +152,15 @@ def discover(
         raise SweepError(f"{folder}: no successful run has {kpi}")
     hit = ok[kpi] < threshold if below else ok[kpi] > threshold
     share = hit.groupby(ok["sample_id"]).mean()
-    inputs = samples.set_index("sample_id").loc[share.index, params].reset_index(drop=True)
+    table = samples.set_index("sample_id")
+    missing = share.index.difference(table.index)
+    if len(missing) or not table.index.is_unique:
+        what = f"no sample {missing[0]}" if len(missing) else "a sample_id twice"
+        raise SweepError(
+            f"{folder}: damaged sweep store: its samples table has {what} (the runs name "
+            "each sample once)"
+        )
+    inputs = table.loc[share.index, params].reset_index(drop=True)
     cases = share.to_numpy() >= 0.5
     try:
         prim = Prim(inputs, cases, peel_alpha=peel_alpha, mass_min=mass_min)

@@ -9,6 +9,12 @@ Tables:
 - ``kpis(run_id, kpi, value)``: one row per run and KPI (NULL where a KPI does not apply);
 - ``monthly(run_id, month, series, value)``: the series named in ``keep_timeseries``.
 
+``meta`` also holds ``store_format``, the version of this layout (:data:`STORE_FORMAT`).
+Before use, every store is checked (:meth:`SweepStore.check`): each table present with its
+columns of the right kinds, and the meta a sweep's. A store written before the marker is
+read if its tables are right; one written by a newer outsim, another program's database or a
+damaged file is refused with a :class:`StoreError` naming the file and what is wrong.
+
 Each batch of runs is written in one transaction, so a run is either wholly in the store or
 not at all: a sweep killed at any moment loses only the runs in flight, and rerunning it
 skips every run already stored. Parameter columns are named by their field path (quote
@@ -21,6 +27,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -30,6 +37,7 @@ import duckdb
 import pandas as pd
 
 DB_NAME = "sweep.duckdb"
+STORE_FORMAT = 1
 _SQL_TYPE = {"bool": "BOOLEAN", "int": "BIGINT", "float": "DOUBLE", "str": "VARCHAR"}
 
 
@@ -40,6 +48,47 @@ def quote(name: str) -> str:
 
 class StoreError(RuntimeError):
     """The store cannot be opened or does not belong to this sweep."""
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """A name or value from a store for a message: quoted with its control characters
+    escaped (``repr``), and at most ``limit`` characters of it."""
+    text = str(value)
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return shown(line, limit)[1:-1]
+
+
+_INT = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
+_INT |= {"U" + t for t in _INT}
+_KINDS: dict[str, tuple[str, Any]] = {
+    "integer": ("an integer", lambda t: t in _INT),
+    "number": ("a number", lambda t: t in _INT | {"FLOAT", "DOUBLE"} or t.startswith("DECIMAL")),
+    "text": ("text (VARCHAR)", lambda t: t == "VARCHAR"),
+    "time": ("a timestamp", lambda t: t.startswith("TIMESTAMP")),
+}
+# The columns every store's tables have (parameter columns come on top), by kind.
+SCHEMA: dict[str, dict[str, str]] = {
+    "meta": {"key": "text", "value": "text"},
+    "samples": {"sample_id": "integer"},
+    "runs": {
+        "run_id": "integer",
+        "sample_id": "integer",
+        "replication": "integer",
+        "seed": "integer",
+        "status": "text",
+        "error": "text",
+        "wall_seconds": "number",
+        "version": "text",
+        "scenario_hash": "text",
+        "finished_at": "time",
+    },
+    "kpis": {"run_id": "integer", "kpi": "text", "value": "number"},
+    "monthly": {"run_id": "integer", "month": "integer", "series": "text", "value": "number"},
+}
 
 
 # A read-only connection reaches the store's own tables and nothing else: no files, no
@@ -64,16 +113,79 @@ class SweepStore:
 
     def __init__(self, folder: str | Path, read_only: bool = False) -> None:
         self.path = Path(folder) / DB_NAME
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"{self.path}: not a sweep store (expected a DuckDB file)")
         if read_only and not self.path.is_file():
             raise StoreError(f"{folder}: no sweep results here (expected {DB_NAME})")
         try:
             config = dict(LOCKED_DOWN) if read_only else {}
             self.con = duckdb.connect(str(self.path), read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{self.path}: cannot open the sweep store ({_first_line(exc)})"
+            ) from None
+        try:
             self.con.execute("SET enable_progress_bar = false")
             if read_only:
                 self.con.execute("SET lock_configuration = true")
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open the sweep store ({exc})") from None
+            self.check(new_ok=not read_only)
+        except BaseException as exc:
+            self.con.close()
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    f"{self.path}: cannot read the sweep store ({_first_line(exc)})"
+                ) from None
+            raise
+
+    def check(self, new_ok: bool = False) -> None:
+        """Refuse (StoreError) a store that is not an outsim sweep store of a format this
+        version reads: a table or column missing or of another kind, meta without the
+        sweep's fingerprint and spec, or a newer store format. With ``new_ok`` a database
+        with no tables at all passes (a store about to be created)."""
+        rows = self.con.execute(
+            "SELECT c.table_name, c.column_name, c.data_type FROM duckdb_columns() c "
+            "JOIN duckdb_tables() t ON c.table_oid = t.table_oid "
+            "WHERE t.database_name = current_database() AND t.schema_name = 'main'"
+        ).fetchall()
+        columns: dict[str, dict[str, str]] = {}
+        for table, column, kind in rows:
+            columns.setdefault(table, {})[column] = kind
+        if not columns and new_ok:
+            return
+        where = f"{self.path}: not an outsim sweep store"
+        for table, expected in SCHEMA.items():
+            if table not in columns:
+                raise StoreError(f"{where}: it has no table {table!r}")
+            for column, kind in expected.items():
+                what, fits = _KINDS[kind]
+                if column not in columns[table]:
+                    raise StoreError(f"{where}: table {table!r} has no column {column!r}")
+                if not fits(columns[table][column]):
+                    raise StoreError(
+                        f"{where}: column {column!r} of table {table!r} is "
+                        f"{shown(columns[table][column], 40)}; expected {what}"
+                    )
+        meta = self.meta()
+        fmt = str(meta.get("store_format", "1"))
+        if not re.fullmatch(r"[0-9]{1,6}", fmt):
+            raise StoreError(f"{where}: meta store_format is {shown(fmt)}; expected a number")
+        if int(fmt) > STORE_FORMAT:
+            raise StoreError(
+                f"{self.path}: written by a newer outsim (store format {int(fmt)}; this "
+                f"version reads format {STORE_FORMAT} and older); upgrade outsim to read it"
+            )
+        if not meta.get("fingerprint"):
+            raise StoreError(f"{where}: its meta table has no fingerprint")
+        try:
+            spec = json.loads(meta.get("spec") or "")
+        except (ValueError, TypeError, RecursionError):
+            spec = None
+        outputs = spec.get("outputs") if isinstance(spec, dict) else None
+        if not isinstance(spec, dict) or not (
+            outputs is None
+            or (isinstance(outputs, list) and all(isinstance(o, str) for o in outputs))
+        ):
+            raise StoreError(f"{where}: its meta spec is not a sweep spec")
 
     def __enter__(self) -> SweepStore:
         return self
@@ -118,6 +230,7 @@ class SweepStore:
             "CREATE TABLE monthly (run_id BIGINT, month INTEGER, series VARCHAR, value DOUBLE)"
         )
         self._insert("samples", samples)
+        meta = {"store_format": STORE_FORMAT, **meta}
         rows = [(k, v if isinstance(v, str) else json.dumps(v)) for k, v in meta.items()]
         self.con.executemany("INSERT INTO meta VALUES (?, ?)", rows)
         self.con.commit()
@@ -199,8 +312,16 @@ class SweepStore:
         return {int(r[0]) for r in self.con.execute(sql, args).fetchall()}
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Run SQL against the store and return the whole result."""
-        return self.con.execute(sql).df()
+        """Run SQL against the store and return the whole result (a damaged store's
+        read errors raise StoreError)."""
+        try:
+            return self.con.execute(sql).df()
+        except duckdb.Error as exc:
+            if isinstance(exc, duckdb.InterruptException):
+                raise
+            raise StoreError(
+                f"{self.path}: cannot read the sweep store ({_first_line(exc)})"
+            ) from None
 
     def stream(self, sql: str, timeout: float | None = None) -> QueryResult:
         """Run SQL and return its rows as a stream (nothing is fetched yet)."""
@@ -215,6 +336,12 @@ class SweepStore:
         kpis = self.query("SELECT run_id, kpi, value FROM kpis")
         if kpis.empty:
             return runs
+        clash = sorted(set(kpis["kpi"].dropna()) & set(runs.columns))
+        if clash:
+            raise StoreError(
+                f"{self.path}: not an outsim sweep store: table 'kpis' names a KPI "
+                f"{shown(clash[0])}, a column of table 'runs'"
+            )
         table = kpis.pivot_table(index="run_id", columns="kpi", values="value", dropna=False)
         order = list(dict.fromkeys(kpis["kpi"]))
         table = table.reindex(columns=order)
