@@ -166,3 +166,23 @@ def test_results_and_comparison_folders_hold_no_live_formula(tmp_path: Path) -> 
     cells, numbers, quoted = _check_folder(out)
     assert cells > 0 and numbers > 0
     assert {"'" + HOSTILE[1], "'" + HOSTILE[3]} <= quoted
+
+
+def test_sweep_results_csv_neutralises_query_text_but_keeps_numbers() -> None:
+    """``outsim sweep-results --csv --sql`` streams rows through the same neutraliser: a
+    text value that looks like a formula is quoted, a negative number stays a number."""
+    import duckdb
+
+    from simulator.outputs.workbooks import neutralise
+    from simulator.sweep.store import QueryResult
+
+    con = duckdb.connect()
+    sql = (
+        "SELECT '=HYPERLINK(1)' AS \"@name\", -2.5 AS value, '+1' AS t "
+        "UNION ALL SELECT 'ok', 3, 'x'"
+    )
+    rows = list(
+        csv.reader("".join(QueryResult(con, sql, None).csv_chunks(neutralise)).splitlines())
+    )
+    assert rows[0] == ["'@name", "value", "t"]
+    assert sorted(rows[1:]) == sorted([["'=HYPERLINK(1)", "-2.5", "'+1"], ["ok", "3.0", "x"]])

@@ -148,7 +148,9 @@ def sweep_results(
         try:
             with sweeps.open_query(folder, sql, timeout=timeout) as result:
                 if csv:
-                    for chunk in result.csv_chunks():
+                    from simulator.outputs.workbooks import neutralise
+
+                    for chunk in result.csv_chunks(neutralise):
                         sys.stdout.write(chunk)
                     return
                 frame, more = result.head(limit)
@@ -171,7 +173,9 @@ def sweep_results(
     except sweeps.SweepError as exc:
         raise bad_input(str(exc)) from None
     if csv:
-        sys.stdout.write(frame.to_csv(index=False))
+        from simulator.outputs.workbooks import csv_text
+
+        sys.stdout.write(csv_text(frame))
         return
     t = Table(title=safe(f"{folder}: KPIs over successful runs"))
     for col in ("KPI", "runs", "mean", "sd", "p05", "p95"):

@@ -29,7 +29,7 @@ import io
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -386,16 +386,18 @@ class QueryResult:
         rows = self.cursor.fetchmany(limit + 1)
         return pd.DataFrame(rows[:limit], columns=self.columns), len(rows) > limit
 
-    def csv_chunks(self) -> Iterator[str]:
-        """Every row as CSV text (a header first), a chunk at a time."""
+    def csv_chunks(self, cell: Callable[[Any], Any] | None = None) -> Iterator[str]:
+        """Every row as CSV text (a header first), a chunk at a time; ``cell`` (if given)
+        transforms every value and header first (the CLI neutralises formula-like text)."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self.columns)
+        show = cell or (lambda v: v)
+        writer.writerow([show(c) for c in self.columns])
         while self.columns:
             rows = self.cursor.fetchmany(self.CHUNK)
             if not rows:
                 break
-            writer.writerows(rows)
+            writer.writerows([show(v) for v in row] for row in rows)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
