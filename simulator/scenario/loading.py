@@ -180,14 +180,14 @@ def _rows(block: dict[str, Any], path: str) -> dict[str, Any]:
     """A roster's agents as ``roster_rows`` (unless the section lists them already)."""
     if block.get("roster_rows") is not None:
         return block
-    return {**block, "roster_rows": read_roster(path)}
+    return {**block, "roster_rows": read_roster(path, block.get("roster_decimal"))}
 
 
 def _history(block: dict[str, Any], path: str) -> dict[str, Any]:
     """A contact history as ``volume_history`` (unless the section gives it already)."""
     if block.get("volume_history") is not None:
         return block
-    return {**block, "volume_history": read_volumes(path)}
+    return {**block, "volume_history": read_volumes(path, block.get("volumes_decimal"))}
 
 
 def _region(block: dict[str, Any], path: str) -> dict[str, Any]:

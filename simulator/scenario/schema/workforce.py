@@ -4,7 +4,7 @@ roster file is read by the loading step, ``scenario/roster.py``; its rows arrive
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -83,6 +83,11 @@ class Workforce(Strict):
         description="Your agents: a CSV or XLSX file, one row per agent (age, tenure_years, "
         "wage_per_hour; optional skill, site, paid_hours_per_month, protected, id), relative "
         "to the scenario file; replaces the sampled workforce, headcount = rows [path]",
+    )
+    roster_decimal: Literal[".", ","] | None = Field(
+        None,
+        description="The roster file's decimal mark: ',' (decimal comma, '.' groups "
+        "thousands) or '.'; unset, a number such as 9,5 or 1,250 is refused as ambiguous",
     )
     roster_rows: list[RosterRow] | None = Field(
         None,
