@@ -183,6 +183,46 @@ def test_a_huge_file_is_counted_right(tmp_path: Path) -> None:
         read_roster(_write(tmp_path / "big.csv", roster))
 
 
+# -- 2: control characters in data fields ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("b1,nor\x1bth,30,2,15", "line 4: site: control character U+001B"),
+        ("b\x07,north,30,2,15", "line 4: id: control character U+0007"),
+        ('b1,"nor\nth",30,2,15', "line 4: site: control character U+000A"),
+    ],
+)
+def test_control_characters_in_a_roster_are_refused(
+    tmp_path: Path, row: str, expected: str
+) -> None:
+    path = scenario(tmp_path, roster_text(*GOOD_ROWS[:2], row))
+    refused(path, "roster.csv: " + expected, "expected printable text", run=True)
+
+
+def test_control_characters_in_headers_and_volumes(tmp_path: Path) -> None:
+    header = roster_text().replace("site", "si\x1bte", 1)
+    refused(scenario(tmp_path, header), "roster.csv: line 1: header: control character U+001B")
+    rows = [f"2024-{m:02d},ph\x9bone,10" for m in range(1, 8)]
+    text = "month,channel,contacts\n" + "\n".join(rows) + "\n"
+    refused(
+        scenario(tmp_path, volumes=text), "volumes.csv: line 2: channel: control character U+009B"
+    )
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ('company:\n  name: "Acme\\e[31m"\n', "line 2, column 9: control character U+001B"),
+        ('simulation:\n  description: "a\\abell"\n', "line 2, column 16: control character U+0007"),
+    ],
+)
+def test_control_characters_in_a_scenario_are_refused(
+    tmp_path: Path, yaml_text: str, expected: str
+) -> None:
+    path = _write(tmp_path / "scenario.yaml", yaml_text)
+    refused(path, "scenario.yaml: " + expected, run=True)
+
+
 # -- fuzz: the readers parse or refuse, never crash ----------------------------------------------
 _PIECES = st.sampled_from(
     [

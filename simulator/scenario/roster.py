@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from simulator.scenario.reading import ScenarioError, read_yaml
+from simulator.scenario.reading import ScenarioError, control_problem, quote, read_yaml
 from simulator.scenario.schema import RosterRow
 
 if TYPE_CHECKING:  # pandas and numpy load on first read (the CLI starts without them)
@@ -73,7 +73,6 @@ OPTIONAL = ("skill", "site", "paid_hours_per_month", "protected", "id")
 REGION_FIELDS = ("labour_force", "baseline_unemployment_rate", "vacancy_rate", "average_wage_month")
 _TRUE = {"yes", "true", "1", "y"}
 _FALSE = {"no", "false", "0", "n", ""}
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters, tab included
 _PLAIN = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _POINT_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")  # 1,250,000.5
 _COMMA_PLAIN = re.compile(r"[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?")  # 9,5
@@ -83,25 +82,6 @@ DECIMALS = (".", ",")
 
 class RosterError(ValueError):
     """A roster or region file is unreadable or invalid. ``str()`` is the message."""
-
-
-def quote(value: Any) -> str:
-    """A value as a message shows it: its repr, at most about 80 characters."""
-    text = str(value)
-    if len(text) <= 60:
-        return repr(text)
-    return f"{text[:60]!r}… ({len(text):,} characters)"
-
-
-def control_problem(text: str) -> str | None:
-    """What is wrong with a text holding a control character (None if it holds none)."""
-    found = CONTROL.search(text)
-    if found is None:
-        return None
-    return (
-        f"control character U+{ord(found.group()):04X} at character {found.start() + 1} of "
-        f"{quote(text)}; expected printable text"
-    )
 
 
 class _Problems:

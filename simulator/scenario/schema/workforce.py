@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from simulator.scenario.schema.base import Strict
+from simulator.scenario.schema.base import CONTROL, Strict
 
 
 class RosterRow(BaseModel):
@@ -26,6 +26,13 @@ class RosterRow(BaseModel):
     )
     protected: bool = Field(False, description="Protected from layoff")
     id: str | None = Field(None, max_length=100, description="Your own label (outputs only)")
+
+    @field_validator("site", "id")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and CONTROL.search(value):
+            raise ValueError("holds a control character; expected printable text")
+        return value
 
 
 class Workforce(Strict):
