@@ -223,6 +223,59 @@ def test_control_characters_in_a_scenario_are_refused(
     refused(path, "scenario.yaml: " + expected, run=True)
 
 
+# -- 8: silent omissions ------------------------------------------------------------------------
+def test_a_site_left_out_of_the_layoff_order_is_refused(tmp_path: Path) -> None:
+    path = scenario(
+        tmp_path, roster_text(), plan__layoff_rule="by_site", plan__layoff_site_order=["north"]
+    )
+    refused(path, "plan.layoff_site_order leaves out the roster's site(s) south", run=True)
+
+
+def test_a_misspelt_site_is_refused_and_others_last_is_accepted(tmp_path: Path) -> None:
+    def by_site(*order: str) -> Path:
+        text = roster_text()
+        return scenario(
+            tmp_path, text, plan__layoff_rule="by_site", plan__layoff_site_order=list(order)
+        )
+
+    refused(by_site("north", "soth"), "names site 'soth', which no roster row has")
+    refused(by_site("*", "north"), "has '*' before its end")
+    accepted(by_site("north", "*"))
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "where", "nearest"),
+    [
+        ("simulation:\n  horizon_mnths: 12\n", "simulation.horizon_mnths", "horizon_months"),
+        ("workforce:\n  hedcount: 12\n", "workforce.hedcount", "headcount"),
+        (
+            "plan:\n  phases:\n  - {month: 1, ramp_month: 2}\n",
+            "plan.phases.0.ramp_month",
+            "ramp_months",
+        ),
+    ],
+)
+def test_an_unknown_field_gets_the_nearest_name(
+    tmp_path: Path, yaml_text: str, where: str, nearest: str
+) -> None:
+    path = _write(tmp_path / "scenario.yaml", yaml_text)
+    refused(path, f"{where}: unknown field", f"did you mean {nearest!r}?")
+
+
+def test_unknown_columns_get_the_nearest_name(tmp_path: Path) -> None:
+    text = roster_text().replace("tenure_years", "tenure_yrs")
+    refused(
+        scenario(tmp_path, text),
+        "line 1: unknown column 'tenure_yrs' (did you mean 'tenure_years'?)",
+    )
+
+
+def test_a_missing_parent_says_where_it_looked(tmp_path: Path) -> None:
+    path = _write(tmp_path / "scenario.yaml", "extends: ../elsewhere/base.yaml\n")
+    looked = (tmp_path.parent / "elsewhere" / "base.yaml").resolve()
+    refused(path, "extends:", "base.yaml: file not found", f"(looked for {looked})")
+
+
 # -- fuzz: the readers parse or refuse, never crash ----------------------------------------------
 _PIECES = st.sampled_from(
     [

@@ -101,7 +101,7 @@ def read_text(path: Path, what: str = "scenario") -> str:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
+        raise ScenarioError(f"{path}: file not found (looked for {path.resolve()})") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
     if stat.S_ISDIR(info.st_mode):

@@ -45,6 +45,7 @@ docs/MODEL.md) — read when the scenario is loaded; no network access at run ti
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import math
 import re
@@ -106,6 +107,12 @@ class _Problems:
         more = self.count - len(self.items)
         tail = [f"{self.path}: and {more:,} more problems ({self.count:,} in all)"] if more else []
         raise RosterError("\n".join(self.items + tail))
+
+
+def _nearest(name: str, known: tuple[str, ...]) -> str:
+    """' (did you mean X?)' for a name close to a known one ('' if none is)."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _column(name: Any) -> str:
@@ -291,7 +298,8 @@ def read_roster(path: str | Path, decimal: str | None = None) -> list[dict[str, 
     unknown = [c for c in table.columns if c not in REQUIRED + OPTIONAL]
     if unknown:
         raise RosterError(
-            f"{path}: line 1: unknown column {quote(unknown[0])}; expected the columns "
+            f"{path}: line 1: unknown column {quote(unknown[0])}"
+            f"{_nearest(unknown[0], REQUIRED + OPTIONAL)}; expected the columns "
             f"{', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}"
         )
     missing = [c for c in REQUIRED if c not in table.columns]
@@ -348,6 +356,7 @@ def read_roster(path: str | Path, decimal: str | None = None) -> list[dict[str, 
     return rows
 
 
+VOLUME_COLUMNS = ("month", "contacts", "channel", "contact_type")
 MIN_HISTORY = 6  # months of volume history the forecast needs
 
 
@@ -378,12 +387,11 @@ def read_volumes(path: str | Path, decimal: str | None = None) -> list[float]:
     path = Path(path)
     table = _read_table(path, "contact volumes")
     field = "customers.volumes_decimal"
-    unknown = [
-        c for c in table.columns if c not in ("month", "contacts", "channel", "contact_type")
-    ]
+    unknown = [c for c in table.columns if c not in VOLUME_COLUMNS]
     if unknown:
         raise RosterError(
-            f"{path}: line 1: unknown column {quote(unknown[0])}; expected month and contacts "
+            f"{path}: line 1: unknown column {quote(unknown[0])}"
+            f"{_nearest(unknown[0], VOLUME_COLUMNS)}; expected month and contacts "
             "(and optionally channel or contact_type)"
         )
     for column in ("month", "contacts"):
@@ -509,7 +517,8 @@ def read_region(path: str | Path) -> dict[str, Any]:
     unknown = [k for k in data if k not in (*REGION_FIELDS, "source", "period")]
     if unknown:
         raise RosterError(
-            f"{path}: {unknown[0]}: unknown field; expected {', '.join(REGION_FIELDS)} "
+            f"{path}: {str(unknown[0])[:80]}: unknown field"
+            f"{_nearest(str(unknown[0]), REGION_FIELDS)}; expected {', '.join(REGION_FIELDS)} "
             "(and optionally source and period, as notes)"
         )
     return {k: data[k] for k in REGION_FIELDS if k in data}
