@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,82 @@ def test_a_missing_parent_says_where_it_looked(tmp_path: Path) -> None:
     path = _write(tmp_path / "scenario.yaml", "extends: ../elsewhere/base.yaml\n")
     looked = (tmp_path.parent / "elsewhere" / "base.yaml").resolve()
     refused(path, "extends:", "base.yaml: file not found", f"(looked for {looked})")
+
+
+# -- 4: expansion and echo bounds ------------------------------------------------------------------
+def xlsx_scenario(folder: Path, members: dict[str, bytes]) -> Path:
+    """A scenario whose roster is a real xlsx with ``members`` added or replaced."""
+    import pandas as pd
+
+    plain = folder / "plain.xlsx"
+    pd.DataFrame({"age": [30, 40], "tenure_years": [1, 2], "wage_per_hour": [15, 16]}).to_excel(
+        plain, index=False
+    )
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(folder / "roster.xlsx", "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename not in members:
+                target.writestr(item, source.read(item))
+        for name, data in members.items():
+            target.writestr(name, data)
+    path = scenario(folder)
+    data = yaml.safe_load(path.read_text())
+    data["workforce"] = {"roster": "roster.xlsx"}
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_an_xlsx_that_expands_too_far_is_refused_before_parsing(tmp_path: Path) -> None:
+    huge = (
+        b'<sst xmlns="x" count="1" uniqueCount="1"><si><t>' + b"A" * 30_000_000 + b"</t></si></sst>"
+    )
+    path = xlsx_scenario(tmp_path, {"xl/sharedStrings.xml": huge})
+    assert (tmp_path / "roster.xlsx").stat().st_size < 200_000
+    message = refused(
+        path, "roster.xlsx: its texts expand to 30,000,", "expected at most", run=True
+    )
+    assert "AAAA" not in message and len(message) < 1000
+
+
+def test_a_long_text_inside_an_xlsx_is_refused_before_parsing(tmp_path: Path) -> None:
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>' + "B" * 100_000 + "</t></is></c></row>"
+        "</sheetData></worksheet>"
+    )
+    path = xlsx_scenario(tmp_path, {"xl/worksheets/sheet1.xml": sheet.encode()})
+    message = refused(path, "roster.xlsx: xl/worksheets/sheet1.xml holds a text of more than")
+    assert "BBBB" not in message
+
+
+def test_an_xlsx_of_many_parts_or_not_a_zip_is_refused(tmp_path: Path) -> None:
+    parts = {f"xl/media/p{i}.bin": b"" for i in range(1_001)}
+    refused(xlsx_scenario(tmp_path, parts), "roster.xlsx: holds 1,0", "expected an xlsx of at most")
+    (tmp_path / "roster.xlsx").write_bytes(b"not a zip at all")
+    refused(tmp_path / "scenario.yaml", "roster.xlsx: not an xlsx file")
+
+
+def test_long_values_are_refused_and_quoted_short(tmp_path: Path) -> None:
+    long = "z" * 100_000
+    message = refused(
+        scenario(tmp_path, roster_text(*GOOD_ROWS[:2], f"b1,{long},30,2,15")),
+        "roster.csv: line 4: site: 100,000 characters; expected at most 1,000",
+    )
+    assert "z" * 100 not in message
+    message = refused(
+        scenario(tmp_path, roster_text(*GOOD_ROWS[:2], f"b1,north,30,2,{'9' * 900}x")),
+        "roster.csv: line 4: wage_per_hour: expected a number, got '999",
+        "(901 characters)",
+    )
+    assert "9" * 100 not in message
+
+
+def test_a_long_yaml_value_is_quoted_short(tmp_path: Path) -> None:
+    path = _write(tmp_path / "scenario.yaml", f"company:\n  name: {'n' * 5000}\n")
+    message = refused(path, "company.name", "5002 characters")
+    assert "n" * 100 not in message
 
 
 # -- fuzz: the readers parse or refuse, never crash ----------------------------------------------

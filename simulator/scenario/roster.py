@@ -65,6 +65,7 @@ MAX_BYTES = 50_000_000  # a roster or volumes file on disk
 MAX_EXPANDED_BYTES = 250_000_000  # what an xlsx may expand to (all its zip members)
 MAX_SHARED_STRINGS_BYTES = 25_000_000  # an xlsx's table of texts, expanded
 MAX_ZIP_MEMBERS = 1_000
+MAX_XML_RUN = 20_000  # bytes of an xlsx part between two tags (a cell's text, escaped)
 MAX_COLUMNS = 50
 MAX_CELL_CHARS = 1_000  # characters in one cell (ids and sites are short)
 MAX_MONTHS = 1_200  # months of contact history (the schema's longest)
@@ -148,6 +149,36 @@ def _check_xlsx(path: Path) -> None:
                 f"{MAX_SHARED_STRINGS_BYTES:,} bytes (cells of at most {MAX_CELL_CHARS:,} "
                 "characters)"
             )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in members:
+                if member.filename.lower().endswith((".xml", ".rels")):
+                    _check_xml_runs(path, archive, member)
+    except RosterError:
+        raise
+    except Exception:  # noqa: BLE001 - a broken member (bad CRC, bad deflate data)
+        raise RosterError(
+            f"{path}: a damaged xlsx (a part does not unpack); expected XLSX"
+        ) from None
+
+
+def _check_xml_runs(path: Path, archive: Any, member: Any) -> None:
+    """Refuse an xlsx part holding a text longer than a cell may be, streaming it (a text
+    between two tags never holds '<', so the longest run without '<' bounds every text)."""
+    longest, carry = 0, 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            pieces = chunk.split(b"<")
+            if len(pieces) == 1:
+                carry += len(chunk)
+            else:
+                longest = max(longest, carry + len(pieces[0]), *(len(p) for p in pieces[1:-1]))
+                carry = len(pieces[-1])
+            if max(longest, carry) > MAX_XML_RUN:
+                raise RosterError(
+                    f"{path}: {member.filename} holds a text of more than {MAX_XML_RUN:,} "
+                    f"bytes; expected cells of at most {MAX_CELL_CHARS:,} characters"
+                )
 
 
 def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
