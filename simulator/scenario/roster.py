@@ -54,7 +54,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from simulator.scenario.reading import ScenarioError, control_problem, quote, read_yaml
+from simulator.scenario.reading import (
+    CONTROL,
+    ScenarioError,
+    control_problem,
+    quote,
+    read_yaml,
+)
 from simulator.scenario.schema import RosterRow
 
 if TYPE_CHECKING:  # pandas and numpy load on first read (the CLI starts without them)
@@ -229,22 +235,25 @@ def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
             problems.add(1, None, f"header: {trouble}")
     problems.check()
     table.columns = [_column(c) for c in table.columns]
-    table = table.map(_plain)
+    if suffix != ".csv":
+        table = table.map(_plain)
     table.index = range(2, len(table) + 2)  # the file's line (the header is line 1)
     for column in table.columns:
-        for line, value in table[column].items():
-            if isinstance(value, str):
-                if len(value) > MAX_CELL_CHARS:
-                    problems.add(
-                        line,
-                        column,
-                        f"{len(value):,} characters; expected at most {MAX_CELL_CHARS:,}",
-                    )
-                elif trouble := control_problem(value):
-                    problems.add(line, column, trouble)
+        texts = table[column].astype(str)
+        flagged = (texts.str.len() > MAX_CELL_CHARS) | texts.str.contains(
+            CONTROL.pattern, regex=True
+        )
+        for line, value in texts[flagged].items():
+            if len(value) > MAX_CELL_CHARS:
+                problems.add(
+                    line,
+                    column,
+                    f"{len(value):,} characters; expected at most {MAX_CELL_CHARS:,}",
+                )
+            elif trouble := control_problem(value):
+                problems.add(line, column, trouble)
     problems.check()
-    empty = table.apply(lambda row: all(v == "" for v in row), axis=1) if len(table) else None
-    return table[~empty] if empty is not None else table
+    return table[~(table == "").all(axis=1)]
 
 
 def _plain(value: Any) -> Any:
