@@ -106,6 +106,9 @@ def test_a_declared_decimal_comma_is_read(tmp_path: Path) -> None:
     assert wages == [9.5, 12.25, 16.0]
     text = "month,contacts\n" + "".join(f'{m},"1.250,5"\n' for m in range(1, 8))
     assert read_volumes(_write(tmp_path / "v.csv", text), ",") == [1250.5] * 7
+    # an xlsx's numbers are numbers, whatever the declared mark
+    acme = ROOT / "scenarios" / "examples" / "acme"
+    assert read_roster(acme / "roster.xlsx", ",") == read_roster(acme / "roster.csv")
     # declared comma: a decimal point is refused rather than read as thousands
     with pytest.raises(RosterError, match="line 2: wage_per_hour: expected a number with ','"):
         read_roster(_write(tmp_path / "r2.csv", roster_text("a,x,30,2,15.5")), ",")
