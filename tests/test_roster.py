@@ -78,21 +78,21 @@ def test_an_xlsx_roster_gives_the_same_run_as_csv(tmp_path: Path) -> None:
         (lambda t: t.drop(columns=["tenure_years"]), "no column 'tenure_years'"),
         (
             lambda t: t.assign(age=t["age"].where(t.index != 3, 12)),
-            "row 4: age: Input should be greater than or equal to 16 (got 12.0)",
+            "line 5: age: Input should be greater than or equal to 16 (got 12.0)",
         ),
         (
             lambda t: t.assign(wage_per_hour=t["wage_per_hour"].where(t.index != 0, -2)),
-            "row 1: wage_per_hour: Input should be greater than or equal to 0.5",
+            "line 2: wage_per_hour: Input should be greater than or equal to 0.5",
         ),
         (
             lambda t: t.assign(age=t["age"].astype(object).where(t.index != 5, "")),
-            "row 6: age: missing; expected a value",
+            "line 7: age: missing; expected a value",
         ),
-        (lambda t: t.assign(id=["dup"] * 30), "row 2: id: 'dup' repeats row 1"),
-        (lambda t: t.assign(protected=["maybe"] * 30), "row 1: protected: expected yes or no"),
+        (lambda t: t.assign(id=["dup"] * 30), "line 3: id: 'dup' repeats line 2"),
+        (lambda t: t.assign(protected=["maybe"] * 30), "line 2: protected: expected yes or no"),
         (
             lambda t: t.assign(tenure_years=t["tenure_years"].where(t.index != 0, 30.0)),
-            "row 1: tenure_years: 30 years at age 20; expected at most age − 14",
+            "line 2: tenure_years: 30 years at age 20; expected at most age − 14",
         ),
         (lambda t: t.iloc[0:0], "no agents (only a header)"),
     ],
@@ -268,13 +268,13 @@ def test_contacts_follow_the_forecast_of_the_history(tmp_path: Path) -> None:
                     "contacts": [1] * 6,
                 }
             ),
-            "month 2024-03: expected consecutive months",
+            "line 3: month: follows 2024-01 with 2024-03; expected consecutive months",
         ),
         (
             pd.DataFrame(
                 {"month": [f"2024-0{i}" for i in range(1, 8)], "contacts": [5, 5, -1, 5, 5, 5, 5]}
             ),
-            "row 3: contacts: expected a number",
+            "line 4: contacts: expected a number",
         ),
         (
             pd.DataFrame({"month": ["2024-01", "2024-02"], "contacts": [3, 4]}),

@@ -12,14 +12,15 @@ validation, and their data put into the document (``workforce.roster_rows``,
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from simulator.scenario.reading import ScenarioError, read_yaml
 from simulator.scenario.roster import (
@@ -154,6 +155,38 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else f"{text[:60]}… ({len(text)} characters)"
 
 
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The field names the schema knows at ``loc`` (the parent of an unknown field)."""
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model an annotation holds (``X``, ``list[X]``, ``X | None``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _did_you_mean(loc: tuple[Any, ...]) -> str:
+    """'; did you mean X?' for an unknown field close to a known one ('' if none is)."""
+    if not loc:
+        return ""
+    close = difflib.get_close_matches(str(loc[-1]), _fields_at(loc[:-1]), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _line(source: str, err: Any) -> str:
     """One problem as a message shows it: file, field path, what was expected."""
     loc = ".".join(str(p) for p in err["loc"])
@@ -164,6 +197,7 @@ def _line(source: str, err: Any) -> str:
     given = err.get("input")
     if kind == "extra_forbidden":
         msg = "unknown field; expected one of the documented fields (see `outsim schema`)"
+        msg += _did_you_mean(tuple(err["loc"]))
     elif kind not in ("value_error", "missing") and not isinstance(given, dict | list):
         shown = _shown(given)
         msg = f"{msg} (got {shown})"
@@ -180,14 +214,14 @@ def _rows(block: dict[str, Any], path: str) -> dict[str, Any]:
     """A roster's agents as ``roster_rows`` (unless the section lists them already)."""
     if block.get("roster_rows") is not None:
         return block
-    return {**block, "roster_rows": read_roster(path)}
+    return {**block, "roster_rows": read_roster(path, block.get("roster_decimal"))}
 
 
 def _history(block: dict[str, Any], path: str) -> dict[str, Any]:
     """A contact history as ``volume_history`` (unless the section gives it already)."""
     if block.get("volume_history") is not None:
         return block
-    return {**block, "volume_history": read_volumes(path)}
+    return {**block, "volume_history": read_volumes(path, block.get("volumes_decimal"))}
 
 
 def _region(block: dict[str, Any], path: str) -> dict[str, Any]:

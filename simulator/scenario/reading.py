@@ -8,6 +8,7 @@ nesting. Every problem is a :class:`ScenarioError` naming the file and what was 
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,33 @@ class ScenarioError(ValueError):
 
 MAX_FILE_BYTES = 1_000_000  # a scenario or spec is a few kB
 MAX_DEPTH = 32  # nesting levels a document may have (a scenario needs 6)
+
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, newline allowed
+
+
+def quote(value: object) -> str:
+    """A value as a message shows it: its repr, at most about 80 characters."""
+    text = str(value)
+    if len(text) <= 60:
+        return repr(text)
+    return f"{text[:60]!r}… ({len(text):,} characters)"
+
+
+def control_problem(text: str, pattern: re.Pattern[str] = CONTROL) -> str | None:
+    """What is wrong with a text holding a control character (None if it holds none)."""
+    found = pattern.search(text)
+    if found is None:
+        return None
+    return (
+        f"control character U+{ord(found.group()):04X} at character {found.start() + 1} of "
+        f"{quote(text)}; expected printable text"
+    )
+
+
+class _ControlCharacter(yaml.constructor.ConstructorError):
+    """A YAML text (written with an escape such as \\e) holding a control character."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -39,6 +67,12 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+    def construct_scalar(self, node: Any) -> Any:
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and (trouble := control_problem(value, CONTROL_IN_TEXT)):
+            raise _ControlCharacter(None, None, trouble, node.start_mark)
+        return value
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
@@ -67,7 +101,7 @@ def read_text(path: Path, what: str = "scenario") -> str:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
+        raise ScenarioError(f"{path}: file not found (looked for {path.resolve()})") from None
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read file ({exc.strerror})") from None
     if stat.S_ISDIR(info.st_mode):
@@ -94,6 +128,11 @@ def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
     text = read_text(path, what)
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except _ControlCharacter as exc:
+        mark = exc.problem_mark
+        raise ScenarioError(
+            f"{path}: line {mark.line + 1}, column {mark.column + 1}: {exc.problem}"
+        ) from None
     except yaml.YAMLError as exc:
         where = ""
         mark = getattr(exc, "problem_mark", None)

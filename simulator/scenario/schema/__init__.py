@@ -31,7 +31,7 @@ from simulator.scenario.schema.base import (
 from simulator.scenario.schema.company import Company, Customers
 from simulator.scenario.schema.costs import Costs
 from simulator.scenario.schema.local_economy import LocalEconomy
-from simulator.scenario.schema.plan import Phase, Plan
+from simulator.scenario.schema.plan import OTHERS, Phase, Plan
 from simulator.scenario.schema.policies import (
     Communication,
     CommunityFocus,
@@ -124,11 +124,24 @@ class Scenario(Strict):
                 )
             previous = phase.month
         sites = {r.site for r in self.workforce.roster_rows or []}
-        unknown_sites = [x for x in self.plan.layoff_site_order if x not in sites]
+        order = self.plan.layoff_site_order
+        unknown_sites = [x for x in order if x not in sites and x != OTHERS]
         if unknown_sites:
             raise ValueError(
                 f"plan.layoff_site_order names site {unknown_sites[0]!r}, which no roster row "
                 f"has; expected one of: {', '.join(sorted(s for s in sites if s)) or '(none)'}"
+            )
+        if OTHERS in order[:-1]:
+            raise ValueError(
+                f"plan.layoff_site_order has {OTHERS!r} before its end; expected it last "
+                "(the sites not listed go last)"
+            )
+        unplaced = sorted(s for s in sites if s and s not in order)
+        if self.plan.layoff_rule == "by_site" and unplaced and OTHERS not in order:
+            raise ValueError(
+                f"plan.layoff_site_order leaves out the roster's site(s) {', '.join(unplaced)}; "
+                f"expected every site placed, or {OTHERS!r} last to lay off the sites not "
+                "listed last"
             )
         if self.workforce.headcount > 0.5 * self.local_economy.labour_force:
             raise ValueError(

@@ -14,6 +14,7 @@ FOLDER_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
 FOLDER_NAME_RULE = (
     "1 to 100 letters, digits, '.', '_' or '-', not starting with '.' (it names the results folder)"
 )
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # control characters, refused in data texts
 SEED_BOUNDS = (0, 2**63 - 1)  # root seeds [integer]
 MAX_MONTH = 239  # the last month index of the longest horizon (240 months)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -84,6 +84,11 @@ class Customers(Strict):
         max_length=4096,
         description="History of contacts per month (CSV or XLSX: month, contacts), relative "
         "to the scenario file; the horizon's demand is forecast from it [path]",
+    )
+    volumes_decimal: Literal[".", ","] | None = Field(
+        None,
+        description="The volumes file's decimal mark: ',' (decimal comma, '.' groups "
+        "thousands) or '.'; unset, a number such as 9,5 or 1,250 is refused as ambiguous",
     )
     volume_history: list[Annotated[float, Field(ge=0, le=1e12)]] | None = Field(
         None,

@@ -31,6 +31,9 @@ class Phase(Strict):
         return shares
 
 
+OTHERS = "*"  # in layoff_site_order: the sites not listed (last)
+
+
 class Plan(Strict):
     announcement_lead_months: int = Field(
         3,
@@ -47,8 +50,9 @@ class Plan(Strict):
     layoff_site_order: list[str] = Field(
         default_factory=list,
         max_length=100,
-        description="by_site: the roster's sites in the order their agents are laid off "
-        "(sites not listed follow) [list]",
+        description="by_site: the roster's sites in the order their agents are laid off; "
+        "every site of the roster must be listed, or '*' last to lay off the sites not listed "
+        "last (agents without a site go last) [list]",
     )
     phases: list[Phase] = Field(
         default_factory=list,

@@ -4,11 +4,11 @@ roster file is read by the loading step, ``scenario/roster.py``; its rows arrive
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from simulator.scenario.schema.base import Strict
+from simulator.scenario.schema.base import CONTROL, Strict
 
 
 class RosterRow(BaseModel):
@@ -26,6 +26,13 @@ class RosterRow(BaseModel):
     )
     protected: bool = Field(False, description="Protected from layoff")
     id: str | None = Field(None, max_length=100, description="Your own label (outputs only)")
+
+    @field_validator("site", "id")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and CONTROL.search(value):
+            raise ValueError("holds a control character; expected printable text")
+        return value
 
 
 class Workforce(Strict):
@@ -83,6 +90,11 @@ class Workforce(Strict):
         description="Your agents: a CSV or XLSX file, one row per agent (age, tenure_years, "
         "wage_per_hour; optional skill, site, paid_hours_per_month, protected, id), relative "
         "to the scenario file; replaces the sampled workforce, headcount = rows [path]",
+    )
+    roster_decimal: Literal[".", ","] | None = Field(
+        None,
+        description="The roster file's decimal mark: ',' (decimal comma, '.' groups "
+        "thousands) or '.'; unset, a number such as 9,5 or 1,250 is refused as ambiguous",
     )
     roster_rows: list[RosterRow] | None = Field(
         None,
