@@ -227,6 +227,7 @@ def test_readers_refuse_a_foreign_or_damaged_store(tmp_path: Path, case: str, co
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("case", ["other-columns", "hostile-column-name", "text-file"])
 def test_a_real_process_prints_no_escape_byte(tmp_path: Path, case: str) -> None:
     make, expected = HOSTILE[case]

@@ -82,6 +82,7 @@ def outsim(*args: str, width: int, cwd: Path) -> str:
     return proc.stdout
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("width", [80, 50])
 def test_sweep_results_prints_every_number_whole(big_sweep: Path, width: int) -> None:
     text = outsim("sweep-results", str(big_sweep), width=width, cwd=big_sweep.parent)
