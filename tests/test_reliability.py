@@ -576,9 +576,14 @@ def test_report_never_embeds_a_linked_file(results_folder: Path, tmp_path: Path)
     (folder / "plots" / "costs.png").unlink()
     (folder / "plots" / "costs.png").symlink_to("/etc/passwd")
 
+    before = snapshot(tmp_path)
+
     result = outsim("report", folder, cwd=tmp_path)
 
-    assert result.code == 0, result.err
+    # a tampered folder is refused naming the linked plot (issue 25): nothing is rebuilt, so
+    # neither the secret nor /etc/passwd can reach the page
+    assert_refused(result, "cash.png", "symbolic link")
+    assert_unchanged(before, snapshot(tmp_path))
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert base64.b64encode(secret.read_bytes()[:30]).decode()[:20] not in html
     assert base64.b64encode(Path("/etc/passwd").read_bytes()[:30]).decode()[:20] not in html
