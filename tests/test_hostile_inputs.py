@@ -419,3 +419,85 @@ def test_fuzzed_files_parse_or_are_refused(
         except (RosterError, ScenarioError) as exc:
             assert str(path) in str(exc)
             assert all(len(line) < 600 for line in str(exc).splitlines())
+
+
+def _as_xlsx(path: Path, text: str) -> Path:
+    """The rows of a (fuzzed) CSV text as an xlsx sheet: numbers as numbers, the rest text."""
+    import csv
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    wb = Workbook()
+    ws = wb.active
+    for row in csv.reader(io.StringIO(text)):
+        cells: list[object] = []
+        for value in row[:60]:
+            try:
+                cells.append(float(value))
+            except ValueError:
+                # an xlsx cannot hold most control characters (openpyxl refuses to write
+                # them); the CSV fuzz covers those
+                cells.append(ILLEGAL_CHARACTERS_RE.sub("?", value[:2000]))
+        ws.append(cells)
+    wb.save(path)
+    return path
+
+
+REGION_VALUES = st.one_of(
+    st.integers(-10, 10**9),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.none(),
+    st.lists(st.integers(), max_size=3),
+)
+REGION_KEYS = st.one_of(
+    st.sampled_from(
+        ["labour_force", "baseline_unemployment_rate", "vacancy_rate", "average_wage_month"]
+    ),
+    st.sampled_from(["source", "period", "labor_force", "vacancies"]),
+    st.text(min_size=1, max_size=12),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(roster=mutated(roster_text()), volumes=mutated(VOLUMES))
+def test_fuzzed_xlsx_files_parse_or_are_refused(tmp_path: Path, roster: str, volumes: str) -> None:
+    """The same mutated rosters and volumes, as spreadsheets: parsed or refused naming the
+    file, never another exception."""
+    for name, text, reader in (
+        ("fuzz_roster.xlsx", roster, read_roster),
+        ("fuzz_volumes.xlsx", volumes, read_volumes),
+    ):
+        path = _as_xlsx(tmp_path / name, text)
+        try:
+            reader(path, None)
+        except (RosterError, ScenarioError) as exc:
+            assert str(path) in str(exc)
+            assert all(len(line) < 600 for line in str(exc).splitlines())
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(region=st.dictionaries(REGION_KEYS, REGION_VALUES, max_size=6))
+def test_fuzzed_region_files_load_or_are_refused(tmp_path: Path, region: dict) -> None:
+    """A scenario naming a generated region file: it loads, or it is refused with a
+    ScenarioError that names the region file or the field — never another exception."""
+    from simulator.scenario import load_scenario
+
+    (tmp_path / "region.yaml").write_text(yaml.safe_dump(region), encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        f"extends: {ROOT / 'scenarios' / 'default.yaml'}\n"
+        "local_economy:\n  region_file: region.yaml\n",
+        encoding="utf-8",
+    )
+    try:
+        load_scenario(scenario)
+    except ScenarioError as exc:
+        assert "region" in str(exc) or "local_economy" in str(exc), str(exc)
+        assert all(len(line) < 600 for line in str(exc).splitlines())
