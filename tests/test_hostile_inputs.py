@@ -501,3 +501,35 @@ def test_fuzzed_region_files_load_or_are_refused(tmp_path: Path, region: dict) -
     except ScenarioError as exc:
         assert "region" in str(exc) or "local_economy" in str(exc), str(exc)
         assert all(len(line) < 600 for line in str(exc).splitlines())
+
+
+def test_a_row_with_an_extra_field_is_refused_not_shifted(tmp_path: Path) -> None:
+    """An unquoted decimal comma in a csv row makes one field too many: pandas would have
+    taken the first column as the index and shifted every value one column to the left."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,site,age,tenure_years,wage_per_hour\n"
+        "a0,north,30,1,16,77\n"
+        "a1,south,31,2,17.5\n"
+        'a2,"we,st",32,3\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RosterError) as info:
+        read_roster(roster, None)
+    message = str(info.value)
+    assert "line 2: 6 fields; expected 5" in message
+    assert "line 4: 4 fields; expected 5" in message
+    assert "line 3" not in message
+
+
+def test_csv_lines_count_the_file_even_after_a_quoted_line_break(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        'id,site,age,tenure_years,wage_per_hour\na0,"no\nrth",30,1,16.5\na1,so\x07uth,31,2,17.5\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RosterError) as info:
+        read_roster(roster, None)
+    message = str(info.value)
+    assert "line 2: site: control character" in message  # the cell holding the line break
+    assert "line 4: site: control character U+0007" in message  # the file's fourth line

@@ -210,9 +210,7 @@ def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
         raise RosterError(f"{path}: expected a .csv or .xlsx file")
     try:
         if suffix == ".csv":
-            table = pd.read_csv(
-                path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8"
-            )
+            table = _read_csv(path, "agents" if what == "roster" else "rows")
         else:
             _check_xlsx(path)
             table = pd.read_excel(path, dtype=object, keep_default_na=False)
@@ -237,7 +235,10 @@ def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
     table.columns = [_column(c) for c in table.columns]
     if suffix != ".csv":
         table = table.map(_plain)
-    table.index = range(2, len(table) + 2)  # the file's line (the header is line 1)
+    if "__line__" in table.columns:  # a csv: each row's line in the file, as read
+        table.index = table.pop("__line__").astype(int).to_numpy()
+    else:
+        table.index = range(2, len(table) + 2)  # the file's line (the header is line 1)
     for column in table.columns:
         texts = table[column].astype(str)
         flagged = (texts.str.len() > MAX_CELL_CHARS) | texts.str.contains(
@@ -254,6 +255,48 @@ def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
                 problems.add(line, column, trouble)
     problems.check()
     return table[~(table == "").all(axis=1)]
+
+
+def _read_csv(path: Path, rows_are: str = "rows") -> pd.DataFrame:
+    """A csv file's table as text, every row with as many fields as the header: a row with
+    more or fewer (an unquoted comma inside a number, a lost field) is refused with its line,
+    never shifted into the wrong columns. Each row keeps the line it starts on (a quoted cell
+    may span lines) in a ``__line__`` column."""
+    import csv
+
+    import pandas as pd
+
+    problems = _Problems(path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        total, start = 0, reader.line_num + 1
+        for row in reader:
+            if not row:  # a blank line: an empty row, as the rest of the table reads it
+                row = [""] * len(header)
+            elif len(row) != len(header):
+                problems.add(
+                    start,
+                    None,
+                    f"{len(row)} fields; expected {len(header)} like the header (a comma "
+                    "inside a value must be quoted; a decimal comma must be declared)",
+                )
+            total += 1
+            if total <= MAX_ROWS:  # beyond that the rows are only counted (the caller says)
+                rows.append(row[: len(header)] + [""] * (len(header) - len(row)))
+                lines.append(start)
+            start = reader.line_num + 1
+    if total > MAX_ROWS:
+        raise RosterError(f"{path}: {total:,} {rows_are}; expected at most {MAX_ROWS:,}")
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    for name in repeated:
+        problems.add(1, None, f"column {quote(name)} appears more than once; expected it once")
+    problems.check()
+    table = pd.DataFrame(rows, columns=header, dtype=str)
+    table["__line__"] = lines
+    return table
 
 
 def _plain(value: Any) -> Any:
