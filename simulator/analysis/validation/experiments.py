@@ -88,15 +88,25 @@ def _share_at_least(durations: np.ndarray, months: float) -> float:
     return float((durations >= months).mean()) if len(durations) else float("nan")
 
 
+def _tenured(model: OutsourcingModel) -> np.ndarray:
+    """The survey's population: workers who lost or left a job of 3+ years' tenure."""
+    who = lost_or_left(model)
+    return who[model.workforce.tenure[who] >= 3.0]
+
+
+def _full_time_pay(model: OutsourcingModel, who: np.ndarray) -> np.ndarray:
+    """First new job's full-time pay over the old, of those of ``who`` re-employed full time."""
+    wf = model.workforce
+    return wf.first_pay_ratio[who[(wf.first_job_month[who] >= 0) & ~wf.part_time[who]]]
+
+
 def measure_displaced(models: Models) -> dict[str, float]:
     (model,) = models["displaced_workers"]
-    wf = model.workforce
     who = lost_or_left(model)
-    tenured = who[wf.tenure[who] >= 3.0]
+    tenured = _tenured(model)
     age = _age_at_displacement(model, who)
     prime = who[(age >= 25) & (age < 55)]
-    full_time = who[(wf.first_job_month[who] >= 0) & ~wf.part_time[who]]
-    pay = wf.first_pay_ratio[full_time]
+    pay = _full_time_pay(model, who)
     durations = _unemployment_durations(model, who)
     return {
         "dws_reemployed": _survey_share(model, tenured, State.reemployed),
@@ -115,9 +125,9 @@ def measure_displaced(models: Models) -> dict[str, float]:
 
 def _tenured_aged(model: OutsourcingModel, low: float, high: float) -> np.ndarray:
     """Displaced workers with 3+ years of tenure, aged [low, high) at displacement."""
-    who = lost_or_left(model)
+    who = _tenured(model)
     age = _age_at_displacement(model, who)
-    return who[(model.workforce.tenure[who] >= 3.0) & (age >= low) & (age < high)]
+    return who[(age >= low) & (age < high)]
 
 
 def measure_by_age(models: Models) -> dict[str, float]:
@@ -143,9 +153,7 @@ def _lost_earnings(model: OutsourcingModel, months: range) -> float:
     """Share of counterfactual earnings lost ``months`` after displacement by displaced workers
     with 3+ years of tenure aged under 50 (Davis & von Wachter's sample), the jobless and those
     out of the labour force at zero, as in administrative earnings records."""
-    who = lost_or_left(model)
-    age = _age_at_displacement(model, who)
-    who = who[(model.workforce.tenure[who] >= 3.0) & (age < 50)]
+    who = _tenured_aged(model, 0, 50)
     ratio = earnings_vs_counterfactual(model, who, model.workforce.displaced_month[who], months)
     return float("nan") if ratio is None else 1.0 - ratio
 
@@ -157,27 +165,23 @@ def measure_markets(models: Models) -> dict[str, float]:
     out: dict[str, float] = {}
     for label, name in MARKETS.items():
         (model,) = models[name]
-        wf = model.workforce
-        who = lost_or_left(model)
-        tenured = who[wf.tenure[who] >= 3.0]
+        tenured = _tenured(model)
         out[f"dws_{label}_market_reemployed"] = _survey_share(model, tenured, State.reemployed)
         out[f"dws_{label}_market_unemployed"] = _survey_share(
             model, tenured, State.unemployed, State.retraining
         )
     (recovery,) = models["recovery_market"]
-    who = lost_or_left(recovery)
-    tenured = who[recovery.workforce.tenure[who] >= 3.0]
-    out["dws_recovery_market_reemployed"] = _survey_share(recovery, tenured, State.reemployed)
+    out["dws_recovery_market_reemployed"] = _survey_share(
+        recovery, _tenured(recovery), State.reemployed
+    )
     (before,) = models["prerecession_market"]
-    wf = before.workforce
-    who = lost_or_left(before)
-    pay = wf.first_pay_ratio[who[(wf.first_job_month[who] >= 0) & ~wf.part_time[who]]]
+    pay = _full_time_pay(before, lost_or_left(before))
     out["dws_prerecession_new_job_pays_less"] = float((pay < 1.0).mean())
     out["dws_prerecession_new_job_loses_20"] = float((pay < 0.8).mean())
     (recession,) = models["recession_market"]
     wf = recession.workforce
-    who = lost_or_left(recession)
-    found = who[(wf.tenure[who] >= 3.0) & (wf.first_job_month[who] >= 0)]
+    tenured = _tenured(recession)
+    found = tenured[wf.first_job_month[tenured] >= 0]
     # weekly earnings of the new job over the old: full-time pay times part-time hours
     weekly = wf.first_pay_ratio[found] * np.where(wf.part_time[found], PART_TIME_HOURS, 1.0)
     out["dws_recession_new_job_pays_less"] = float((weekly < 1.0).mean())
@@ -189,20 +193,7 @@ def measure_markets(models: Models) -> dict[str, float]:
     return out
 
 
-PATH_YEARS = (1, 3, 5, 10)  # years after displacement at which the earnings path is read
 DISCOUNT = 0.05  # Davis & von Wachter's discount rate [per year]
-
-
-def earnings_path(model: OutsourcingModel, who: np.ndarray) -> dict[int, float]:
-    """Earnings of ``who`` over the comparison path in years 1, 3, 5 and 10 after
-    displacement (the jobless and those out of the labour force at zero) [ratio]."""
-    start = model.workforce.displaced_month[who]
-    out = {}
-    for year in PATH_YEARS:
-        months = range(12 * (year - 1), 12 * year)
-        ratio = earnings_vs_counterfactual(model, who, start, months)
-        out[year] = float("nan") if ratio is None else ratio
-    return out
 
 
 def loss_present_value(model: OutsourcingModel, who: np.ndarray, years: int = 20) -> float:
@@ -227,10 +218,7 @@ def measure_long_run(models: Models) -> dict[str, float]:
     """Ten years after the normal-times layoff: the present value of lost earnings of
     Davis & von Wachter's sample (3+ years of tenure, under 50 at displacement)."""
     (model,) = models["long_run"]
-    who = lost_or_left(model)
-    age = _age_at_displacement(model, who)
-    sample = who[(model.workforce.tenure[who] >= 3.0) & (age < 50)]
-    return {"earnings_loss_present_value": loss_present_value(model, sample)}
+    return {"earnings_loss_present_value": loss_present_value(model, _tenured_aged(model, 0, 50))}
 
 
 def _never_jobless(model: OutsourcingModel) -> float:
