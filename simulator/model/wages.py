@@ -66,7 +66,7 @@ def comparison_pay(
     years = np.maximum(np.asarray(months_since, dtype=float), 0.0) / 12.0
     tenure_years = np.asarray(tenure_years, dtype=float)
     gained = tenure_return(tenure_years + years) - tenure_return(tenure_years)
-    return wage * np.exp(np.log1p(market_growth_annual) * years + gained)
+    return market_pay(wage, months_since, market_growth_annual) * np.exp(gained)
 
 
 def market_pay(
