@@ -39,11 +39,18 @@ class Outcome:
         return self.out + self.err
 
 
-def outsim(*args: Any, cwd: Path, fresh: bool = False, timeout: float = 180) -> Outcome:
+def outsim(
+    *args: Any,
+    cwd: Path,
+    fresh: bool = False,
+    timeout: float = 180,
+    env: dict[str, str] | None = None,
+) -> Outcome:
     """``outsim ARGS`` run in ``cwd`` through the real entry point: in this interpreter (the
     same code path, without paying start-up per case), or with ``fresh`` in a new process
-    (where a hang, a signal or the process's own resources are part of the test)."""
-    if fresh:
+    (where a hang, a signal or the process's own resources are part of the test), with
+    ``env`` added to its environment."""
+    if fresh or env:
         proc = subprocess.run(
             [sys.executable, "-m", "simulator.cli", *map(str, args)],
             cwd=cwd,
@@ -51,6 +58,7 @@ def outsim(*args: Any, cwd: Path, fresh: bool = False, timeout: float = 180) -> 
             text=True,
             timeout=timeout,
             stdin=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
         )
         return Outcome(proc.returncode, proc.stdout, proc.stderr)
     out, err = io.StringIO(), io.StringIO()

@@ -4,9 +4,6 @@ fed mutated files, either parse them or raise the errors the CLI turns into exit
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from simulator.scenario import ScenarioError
 from simulator.scenario.roster import RosterError, read_roster, read_volumes
 
 from .conftest import ROOT
+from .reliability_helpers import Outcome, outsim
 
 HEADER = "id,site,age,tenure_years,wage_per_hour\n"
 GOOD_ROWS = [f"a{i},{'north' if i % 2 else 'south'},{30 + i},{i % 5},{15 + i}.5" for i in range(8)]
@@ -50,16 +48,8 @@ def scenario(folder: Path, roster: str | None = None, volumes: str | None = None
     return path
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "simulator.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-        env=env,
-    )
+def cli(*args: str, cwd: Path) -> Outcome:
+    return outsim(*args, cwd=cwd, fresh=True, timeout=300)
 
 
 def refused(path: Path, *expected: str, run: bool = False) -> str:
@@ -71,19 +61,19 @@ def refused(path: Path, *expected: str, run: bool = False) -> str:
     for result in (checked, done):
         if result is None:
             continue
-        message = " ".join(result.stderr.split())
-        assert result.returncode == 2, result.stderr + result.stdout
-        assert "Traceback" not in result.stderr + result.stdout
+        message = " ".join(result.err.split())
+        assert result.code == 2, result.err + result.out
+        assert "Traceback" not in result.err + result.out
         for text in expected:
             assert text in message, message
     assert not out.exists()
     assert not (path.parent / "results").exists()
-    return " ".join(checked.stderr.split())
+    return " ".join(checked.err.split())
 
 
 def accepted(path: Path) -> None:
     result = cli("validate", str(path), cwd=path.parent)
-    assert result.returncode == 0, result.stderr + result.stdout
+    assert result.code == 0, result.err + result.out
 
 
 # -- 5: numbers read wrong without a word ------------------------------------------------------

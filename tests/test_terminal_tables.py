@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,8 @@ from simulator.cli.common import fmt, print_table
 from simulator.cli.runs import summary_table
 from simulator.outputs.formatting import change, span
 from simulator.sweep.store import SweepStore
+
+from .reliability_helpers import outsim as run_outsim
 
 PARAM = "vendors.manila.wage_ratio"
 LONG_KPIS = [
@@ -68,18 +67,9 @@ def big_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def outsim(*args: str, width: int, cwd: Path) -> str:
-    env = {**os.environ, "COLUMNS": str(width), "LINES": "50"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
+    result = run_outsim(*args, cwd=cwd, timeout=120, env={"COLUMNS": str(width), "LINES": "50"})
+    assert result.code == 0, result.err
+    return result.out
 
 
 @pytest.mark.integration
