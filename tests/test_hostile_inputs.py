@@ -5,6 +5,7 @@ fed mutated files, either parse them or raise the errors the CLI turns into exit
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -403,12 +404,17 @@ def test_fuzzed_files_parse_or_are_refused(
         ("fuzz_roster.csv", roster, read_roster),
         ("fuzz_volumes.csv", volumes, read_volumes),
     ):
-        path = _write(tmp_path / name, text)
-        try:
-            reader(path, decimal)
-        except (RosterError, ScenarioError) as exc:
-            assert str(path) in str(exc)
-            assert all(len(line) < 600 for line in str(exc).splitlines())
+        parsed_or_refused(reader, _write(tmp_path / name, text), decimal)
+
+
+def parsed_or_refused(reader: Callable[..., object], path: Path, decimal: str | None) -> None:
+    """``reader`` parses the file, or refuses it naming the file in short lines; any other
+    exception fails the test."""
+    try:
+        reader(path, decimal)
+    except (RosterError, ScenarioError) as exc:
+        assert str(path) in str(exc)
+        assert all(len(line) < 600 for line in str(exc).splitlines())
 
 
 def _as_xlsx(path: Path, text: str) -> Path:
@@ -462,12 +468,7 @@ def test_fuzzed_xlsx_files_parse_or_are_refused(tmp_path: Path, roster: str, vol
         ("fuzz_roster.xlsx", roster, read_roster),
         ("fuzz_volumes.xlsx", volumes, read_volumes),
     ):
-        path = _as_xlsx(tmp_path / name, text)
-        try:
-            reader(path, None)
-        except (RosterError, ScenarioError) as exc:
-            assert str(path) in str(exc)
-            assert all(len(line) < 600 for line in str(exc).splitlines())
+        parsed_or_refused(reader, _as_xlsx(tmp_path / name, text), None)
 
 
 @settings(

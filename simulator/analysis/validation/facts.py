@@ -213,7 +213,10 @@ FACTS: tuple[Fact, ...] = (
         provenance=(
             "Added in the change that fitted the new-job pay mean and added part-time "
             "re-employment (issue 11); its definition (prime-age, in the labour force) was "
-            "chosen with the result in view, and other definitions fall outside the band."
+            "chosen with the result in view, and other definitions fall outside the band. "
+            "Issue 24: the job ladder's first form (offers redrawn from the whole new-job "
+            "distribution, hours included) put it at 0.91, above the band; the ladder was "
+            "then limited to employer premiums (0.84)."
         ),
     ),
     *LONG_RUN_FACTS,
