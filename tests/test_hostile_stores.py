@@ -60,14 +60,19 @@ def valid_store(folder: Path, runs: int = 4) -> Path:
     return folder
 
 
-def foreign(folder: Path, *statements: str) -> Path:
-    """A DuckDB file made by someone else: ``statements`` run on a new database."""
+def execute(folder: Path, *statements: str) -> Path:
+    """``folder`` after ``statements`` ran on its database (made if there is none)."""
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(folder / DB_NAME))
     for sql in statements:
         con.execute(sql)
     con.close()
     return folder
+
+
+def foreign(folder: Path, *statements: str) -> Path:
+    """A DuckDB file made by someone else: ``statements`` run on a new database."""
+    return execute(folder, *statements)
 
 
 SWEEP_TABLES = ("meta", "samples", "runs", "kpis", "monthly")
@@ -77,13 +82,29 @@ def other_columns(folder: Path) -> Path:
     return foreign(folder, *(f"CREATE TABLE {t} (x INTEGER, y VARCHAR)" for t in SWEEP_TABLES))
 
 
-def hostile_name(folder: Path) -> Path:
-    valid_store(folder)
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute(f'ALTER TABLE kpis RENAME COLUMN kpi TO "kpi{RED}{"x" * 200}"')
-    con.execute(f'CREATE TABLE "evil{RED}table" (a INTEGER)')
-    con.close()
-    return folder
+def altered(*statements: str) -> Callable[[Path], Path]:
+    """A damage: a valid store with ``statements`` run on it afterwards."""
+
+    def damage(folder: Path) -> Path:
+        return execute(valid_store(folder), *statements)
+
+    return damage
+
+
+hostile_name = altered(
+    f'ALTER TABLE kpis RENAME COLUMN kpi TO "kpi{RED}{"x" * 200}"',
+    f'CREATE TABLE "evil{RED}table" (a INTEGER)',
+)
+wrong_kind = altered("ALTER TABLE kpis ALTER value TYPE VARCHAR")
+runs_is_a_view = altered(
+    "CREATE TABLE runs2 AS SELECT * FROM runs",
+    "DROP TABLE runs",
+    "CREATE VIEW runs AS SELECT * FROM runs2",
+)
+meta_without_fingerprint = altered("DELETE FROM meta WHERE key = 'fingerprint'")
+meta_spec_garbage = altered(f"UPDATE meta SET value = '{RED}[' WHERE key = 'spec'")
+kpi_named_like_a_column = altered("UPDATE kpis SET kpi = 'status' WHERE kpi = 'csat_mean'")
+newer_format = altered(f"UPDATE meta SET value = '{STORE_FORMAT + 1}' WHERE key = 'store_format'")
 
 
 def escape_table_only(folder: Path) -> Path:
@@ -92,56 +113,6 @@ def escape_table_only(folder: Path) -> Path:
 
 def missing_tables(folder: Path) -> Path:
     return foreign(folder, "CREATE TABLE meta (key VARCHAR, value VARCHAR)")
-
-
-def wrong_kind(folder: Path) -> Path:
-    valid_store(folder)
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute("ALTER TABLE kpis ALTER value TYPE VARCHAR")
-    con.close()
-    return folder
-
-
-def runs_is_a_view(folder: Path) -> Path:
-    valid_store(folder)
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute("CREATE TABLE runs2 AS SELECT * FROM runs")
-    con.execute("DROP TABLE runs")
-    con.execute("CREATE VIEW runs AS SELECT * FROM runs2")
-    con.close()
-    return folder
-
-
-def meta_without_fingerprint(folder: Path) -> Path:
-    valid_store(folder)
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute("DELETE FROM meta WHERE key = 'fingerprint'")
-    con.close()
-    return folder
-
-
-def meta_spec_garbage(folder: Path) -> Path:
-    valid_store(folder)
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute(f"UPDATE meta SET value = '{RED}[' WHERE key = 'spec'")
-    con.close()
-    return folder
-
-
-def kpi_named_like_a_column(folder: Path) -> Path:
-    valid_store(folder)
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute("UPDATE kpis SET kpi = 'status' WHERE kpi = 'csat_mean'")
-    con.close()
-    return folder
-
-
-def newer_format(folder: Path) -> Path:
-    valid_store(folder)
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute(f"UPDATE meta SET value = '{STORE_FORMAT + 1}' WHERE key = 'store_format'")
-    con.close()
-    return folder
 
 
 def empty_database(folder: Path) -> Path:
@@ -264,10 +235,7 @@ def test_a_real_process_prints_no_escape_byte(tmp_path: Path, case: str) -> None
 def test_discover_refuses_runs_without_their_sample(
     tmp_path: Path, damage: str, expected: str
 ) -> None:
-    folder = valid_store(tmp_path / "store")
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute(damage)
-    con.close()
+    folder = execute(valid_store(tmp_path / "store"), damage)
     before = snapshot(tmp_path)
     result = outsim(*(a.format(f=folder) for a in COMMANDS["discover"]), cwd=tmp_path)
     assert_refused(result, expected, "damaged sweep store")
@@ -297,10 +265,7 @@ def test_a_sweep_refuses_to_write_into_a_foreign_store(tmp_path: Path, case: str
 
 
 def test_a_store_without_the_format_marker_is_still_read(tmp_path: Path) -> None:
-    folder = valid_store(tmp_path / "old")
-    con = duckdb.connect(str(folder / DB_NAME))
-    con.execute("DELETE FROM meta WHERE key = 'store_format'")
-    con.close()
+    folder = execute(valid_store(tmp_path / "old"), "DELETE FROM meta WHERE key = 'store_format'")
     with SweepStore(folder, read_only=True) as store:
         assert "store_format" not in store.meta()
         assert len(store.wide()) == 4

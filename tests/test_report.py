@@ -102,17 +102,22 @@ def test_report_has_every_kpi_and_dimension(results_dir):
     assert "Displaced states" in html and "Earnings recovery" in html
 
 
+def outsim_report(folder: Path) -> subprocess.CompletedProcess[str]:
+    """``outsim report FOLDER`` in a real process."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "report", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 @pytest.mark.integration
 def test_outsim_report_rebuilds_the_same_kpi_table(results_dir, tmp_path):
     before = kpi_rows(load_folder(results_dir)["summary"])
     original = (results_dir / "report.html").read_text(encoding="utf-8")
     (results_dir / "report.html").unlink()
-    proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "report", str(results_dir)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = outsim_report(results_dir)
     assert proc.returncode == 0, proc.stderr
     rebuilt = (results_dir / "report.html").read_text(encoding="utf-8")
     table = re.compile(r'<table id="kpi-table">.*?</table>', re.S)
@@ -124,12 +129,7 @@ def test_outsim_report_rebuilds_the_same_kpi_table(results_dir, tmp_path):
 def test_report_on_a_non_results_folder_is_bad_input(tmp_path):
     with pytest.raises(ReportError, match="summary.json: missing"):
         write_report(tmp_path)
-    proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "report", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = outsim_report(tmp_path)
     assert proc.returncode == 2
     assert "missing" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -158,12 +158,7 @@ def test_report_refuses_a_tampered_plot_naming_it(results_dir, tmp_path, tamper)
     before = (folder / "report.html").read_bytes()
     with pytest.raises(ReportError, match=re.escape(str(bad))):
         render_report(folder)
-    proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "report", str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = outsim_report(folder)
     assert proc.returncode == 2, proc.stderr
     assert str(bad) in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr

@@ -117,6 +117,16 @@ def test_a_file_field_that_is_not_text_is_a_field_error(value) -> None:
         scenario_from_dict({"workforce": {"roster": value}})
 
 
-def test_a_path_the_system_refuses_is_a_section_error_not_a_crash() -> None:
-    with pytest.raises(ScenarioError, match="local_economy: embedded null byte"):
-        scenario_from_dict({"local_economy": {"region_file": "region\x00.yaml"}})
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("region\x00.yaml", "local_economy.region_file: control character U+0000 at character 7"),
+        ("a" * 300 + ".yaml", "local_economy: region_file: " + "a" * 300 + ".yaml: cannot read"),
+        ("a" * 5000, "local_economy: region_file: a path of 5,000 characters ('aaaa"),
+    ],
+)
+def test_a_path_the_system_refuses_is_a_section_error_not_a_crash(path: str, expected: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_dict({"local_economy": {"region_file": path}})
+    assert expected in str(caught.value)
+    assert len(str(caught.value)) < 500

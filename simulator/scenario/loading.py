@@ -22,7 +22,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from simulator.scenario.reading import ScenarioError, read_yaml
+from simulator.scenario.reading import ScenarioError, control_problems, quote, read_yaml
 from simulator.scenario.roster import (
     REGION_FIELDS,
     RosterError,
@@ -238,6 +238,8 @@ def _region(block: dict[str, Any], path: str) -> dict[str, Any]:
     return block
 
 
+MAX_PATH_CHARS = 1_024  # a data file's path as written (the system's own limit is 4,096)
+
 # (section, field naming a file) -> the section with the file's data put in
 DATA_FILES = {
     ("workforce", "roster"): _rows,
@@ -257,6 +259,12 @@ def read_data_files(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str
             continue
         path = block.get(key)
         if not isinstance(path, str) or not path:
+            continue
+        if len(path) > MAX_PATH_CHARS:
+            problems[section] = (
+                f"{key}: a path of {len(path):,} characters ({quote(path)}); expected at most "
+                f"{MAX_PATH_CHARS:,}"
+            )
             continue
         try:
             out[section] = put_in(block, path)
@@ -280,7 +288,10 @@ def _with_problems(source: str, errors: list[Any], problems: dict[str, str]) -> 
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Read the data files a mapping names, then validate it as a scenario, raising
-    ScenarioError with a readable message."""
+    ScenarioError with a readable message (a text holding a control character is refused
+    here too, for a mapping built in code)."""
+    if troubles := control_problems(data):
+        raise ScenarioError("\n".join(f"{source}: {t}" for t in troubles))
     document, problems = read_data_files(data) if isinstance(data, dict) else (data, {})
     try:
         scenario = Scenario.model_validate(document)

@@ -161,3 +161,27 @@ def read_yaml(path: Path, what: str = "scenario") -> dict[str, Any]:
             "(simulation, company, workforce, ...)"
         )
     return data
+
+
+def control_problems(data: Any, limit: int = 20) -> list[str]:
+    """'field.path: problem' for each text in a nested mapping (a scenario given from code,
+    not read from YAML, which is checked as it is parsed) holding a control character (tab
+    and newline allowed in values, as in YAML), at most ``limit``."""
+    found: list[str] = []
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack and len(found) < limit:
+        where, value = stack.pop()
+        if len(where) > MAX_DEPTH:
+            continue  # validation refuses the nesting itself
+        if isinstance(value, str):
+            if trouble := control_problem(value, CONTROL_IN_TEXT):
+                found.append(f"{'.'.join(where) or '(top)'}: {trouble}")
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                if isinstance(key, str) and (trouble := control_problem(key)):
+                    found.append(f"{'.'.join(where) or '(top)'}: key {trouble}")
+                name = str(key)[:60]
+                stack.append(((*where, repr(name) if CONTROL.search(name) else name), item))
+        elif isinstance(value, list | tuple):
+            stack.extend(((*where, str(i)), item) for i, item in reversed(list(enumerate(value))))
+    return found

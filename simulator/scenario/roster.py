@@ -46,13 +46,14 @@ docs/MODEL.md) — read when the scenario is loaded; no network access at run ti
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from simulator.scenario.reading import (
     CONTROL,
@@ -61,7 +62,8 @@ from simulator.scenario.reading import (
     quote,
     read_yaml,
 )
-from simulator.scenario.schema import RosterRow
+from simulator.scenario.schema import LocalEconomy, RosterRow
+from simulator.scenario.schema.base import Strict
 
 if TYPE_CHECKING:  # pandas and numpy load on first read (the CLI starts without them)
     import pandas as pd
@@ -213,7 +215,9 @@ def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
             table = _read_csv(path, "agents" if what == "roster" else "rows")
         else:
             _check_xlsx(path)
-            table = pd.read_excel(path, dtype=object, keep_default_na=False)
+            with pd.ExcelFile(path) as workbook:
+                sheets = workbook.sheet_names
+                table = pd.read_excel(workbook, dtype=object, keep_default_na=False)
     except RosterError:
         raise
     except UnicodeDecodeError as exc:
@@ -253,8 +257,46 @@ def _read_table(path: Path, what: str = "roster") -> pd.DataFrame:
                 )
             elif trouble := control_problem(value):
                 problems.add(line, column, trouble)
+    if suffix != ".csv" and (table == "").to_numpy().any():
+        for line, column, formula in _unsaved_formulas(path):
+            problems.add(
+                line,
+                _column(table.columns[column]) if column < len(table.columns) else None,
+                f"a formula with no saved value ({quote(formula)}); expected a value: save "
+                "the file in a spreadsheet program (which stores each formula's value) or type "
+                "the value",
+            )
     problems.check()
-    return table[~(table == "").all(axis=1)]
+    table = table[~(table == "").all(axis=1)]
+    if suffix != ".csv" and len(sheets) > 1:
+        table.attrs["sheet"] = (
+            f" (of its {len(sheets)} sheets, the first, {quote(sheets[0])}, is read)"
+        )
+    return table
+
+
+def _unsaved_formulas(path: Path) -> list[tuple[int, int, str]]:
+    """(line, column index, formula) of each formula of the first sheet of an xlsx with no
+    saved value (a file written by a program, not saved by a spreadsheet: read as empty)."""
+    import openpyxl
+
+    found: list[tuple[int, int, str]] = []
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        pairs = zip(
+            values.worksheets[0].iter_rows(values_only=True),
+            formulas.worksheets[0].iter_rows(values_only=True),
+            strict=False,
+        )
+        for line, (saved, written) in enumerate(pairs, start=1):
+            for column, (value, text) in enumerate(zip(saved, written, strict=False)):
+                if value is None and isinstance(text, str) and text.startswith("="):
+                    found.append((line, column, text))
+    finally:
+        values.close()
+        formulas.close()
+    return found
 
 
 def _read_csv(path: Path, rows_are: str = "rows") -> pd.DataFrame:
@@ -267,9 +309,14 @@ def _read_csv(path: Path, rows_are: str = "rows") -> pd.DataFrame:
     import pandas as pd
 
     problems = _Problems(path)
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM, as Excel writes
         reader = csv.reader(handle)
         header = next(reader, [])
+        if len(header) == 1 and (mark := next((m for m in ";\t|" if m in header[0]), None)):
+            raise RosterError(
+                f"{path}: line 1: fields separated by {mark!r}; expected commas (a spreadsheet "
+                "saves them with 'CSV (comma delimited)' or 'CSV UTF-8'), or an .xlsx file"
+            )
         rows: list[list[str]] = []
         lines: list[int] = []
         total, start = 0, reader.line_num + 1
@@ -308,6 +355,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, int | float):
         return "" if isinstance(value, float) and math.isnan(value) else value
     return str(value)
+
+
+def _shown(value: Any) -> str:
+    return quote(value) if isinstance(value, str) else repr(value)
 
 
 def _decimal_hint(field: str) -> str:
@@ -384,11 +435,13 @@ def read_roster(path: str | Path, decimal: str | None = None) -> list[dict[str, 
             f"{path}: line 1: unknown column {quote(unknown[0])}"
             f"{_nearest(unknown[0], REQUIRED + OPTIONAL)}; expected the columns "
             f"{', '.join(REQUIRED)} and optionally {', '.join(OPTIONAL)}"
+            + table.attrs.get("sheet", "")
         )
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         raise RosterError(
             f"{path}: line 1: no column {missing[0]!r}; expected {', '.join(REQUIRED)}"
+            + table.attrs.get("sheet", "")
         )
     if len(table) == 0:
         raise RosterError(f"{path}: no agents (only a header); expected one row per agent")
@@ -475,11 +528,14 @@ def read_volumes(path: str | Path, decimal: str | None = None) -> list[float]:
         raise RosterError(
             f"{path}: line 1: unknown column {quote(unknown[0])}"
             f"{_nearest(unknown[0], VOLUME_COLUMNS)}; expected month and contacts "
-            "(and optionally channel or contact_type)"
+            "(and optionally channel or contact_type)" + table.attrs.get("sheet", "")
         )
     for column in ("month", "contacts"):
         if column not in table.columns:
-            raise RosterError(f"{path}: line 1: no column {column!r}; expected month and contacts")
+            raise RosterError(
+                f"{path}: line 1: no column {column!r}; expected month and contacts"
+                + table.attrs.get("sheet", "")
+            )
     channels = [c for c in ("channel", "contact_type") if c in table.columns]
     if len(channels) > 1:
         raise RosterError(f"{path}: line 1: both channel and contact_type; expected one of them")
@@ -546,6 +602,15 @@ def read_volumes(path: str | Path, decimal: str | None = None) -> list[float]:
                 )
             else:
                 first[month] = line
+        steps = [b[1] - a[1] for a, b in itertools.pairwise(entries)]
+        if len(steps) > 1 and all(step == -1 for step in steps):
+            problems.add(
+                entries[0][0],
+                "month",
+                f"{named(channel)}the months run newest first ({_month_text(entries[0][1], kinds)}"
+                f" down to {_month_text(entries[-1][1], kinds)}); expected oldest first",
+            )
+            continue
         for (_, before, _), (line, month, _) in itertools.pairwise(entries):
             if month not in (before, before + 1):
                 problems.add(
@@ -604,4 +669,25 @@ def read_region(path: str | Path) -> dict[str, Any]:
             f"{_nearest(str(unknown[0]), REGION_FIELDS)}; expected {', '.join(REGION_FIELDS)} "
             "(and optionally source and period, as notes)"
         )
-    return {k: data[k] for k in REGION_FIELDS if k in data}
+    given = {k: data[k] for k in REGION_FIELDS if k in data}
+    try:
+        values = _region_model().model_validate(given)
+    except ValidationError as exc:
+        raise RosterError(
+            "\n".join(
+                f"{path}: {'.'.join(str(p) for p in err['loc'])}: {err['msg']} "
+                f"(got {_shown(err['input'])}); expected the value as in the scenario's "
+                "local_economy (see `outsim schema`)"
+                for err in exc.errors(include_url=False)
+            )
+        ) from None
+    return {k: getattr(values, k) for k in given}
+
+
+@functools.cache
+def _region_model() -> type[BaseModel]:
+    """A region file's fields, each checked as the scenario's ``local_economy`` checks it."""
+    fields = LocalEconomy.model_fields
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        "Region", __base__=Strict, **{k: (fields[k].annotation, fields[k]) for k in REGION_FIELDS}
+    )
