@@ -688,6 +688,6 @@ def read_region(path: str | Path) -> dict[str, Any]:
 def _region_model() -> type[BaseModel]:
     """A region file's fields, each checked as the scenario's ``local_economy`` checks it."""
     fields = LocalEconomy.model_fields
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(  # type: ignore[call-overload]
         "Region", __base__=Strict, **{k: (fields[k].annotation, fields[k]) for k in REGION_FIELDS}
     )
