@@ -34,6 +34,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # the figures, then one sub-package per kind of answer, side by side
     ("simulator.outputs",),
     ("simulator.outputs.figures",),
+    # what could change the answer: its own folder, and a part of every run's
+    ("simulator.outputs.swing",),
     (
         "simulator.outputs.run",
         "simulator.outputs.compare",

@@ -119,6 +119,16 @@ def _run(
     return (kpis, series, curves, groups), books
 
 
+def run_kpis(
+    scenario: Scenario, seed: np.random.SeedSequence, status_quo: StatusQuoBooks | None = None
+) -> tuple[dict[str, float | None], StatusQuoBooks]:
+    """One replication's KPIs and its own books (the baseline of its plans); with
+    ``status_quo``, the books of its status quo on the same seed (else the model simulates
+    them)."""
+    (kpis, *_), books = _run(scenario, seed, 0, False, status_quo)
+    return kpis, books
+
+
 def _outcome(task: Task, kept: Kept) -> Outcome:
     kpis, series, curves, groups = kept
     return Outcome(

@@ -13,6 +13,7 @@ for _group in (
     "runs",
     "sweeps",
     "decisions",
+    "uncertainty",
     "interactive",
     "checks",
 ):  # registers the commands, in --help order

@@ -1,0 +1,123 @@
+"""``outsim swing``: what could change the answer (a tornado and switching values)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from simulator.cli.common import (
+    QuietOption,
+    SchedulerOption,
+    SeedOption,
+    WorkersOption,
+    app,
+    bad_input,
+    check_out,
+    check_scheduler,
+    guard,
+    print_table,
+    progress_bar,
+    safe,
+    say,
+    whole_numbers,
+)
+from simulator.cli.runs import load
+
+
+@app.command()
+def swing(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="Scenario YAML file (default: the bundled default)")
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder (default results/<name>_swing/)"),
+    ] = None,
+    replications: Annotated[
+        int,
+        typer.Option(
+            "--replications", "-n", min=1, max=200, help="Paired replications per end (CRN)"
+        ),
+    ] = 5,
+    seed: SeedOption = None,
+    refine: Annotated[
+        bool,
+        typer.Option(
+            "--refine/--no-refine",
+            help="Find switching values by root-finding on paired runs, with an interval "
+            "(default), or only read them off the three points run",
+        ),
+    ] = True,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Swing each uncertainty over its plausible range, one at a time on common random
+    numbers: which assumptions move the plan's effect most (tornado.png, swing.csv) and at
+    which value its NPV against the status quo crosses zero (switching.csv)."""
+    from simulator.analysis.swing import refine_switching
+    from simulator.analysis.swing import swing as run_swing
+    from simulator.outputs.swing.report import write_swing
+
+    sc = load(scenario)
+    target = check_out(out_dir or Path("results") / f"{sc.name}_swing", "swing folder")
+    scheduler = check_scheduler(scheduler)
+    with guard("swing folder"):
+        try:
+            if quiet:
+                result = run_swing(sc, replications, seed, workers=workers, scheduler=scheduler)
+            else:
+                with progress_bar() as bar:
+                    task = bar.add_task(safe(f"{sc.name}: swing runs"), total=None)
+
+                    def step(done: int, total: int) -> None:
+                        bar.update(task, completed=done, total=total)
+
+                    result = run_swing(sc, replications, seed, step, workers, scheduler)
+        except ValueError as exc:
+            raise bad_input(str(exc)) from None
+        if refine and result.switching:
+            if not quiet:
+                say(f"Refining {len(result.switching)} switching value(s) by root-finding …")
+            refine_switching(result, workers=workers, scheduler=scheduler)
+        summary = write_swing(result, target)
+    if not quiet:
+        print_table(swing_table(result))
+    for sentence in summary["sentences"]:
+        say(sentence)
+    say(f"{result.runs} model runs in {result.seconds:.0f} s; written to {target}/")
+
+
+def swing_table(result, shown: int = 10) -> Table:
+    """The uncertainties that move the NPV most: range, effect at each end, swing."""
+    from simulator.outputs.formatting import change
+
+    table = result.table()
+    rows = table[table["kpi"] == "npv_net_savings"].head(shown)
+    t = Table(
+        title=f"What moves the NPV against the status quo ({result.replications} paired "
+        "replications per end)"
+    )
+    for col in ("uncertainty", "range", "at low", "at high", "swing"):
+        t.add_column(col, justify="left" if col == "uncertainty" else "right", overflow="fold")
+    for _, r in rows.iterrows():
+        vendor = str(r["uncertainty"]).startswith("vendors.*.")
+        low, high = (
+            (f"×{r['low']:.3g}", f"×{r['high']:.3g}")
+            if vendor
+            else (
+                f"{r['low']:.3g}",
+                f"{r['high']:.3g}",
+            )
+        )
+        t.add_row(
+            safe(str(r["uncertainty"])),
+            f"{low}–{high}",
+            change(r["effect_low"], "USD"),
+            change(r["effect_high"], "USD"),
+            change(r["swing"], "USD"),
+        )
+    return whole_numbers(t)
