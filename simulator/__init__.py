@@ -53,6 +53,7 @@ def run(
     scheduler: str | None = None,
     client: Any = None,
     overrides: dict[str, Any] | None = None,
+    swing: bool | None = False,
 ) -> Results:
     """Run a scenario's replications (default: ``scenario.simulation.replications``).
 
@@ -65,25 +66,66 @@ def run(
     ``distributed.Client``). The results are the same wherever they run.
 
     ``overrides`` changes scenario fields first, by path as in sweep specs
-    (``{"policies.transparency.employee_notice_months": 3}``; see ``with_overrides``)."""
+    (``{"policies.transparency.employee_notice_months": 3}``; see ``with_overrides``).
+
+    ``swing``: also swing every uncertainty over its plausible range (``outsim swing``, one
+    paired replication per end on the first replication's seed; ``results.swing``): True
+    always, None when it fits the budget (``analysis.swing.RUN_BUDGET_SECONDS`` of wall time,
+    estimated from this run's own time per model run; ``results.swing_note`` says why it
+    was left out), False never."""
+    import time
+
     from simulator.analysis import replications as reps
+    from simulator.analysis import swing as swings
     from simulator.outputs.run.results import Results
     from simulator.scenario.overrides import with_overrides
+    from simulator.scenario.status_quo import is_status_quo
 
     scenario = with_overrides(scenario, overrides or {})
-    return Results.from_replications(
+    last = [0, 0]
+
+    def step(done: int, total: int) -> None:
+        last[:] = [done, total]
+        if progress is not None:
+            progress(done, total)
+
+    started = time.perf_counter()
+    results = Results.from_replications(
         reps.run(
-            scenario,
-            replications,
-            seed,
-            progress,
-            status_quo,
-            safeguards,
-            workers,
-            scheduler,
-            client,
+            scenario, replications, seed, step, status_quo, safeguards, workers, scheduler, client
         )
     )
+    if swing is False or results.baseline_kpis is None or is_status_quo(scenario):
+        return results
+    per_run = (time.perf_counter() - started) / swings.model_runs(scenario, results, safeguards)
+    wall = swings.planned_runs(scenario, 1) * per_run
+    if swing is None and wall > swings.RUN_BUDGET_SECONDS:
+        results.swing_note = swings.over_budget(wall)
+        return results
+
+    def swing_step(done: int, total: int) -> None:
+        if progress is not None:
+            progress(last[1] + done, last[1] + total)
+
+    result = swings.swing(
+        scenario, 1, results.extra.get("root_seed"), swing_step, workers, scheduler, client
+    )
+    effects, kpis = results.effects or {}, results.summary["kpis"]
+    result.anchor(
+        {
+            k: (effects.get(k) or {}).get("mean")
+            if (effects.get(k) or {}).get("mean") is not None
+            else kpis[k]["mean"]
+            for k in swings.SWING_KPIS
+        }
+    )
+    npv = effects.get("npv_net_savings") or {}
+    ends = [npv.get(k) for k in ("mean", "ci95_low", "ci95_high")]
+    interval = None
+    if all(isinstance(v, float) for v in ends):
+        interval = (float(ends[0] or 0), float(ends[1] or 0), float(ends[2] or 0))
+    results.swing = result.summary(interval)
+    return results
 
 
 __all__ = [

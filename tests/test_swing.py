@@ -191,3 +191,87 @@ def test_model_md_lists_every_plausible_range() -> None:
     section = text[text.index("## 16. Plausible ranges") :]
     for path, plausible in PLAUSIBLE.items():
         assert f"| `{path}` | {plausible.low:g} – {plausible.high:g} |" in section, path
+
+
+def _synthetic(scenario, values):
+    """A Swing with given NPV effects per point (other KPIs zero), one replication."""
+    from simulator.analysis.swing import Swing
+
+    items = swung(scenario)[:2]
+    effects = np.zeros((1 + 2 * len(items), 1, len(SWING_KPIS)))
+    effects[:, 0, 0] = values
+    result = Swing(scenario, items, effects, 1, 1, 0, 0.0)
+    result.switching = crossings(result)
+    return result, items
+
+
+def test_anchoring_moves_every_point_and_keeps_the_paired_changes(default_small) -> None:
+    result, items = _synthetic(default_small, [10.0, 4.0, 20.0, -5.0, 30.0])
+    before = result.effects[:, 0, 0] - result.effects[0, 0, 0]
+    result.anchor({"npv_net_savings": -12.0, "csat_mean": None})
+    assert result.effects[0, 0, 0] == -12.0
+    np.testing.assert_allclose(result.effects[:, 0, 0] - result.effects[0, 0, 0], before)
+    # now the second uncertainty crosses zero between its default (-12) and its high end
+    # (+8), by straight lines at default + (high - default) * 12 / 20; the first does not
+    first = items[1]
+    assert items[0].path not in {c["uncertainty"] for c in result.switching}
+    crossing = next(c for c in result.switching if c["uncertainty"] == first.path)
+    expected = first.default + (first.high - first.default) * 12 / 20
+    assert crossing["value"] == pytest.approx(expected)
+    assert crossing["pays_above"] is True
+
+
+def test_switching_sentences_warn_when_the_default_cannot_be_told_from_zero(default_small):
+    from simulator.outputs.swing.words import switching_sentences
+
+    result, _ = _synthetic(default_small, [-1e5, -3e5, 2e5, -2e5, -1e4])
+    texts = switching_sentences(result.switching, (-1e5, -5e5, 3e5))
+    assert texts[0].startswith("At the values assumed the NPV against the status quo")
+    assert "starts paying" in texts[1]
+    clear = switching_sentences(result.switching, (-1e5, -2e5, -0.5e5))
+    assert clear[0].startswith("The plan starts paying")
+    assert switching_sentences([], (1.0, 0.5, 2.0))[0].startswith("No uncertainty flips")
+
+
+@pytest.mark.integration
+def test_a_run_carries_its_swing_into_every_output(tmp_path, default_small) -> None:
+    """``simulator.run(swing=True)``: the summary, swing.csv, the tornado, the report's
+    section and the spreadsheet's sheet; anchored on the run's own mean at the default."""
+    import json
+
+    import openpyxl
+
+    import simulator
+
+    scenario = small(default_small, 3000, 18)
+    results = simulator.run(scenario, replications=3, workers=1, swing=True)
+    swing = results.summary["swing"]
+    npv = results.effects["npv_net_savings"]
+    assert swing["npv_at_default"]["mean"] == pytest.approx(npv["mean"])
+    assert swing["npv_at_default"]["ci95_low"] == pytest.approx(npv["ci95_low"])
+    first = swing["rows"][0]
+    assert first["kpi"] == "npv_net_savings" and first["effect_default"] == pytest.approx(
+        npv["mean"]
+    )
+    folder = results.save(tmp_path / "run")
+    assert (folder / "swing.csv").is_file() and (folder / "plots" / "tornado.png").is_file()
+    assert json.loads((folder / "summary.json").read_text())["swing"]["runs"] == swing["runs"]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="swing-sentences"' in html and "What could change the plan" in html
+    book = openpyxl.load_workbook(folder / "results.xlsx")
+    sheet = book["What could change it"]
+    assert sheet.max_row == 1 + len(swing["rows"]) and sheet._charts
+
+
+@pytest.mark.integration
+def test_a_swing_over_budget_is_left_out_saying_why(monkeypatch, default_small) -> None:
+    import simulator
+    from simulator.analysis import swing as swings
+
+    monkeypatch.setattr(swings, "RUN_BUDGET_SECONDS", 0.0)
+    scenario = small(default_small, 3000, 12)
+    results = simulator.run(scenario, replications=2, workers=1, swing=None)
+    assert results.swing is None
+    assert results.summary["swing"]["skipped"].startswith("not run: it would take about")
+    off = simulator.run(scenario, replications=2, workers=1)
+    assert "swing" not in off.summary

@@ -102,6 +102,10 @@ class Replications:
     programme: dict[str, dict[str, Any]] | None = None
     # True: the plan has no support; ``programme`` is what the standard package would buy
     programme_added: bool = False
+    # what could change the answer (``analysis/swing.py``: ``Swing.summary``), or why the
+    # swing was not run
+    swing: dict[str, Any] | None = None
+    swing_note: str = ""
 
     def with_effects(
         self,
@@ -158,6 +162,10 @@ class Replications:
         if self.programme:
             summary["programme"] = self.programme
             summary["programme_added"] = self.programme_added
+        if self.swing is not None:
+            summary["swing"] = self.swing
+        elif self.swing_note:
+            summary["swing"] = {"skipped": self.swing_note}
         return summary
 
     @property

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.parallel import cores, pool
+from simulator.analysis.parallel import pool
 from simulator.analysis.replicate import estimated_seconds, run_kpis
 from simulator.analysis.replications import check_run, child_seeds
 from simulator.analysis.statistics import mean_interval
@@ -96,6 +96,12 @@ SWITCHING_COLUMNS = (
     "method",
     "swing",
 )
+
+
+def _mean(values: np.ndarray) -> float:
+    """The mean of the finite values (NaN, without a warning, when there are none)."""
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if len(finite) else float("nan")
 
 
 def reaches_status_quo(item: Swung) -> bool:
@@ -192,11 +198,21 @@ def planned_runs(scenario: Scenario, replications: int) -> int:
     return replications * (2 * own + shared + chunks)
 
 
-def estimated_wall_seconds(scenario: Scenario, replications: int, workers: int | None) -> float:
-    """Rough wall time of a swing of ``scenario`` on ``workers`` processes (default: one
-    per core) [s]."""
-    return estimated_seconds([scenario], planned_runs(scenario, replications)) / (
-        workers or cores()
+def model_runs(scenario: Scenario, results: Any, safeguards: bool) -> int:
+    """How many model runs a run of ``scenario`` made (``simulator.run``): the plan on its
+    status quo's books, the status quo, and each safeguard variant with its own status quo
+    simulated inside it."""
+    from simulator.analysis.effects import safeguard_variants
+
+    variants = len(safeguard_variants(scenario)) if safeguards else 0
+    return max(1, results.replications * (2 + 2 * variants))
+
+
+def over_budget(wall: float) -> str:
+    """Why ``outsim run`` left the swing out."""
+    return (
+        f"not run: it would take about {wall:.0f} s here, beyond the {RUN_BUDGET_SECONDS:.0f} s "
+        "`outsim run` allows it; run `outsim swing` for it (or `outsim run --swing`)"
     )
 
 
@@ -255,6 +271,20 @@ class Swing:
         frame = frame.sort_values(["order", "size"], ascending=[True, False], kind="stable")
         frame["rank"] = frame.groupby("kpi").cumcount() + 1
         return frame.drop(columns=["order", "size"]).reset_index(drop=True)
+
+    def anchor(self, means: dict[str, float | None]) -> Swing:
+        """Centre the swing on better estimates of the plan's effect at the values assumed
+        (``means``: per KPI, e.g. the mean of a run's replications): every point of a KPI
+        moves by the same amount, so each end keeps its paired change from the default on
+        the swing's seeds (common random numbers) and the switching values are read off
+        again. A KPI without a mean is left as it is."""
+        for j, kpi in enumerate(SWING_KPIS):
+            mean = means.get(kpi)
+            here = _mean(self.effects[0, :, j])
+            if mean is not None and np.isfinite(mean) and np.isfinite(here):
+                self.effects[:, :, j] += float(mean) - here
+        self.switching = crossings(self)
+        return self
 
     def at_default(self, kpi: str = "npv_net_savings") -> tuple[float, float, float]:
         """The plan's mean effect on ``kpi`` at the values assumed, with its 95% interval
@@ -334,11 +364,11 @@ def crossings(result: Swing, kpi: str = "npv_net_savings") -> list[dict[str, Any
     """Where ``kpi``'s mean effect crosses zero between two of the three points run (low,
     default, high), by straight lines: one entry per uncertainty that crosses."""
     j = SWING_KPIS.index(kpi)
-    base = float(np.nanmean(result.effects[0, :, j]))
+    base = _mean(result.effects[0, :, j])
     out = []
     for i, item in enumerate(result.items):
-        lo = float(np.nanmean(result.effects[1 + 2 * i, :, j]))
-        hi = float(np.nanmean(result.effects[2 + 2 * i, :, j]))
+        lo = _mean(result.effects[1 + 2 * i, :, j])
+        hi = _mean(result.effects[2 + 2 * i, :, j])
         xs, ys = [item.low, item.default, item.high], [lo, base, hi]
         for (x0, x1), (y0, y1) in zip(itertools.pairwise(xs), itertools.pairwise(ys), strict=True):
             if np.isfinite(y0) and np.isfinite(y1) and y0 * y1 < 0 and x1 != x0:
@@ -406,7 +436,7 @@ def refine_switching(
                 plan = item.at(result.scenario, value)
                 points = [(plan, status_quo_of(plan))]
                 cache[value] = _run_points(points, seeds, workers, scheduler, client, None)[0, :, j]
-            return float(np.nanmean(cache[value]))
+            return _mean(cache[value])
 
         x0, x1 = first["bracket"]
         span = abs(item.high - item.low)

@@ -93,6 +93,16 @@ def run(
             "has no safeguards table)",
         ),
     ] = False,
+    swing: Annotated[
+        bool | None,
+        typer.Option(
+            "--swing/--no-swing",
+            help="Swing each uncertainty over its plausible range (the report's tornado and "
+            "switching values): --swing always, --no-swing never; by default when it fits "
+            "30 s here (see `outsim swing`)",
+            show_default=False,
+        ),
+    ] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     quiet: QuietOption = False,
@@ -101,7 +111,9 @@ def run(
 
     The plan runs together with its own status quo (the scenario with the plan removed) on
     the same random draws, and with each of its lever groups switched off, so the report
-    shows the plan's effects and what each safeguard costs and buys."""
+    shows the plan's effects and what each safeguard costs and buys; when it fits a small
+    budget, each uncertainty is swung over its plausible range (what could change the
+    answer)."""
     import simulator
 
     sc = load(scenario)
@@ -119,6 +131,7 @@ def run(
             safeguards=not no_safeguards,
             workers=workers,
             scheduler=scheduler,
+            swing=swing,
         )
         if quiet:
             results = run_plan()
@@ -134,6 +147,12 @@ def run(
     report_notes(notes)
     if not quiet:
         print_table(summary_table(results.summary))
+    if results.swing is not None:
+        from simulator.outputs.swing.words import top_sentence
+
+        say(safe(top_sentence(results.swing["rows"])))
+    elif results.swing_note:
+        say(f"What could change the answer: {results.swing_note}.")
     say(f"Results written to {target}/ (open {target / 'report.html'})")
 
 

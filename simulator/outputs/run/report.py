@@ -24,6 +24,7 @@ from simulator.outputs.folders import OutputError, check_folder_input, regular_f
 from simulator.outputs.formatting import change, number, percent, span
 from simulator.outputs.pages import css, embed_image, template
 from simulator.outputs.run import brief
+from simulator.outputs.swing.words import sentences as swing_sentences
 from simulator.scenario import ScenarioError, scenario_from_dict
 from simulator.scenario.describe import describe_phases, describe_policies, describe_vendors
 from simulator.scenario.loading import format_validation_error
@@ -95,6 +96,7 @@ class _Summary(BaseModel):
     programme: dict[str, dict[str, Any]] | None = None
     programme_added: bool = False
     groups: list[dict[str, Any]] = Field(default_factory=list)
+    swing: dict[str, Any] | None = None  # what could change the answer (``Swing.summary``)
 
 
 class _Component(BaseModel):
@@ -403,6 +405,23 @@ def _groups(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _swing(summary: dict[str, Any]) -> dict[str, Any]:
+    """The report's "What could change the answer": the sentences and how the swing was
+    run, or why it was not."""
+    swing = summary.get("swing")
+    if not swing:
+        return {"sentences": [], "skipped": "not run (not asked for: `outsim run --swing`)"}
+    if "skipped" in swing:
+        return {"sentences": [], "skipped": swing["skipped"]}
+    return {
+        "sentences": swing_sentences(swing),
+        "how": f"{swing['uncertainties']} uncertainties, {swing['replications']} paired "
+        f"replication{'s' if swing['replications'] != 1 else ''} per end on the first "
+        f"replication's seed, {swing['runs']} model runs in {swing['seconds']:.0f} s; "
+        + swing["method"],
+    }
+
+
 def render_report(folder: Path) -> str:
     """The report HTML of a results folder."""
     data = load_folder(folder)
@@ -431,6 +450,8 @@ def render_report(folder: Path) -> str:
         groups=_groups(summary),
         too_few=f"{TOO_FEW:.0f}",
         is_status_quo=is_status_quo(sc),
+        swing=_swing(summary),
+        swing_figures=_figures(Path(folder), ("tornado",)),
         people_figures=_figures(Path(folder), PEOPLE_FIGURES),
         figures=_figures(Path(folder), FIGURE_ORDER),
         assumptions=assumptions(),

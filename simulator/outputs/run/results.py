@@ -17,6 +17,7 @@ from simulator.outputs.folders import output_folder
 from simulator.outputs.records import json_safe, package_version, write_json
 from simulator.outputs.run.report import write_report
 from simulator.outputs.run.spreadsheet import write_results_workbook
+from simulator.outputs.swing.report import write_swing_parts
 from simulator.outputs.workbooks import write_csv
 from simulator.scenario import dump_scenario_yaml, scenario_hash
 from simulator.scenario.status_quo import is_status_quo
@@ -90,6 +91,9 @@ def save_results(
             if not is_status_quo(results.scenario) and None not in parts.values():
                 n = results.summary["replications"]
                 plot_saving_waterfall(parts, tmp / "plots" / "saving.png", n)
+        swing = results.swing
+        if swing is not None:
+            write_swing_parts(swing, tmp, tmp / "plots" / "tornado.png")
         write_report(tmp)
         write_results_workbook(
             tmp / "results.xlsx", json_safe(results.summary), results.scenario, results.timeseries

@@ -220,6 +220,8 @@ def write_results_workbook(
     if summary.get("groups"):
         header, rows, formats, widths = _group_sheet(summary["groups"])
         add_sheet(wb, "Who is affected", header, rows, formats, widths)
+    if (summary.get("swing") or {}).get("rows"):
+        swing_sheet(wb, summary["swing"])
     series_sheet(wb, "Monthly", timeseries)
     add_sheet(
         wb,
@@ -230,3 +232,71 @@ def write_results_workbook(
         [44, 30, 90],
     )
     return save_workbook(wb, path)
+
+
+def swing_sheet(wb: Workbook, swing: dict[str, Any]) -> None:
+    """ "What could change it": every uncertainty's range and the plan's effect at each end,
+    per KPI, ranked; with a tornado chart of the NPV's ten largest swings (Excel bars from
+    the effect at the values assumed)."""
+    from openpyxl.chart import BarChart, Reference
+
+    header = [
+        "KPI",
+        "Rank",
+        "Uncertainty",
+        "Low",
+        "Assumed",
+        "High",
+        "Effect at assumed",
+        "Effect at low",
+        "Effect at high",
+        "Swing",
+        "Low end − assumed",
+        "High end − assumed",
+        "Source",
+    ]
+    rows = [
+        [
+            r["kpi"],
+            r["rank"],
+            r["uncertainty"],
+            r["low"],
+            r["default"],
+            r["high"],
+            r["effect_default"],
+            r["effect_low"],
+            r["effect_high"],
+            r["swing"],
+            None if r["effect_low"] is None else r["effect_low"] - r["effect_default"],
+            None if r["effect_high"] is None else r["effect_high"] - r["effect_default"],
+            r["source"],
+        ]
+        for r in swing["rows"]
+    ]
+    add_sheet(
+        wb,
+        "What could change it",
+        header,
+        rows,
+        None,
+        [24, 6, 44, 10, 10, 10, 16, 16, 16, 16, 16, 16, 70],
+    )
+    ws = wb["What could change it"]
+    npv = sum(1 for r in swing["rows"] if r["kpi"] == "npv_net_savings")
+    shown = min(npv, 10)
+    if shown:
+        dollars = number_format("USD")
+        for row in ws.iter_rows(min_row=2, max_row=1 + npv, min_col=7, max_col=12):
+            for cell in row:
+                cell.number_format = dollars
+        chart = BarChart()
+        chart.type = "bar"
+        chart.grouping = "clustered"
+        chart.overlap = 100
+        chart.title = "What moves the NPV against the status quo (change from the assumed)"
+        chart.y_axis.title = "USD"
+        data = Reference(ws, min_col=11, max_col=12, min_row=1, max_row=1 + shown)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=3, min_row=2, max_row=1 + shown))
+        chart.height, chart.width = 9, 22
+        ws.add_chart(chart, "O2")

@@ -10,14 +10,16 @@ from simulator.outputs.formatting import change, span
 
 
 def _value(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.3g}"
+    return f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.4g}"
 
 
 def named(path: str, description: str) -> str:
     """How a sentence names an uncertainty: its description, or for a vendor field the
     field across every vendor."""
     text = description.rstrip(". ").split(";")[0]
-    text = text[0].lower() + text[1:] if text else path
+    if not text or len(text) > 50 or "=" in text:  # long or technical: the field's name
+        text = path.rsplit(".", 1)[-1].replace("_", " ")
+    text = text[0].lower() + text[1:]
     if path.startswith("vendors.*."):
         return "every vendor's " + text.removeprefix("vendor's ").removeprefix("vendor ")
     return text
