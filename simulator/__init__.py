@@ -54,6 +54,9 @@ def run(
     client: Any = None,
     overrides: dict[str, Any] | None = None,
     swing: bool | None = False,
+    uncertainty: str = "none",
+    split: bool | None = True,
+    draws: int = 10,
 ) -> Results:
     """Run a scenario's replications (default: ``scenario.simulation.replications``).
 
@@ -69,25 +72,34 @@ def run(
     (``{"policies.transparency.employee_notice_months": 3}``; see ``with_overrides``).
 
     ``swing``: also swing every uncertainty over its plausible range (``outsim swing``, one
-    paired replication per end on the first replication's seed; ``results.swing``): True
-    always, None when it fits the budget (``analysis.swing.RUN_BUDGET_SECONDS`` of wall time,
-    estimated from this run's own time per model run; ``results.swing_note`` says why it
-    was left out), False never."""
+    paired replication per end on the first replication's seed; ``results.swing``).
+    ``uncertainty``: "none", or "ranges" to split the spread into luck and knowledge with
+    ``draws`` draws of the uncertainties from their plausible ranges × 2 runs each
+    (``results.uncertainty``; ``split`` says when). ``swing`` and ``split``: True always,
+    None when it fits the budget (``analysis.swing.RUN_BUDGET_SECONDS`` of wall time,
+    estimated from this run's own time per model run; the ``*_note`` says why it was left
+    out), False never."""
     import time
 
+    from simulator.analysis import extras
     from simulator.analysis import replications as reps
-    from simulator.analysis import swing as swings
     from simulator.outputs.run.results import Results
     from simulator.scenario.overrides import with_overrides
     from simulator.scenario.status_quo import is_status_quo
 
+    if uncertainty not in ("none", "ranges"):
+        raise ValueError(f"uncertainty: {uncertainty!r}; expected none or ranges")
     scenario = with_overrides(scenario, overrides or {})
-    last = [0, 0]
+    phase = {"offset": 0, "total": 0}  # each later phase extends the progress count
 
     def step(done: int, total: int) -> None:
-        last[:] = [done, total]
+        phase["total"] = total
         if progress is not None:
-            progress(done, total)
+            progress(phase["offset"] + done, phase["offset"] + total)
+
+    def next_phase() -> None:
+        phase["offset"] += phase["total"]
+        phase["total"] = 0
 
     started = time.perf_counter()
     results = Results.from_replications(
@@ -95,36 +107,16 @@ def run(
             scenario, replications, seed, step, status_quo, safeguards, workers, scheduler, client
         )
     )
-    if swing is False or results.baseline_kpis is None or is_status_quo(scenario):
+    if results.baseline_kpis is None or is_status_quo(scenario):
         return results
-    per_run = (time.perf_counter() - started) / swings.model_runs(scenario, results, safeguards)
-    wall = swings.planned_runs(scenario, 1) * per_run
-    if swing is None and wall > swings.RUN_BUDGET_SECONDS:
-        results.swing_note = swings.over_budget(wall)
-        return results
-
-    def swing_step(done: int, total: int) -> None:
-        if progress is not None:
-            progress(last[1] + done, last[1] + total)
-
-    result = swings.swing(
-        scenario, 1, results.extra.get("root_seed"), swing_step, workers, scheduler, client
-    )
-    effects, kpis = results.effects or {}, results.summary["kpis"]
-    result.anchor(
-        {
-            k: (effects.get(k) or {}).get("mean")
-            if (effects.get(k) or {}).get("mean") is not None
-            else kpis[k]["mean"]
-            for k in swings.SWING_KPIS
-        }
-    )
-    npv = effects.get("npv_net_savings") or {}
-    ends = [npv.get(k) for k in ("mean", "ci95_low", "ci95_high")]
-    interval = None
-    if all(isinstance(v, float) for v in ends):
-        interval = (float(ends[0] or 0), float(ends[1] or 0), float(ends[2] or 0))
-    results.swing = result.summary(interval)
+    per_run = extras.per_model_run(time.perf_counter() - started, scenario, results, safeguards)
+    where = {"workers": workers, "scheduler": scheduler, "client": client}
+    if uncertainty != "none" and split is not False:
+        next_phase()
+        extras.add_split(results, uncertainty, split, per_run, step, where, draws)
+    if swing is not False:
+        next_phase()
+        extras.add_swing(results, swing, per_run, step, where)
     return results
 
 

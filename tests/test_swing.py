@@ -244,7 +244,11 @@ def test_a_run_carries_its_swing_into_every_output(tmp_path, default_small) -> N
     import simulator
 
     scenario = small(default_small, 3000, 18)
-    results = simulator.run(scenario, replications=3, workers=1, swing=True)
+    results = simulator.run(
+        scenario, replications=3, workers=1, swing=True, uncertainty="ranges", split=True, draws=2
+    )
+    split = results.summary["uncertainty"]["kpis"]["npv_net_savings"]
+    assert split["variance"] == pytest.approx(split["luck"] + split["knowledge"])
     swing = results.summary["swing"]
     npv = results.effects["npv_net_savings"]
     assert swing["npv_at_default"]["mean"] == pytest.approx(npv["mean"])
@@ -261,6 +265,8 @@ def test_a_run_carries_its_swing_into_every_output(tmp_path, default_small) -> N
     book = openpyxl.load_workbook(folder / "results.xlsx")
     sheet = book["What could change it"]
     assert sheet.max_row == 1 + len(swing["rows"]) and sheet._charts
+    assert "Luck and knowledge" in book.sheetnames
+    assert 'data-topic="How sure"' in html and "of its variance" in html
 
 
 @pytest.mark.integration
@@ -273,5 +279,8 @@ def test_a_swing_over_budget_is_left_out_saying_why(monkeypatch, default_small) 
     results = simulator.run(scenario, replications=2, workers=1, swing=None)
     assert results.swing is None
     assert results.summary["swing"]["skipped"].startswith("not run: it would take about")
+    assert "uncertainty" not in results.summary  # not asked for
+    both = simulator.run(scenario, replications=2, workers=1, uncertainty="ranges", split=None)
+    assert both.summary["uncertainty"]["skipped"].startswith("not run: 10 draws × 2 runs")
     off = simulator.run(scenario, replications=2, workers=1)
-    assert "swing" not in off.summary
+    assert "swing" not in off.summary and "uncertainty" not in off.summary

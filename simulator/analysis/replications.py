@@ -106,6 +106,9 @@ class Replications:
     # swing was not run
     swing: dict[str, Any] | None = None
     swing_note: str = ""
+    # luck and knowledge split (``analysis/knowledge.py``: ``Nested.summary``), or why not
+    uncertainty: dict[str, Any] | None = None
+    uncertainty_note: str = ""
 
     def with_effects(
         self,
@@ -166,6 +169,10 @@ class Replications:
             summary["swing"] = self.swing
         elif self.swing_note:
             summary["swing"] = {"skipped": self.swing_note}
+        if self.uncertainty is not None:
+            summary["uncertainty"] = self.uncertainty
+        elif self.uncertainty_note:
+            summary["uncertainty"] = {"skipped": self.uncertainty_note}
         return summary
 
     @property

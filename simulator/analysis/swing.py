@@ -110,7 +110,7 @@ def reaches_status_quo(item: Swung) -> bool:
 
 
 @dataclass(frozen=True)
-class _Job:
+class PairedJob:
     """Plans that share a status quo, on one seed: the status quo runs once, then each plan
     on its books."""
 
@@ -133,7 +133,7 @@ def _effects(plan: dict[str, Any], base: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def _run_job(job: _Job) -> list[tuple[int, int, dict[str, float]]]:
+def run_paired(job: PairedJob) -> list[tuple[int, int, dict[str, float]]]:
     """(point, replication, effects) of each plan of ``job``."""
     base, books = run_kpis(job.status_quo, job.seed)
     out = []
@@ -145,7 +145,7 @@ def _run_job(job: _Job) -> list[tuple[int, int, dict[str, float]]]:
 
 def _jobs(
     points: Sequence[tuple[Scenario, Scenario | None]], seeds: list[np.random.SeedSequence]
-) -> list[_Job]:
+) -> list[PairedJob]:
     """Tasks for ``points`` (plan, its own status quo or None to share the first point's),
     every replication."""
     shared = [i for i, (_, sq) in enumerate(points) if sq is None]
@@ -156,11 +156,11 @@ def _jobs(
     for k, seed in enumerate(seeds):
         for i, (plan, sq) in enumerate(points):
             if sq is not None and i != 0:
-                jobs.append(_Job(sq, ((i, plan),), seed, k))
+                jobs.append(PairedJob(sq, ((i, plan),), seed, k))
         together = [0, *shared]
         for start in range(0, len(together), PLANS_PER_TASK):
             chunk = together[start : start + PLANS_PER_TASK]
-            jobs.append(_Job(default_sq, tuple((i, points[i][0]) for i in chunk), seed, k))
+            jobs.append(PairedJob(default_sq, tuple((i, points[i][0]) for i in chunk), seed, k))
     return jobs
 
 
@@ -179,7 +179,7 @@ def _run_points(
     out = np.full((len(points), len(seeds), len(SWING_KPIS)), np.nan)
     done = 0
     with pool(workers, scheduler, client, small) as where:
-        for _, results in where.map(_run_job, jobs):
+        for _, results in where.map(run_paired, jobs):
             for point, k, effects in results:
                 out[point, k] = [effects[name] for name in SWING_KPIS]
             done += len(results) + 1

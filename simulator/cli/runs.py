@@ -103,6 +103,19 @@ def run(
             show_default=False,
         ),
     ] = None,
+    uncertainty: Annotated[
+        str | None,
+        typer.Option(
+            "--uncertainty",
+            help="Also draw the uncertain assumptions: 'ranges' (from their plausible "
+            "ranges, --draws draws × 2 runs) splits the spread into luck and knowledge; "
+            "'none' holds them at their values. Default: ranges when it fits 30 s here",
+            show_default=False,
+        ),
+    ] = None,
+    draws: Annotated[
+        int, typer.Option("--draws", min=2, max=1000, help="Draws of the assumptions")
+    ] = 10,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     quiet: QuietOption = False,
@@ -116,6 +129,8 @@ def run(
     answer)."""
     import simulator
 
+    if uncertainty not in (None, "none", "ranges"):
+        raise bad_input(f"--uncertainty {uncertainty!r}: expected none or ranges")
     sc = load(scenario)
     target = check_out(out_dir or Path("results") / sc.name, "results folder")
     scheduler = check_scheduler(scheduler)
@@ -132,6 +147,9 @@ def run(
             workers=workers,
             scheduler=scheduler,
             swing=swing,
+            uncertainty=uncertainty or "ranges",
+            split=True if uncertainty == "ranges" else None,
+            draws=draws,
         )
         if quiet:
             results = run_plan()

@@ -204,7 +204,46 @@ def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
             staff += f"; {percent(fair)} are paid at or above the local standard"
         out.append({"topic": "Vendor staff", "text": staff + "."})
     out.extend(risk(summary, scenario))
+    sure = how_sure(summary)
+    if sure is not None:
+        out.append(sure)
     return out
+
+
+def how_sure(summary: dict[str, Any]) -> dict[str, str] | None:
+    """The range of the NPV with the assumptions uncertain too, and how much of its
+    variance is knowledge (``analysis/knowledge.py``), or why it was not measured."""
+    block = summary.get("uncertainty")
+    if not block:
+        return None
+    if "skipped" in block:
+        return {
+            "topic": "How sure",
+            "text": f"Luck and knowledge were not split: {block['skipped']}.",
+        }
+    npv = block["kpis"]["npv_net_savings"]
+    if npv.get("mean") is None:
+        return None
+    share = npv.get("knowledge_share")
+    part = (
+        f"what we do not know (the assumptions) makes up {percent(share)} of its variance, "
+        "run-to-run luck the rest"
+        if share is not None
+        else "its variance could not be split"
+    )
+    text = (
+        f"With its {block['uncertainties']} uncertain assumptions drawn from their plausible "
+        f"ranges as well ({block['draws']} draws × {block['replications']} runs), the NPV "
+        f"against the status quo ranges from {span(npv['p05'], npv['p95'], 'USD', signed=True)} "
+        f"(5th to 95th percentile of single runs; mean {change(npv['mean'], 'USD')}); {part}"
+    )
+    back = block["kpis"].get("reemployed_share_24m") or {}
+    if back.get("mean") is not None and back.get("knowledge_share") is not None:
+        text += (
+            f". Re-employment at 24 months ranges from {percent(back['p05'])} to "
+            f"{percent(back['p95'])}, {percent(back['knowledge_share'])} of it knowledge"
+        )
+    return {"topic": "How sure", "text": text + "."}
 
 
 TAIL_RUNS = 20  # fewer replications than this say little about a 5% tail

@@ -97,6 +97,7 @@ class _Summary(BaseModel):
     programme_added: bool = False
     groups: list[dict[str, Any]] = Field(default_factory=list)
     swing: dict[str, Any] | None = None  # what could change the answer (``Swing.summary``)
+    uncertainty: dict[str, Any] | None = None  # luck and knowledge (``Nested.summary``)
 
 
 class _Component(BaseModel):

@@ -222,6 +222,45 @@ def write_results_workbook(
         add_sheet(wb, "Who is affected", header, rows, formats, widths)
     if (summary.get("swing") or {}).get("rows"):
         swing_sheet(wb, summary["swing"])
+    if (summary.get("uncertainty") or {}).get("kpis"):
+        block = summary["uncertainty"]
+        add_sheet(
+            wb,
+            "Luck and knowledge",
+            [
+                "KPI",
+                "Mean",
+                "5th pct",
+                "95th pct",
+                "Variance",
+                "Luck",
+                "Knowledge",
+                "Knowledge share",
+            ],
+            [
+                [
+                    name,
+                    v["mean"],
+                    v["p05"],
+                    v["p95"],
+                    v["variance"],
+                    v["luck"],
+                    v["knowledge"],
+                    v["knowledge_share"],
+                ]
+                for name, v in block["kpis"].items()
+            ],
+            [None, None, None, None, None, None, None, "0%"],
+            [28, 16, 16, 16, 18, 18, 18, 16],
+        )
+        ws = wb["Luck and knowledge"]
+        ws.append([])
+        ws.append(
+            [
+                f"{block['draws']} draws of {block['uncertainties']} uncertain assumptions × "
+                f"{block['replications']} runs each; {block['method']}"
+            ]
+        )
     series_sheet(wb, "Monthly", timeseries)
     add_sheet(
         wb,

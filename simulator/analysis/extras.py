@@ -1,0 +1,96 @@
+"""What ``outsim run`` adds to a run when it fits a small budget: the swing of each
+uncertainty (``swing.py``) and the split of the spread into luck and knowledge
+(``knowledge.py``). Each is run when asked (True), never (False), or when its estimated wall
+time, from the run's own seconds per model run, fits ``swing.RUN_BUDGET_SECONDS`` (None);
+a result left out says why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from simulator.analysis import knowledge, swing
+from simulator.analysis.replications import Replications
+from simulator.scenario.schema import Scenario
+
+Progress = Callable[[int, int], None] | None
+
+
+def _fits(asked: bool | None, runs: int, per_run: float) -> tuple[bool, float]:
+    wall = runs * per_run
+    return (asked is True or wall <= swing.RUN_BUDGET_SECONDS), wall
+
+
+def _anchors(results: Replications) -> dict[str, float | None]:
+    """Per swing KPI, the run's mean at the values assumed: the paired effect, or the
+    plan's own value where the status quo has none."""
+    effects, kpis = results.effects or {}, results.summary["kpis"]
+    out = {}
+    for k in swing.SWING_KPIS:
+        mean = (effects.get(k) or {}).get("mean")
+        out[k] = mean if mean is not None else kpis[k]["mean"]
+    return out
+
+
+def add_swing(
+    results: Replications,
+    asked: bool | None,
+    per_run: float,
+    progress: Progress,
+    where: dict[str, Any],
+) -> None:
+    """Swing every uncertainty (one paired replication per end on the run's first seed),
+    anchored on the run's means, into ``results.swing`` (or ``results.swing_note``).
+    ``where``: workers, scheduler and client."""
+    scenario = results.scenario
+    run, wall = _fits(asked, swing.planned_runs(scenario, 1), per_run)
+    if not run:
+        results.swing_note = swing.over_budget(wall)
+        return
+    result = swing.swing(scenario, 1, results.extra.get("root_seed"), progress, **where)
+    result.anchor(_anchors(results))
+    npv = (results.effects or {}).get("npv_net_savings") or {}
+    ends = [npv.get(k) for k in ("mean", "ci95_low", "ci95_high")]
+    interval = None
+    if all(isinstance(v, float) for v in ends):
+        interval = (float(ends[0] or 0), float(ends[1] or 0), float(ends[2] or 0))
+    results.swing = result.summary(interval)
+
+
+def add_split(
+    results: Replications,
+    mode: str,
+    asked: bool | None,
+    per_run: float,
+    progress: Progress,
+    where: dict[str, Any],
+    draws: int = knowledge.DEFAULT_DRAWS,
+    replications: int = knowledge.DEFAULT_REPLICATIONS,
+) -> None:
+    """The nested design (``draws`` × ``replications``) into ``results.uncertainty`` (or
+    ``results.uncertainty_note``)."""
+    run, wall = _fits(asked, knowledge.planned_runs(draws, replications), per_run)
+    if not run:
+        results.uncertainty_note = (
+            f"not run: {draws} draws × {replications} runs would take about {wall:.0f} s here, "
+            f"beyond the {swing.RUN_BUDGET_SECONDS:.0f} s `outsim run` allows it; ask for it "
+            "with `outsim run --uncertainty ranges`"
+        )
+        return
+    result = knowledge.nested(
+        results.scenario,
+        mode,
+        draws,
+        replications,
+        results.extra.get("root_seed"),
+        progress,
+        **where,
+    )
+    results.uncertainty = result.summary()
+
+
+def per_model_run(
+    seconds: float, scenario: Scenario, results: Replications, safeguards: bool
+) -> float:
+    """A run's wall seconds per model run."""
+    return seconds / swing.model_runs(scenario, results, safeguards)
