@@ -14,7 +14,8 @@ Each evaluation runs the validation experiment ``displaced_workers`` with the sa
 
     .venv/bin/python experiments/fit_job_search.py --seeds 4
 
-prints the best constants; copy them into ``simulator/model/employees.py``. Then::
+prints the best constants; copy them into the defaults of ``local_economy`` (scenario
+schema, ``simulator/scenario/schema/local_economy.py``). Then::
 
     .venv/bin/python experiments/fit_job_search.py --ages
 
@@ -37,8 +38,13 @@ from simulator.analysis.validation.experiments import measure_by_age, measure_di
 from simulator.model import employees
 from simulator.model.model import OutsourcingModel
 from simulator.scenario import load_scenario
+from simulator.scenario.overrides import with_overrides
 
-PARAMETERS = ("BASE_JOB_FINDING", "LEAVE_LABOUR_FORCE", "DISCOURAGEMENT")
+PARAMETERS = (
+    "local_economy.displaced_job_finding",
+    "local_economy.leave_labour_force",
+    "local_economy.discouragement",
+)
 TARGETS = {  # fact: (target, scale of an acceptable miss)
     "dws_reemployed": (0.675, 0.015),
     "cps_unemployed_15_weeks": (0.449, 0.01),
@@ -47,9 +53,10 @@ TARGETS = {  # fact: (target, scale of an acceptable miss)
 
 
 def facts(values: np.ndarray, seeds: list[np.random.SeedSequence]) -> dict[str, float]:
-    for name, value in zip(PARAMETERS, values, strict=True):
-        setattr(employees, name, float(value))
-    scenario = load_scenario(package_experiments() / "displaced_workers.yaml")
+    scenario = with_overrides(
+        load_scenario(package_experiments() / "displaced_workers.yaml"),
+        {name: float(value) for name, value in zip(PARAMETERS, values, strict=True)},
+    )
     runs = [
         measure_displaced({"displaced_workers": [OutsourcingModel(scenario, seed=s).run()]})
         for s in seeds
@@ -121,7 +128,8 @@ def main() -> None:
     if args.ages:
         fit_ages(seeds)
         return
-    start = np.array([getattr(employees, p) for p in PARAMETERS])
+    defaults = load_scenario(package_experiments() / "displaced_workers.yaml").local_economy
+    start = np.array([getattr(defaults, p.split(".")[1]) for p in PARAMETERS])
     print("start", dict(zip(PARAMETERS, start, strict=True)), objective(start, seeds))
     simplex = [start] + [
         start * np.where(np.arange(len(start)) == i, 1.3, 1.0) + 1e-3 * (i == j)

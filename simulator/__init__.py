@@ -76,11 +76,9 @@ def run(
     ``uncertainty``: "none", or "ranges" to split the spread into luck and knowledge with
     ``draws`` draws of the uncertainties from their plausible ranges × 2 runs each
     (``results.uncertainty``; ``split`` says when). ``swing`` and ``split``: True always,
-    None when it fits the budget (``analysis.swing.RUN_BUDGET_SECONDS`` of wall time,
-    estimated from this run's own time per model run; the ``*_note`` says why it was left
-    out), False never."""
-    import time
-
+    None when it fits the budget (``analysis.swing.RUN_BUDGET_SECONDS`` on one core,
+    estimated from the scenario's size, so every machine decides alike; the ``*_note`` says
+    why it was left out), False never."""
     from simulator.analysis import extras
     from simulator.analysis import replications as reps
     from simulator.outputs.run.results import Results
@@ -101,7 +99,6 @@ def run(
         phase["offset"] += phase["total"]
         phase["total"] = 0
 
-    started = time.perf_counter()
     results = Results.from_replications(
         reps.run(
             scenario, replications, seed, step, status_quo, safeguards, workers, scheduler, client
@@ -109,14 +106,13 @@ def run(
     )
     if results.baseline_kpis is None or is_status_quo(scenario):
         return results
-    per_run = extras.per_model_run(time.perf_counter() - started, scenario, results, safeguards)
     where = {"workers": workers, "scheduler": scheduler, "client": client}
     if uncertainty != "none" and split is not False:
         next_phase()
-        extras.add_split(results, uncertainty, split, per_run, step, where, draws)
+        extras.add_split(results, uncertainty, split, step, where, draws)
     if swing is not False:
         next_phase()
-        extras.add_swing(results, swing, per_run, step, where)
+        extras.add_swing(results, swing, step, where)
     return results
 
 

@@ -27,7 +27,7 @@ def test_a_slack_market_cuts_job_finding_and_the_exit_from_the_labour_force() ->
     theta = 0.0193 / 0.0928
     alpha = LocalParams().matching_elasticity
     assert slack.market_factor() == pytest.approx(theta ** (1 - alpha))
-    assert slack.exit_factor() == pytest.approx(theta**LM.EXIT_TIGHTNESS_ELASTICITY)
+    assert slack.exit_factor() == pytest.approx(theta**slack.params.exit_tightness_elasticity)
     assert slack.exit_factor() < slack.market_factor() < 1.0  # exits fall more than finding
 
 

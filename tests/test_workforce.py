@@ -67,8 +67,8 @@ def test_severance_slows_search_only_in_the_first_spell() -> None:
     wf.first_job_month[1] = 5
     h = wf.job_finding_hazard(market=1.0)
     # prime age (×1), average skill (0.7 + 0.6 × 0.5 = 1), new spell (×1), market 1
-    assert h[1] == pytest.approx(E.BASE_JOB_FINDING)
-    assert h[0] == pytest.approx(0.9 * E.BASE_JOB_FINDING)
+    assert h[1] == pytest.approx(wf.search.job_finding)
+    assert h[0] == pytest.approx(0.9 * wf.search.job_finding)
     wf.spell[:] = 2  # the two months of pay are over
     later = wf.job_finding_hazard(market=1.0)
     assert later[0] == pytest.approx(later[1])

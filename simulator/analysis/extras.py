@@ -1,8 +1,9 @@
 """What ``outsim run`` adds to a run when it fits a small budget: the swing of each
 uncertainty (``swing.py``) and the split of the spread into luck and knowledge
-(``knowledge.py``). Each is run when asked (True), never (False), or when its estimated wall
-time, from the run's own seconds per model run, fits ``swing.RUN_BUDGET_SECONDS`` (None);
-a result left out says why."""
+(``knowledge.py``). Each is run when asked (True), never (False), or when its estimated
+single-core time fits ``swing.RUN_BUDGET_SECONDS`` (None); a result left out says why. The
+estimate comes from the scenario's size (``replicate.estimated_seconds``), never from a clock,
+so that the same scenario and seed give the same results folder on every machine."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.analysis import knowledge, swing
+from simulator.analysis.replicate import estimated_seconds
 from simulator.analysis.replications import Replications
 from simulator.scenario.schema import Scenario
 
 Progress = Callable[[int, int], None] | None
 
 
-def _fits(asked: bool | None, runs: int, per_run: float) -> tuple[bool, float]:
-    wall = runs * per_run
-    return (asked is True or wall <= swing.RUN_BUDGET_SECONDS), wall
+def _fits(asked: bool | None, runs: int, scenario: Scenario) -> tuple[bool, float]:
+    seconds = estimated_seconds([scenario], runs)
+    return (asked is True or seconds <= swing.RUN_BUDGET_SECONDS), seconds
 
 
 def _anchors(results: Replications) -> dict[str, float | None]:
@@ -35,7 +37,6 @@ def _anchors(results: Replications) -> dict[str, float | None]:
 def add_swing(
     results: Replications,
     asked: bool | None,
-    per_run: float,
     progress: Progress,
     where: dict[str, Any],
 ) -> None:
@@ -43,9 +44,9 @@ def add_swing(
     anchored on the run's means, into ``results.swing`` (or ``results.swing_note``).
     ``where``: workers, scheduler and client."""
     scenario = results.scenario
-    run, wall = _fits(asked, swing.planned_runs(scenario, 1), per_run)
+    run, seconds = _fits(asked, swing.planned_runs(scenario, 1), scenario)
     if not run:
-        results.swing_note = swing.over_budget(wall)
+        results.swing_note = swing.over_budget(seconds)
         return
     result = swing.swing(scenario, 1, results.extra.get("root_seed"), progress, **where)
     result.anchor(_anchors(results))
@@ -61,7 +62,6 @@ def add_split(
     results: Replications,
     mode: str,
     asked: bool | None,
-    per_run: float,
     progress: Progress,
     where: dict[str, Any],
     draws: int = knowledge.DEFAULT_DRAWS,
@@ -69,12 +69,12 @@ def add_split(
 ) -> None:
     """The nested design (``draws`` × ``replications``) into ``results.uncertainty`` (or
     ``results.uncertainty_note``)."""
-    run, wall = _fits(asked, knowledge.planned_runs(draws, replications), per_run)
+    run, seconds = _fits(asked, knowledge.planned_runs(draws, replications), results.scenario)
     if not run:
         results.uncertainty_note = (
-            f"not run: {draws} draws × {replications} runs would take about {wall:.0f} s here, "
-            f"beyond the {swing.RUN_BUDGET_SECONDS:.0f} s `outsim run` allows it; ask for it "
-            "with `outsim run --uncertainty ranges`"
+            f"not run: {draws} draws × {replications} runs would take about {seconds:.0f} s on "
+            f"one core, beyond the {swing.RUN_BUDGET_SECONDS:.0f} s `outsim run` allows it; ask "
+            "for it with `outsim run --uncertainty ranges`"
         )
         return
     result = knowledge.nested(
@@ -87,10 +87,3 @@ def add_split(
         **where,
     )
     results.uncertainty = result.summary()
-
-
-def per_model_run(
-    seconds: float, scenario: Scenario, results: Replications, safeguards: bool
-) -> float:
-    """A run's wall seconds per model run."""
-    return seconds / swing.model_runs(scenario, results, safeguards)

@@ -102,7 +102,6 @@ class Nested:
             "draws": draws,
             "replications": reps,
             "seed": self.seed,
-            "seconds": round(self.seconds, 1),
             "uncertainties": len(self.items),
             "method": "each draw sets every uncertainty from its plausible range (Latin "
             "hypercube, scenario/ranges.py); each draw runs the plan and its status quo on "

@@ -99,7 +99,7 @@ def run(
             "--swing/--no-swing",
             help="Swing each uncertainty over its plausible range (the report's tornado and "
             "switching values): --swing always, --no-swing never; by default when it fits "
-            "30 s here (see `outsim swing`)",
+            "2 minutes on one core, by the scenario's size (see `outsim swing`)",
             show_default=False,
         ),
     ] = None,
@@ -109,7 +109,7 @@ def run(
             "--uncertainty",
             help="Also draw the uncertain assumptions: 'ranges' (from their plausible "
             "ranges, --draws draws × 2 runs) splits the spread into luck and knowledge; "
-            "'none' holds them at their values. Default: ranges when it fits 30 s here",
+            "'none' holds them at their values. Default: ranges when it fits 2 minutes on one core",
             show_default=False,
         ),
     ] = None,

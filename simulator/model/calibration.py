@@ -61,7 +61,7 @@ def _value(name: str) -> str:
 
 FITTED: tuple[Fitting, ...] = (
     Fitting(
-        ("local_economy.matching_elasticity", "labour_market.EXIT_TIGHTNESS_ELASTICITY"),
+        ("local_economy.matching_elasticity", "local_economy.exit_tightness_elasticity"),
         (
             "dws_slack_market_reemployed",
             "dws_slack_market_unemployed",
@@ -76,9 +76,9 @@ FITTED: tuple[Fitting, ...] = (
     ),
     Fitting(
         (
-            "employees.BASE_JOB_FINDING",
-            "employees.LEAVE_LABOUR_FORCE",
-            "employees.DISCOURAGEMENT",
+            "local_economy.displaced_job_finding",
+            "local_economy.leave_labour_force",
+            "local_economy.discouragement",
         ),
         ("dws_reemployed", "cps_unemployed_15_weeks", "cps_unemployed_27_weeks"),
         "least squares on these three facts only, in the displaced-workers experiment "
@@ -195,8 +195,8 @@ def assumptions() -> list[dict[str, str]]:
         },
         {
             "what": "Displaced workers' monthly job finding (prime age, new spell)",
-            "value": f"{e.BASE_JOB_FINDING:.3f}, falling {e.DURATION_DECAY:.1%}/month of spell "
-            f"to {e.DURATION_FLOOR:.0%} of it from month 8",
+            "value": f"{le.displaced_job_finding:.3f}, falling {e.DURATION_DECAY:.1%}/month of "
+            f"spell to {e.DURATION_FLOOR:.0%} of it from month 8",
             "source": "fitted (validation: dws_reemployed, cps_unemployed_15/27_weeks) to BLS "
             "DWS 2020-24 re-employment and BLS CPS 2024 table 29 durations; the fall with the "
             "spell from Kroft, Lange & Notowidigdo (2013): callbacks 45% lower at 8 months "
@@ -204,7 +204,7 @@ def assumptions() -> list[dict[str, str]]:
         },
         {
             "what": "Exit from the labour force of the jobless",
-            "value": f"{e.LEAVE_LABOUR_FORCE:.4f}/month (prime age) + {e.DISCOURAGEMENT} per "
+            "value": f"{le.leave_labour_force:.4f}/month (prime age) + {le.discouragement:g} per "
             "month of spell",
             "source": "fitted with the job-finding hazard to the same facts; CPS gross flows "
             "show large unemployment-to-non-participation flows",

@@ -16,6 +16,7 @@ them. A worker's slot is a position: a replacement hire takes over a leaver's sl
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from simulator.model.wages import (
     monthly_growth,
     tenure_return,
 )
+from simulator.scenario.schema import LocalEconomy as LocalEconomyParams
 from simulator.scenario.schema import LocalJobs
 from simulator.scenario.schema import Workforce as WorkforceParams
 
@@ -52,18 +54,19 @@ STATE_NAMES = [s.name for s in State]
 WEEKS_PER_MONTH = 52.0 / 12.0
 
 # Job search (see docs/MODEL.md for sources). Hazards are monthly probabilities.
-BASE_JOB_FINDING = 0.2076  # displaced prime-age, average skill, new spell, reference tightness
+# The monthly job finding of a displaced prime-age worker of average skill at the start of a
+# spell at reference tightness, the prime-age exit from the labour force and its rise with the
+# spell are fitted (calibration.FITTED): ``local_economy.displaced_job_finding``,
+# ``leave_labour_force`` and ``discouragement`` (``JobSearch`` below).
 # Duration dependence: callbacks to customer-service, sales and clerical applicants fall 45%
 # from 1 to 8 months unemployed, then level off (Kroft, Lange & Notowidigdo 2013, QJE).
 DURATION_DECAY = 0.0854  # fall of the hazard per month of the spell: e^(-7 × 0.0854) = 0.55
 DURATION_FLOOR = 0.505  # the hazard's share of its initial value from month 8 on: e^(-8 × 0.0854)
 AGE_BANDS = np.array([25.0, 55.0, 65.0])  # band edges [years]
 AGE_JOB_FINDING = np.array([1.05, 1.0, 0.6, 0.35])  # <25, 25-54, 55-64, 65+
-LEAVE_LABOUR_FORCE = 0.0984  # monthly exit from the labour force of the prime-age jobless
 AGE_LEAVE_LABOUR_FORCE = np.array([1.0, 1.0, 0.8, 1.5])  # <25, 25-54, 55-64, 65+ [ratio]
-# extra monthly exit from the labour force per month unemployed; fitted to 0 since the
-# displaced can come back (below): the CPS durations then need no exit rising with the spell
-DISCOURAGEMENT = 0.0
+# (the extra exit per month unemployed is fitted to 0 since the displaced can come back
+# (below): the CPS durations then need no exit rising with the spell)
 # Leaving the labour force is not for good: those out of it still take jobs, far more often
 # soon after they stopped searching (Kudlyak & Lange 2014, FRB Richmond WP 14-18: monthly job
 # finding 10% among the out-of-labour-force unemployed in the two previous months, 2% among
@@ -121,6 +124,20 @@ SEARCH_INTENSITY[State.retraining] = TRAINING_LOCK_IN
 REPLACEMENT_COST_MONTHS = 3.5  # cost of replacing an agent [months of pay] (Holman et al. 2007)
 
 
+@dataclass(frozen=True)
+class JobSearch:
+    """The fitted constants of the displaced's search (``local_economy`` fields)."""
+
+    job_finding: float  # at the start of a spell, prime age, reference tightness [1/month]
+    leave: float  # prime-age exit from the labour force [1/month]
+    discouragement: float  # extra exit per month unemployed [1/month per month]
+
+    @classmethod
+    def of(cls, economy: LocalEconomyParams | None = None) -> JobSearch:
+        e = economy or LocalEconomyParams()
+        return cls(e.displaced_job_finding, e.leave_labour_force, e.discouragement)
+
+
 class Workforce:
     """Array state and monthly behaviour of all in-house workers (displaced or not)."""
 
@@ -133,8 +150,10 @@ class Workforce:
         ui_months: int = 6,
         roster: list[Any] | None = None,
         layoffs: tuple[str, list[str]] = ("random", []),
+        search: JobSearch | None = None,
     ) -> None:
         self.params, self.policy = params, policy
+        self.search = search or JobSearch.of()
         self.streams = streams if isinstance(streams, Streams) else Streams(streams)
         self.month = 0  # the month being simulated (``start_month``)
         self._luck: np.ndarray | None = None  # this month's draws, one row per mechanism
@@ -424,7 +443,7 @@ class Workforce:
             1.0,
         )
         intensity = SEARCH_INTENSITY.take(self.state)  # by state: lower on notice, in training
-        searcher = BASE_JOB_FINDING * duration * outplaced * cushion * intensity
+        searcher = self.search.job_finding * duration * outplaced * cushion * intensity
         outside = OUT_OF_LABOUR_FORCE_JOB_FINDING[self._months_out()]
         h = np.where(self.state == State.left_labour_force, outside, searcher)
         return np.clip(h * market * personal, 0.0, 1.0)
@@ -519,7 +538,8 @@ class Workforce:
         if not unemployed.any():
             return 0
         band = self._age_band()
-        base = LEAVE_LABOUR_FORCE * AGE_LEAVE_LABOUR_FORCE[band] + DISCOURAGEMENT * self.spell
+        search = self.search
+        base = search.leave * AGE_LEAVE_LABOUR_FORCE[band] + search.discouragement * self.spell
         hazard = base * market
         who = np.flatnonzero(unemployed & (self.draw("leave") < hazard))
         self._move(who, State.left_labour_force)

@@ -29,10 +29,10 @@ SKILLS_PERSISTENCE = 12.0  # time constant of the skills effect after spending [
 # 10% over a cycle of about four points (Beaudry & DiNardo 1991, JPE) [log points per point]
 PAY_PER_UNEMPLOYMENT_POINT = 0.025
 # The flow from unemployment to non-participation is procyclical: fewer of the unemployed
-# leave the labour force when jobs are scarce (Elsby, Hobijn & Sahin 2015, JME). Elasticity
-# of the displaced's monthly exit to tightness V/U; fitted to the unemployed share of the
-# surveys of slack years (calibration.FITTED) [dimensionless]
-EXIT_TIGHTNESS_ELASTICITY = 0.5
+# leave the labour force when jobs are scarce (Elsby, Hobijn & Sahin 2015, JME): the
+# elasticity of the displaced's monthly exit to tightness V/U is
+# ``local_economy.exit_tightness_elasticity``, fitted to the unemployed share of the surveys
+# of slack years (calibration.FITTED).
 
 
 class LocalEconomy:
@@ -77,7 +77,8 @@ class LocalEconomy:
     def exit_factor(self) -> float:
         """The displaced's exit from unemployment to non-participation relative to reference
         conditions: lower when the market is slack [ratio]."""
-        return (self.tightness / self.params.reference_tightness) ** EXIT_TIGHTNESS_ELASTICITY
+        theta = self.tightness / self.params.reference_tightness
+        return theta**self.params.exit_tightness_elasticity
 
     def vacancies(self) -> float:
         net_lost = self.jobs_lost - self.jobs_supported

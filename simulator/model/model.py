@@ -20,7 +20,7 @@ from simulator.model.company import DISCOVERY_TRUST_DROP, MORALE_BASELINE, Compa
 from simulator.model.customers import Customers
 from simulator.model.demand import volume_factors
 from simulator.model.employee import Employee
-from simulator.model.employees import State, Workforce
+from simulator.model.employees import JobSearch, State, Workforce
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.mesa_compat import forget_model
 from simulator.model.metrics import METRICS, record_month
@@ -136,6 +136,7 @@ class OutsourcingModel(mesa.Model):
             ui_months=s.local_economy.ui_max_months,
             roster=s.workforce.roster_rows,
             layoffs=layoffs,
+            search=JobSearch.of(s.local_economy),
         )
         for i in range(self.workforce.n):
             Employee(self, i)

@@ -105,6 +105,12 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
             "ui_replacement_rate",
             "ui_max_months",
             "region_file",
+            # fitted to published facts: their uncertainty is a posterior (``outsim
+            # calibrate``), not a range
+            "displaced_job_finding",
+            "leave_labour_force",
+            "discouragement",
+            "exit_tightness_elasticity",
         )
     },
     **{

@@ -158,6 +158,17 @@ def _lost_earnings(model: OutsourcingModel, months: range) -> float:
     return float("nan") if ratio is None else 1.0 - ratio
 
 
+def market_status(model: OutsourcingModel, label: str) -> dict[str, float]:
+    """The survey's re-employed and unemployed shares of one market's layoff."""
+    tenured = _tenured(model)
+    return {
+        f"dws_{label}_market_reemployed": _survey_share(model, tenured, State.reemployed),
+        f"dws_{label}_market_unemployed": _survey_share(
+            model, tenured, State.unemployed, State.retraining
+        ),
+    }
+
+
 def measure_markets(models: Models) -> dict[str, float]:
     """The same layoff in the labour markets of the survey years (their own unemployment and
     job openings): status when surveyed, the pay of new jobs, and lost earnings against the
@@ -165,11 +176,7 @@ def measure_markets(models: Models) -> dict[str, float]:
     out: dict[str, float] = {}
     for label, name in MARKETS.items():
         (model,) = models[name]
-        tenured = _tenured(model)
-        out[f"dws_{label}_market_reemployed"] = _survey_share(model, tenured, State.reemployed)
-        out[f"dws_{label}_market_unemployed"] = _survey_share(
-            model, tenured, State.unemployed, State.retraining
-        )
+        out.update(market_status(model, label))
     (recovery,) = models["recovery_market"]
     out["dws_recovery_market_reemployed"] = _survey_share(
         recovery, _tenured(recovery), State.reemployed
