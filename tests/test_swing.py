@@ -284,3 +284,18 @@ def test_a_swing_over_budget_is_left_out_saying_why(monkeypatch, default_small) 
     assert both.summary["uncertainty"]["skipped"].startswith("not run: 10 draws × 2 runs")
     off = simulator.run(scenario, replications=2, workers=1)
     assert "swing" not in off.summary and "uncertainty" not in off.summary
+
+
+def test_a_region_files_value_can_be_swung() -> None:
+    """The example company's region comes from a file: swinging its unemployment overrides
+    the file's value (found by the CI of issue 26: the file was re-read and refused)."""
+    from simulator.scenario import load_scenario
+
+    from .conftest import SCENARIOS
+
+    acme = load_scenario(SCENARIOS / "examples" / "acme" / "scenario.yaml")
+    item = next(i for i in swung(acme) if i.path == "local_economy.baseline_unemployment_rate")
+    high = item.at(acme, item.high)
+    assert high.local_economy.baseline_unemployment_rate == pytest.approx(item.high)
+    assert high.local_economy.labour_force == acme.local_economy.labour_force  # the file's
+    assert high.local_economy.region_file is None

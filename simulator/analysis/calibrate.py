@@ -28,6 +28,7 @@ scheduling), so the posterior is the same in distribution only.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 import time
@@ -194,9 +195,11 @@ def model_problem(spec: CalibrationSpec, pilot_runs: pd.DataFrame | None = None)
     """The calibration problem of ``spec`` (the pilot at the defaults run here unless
     given)."""
     simulate = FactSimulator(spec)
-    base = load_scenario(package_experiments() / "displaced_workers.yaml")
-    defaults = {p: float(_get(with_overrides(base, spec.overrides), p)) for p in spec.parameters}
-    runs = pilot(simulate, defaults, spec.pilot, spec.seed) if pilot_runs is None else pilot_runs
+    runs = (
+        pilot(simulate, defaults_of(spec), spec.pilot, spec.seed)
+        if pilot_runs is None
+        else pilot_runs
+    )
     scales = {}
     for f in spec.facts:
         low, high = FACT_BY_ID[f].accepted
@@ -227,6 +230,28 @@ class _PyabcModel:
     def __call__(self, parameters: Mapping[str, float]) -> dict[str, float]:
         seed = int(np.random.randint(0, 2**31 - 1))
         return self.simulate({k: float(v) for k, v in parameters.items()}, seed)
+
+
+class _Progress(logging.Handler):
+    """pyABC's log as progress lines: each generation's tolerance and acceptance."""
+
+    def __init__(self, say: Callable[[str], None] | None) -> None:
+        super().__init__(logging.INFO)
+        self.say = say
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.say is None:
+            return
+        text = record.getMessage()
+        if text.startswith("t: "):
+            generation, _, epsilon = text.partition(", eps: ")
+            self.say(f"generation {generation[3:]}: tolerance {float(epsilon.rstrip('.')):.3g}")
+        elif text.startswith("Accepted: "):
+            kept, _, tried = text[len("Accepted: ") :].split(" = ")[0].partition(" / ")
+            share = int(kept) / max(int(tried), 1)
+            self.say(f"  accepted {kept} of {tried} proposals ({share:.0%})")
+        elif record.levelno >= logging.WARNING:
+            self.say(f"pyABC: {text}")
 
 
 @dataclass
@@ -285,6 +310,7 @@ def run_abc(
     seed: int,
     client: Any = None,
     database: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Posterior:
     """ABC-SMC on ``problem``: ``generations`` at most of ``population`` particles, from
     uniform priors, with the scaled Euclidean distance; on ``client`` (a Dask client: pyABC's
@@ -319,12 +345,23 @@ def run_abc(
     state = np.random.get_state()
     np.random.seed(seed)
     started = time.perf_counter()
+    talk = _Progress(progress)
+    logger = logging.getLogger("ABC")
+    level, own = logger.level, list(logger.handlers)
+    for handler in own:  # pyABC's own log lines become our progress lines
+        logger.removeHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.addHandler(talk)
     try:
         abc.new(database, problem.observed)
         history = abc.run(minimum_epsilon=minimum_epsilon, max_nr_populations=generations)
         frame, w = history.get_distribution()
         populations = history.get_all_populations()
     finally:
+        logger.removeHandler(talk)
+        logger.setLevel(level)
+        for handler in own:
+            logger.addHandler(handler)
         np.random.set_state(state)
         if folder is not None:
             for name in os.listdir(folder):
@@ -369,3 +406,84 @@ class GaussianToy:
             self(truth, seed),
             {f"y_{p}": float(scale) for p in self.names},
         )
+
+
+def calibrate(
+    spec: CalibrationSpec = DEFAULT_SPEC,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Posterior, pd.DataFrame, Problem]:
+    """Calibrate ``spec``: the pilot at the defaults (the scales), then ABC-SMC, in this
+    process (``workers=1``) or on a Dask cluster (``workers`` local processes, ``scheduler``
+    or ``client``, as for ``outsim run``). The posterior, the pilot's runs and the problem."""
+    from simulator.analysis.parallel import dask_client
+
+    if progress is not None:
+        progress(f"pilot: {spec.pilot} runs of the facts at the values assumed")
+    runs = pilot(FactSimulator(spec), defaults_of(spec), spec.pilot, spec.seed)
+    problem = model_problem(spec, runs)
+    if progress is not None:
+        progress(
+            f"ABC-SMC: {spec.population} particles, at most {spec.generations} generations, "
+            f"down to a distance of {spec.minimum_epsilon:g}"
+        )
+    local = client is None and not scheduler and workers == 1
+    budget = (spec.population, spec.generations, spec.minimum_epsilon, spec.seed)
+    if local:
+        posterior = run_abc(problem, *budget, progress=progress)
+    else:
+        with dask_client(client, scheduler, workers) as dc:
+            posterior = run_abc(problem, *budget, client=dc, progress=progress)
+    return posterior, runs, problem
+
+
+def defaults_of(spec: CalibrationSpec) -> dict[str, float]:
+    """The constants' values before calibration (the experiments' scenario, with the spec's
+    overrides)."""
+    base = with_overrides(
+        load_scenario(package_experiments() / "displaced_workers.yaml"), spec.overrides
+    )
+    return {p: float(_get(base, p)) for p in spec.parameters}
+
+
+def record_of(spec: CalibrationSpec, problem: Problem, runs: pd.DataFrame) -> dict[str, Any]:
+    """What ``calibration.json`` records of how the posterior was obtained."""
+    return {
+        "name": spec.name,
+        "description": spec.description,
+        "method": "ABC-SMC (pyABC ABCSMC: uniform priors, adaptive population tolerance, "
+        "scaled Euclidean distance of the fitted facts)",
+        "spec": spec.model_dump(mode="json"),
+        "facts": {
+            f: {
+                "observed": problem.observed[f],
+                "scale": problem.scales[f],
+                "source": FACT_BY_ID[f].source,
+                "pilot_mean": float(runs[f].mean()),
+                "pilot_sd": float(runs[f].std(ddof=1)),
+            }
+            for f in spec.facts
+        },
+        "pilot_covariance": runs.cov().to_dict(),
+    }
+
+
+def load_spec(path: Any = None) -> CalibrationSpec:
+    """A calibration spec from a YAML file (None: the default), or ValueError naming the
+    file, the field and what was expected."""
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from simulator.scenario.loading import format_validation_error
+    from simulator.scenario.reading import read_yaml
+
+    if path is None:
+        return DEFAULT_SPEC
+    data = read_yaml(Path(path), "calibration spec")
+    try:
+        return CalibrationSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(format_validation_error(str(path), exc)) from None

@@ -121,3 +121,62 @@ def swing_table(result, shown: int = 10) -> Table:
             change(r["swing"], "USD"),
         )
     return whole_numbers(t)
+
+
+@app.command()
+def calibrate(
+    spec: Annotated[
+        Path | None,
+        typer.Argument(help="Calibration spec YAML (default: the labour-market constants)"),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder (default results/calibration/<name>/)"),
+    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Estimate fitted constants from the fitted facts only, as a posterior (ABC-SMC,
+    pyABC): posterior.csv/.parquet, calibration.json and diagnostics. The default spec
+    (experiments/calibrate.yaml) takes about 30 minutes on 2 cores."""
+    from simulator.analysis.calibrate import calibrate as run_calibration
+    from simulator.analysis.calibrate import defaults_of, load_spec, record_of
+    from simulator.outputs.calibration.report import write_calibration
+    from simulator.scenario import ScenarioError
+
+    try:
+        loaded = load_spec(spec)
+    except (ValueError, ScenarioError) as exc:
+        raise bad_input(str(exc)) from None
+    target = check_out(
+        out_dir or Path("results") / "calibration" / loaded.name, "calibration folder"
+    )
+    scheduler = check_scheduler(scheduler)
+    with guard("calibration folder"):
+        posterior, runs, problem = run_calibration(
+            loaded, workers, scheduler, progress=None if quiet else say
+        )
+        record = record_of(loaded, problem, runs)
+        write_calibration(posterior, target, record, dict(loaded.parameters), defaults_of(loaded))
+    if not quiet:
+        print_table(posterior_table(posterior, defaults_of(loaded)))
+    say(
+        f"{posterior.simulations} simulations in {posterior.seconds:.0f} s, effective sample "
+        f"size {posterior.ess():.0f}; written to {target}/"
+    )
+
+
+def posterior_table(posterior, defaults: dict[str, float]) -> Table:
+    """Each constant's posterior median and 90% interval beside its value before."""
+    t = Table(title="Posterior of the constants (weighted ABC-SMC draws)")
+    for col in ("constant", "before", "median", "90% interval"):
+        t.add_column(col, justify="left" if col == "constant" else "right", overflow="fold")
+    for name, row in posterior.quantiles((0.05, 0.5, 0.95)).iterrows():
+        t.add_row(
+            safe(str(name)),
+            f"{defaults.get(str(name), float('nan')):.4g}",
+            f"{row[0.5]:.4g}",
+            f"{row[0.05]:.4g} – {row[0.95]:.4g}",
+        )
+    return whole_numbers(t)

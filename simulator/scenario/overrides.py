@@ -31,6 +31,7 @@ from simulator.scenario.loading import (
     scenario_to_dict,
 )
 from simulator.scenario.paths import PathError, get_value, with_values
+from simulator.scenario.roster import REGION_FIELDS
 from simulator.scenario.schema import Scenario
 
 SOURCE = "overrides"
@@ -115,6 +116,11 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario
             raise ScenarioError(f"{SOURCE}: {key}: {exc}") from None
         values[path] = exact(value, like, path)
     data = with_values(data, values)
+    region = {f"local_economy.{f}" for f in REGION_FIELDS}
+    if region & set(values):
+        # a region file's value overridden: the scenario holds every value of the file
+        # already, so it no longer needs (and must not re-read) the file
+        data["local_economy"]["region_file"] = None
     horizon = values.get("simulation.horizon_months")
     if horizon is not None and not any(p.startswith("plan.phases") for p in values):
         # a shorter run of the same plan: phases that would start after it are left out
