@@ -57,6 +57,7 @@ def run(
     uncertainty: str = "none",
     split: bool | None = True,
     draws: int = 10,
+    posterior: Any = None,
 ) -> Results:
     """Run a scenario's replications (default: ``scenario.simulation.replications``).
 
@@ -73,20 +74,25 @@ def run(
 
     ``swing``: also swing every uncertainty over its plausible range (``outsim swing``, one
     paired replication per end on the first replication's seed; ``results.swing``).
-    ``uncertainty``: "none", or "ranges" to split the spread into luck and knowledge with
-    ``draws`` draws of the uncertainties from their plausible ranges × 2 runs each
-    (``results.uncertainty``; ``split`` says when). ``swing`` and ``split``: True always,
+    ``uncertainty``: "none", or how to split the spread into luck and knowledge with
+    ``draws`` draws × 2 runs each (``results.uncertainty``; ``split`` says when): "ranges"
+    draws the declared uncertainties from their plausible ranges, "posterior" the calibrated
+    constants from ``posterior`` (a ``posterior.csv`` or calibration folder; default: the
+    one outsim ships), "both" the two. ``swing`` and ``split``: True always,
     None when it fits the budget (``analysis.swing.RUN_BUDGET_SECONDS`` on one core,
     estimated from the scenario's size, so every machine decides alike; the ``*_note`` says
     why it was left out), False never."""
     from simulator.analysis import extras
     from simulator.analysis import replications as reps
+    from simulator.analysis.calibrate import read_posterior
+    from simulator.analysis.knowledge import MODES
     from simulator.outputs.run.results import Results
     from simulator.scenario.overrides import with_overrides
     from simulator.scenario.status_quo import is_status_quo
 
-    if uncertainty not in ("none", "ranges"):
-        raise ValueError(f"uncertainty: {uncertainty!r}; expected none or ranges")
+    if uncertainty not in MODES:
+        raise ValueError(f"uncertainty: {uncertainty!r}; expected one of {', '.join(MODES)}")
+    drawn = None if posterior is None else read_posterior(posterior)
     scenario = with_overrides(scenario, overrides or {})
     phase = {"offset": 0, "total": 0}  # each later phase extends the progress count
 
@@ -109,7 +115,7 @@ def run(
     where = {"workers": workers, "scheduler": scheduler, "client": client}
     if uncertainty != "none" and split is not False:
         next_phase()
-        extras.add_split(results, uncertainty, split, step, where, draws)
+        extras.add_split(results, uncertainty, split, step, where, draws, posterior=drawn)
     if swing is not False:
         next_phase()
         extras.add_swing(results, swing, step, where)

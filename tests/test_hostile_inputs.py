@@ -427,7 +427,7 @@ def _as_xlsx(path: Path, text: str) -> Path:
 
     wb = Workbook()
     ws = wb.active
-    for row in csv.reader(io.StringIO(text)):
+    for row in csv.reader(io.StringIO(text, newline="")):
         cells: list[object] = []
         for value in row[:60]:
             try:

@@ -84,3 +84,56 @@ def test_a_nested_design_runs_paired_and_splits_each_kpi(default_small) -> None:
     npv = summary["kpis"]["npv_net_savings"]
     assert npv["variance"] == pytest.approx(npv["luck"] + npv["knowledge"])
     assert summary["draws"] == 3 and summary["replications"] == 2
+
+
+def _posterior_file(tmp_path, rows=((0.15, 0.2), (0.25, 0.5), (0.30, 0.3))):
+    path = tmp_path / "posterior.csv"
+    lines = ["local_economy.displaced_job_finding,weight"] + [f"{v},{w}" for v, w in rows]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_posterior_draws_follow_the_weights_and_combine_with_ranges(tmp_path, default_small):
+    from simulator.analysis.calibrate import read_posterior
+    from simulator.analysis.knowledge import draws_from_posterior
+
+    posterior = read_posterior(_posterior_file(tmp_path))
+    drawn = draws_from_posterior(posterior, 1000, seed=2)
+    values = [d["local_economy.displaced_job_finding"] for d in drawn]
+    assert values.count(0.25) == pytest.approx(500, abs=2)
+    assert read_posterior(tmp_path).draws.equals(posterior.draws)  # the folder works too
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b\n1,2\n", "expected columns of constants and a weight column"),
+        ("local_economy.nothing,weight\n1,1\n", "is not a scenario field"),
+        ("local_economy.leave_labour_force,weight\nnan,1\n", "finite draws"),
+        ("local_economy.leave_labour_force,weight\n0.1,-1\n", "non-negative weights"),
+    ],
+)
+def test_a_bad_posterior_file_is_refused(tmp_path, text, message) -> None:
+    from simulator.analysis.calibrate import read_posterior
+
+    path = tmp_path / "posterior.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        read_posterior(path)
+
+
+@pytest.mark.integration
+def test_a_nested_design_over_the_posterior_and_both(tmp_path, default_small) -> None:
+    from simulator.analysis.calibrate import read_posterior
+
+    scenario = shrink(default_small, 3000, 18)
+    posterior = read_posterior(_posterior_file(tmp_path))
+    only = nested(scenario, "posterior", 3, 2, seed=4, workers=1, posterior=posterior)
+    assert only.names == ["local_economy.displaced_job_finding"]
+    assert all(set(d) == {"local_economy.displaced_job_finding"} for d in only.draws)
+    both = nested(scenario, "both", 3, 2, seed=4, workers=1, posterior=posterior)
+    assert len(both.names) == len(swung(scenario)) + 1
+    assert [d["local_economy.displaced_job_finding"] for d in both.draws] == [
+        d["local_economy.displaced_job_finding"] for d in only.draws
+    ]
+    assert both.summary()["method"].startswith("each draw sets every declared uncertainty")

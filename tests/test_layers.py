@@ -36,6 +36,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("simulator.outputs.figures",),
     # what could change the answer: its own folder, and a part of every run's
     ("simulator.outputs.swing",),
+    # a calibration's folder
+    ("simulator.outputs.calibration",),
     (
         "simulator.outputs.run",
         "simulator.outputs.compare",

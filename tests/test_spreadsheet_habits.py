@@ -173,3 +173,15 @@ def test_any_mapping_from_code_is_a_scenario_or_one_clear_error(data: dict) -> N
         scenario_from_dict(data)
     except ScenarioError as exc:
         assert not CONTROL.search(str(exc).replace("\n", " ")), repr(str(exc))
+
+
+def test_a_value_longer_than_the_csv_reader_takes_is_refused_by_line(tmp_path: Path) -> None:
+    """A 300,000-character field: the csv module's own limit, refused as too long (it was a
+    traceback once the reader read row by row)."""
+    path = _csv(tmp_path / "v.csv", "month,contacts\n2024-01," + "9" * 300_000 + "\n")
+    with pytest.raises(RosterError) as caught:
+        read_volumes(path)
+    assert str(caught.value) == (
+        f"{path}: line 2: a value of more than 131,072 characters; expected cells of at most "
+        "1,000 characters"
+    )

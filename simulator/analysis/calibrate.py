@@ -487,3 +487,38 @@ def load_spec(path: Any = None) -> CalibrationSpec:
         return CalibrationSpec.model_validate(data)
     except ValidationError as exc:
         raise ValueError(format_validation_error(str(path), exc)) from None
+
+
+def read_posterior(path: Any) -> Posterior:
+    """Weighted draws from a ``posterior.csv`` (a calibration folder's, or the package's);
+    ValueError naming the file when it is not one."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / "posterior.csv"
+    try:
+        draws = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise ValueError(
+            f"{path}: cannot read a posterior ({exc}); expected posterior.csv"
+        ) from None
+    names = [c for c in draws.columns if c != "weight"]
+    if "weight" not in draws or not names or len(draws) == 0:
+        raise ValueError(f"{path}: expected columns of constants and a weight column")
+    for name in names:
+        if xlrm.field(name) is None:
+            raise ValueError(f"{path}: column {name!r} is not a scenario field")
+    values = draws.to_numpy(dtype=float)
+    if not np.isfinite(values).all() or (draws["weight"] < 0).any() or draws["weight"].sum() <= 0:
+        raise ValueError(f"{path}: expected finite draws and non-negative weights")
+    draws["weight"] = draws["weight"] / draws["weight"].sum()
+    return Posterior(draws, pd.DataFrame(), 0, 0.0, {"file": str(path)})
+
+
+def shipped_posterior() -> Posterior:
+    """The posterior that ships with outsim (``simulator/scenarios/posterior.csv``: the
+    default spec's, ``docs/UNCERTAINTY.md``)."""
+    from importlib import resources
+
+    return read_posterior(str(resources.files("simulator") / "scenarios" / "posterior.csv"))

@@ -66,6 +66,7 @@ def add_split(
     where: dict[str, Any],
     draws: int = knowledge.DEFAULT_DRAWS,
     replications: int = knowledge.DEFAULT_REPLICATIONS,
+    posterior: Any = None,
 ) -> None:
     """The nested design (``draws`` × ``replications``) into ``results.uncertainty`` (or
     ``results.uncertainty_note``)."""
@@ -74,7 +75,7 @@ def add_split(
         results.uncertainty_note = (
             f"not run: {draws} draws × {replications} runs would take about {seconds:.0f} s on "
             f"one core, beyond the {swing.RUN_BUDGET_SECONDS:.0f} s `outsim run` allows it; ask "
-            "for it with `outsim run --uncertainty ranges`"
+            f"for it with `outsim run --uncertainty {mode}`"
         )
         return
     result = knowledge.nested(
@@ -85,5 +86,6 @@ def add_split(
         results.extra.get("root_seed"),
         progress,
         **where,
+        posterior=posterior,
     )
     results.uncertainty = result.summary()

@@ -25,16 +25,25 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
+from simulator.analysis.calibrate import Posterior, shipped_posterior
 from simulator.analysis.parallel import pool
 from simulator.analysis.replicate import estimated_seconds
 from simulator.analysis.replications import check_run
 from simulator.analysis.swing import SWING_KPIS, PairedJob, run_paired
 from simulator.scenario.overrides import with_overrides
-from simulator.scenario.ranges import Swung, swung
+from simulator.scenario.ranges import swung
 from simulator.scenario.schema import Scenario
 from simulator.scenario.status_quo import is_status_quo, status_quo_of
 
-MODES = ("none", "ranges")
+MODES = ("none", "ranges", "posterior", "both")
+METHODS = {
+    "ranges": "each draw sets every declared uncertainty from its plausible range (Latin "
+    "hypercube, scenario/ranges.py)",
+    "posterior": "each draw sets the calibrated constants from their posterior (outsim "
+    "calibrate), resampled by weight",
+    "both": "each draw sets every declared uncertainty from its plausible range (Latin "
+    "hypercube) and the calibrated constants from their posterior",
+}
 # the nested design ``outsim run`` uses by default: draws × replications per draw
 DEFAULT_DRAWS, DEFAULT_REPLICATIONS = 10, 2
 
@@ -80,12 +89,18 @@ def draws_from_ranges(scenario: Scenario, draws: int, seed: int) -> list[dict[st
     return out
 
 
+def draws_from_posterior(posterior: Posterior, draws: int, seed: int) -> list[dict[str, Any]]:
+    """``draws`` sets of the calibrated constants, resampled from the posterior by weight."""
+    sample = posterior.sample(draws, seed)
+    return [{k: float(v) for k, v in row.items()} for row in sample.to_dict("records")]
+
+
 @dataclass
 class Nested:
     """A nested design's runs: the plan's paired effect per draw, replication and KPI."""
 
     mode: str
-    items: list[Swung]
+    names: list[str]  # what was drawn: uncertainties (vendors.*.x) and constants
     draws: list[dict[str, Any]]
     effects: np.ndarray  # draws × replications × SWING_KPIS
     seed: int
@@ -102,11 +117,10 @@ class Nested:
             "draws": draws,
             "replications": reps,
             "seed": self.seed,
-            "uncertainties": len(self.items),
-            "method": "each draw sets every uncertainty from its plausible range (Latin "
-            "hypercube, scenario/ranges.py); each draw runs the plan and its status quo on "
-            "its own seeds; luck and knowledge split by the law of total variance "
-            "(one-way random-effects ANOVA)",
+            "uncertainties": len(self.names),
+            "method": METHODS[self.mode]
+            + "; each draw runs the plan and its status quo on its own seeds; luck and "
+            "knowledge split by the law of total variance (one-way random-effects ANOVA)",
             "kpis": {
                 k: {name: (None if not np.isfinite(v) else v) for name, v in self.split(k).items()}
                 for k in SWING_KPIS
@@ -129,10 +143,13 @@ def nested(
     workers: int | None = None,
     scheduler: str | None = None,
     client: Any = None,
+    posterior: Posterior | None = None,
 ) -> Nested:
-    """Run the nested design: ``draws`` draws of the uncertainties (``mode``: "ranges",
-    their plausible ranges) × ``replications`` seeds each (children of ``seed``, default the
-    scenario's, independent of the run's own)."""
+    """Run the nested design: ``draws`` draws of the uncertainties × ``replications`` seeds
+    each (children of ``seed``, default the scenario's, independent of the run's own).
+    ``mode``: "ranges" draws the declared uncertainties from their plausible ranges,
+    "posterior" the calibrated constants from ``posterior`` (default: the one outsim ships),
+    "both" the two together."""
     if mode not in MODES or mode == "none":
         raise ValueError(f"uncertainty: {mode!r}; expected one of {', '.join(MODES[1:])}")
     if is_status_quo(scenario):
@@ -145,7 +162,17 @@ def nested(
     root = scenario.simulation.seed if seed is None else seed
     check_run(replications, root)
     children = np.random.SeedSequence([root, 26]).spawn(draws)  # not the run's own seeds
-    overrides = draws_from_ranges(scenario, draws, root)
+    overrides: list[dict[str, Any]] = [{} for _ in range(draws)]
+    names: list[str] = []
+    if mode in ("ranges", "both"):
+        ranged = draws_from_ranges(scenario, draws, root)
+        overrides = [{**o, **r} for o, r in zip(overrides, ranged, strict=True)]
+        names += [i.path for i in swung(scenario)]
+    if mode in ("posterior", "both"):
+        posterior = shipped_posterior() if posterior is None else posterior
+        drawn = draws_from_posterior(posterior, draws, root)
+        overrides = [{**o, **d} for o, d in zip(overrides, drawn, strict=True)]
+        names += posterior.parameters
     jobs = []
     for k, (child, changes) in enumerate(zip(children, overrides, strict=True)):
         plan = with_overrides(scenario, changes)
@@ -163,4 +190,4 @@ def nested(
             done += 2
             if progress is not None:
                 progress(done, total)
-    return Nested(mode, swung(scenario), overrides, effects, root, time.perf_counter() - started)
+    return Nested(mode, names, overrides, effects, root, time.perf_counter() - started)

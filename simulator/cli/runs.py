@@ -107,15 +107,25 @@ def run(
         str | None,
         typer.Option(
             "--uncertainty",
-            help="Also draw the uncertain assumptions: 'ranges' (from their plausible "
-            "ranges, --draws draws × 2 runs) splits the spread into luck and knowledge; "
-            "'none' holds them at their values. Default: ranges when it fits 2 minutes on one core",
+            help="Split the spread into luck and knowledge (--draws draws × 2 runs): "
+            "'ranges' draws the declared uncertainties from their plausible ranges, "
+            "'posterior' the calibrated constants from their posterior (--posterior), "
+            "'both' the two; 'none' holds them at their values. Default: ranges when it "
+            "fits 2 minutes on one core",
             show_default=False,
         ),
     ] = None,
     draws: Annotated[
         int, typer.Option("--draws", min=2, max=1000, help="Draws of the assumptions")
     ] = 10,
+    posterior: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior",
+            help="A posterior.csv or calibration folder (`outsim calibrate`; default: the "
+            "one outsim ships)",
+        ),
+    ] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     quiet: QuietOption = False,
@@ -129,8 +139,15 @@ def run(
     answer)."""
     import simulator
 
-    if uncertainty not in (None, "none", "ranges"):
-        raise bad_input(f"--uncertainty {uncertainty!r}: expected none or ranges")
+    if uncertainty not in (None, "none", "ranges", "posterior", "both"):
+        raise bad_input(f"--uncertainty {uncertainty!r}: expected none, ranges, posterior or both")
+    if posterior is not None:
+        from simulator.analysis.calibrate import read_posterior
+
+        try:
+            read_posterior(posterior)
+        except ValueError as exc:
+            raise bad_input(f"--posterior: {exc}") from None
     sc = load(scenario)
     target = check_out(out_dir or Path("results") / sc.name, "results folder")
     scheduler = check_scheduler(scheduler)
@@ -148,8 +165,9 @@ def run(
             scheduler=scheduler,
             swing=swing,
             uncertainty=uncertainty or "ranges",
-            split=True if uncertainty == "ranges" else None,
+            split=True if uncertainty not in (None, "none") else None,
             draws=draws,
+            posterior=posterior,
         )
         if quiet:
             results = run_plan()

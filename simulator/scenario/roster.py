@@ -306,35 +306,55 @@ def _read_csv(path: Path, rows_are: str = "rows") -> pd.DataFrame:
     may span lines) in a ``__line__`` column."""
     import csv
 
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM, as Excel writes
+        reader = csv.reader(handle)
+        try:
+            return _csv_rows(path, reader, rows_are)
+        except csv.Error as exc:
+            if "field larger" in str(exc):
+                what = (
+                    f"a value of more than {csv.field_size_limit():,} characters; expected "
+                    f"cells of at most {MAX_CELL_CHARS:,} characters"
+                )
+            elif "new-line" in str(exc):
+                what = (
+                    "a line break inside an unquoted value; expected each row on one line, "
+                    "or the value in double quotes"
+                )
+            else:
+                what = f"malformed CSV ({quote(exc)})"
+            raise RosterError(f"{path}: line {reader.line_num}: {what}") from None
+
+
+def _csv_rows(path: Path, reader: Any, rows_are: str) -> pd.DataFrame:
+    """The rows of ``reader`` (``_read_csv``)."""
     import pandas as pd
 
     problems = _Problems(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:  # a BOM, as Excel writes
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        if len(header) == 1 and (mark := next((m for m in ";\t|" if m in header[0]), None)):
-            raise RosterError(
-                f"{path}: line 1: fields separated by {mark!r}; expected commas (a spreadsheet "
-                "saves them with 'CSV (comma delimited)' or 'CSV UTF-8'), or an .xlsx file"
+    header: list[str] = next(reader, [])
+    if len(header) == 1 and (mark := next((m for m in ";\t|" if m in header[0]), None)):
+        raise RosterError(
+            f"{path}: line 1: fields separated by {mark!r}; expected commas (a spreadsheet "
+            "saves them with 'CSV (comma delimited)' or 'CSV UTF-8'), or an .xlsx file"
+        )
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    total, start = 0, reader.line_num + 1
+    for row in reader:
+        if not row:  # a blank line: an empty row, as the rest of the table reads it
+            row = [""] * len(header)
+        elif len(row) != len(header):
+            problems.add(
+                start,
+                None,
+                f"{len(row)} fields; expected {len(header)} like the header (a comma "
+                "inside a value must be quoted; a decimal comma must be declared)",
             )
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        total, start = 0, reader.line_num + 1
-        for row in reader:
-            if not row:  # a blank line: an empty row, as the rest of the table reads it
-                row = [""] * len(header)
-            elif len(row) != len(header):
-                problems.add(
-                    start,
-                    None,
-                    f"{len(row)} fields; expected {len(header)} like the header (a comma "
-                    "inside a value must be quoted; a decimal comma must be declared)",
-                )
-            total += 1
-            if total <= MAX_ROWS:  # beyond that the rows are only counted (the caller says)
-                rows.append(row[: len(header)] + [""] * (len(header) - len(row)))
-                lines.append(start)
-            start = reader.line_num + 1
+        total += 1
+        if total <= MAX_ROWS:  # beyond that the rows are only counted (the caller says)
+            rows.append(row[: len(header)] + [""] * (len(header) - len(row)))
+            lines.append(start)
+        start = reader.line_num + 1
     if total > MAX_ROWS:
         raise RosterError(f"{path}: {total:,} {rows_are}; expected at most {MAX_ROWS:,}")
     repeated = sorted({c for c in header if header.count(c) > 1})
