@@ -33,7 +33,7 @@ TINY = {  # two constants, the three facts of the displaced-workers experiment, 
         "local_economy.leave_labour_force": [0.04, 0.16],
     },
     "facts": ["dws_reemployed", "cps_unemployed_15_weeks", "cps_unemployed_27_weeks"],
-    "population": 20,
+    "population": 12,
     "generations": 2,
     "pilot": 3,
     "overrides": {"customers.count": 1000, "workforce.headcount": 400},
@@ -114,7 +114,10 @@ def test_the_90_percent_intervals_cover_the_truth_about_90_percent_of_the_time()
 
 @pytest.mark.integration
 def test_the_model_recovers_the_constants_that_made_its_own_facts() -> None:
-    spec = CalibrationSpec.model_validate({**TINY, "population": 30, "generations": 3})
+    small = {"customers.count": 500, "workforce.headcount": 300}
+    spec = CalibrationSpec.model_validate(
+        {**TINY, "population": 25, "generations": 3, "overrides": small}
+    )
     truth = {"local_economy.displaced_job_finding": 0.26, "local_economy.leave_labour_force": 0.07}
     simulate = FactSimulator(spec)
     scaled = model_problem(spec)
@@ -157,5 +160,5 @@ def test_outsim_calibrate_writes_draws_record_and_diagnostics(tmp_path) -> None:
     assert record["git_commit"] and record["method"].startswith("ABC-SMC")
     assert set(record["pilot_covariance"]) == set(TINY["facts"])
     draws = pd.read_csv(folder / "posterior.csv")
-    assert len(draws) == 20 and draws["weight"].sum() == pytest.approx(1.0)
+    assert len(draws) == 12 and draws["weight"].sum() == pytest.approx(1.0)
     assert "generation 1: tolerance" in result.out

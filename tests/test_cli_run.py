@@ -115,7 +115,17 @@ def test_run_writes_a_complete_results_folder(tmp_path):
 @pytest.mark.integration
 def test_run_defaults_to_bundled_scenario_and_results_name(tmp_path):
     # (the safeguard packages are beside the point here: tests/test_decision.py)
-    proc = outsim("run", "-n", "1", "--quiet", "--no-safeguards", cwd=tmp_path)
+    proc = outsim(
+        "run",
+        "-n",
+        "1",
+        "--quiet",
+        "--no-safeguards",
+        "--no-swing",
+        "--uncertainty",
+        "none",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "results" / "default" / "summary.json").exists()
     assert "results/default" in proc.stdout

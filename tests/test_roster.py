@@ -188,6 +188,9 @@ def test_the_example_company_and_who_bears_the_plan(tmp_path: Path) -> None:
             "-n",
             "2",
             "--no-safeguards",
+            "--no-swing",  # a region file's value swung: tests/test_swing.py
+            "--uncertainty",
+            "none",
             "--workers",
             "1",
             "--out",
