@@ -98,7 +98,7 @@ def test_the_90_percent_intervals_cover_the_truth_about_90_percent_of_the_time()
     one observation each, the posterior's 90% interval checked against the truth."""
     toy = GaussianToy()
     rng = np.random.default_rng(26)
-    hits, widths, datasets = 0, [], 12
+    hits, widths, datasets = 0, [], 10
     for i in range(datasets):
         truth = {p: float(rng.uniform(-2, 2)) for p in toy.names}
         posterior = run_abc(toy.problem(truth, seed=100 + i), 100, 5, 0.3, seed=i)
@@ -116,7 +116,7 @@ def test_the_90_percent_intervals_cover_the_truth_about_90_percent_of_the_time()
 def test_the_model_recovers_the_constants_that_made_its_own_facts() -> None:
     small = {"customers.count": 500, "workforce.headcount": 300}
     spec = CalibrationSpec.model_validate(
-        {**TINY, "population": 25, "generations": 3, "overrides": small}
+        {**TINY, "population": 25, "generations": 2, "overrides": small}
     )
     truth = {"local_economy.displaced_job_finding": 0.26, "local_economy.leave_labour_force": 0.07}
     simulate = FactSimulator(spec)

@@ -73,7 +73,17 @@ def test_outsim_run_on_a_real_dask_cluster_equals_the_local_run(
 ) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text(yaml.safe_dump(scenario_to_dict(small_plan)))
-    common = (str(path), "-n", "3", "--seed", "4", "--quiet", "--no-safeguards")
+    common = (
+        str(path),
+        "-n",
+        "3",
+        "--seed",
+        "4",
+        "--quiet",
+        "--no-safeguards",
+        "--uncertainty",
+        "none",
+    )
     remote = outsim("run", *common, "--scheduler", dask_scheduler, "--out", "remote", cwd=tmp_path)
     assert remote.returncode == 0, remote.stderr
     local = outsim("run", *common, "--workers", "1", "--out", "local", cwd=tmp_path)
