@@ -24,6 +24,8 @@ out-of-sample facts stay out, so that validation keeps its evidence.
 Reproducibility: with one process (``workers=1``) the run is a function of its seed; on a
 Dask cluster the order in which proposals arrive changes the accepted set (pyABC's dynamic
 scheduling), so the posterior is the same in distribution only.
+
+docs/UNCERTAINTY.md §4 has the method, its budget and the checks it passes.
 """
 
 from __future__ import annotations

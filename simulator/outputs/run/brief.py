@@ -239,9 +239,15 @@ def how_sure(summary: dict[str, Any]) -> dict[str, str] | None:
     )
     back = block["kpis"].get("reemployed_share_24m") or {}
     if back.get("mean") is not None and back.get("knowledge_share") is not None:
+        share = back["knowledge_share"]
+        part = (
+            f"{percent(share)} of its variance knowledge"
+            if share >= 0.05
+            else f"the assumptions adding too little to tell from luck at {block['draws']} draws"
+        )
         text += (
             f". Re-employment at 24 months ranges from {percent(back['p05'])} to "
-            f"{percent(back['p95'])}, {percent(back['knowledge_share'])} of it knowledge"
+            f"{percent(back['p95'])}, {part}"
         )
     return {"topic": "How sure", "text": text + "."}
 
