@@ -136,8 +136,8 @@ def test_abc_runs_on_a_real_dask_scheduler(dask_scheduler) -> None:
 
     toy = GaussianToy()
     with Client(dask_scheduler, timeout="20s") as client:
-        posterior = run_abc(toy.problem({"a": 1.0, "b": 0.0}, seed=7), 60, 3, 0.5, 1, client)
-    assert len(posterior.draws) == 60
+        posterior = run_abc(toy.problem({"a": 1.0, "b": 0.0}, seed=7), 40, 2, 0.5, 1, client)
+    assert len(posterior.draws) == 40
     assert posterior.draws["weight"].sum() == pytest.approx(1.0)
     median = posterior.quantiles((0.5,))
     assert abs(median.loc["a", 0.5] - toy({"a": 1.0, "b": 0.0}, 7)["y_a"]) < 0.6
@@ -162,3 +162,16 @@ def test_outsim_calibrate_writes_draws_record_and_diagnostics(tmp_path) -> None:
     draws = pd.read_csv(folder / "posterior.csv")
     assert len(draws) == 12 and draws["weight"].sum() == pytest.approx(1.0)
     assert "generation 1: tolerance" in result.out
+
+
+def test_the_shipped_posterior_holds_the_default_specs_constants() -> None:
+    """outsim ships the default spec's posterior (docs/UNCERTAINTY.md): every constant of the
+    spec, inside its prior, weights summing to one."""
+    from simulator.analysis.calibrate import shipped_posterior
+
+    posterior = shipped_posterior()
+    assert posterior.parameters == list(DEFAULT_SPEC.parameters)
+    assert posterior.draws["weight"].sum() == pytest.approx(1.0)
+    for name, (low, high) in DEFAULT_SPEC.parameters.items():
+        assert posterior.draws[name].between(low, high).all(), name
+    assert posterior.ess() >= 20

@@ -69,6 +69,7 @@ def plot_marginals(
         fig, axes = plt.subplots(
             1, len(names), figsize=(3.2 * len(names), 3.2), layout="constrained", squeeze=False
         )
+        axes[0][0].set_ylabel("posterior weight", fontsize=9)
         for ax, name in zip(axes[0], names, strict=True):
             low, high = priors[name]
             ax.hist(
@@ -81,6 +82,7 @@ def plot_marginals(
             if name in defaults:
                 ax.axvline(defaults[name], color=VERMILLION, linewidth=1.2)
             ax.set_xlim(low, high)
+            ax.set_axisbelow(True)
             ax.set_title(name.split(".")[-1].replace("_", " "), fontsize=9)
             ax.tick_params(labelsize=8)
         fig.suptitle(
