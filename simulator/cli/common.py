@@ -15,10 +15,10 @@ import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Annotated, Any, Protocol, runtime_checkable
+from typing import IO, Annotated, Any, Protocol, TypeVar, runtime_checkable
 
 import typer
 from rich.console import Console
@@ -166,6 +166,23 @@ def progress_bar() -> Progress:
         console=err,
         transient=True,
     )
+
+
+T = TypeVar("T")
+
+
+def counted(label: str, quiet: bool, work: Callable[..., T]) -> T:
+    """``work(step)`` under a progress bar named ``label`` (``step(done, total)`` counts
+    model runs), or ``work()`` with ``quiet``."""
+    if quiet:
+        return work()
+    with progress_bar() as bar:
+        task = bar.add_task(safe(label), total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return work(step)
 
 
 def fmt(value: float | None, unit: str) -> str:

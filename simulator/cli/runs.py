@@ -19,6 +19,7 @@ from simulator.cli.common import (
     bad_input,
     check_out,
     check_scheduler,
+    counted,
     err,
     fmt,
     guard,
@@ -169,16 +170,7 @@ def run(
             draws=draws,
             posterior=posterior,
         )
-        if quiet:
-            results = run_plan()
-        else:
-            with progress_bar() as bar:
-                task = bar.add_task(safe(f"{sc.name}: model runs"), total=None)
-
-                def step(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                results = run_plan(step)
+        results = counted(f"{sc.name}: model runs", quiet, run_plan)
         results.save(target, notes)
     report_notes(notes)
     if not quiet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -17,9 +18,9 @@ from simulator.cli.common import (
     bad_input,
     check_out,
     check_scheduler,
+    counted,
     guard,
     print_table,
-    progress_bar,
     safe,
     say,
     whole_numbers,
@@ -66,17 +67,9 @@ def swing(
     target = check_out(out_dir or Path("results") / f"{sc.name}_swing", "swing folder")
     scheduler = check_scheduler(scheduler)
     with guard("swing folder"):
+        work = partial(run_swing, sc, replications, seed, workers=workers, scheduler=scheduler)
         try:
-            if quiet:
-                result = run_swing(sc, replications, seed, workers=workers, scheduler=scheduler)
-            else:
-                with progress_bar() as bar:
-                    task = bar.add_task(safe(f"{sc.name}: swing runs"), total=None)
-
-                    def step(done: int, total: int) -> None:
-                        bar.update(task, completed=done, total=total)
-
-                    result = run_swing(sc, replications, seed, step, workers, scheduler)
+            result = counted(f"{sc.name}: swing runs", quiet, work)
         except ValueError as exc:
             raise bad_input(str(exc)) from None
         if refine and result.switching:
