@@ -175,3 +175,20 @@ def test_the_shipped_posterior_holds_the_default_specs_constants() -> None:
     for name, (low, high) in DEFAULT_SPEC.parameters.items():
         assert posterior.draws[name].between(low, high).all(), name
     assert posterior.ess() >= 20
+
+
+def test_abc_removes_only_its_own_scratch_folder(tmp_path, monkeypatch) -> None:
+    """pyABC's history goes to a folder outsim makes and removes; a database the caller names
+    is left where it is, and nothing else in the temporary folder is touched."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    (tmp_path / "users_file.txt").write_text("keep me")
+    toy = GaussianToy()
+    run_abc(toy.problem({"a": 0.0, "b": 0.0}, seed=1), 10, 1, 0.5, seed=1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["users_file.txt"]
+    kept = tmp_path / "history.db"
+    run_abc(toy.problem({"a": 0.0, "b": 0.0}, seed=1), 10, 1, 0.5, 1, database=f"sqlite:///{kept}")
+    assert kept.is_file() and (tmp_path / "users_file.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.db", "users_file.txt"]

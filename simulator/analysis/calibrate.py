@@ -49,6 +49,7 @@ from simulator.model.calibration import fitted_facts
 from simulator.model.model import OutsourcingModel
 from simulator.scenario import load_scenario, xlrm
 from simulator.scenario.overrides import with_overrides
+from simulator.scenario.paths import attribute_at
 
 # the validation scenario and the measurement of each fact this module can simulate
 FACT_SCENARIO = {
@@ -215,13 +216,6 @@ def model_problem(spec: CalibrationSpec, pilot_runs: pd.DataFrame | None = None)
     )
 
 
-def _get(scenario: Any, path: str) -> Any:
-    value = scenario
-    for part in path.split("."):
-        value = getattr(value, part)
-    return value
-
-
 @dataclass(frozen=True)
 class _PyabcModel:
     """pyABC's model: a proposal's parameters to its statistics, on a seed drawn from
@@ -340,10 +334,9 @@ def run_abc(
         population_size=population,
         sampler=sampler,
     )
-    folder = None
+    scratch = tempfile.TemporaryDirectory(prefix="outsim-abc-")  # outsim's own, removed
     if database is None:
-        folder = tempfile.mkdtemp(prefix="outsim-abc-")
-        database = "sqlite:///" + os.path.join(folder, "history.db")
+        database = "sqlite:///" + os.path.join(scratch.name, "history.db")
     state = np.random.get_state()
     np.random.seed(seed)
     started = time.perf_counter()
@@ -365,10 +358,7 @@ def run_abc(
         for handler in own:
             logger.addHandler(handler)
         np.random.set_state(state)
-        if folder is not None:
-            for name in os.listdir(folder):
-                os.remove(os.path.join(folder, name))
-            os.rmdir(folder)
+        scratch.cleanup()
     draws = frame[names].reset_index(drop=True).astype(float)
     draws["weight"] = np.asarray(w, dtype=float) / float(np.sum(w))
     gens = populations[populations["t"] >= 0].rename(
@@ -447,7 +437,7 @@ def defaults_of(spec: CalibrationSpec) -> dict[str, float]:
     base = with_overrides(
         load_scenario(package_experiments() / "displaced_workers.yaml"), spec.overrides
     )
-    return {p: float(_get(base, p)) for p in spec.parameters}
+    return {p: float(attribute_at(base, p)) for p in spec.parameters}
 
 
 def record_of(spec: CalibrationSpec, problem: Problem, runs: pd.DataFrame) -> dict[str, Any]:

@@ -23,10 +23,10 @@ def _fits(asked: bool | None, runs: int, scenario: Scenario) -> tuple[bool, floa
     return (asked is True or seconds <= swing.RUN_BUDGET_SECONDS), seconds
 
 
-def _anchors(results: Replications) -> dict[str, float | None]:
+def _anchors(results: Replications, effects: dict[str, Any]) -> dict[str, float | None]:
     """Per swing KPI, the run's mean at the values assumed: the paired effect, or the
     plan's own value where the status quo has none."""
-    effects, kpis = results.effects or {}, results.summary["kpis"]
+    kpis = results.summary["kpis"]
     out = {}
     for k in swing.SWING_KPIS:
         mean = (effects.get(k) or {}).get("mean")
@@ -49,8 +49,9 @@ def add_swing(
         results.swing_note = swing.over_budget(seconds)
         return
     result = swing.swing(scenario, 1, results.extra.get("root_seed"), progress, **where)
-    result.anchor(_anchors(results))
-    npv = (results.effects or {}).get("npv_net_savings") or {}
+    effects = results.effects or {}
+    result.anchor(_anchors(results, effects))
+    npv = effects.get("npv_net_savings") or {}
     ends = [npv.get(k) for k in ("mean", "ci95_low", "ci95_high")]
     interval = None
     if all(isinstance(v, float) for v in ends):

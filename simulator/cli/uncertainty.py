@@ -151,9 +151,10 @@ def calibrate(
             loaded, workers, scheduler, progress=None if quiet else say
         )
         record = record_of(loaded, problem, runs)
-        write_calibration(posterior, target, record, dict(loaded.parameters), defaults_of(loaded))
+        before = defaults_of(loaded)
+        write_calibration(posterior, target, record, dict(loaded.parameters), before)
     if not quiet:
-        print_table(posterior_table(posterior, defaults_of(loaded)))
+        print_table(posterior_table(posterior, before))
     say(
         f"{posterior.simulations} simulations in {posterior.seconds:.0f} s, effective sample "
         f"size {posterior.ess():.0f}; written to {target}/"

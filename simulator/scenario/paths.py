@@ -95,3 +95,12 @@ def coerce(value: Any, like: Any) -> Any:
     if isinstance(like, float) and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return value
+
+
+def attribute_at(scenario: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of a validated scenario (``local_economy.vacancy_rate``),
+    read attribute by attribute (no dump of the whole scenario)."""
+    value = scenario
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value

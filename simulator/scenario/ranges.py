@@ -20,6 +20,7 @@ from typing import Any
 
 from simulator.scenario import xlrm
 from simulator.scenario.overrides import with_overrides
+from simulator.scenario.paths import attribute_at
 from simulator.scenario.schema import Scenario
 
 ALL_VENDORS = "vendors.*."
@@ -163,13 +164,6 @@ def _fit(path: str, value: float) -> Any:
     return value
 
 
-def _get(scenario: Scenario, path: str) -> Any:
-    value: Any = scenario
-    for part in path.split("."):
-        value = getattr(value, part)
-    return value
-
-
 def swung(scenario: Scenario) -> list[Swung]:
     """Every uncertainty of ``scenario`` a swing varies, with its plausible range (a range
     narrowed to nothing by the bounds, such as a factor on a zero, is left out)."""
@@ -197,7 +191,7 @@ def swung(scenario: Scenario) -> list[Swung]:
             if values[0] == values[1]:
                 continue
         else:
-            value = float(_get(scenario, entry.path))
+            value = float(attribute_at(scenario, entry.path))
             low, high = plausible.low, plausible.high
             if plausible.relative:
                 low, high = low * value, high * value
