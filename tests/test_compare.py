@@ -69,7 +69,10 @@ def test_outsim_compare_writes_the_comparison_folder(tmp_path):
         files.append(str(path))
     out = tmp_path / "cmp"
     proc = subprocess.run(
-        [sys.executable, "-m", "simulator.cli", "compare", *files, "--out", str(out), "-n", "3"],
+        [
+            *(sys.executable, "-m", "simulator.cli", "compare", *files, "--out", str(out)),
+            *("-n", "3", "--uncertainty", "ranges", "--draws", "2"),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -96,3 +99,11 @@ def test_outsim_compare_writes_the_comparison_folder(tmp_path):
     assert "NPV net savings" in proc.stdout and "offshore_cost_first" in proc.stdout
     assert "…" not in proc.stdout
     assert max(len(line) for line in proc.stdout.splitlines()) <= 100
+    # --uncertainty: both plans in the same two drawn futures, two runs each
+    futures = pd.read_csv(out / "uncertainty.csv")
+    assert set(futures["plan"]) == {"status_quo", "offshore_cost_first"}
+    npv = futures.set_index(["plan", "kpi"]).loc[("offshore_cost_first", "npv_net_savings")]
+    assert npv["effect_p05"] <= npv["effect_mean"] <= npv["effect_p95"]
+    assert 'id="futures"' in html and "drawn futures" in proc.stdout
+    manifest = yaml.safe_load((out / "manifest.json").read_text())
+    assert manifest["uncertainty"]["draws"] == 2

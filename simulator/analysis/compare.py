@@ -74,6 +74,8 @@ class Comparison:
     labels: list[str] | None = None
     reference: int = 0
     notes: list[str] = field(default_factory=list)  # e.g. how colliding names were labelled
+    # the plans in drawn futures (``knowledge.NestedPlans``), when asked for
+    uncertainty: Any = None
 
     @property
     def names(self) -> list[str]:
@@ -190,11 +192,26 @@ def compare(
     workers: int | None = None,
     scheduler: str | None = None,
     client: Any = None,
+    uncertainty: str = "none",
+    draws: int = 10,
+    posterior: Any = None,
+    uncertainty_progress: Callable[[int, int], None] | None = None,
 ) -> Comparison:
     """Run every plan with the same replications and seeds, all on one pool (``workers``,
     ``scheduler``, ``client``: as for ``replications.run``). ``labels`` name the plans
     (default: their names, made unique); ``reference`` is a plan's index or label.
-    ``progress(plan, done, total)`` after every run of a plan."""
+    ``progress(plan, done, total)`` after every run of a plan.
+
+    ``uncertainty`` ("ranges", "posterior" or "both"; "none" leaves it out) also runs every
+    plan in the same ``draws`` drawn futures × 2 seeds each (``knowledge.nested_plans``, with
+    ``posterior``), into ``Comparison.uncertainty``; ``uncertainty_progress(done, total)``
+    counts its runs."""
+    from simulator.analysis import knowledge
+
+    if uncertainty not in knowledge.MODES:
+        raise ValueError(
+            f"uncertainty: {uncertainty!r}; expected one of {', '.join(knowledge.MODES)}"
+        )
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
     names, notes = unique_labels([s.name for s in scenarios], labels)
@@ -215,4 +232,20 @@ def compare(
         assemble(sc, g, b.seeds, b.root, b.started, b.finished)
         for sc, g in zip(scenarios, b.gathered, strict=True)
     ]
-    return Comparison(plans, names, reference, notes)
+    result = Comparison(plans, names, reference, notes)
+    if uncertainty != "none":
+        result.uncertainty = knowledge.nested_plans(
+            scenarios,
+            uncertainty,
+            draws,
+            knowledge.DEFAULT_REPLICATIONS,
+            b.root,
+            uncertainty_progress,
+            workers,
+            scheduler,
+            client,
+            posterior,
+            names,
+            reference,
+        )
+    return result

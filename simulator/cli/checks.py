@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -17,11 +18,12 @@ from simulator.cli.common import (
     app,
     bad_input,
     check_out,
+    counted,
     err,
     guard,
     out,
     print_table,
-    progress_bar,
+    read_posterior_option,
     safe,
     say,
     whole_numbers,
@@ -62,11 +64,32 @@ def validate_model(
             help="Folder of validation scenarios (default: the package's own)",
         ),
     ] = None,
+    posterior: Annotated[
+        bool,
+        typer.Option(
+            "--posterior",
+            help="Also give each fact's 90% posterior predictive interval: the calibrated "
+            "constants drawn from their posterior (--draws draws, one replication each)",
+        ),
+    ] = False,
+    posterior_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--posterior-file",
+            help="With --posterior: a posterior.csv or calibration folder (`outsim "
+            "calibrate`; default: the one outsim ships)",
+        ),
+    ] = None,
+    draws: Annotated[
+        int, typer.Option("--draws", min=2, max=1000, help="With --posterior: posterior draws")
+    ] = 20,
     quiet: QuietOption = False,
 ) -> None:
     """Check the default calibration against published facts (exit 1 unless every fact
     passes: a fact passes when the model's mean is in the accepted band and its 95% interval
-    is narrow enough to say so; one still too noisy at --max-replications is "imprecise")."""
+    is narrow enough to say so; one still too noisy at --max-replications is "imprecise").
+    --posterior adds where each published value lies against the model's posterior
+    predictive interval (it does not change the verdicts)."""
     import simulator
     from simulator.analysis.validation import package_experiments, run_validation, summary_by_kind
     from simulator.outputs.validation.report import save_validation
@@ -77,19 +100,28 @@ def validate_model(
             f"{folder}: no validation scenarios here; expected a folder like the package's "
             "simulator/scenarios/validation (or leave out --experiments)"
         )
+    if posterior_file is not None and not posterior:
+        raise bad_input("--posterior-file: give --posterior as well")
+    drawn = read_posterior_option(posterior_file) if posterior else None
     check_out(out_dir, "validation folder")
     with guard("validation folder"):
         try:
-            if quiet:
-                table = run_validation(replications, seed, folder, None, max_replications)
-            else:
-                with progress_bar() as bar:
-                    task = bar.add_task("validation experiments", total=None)
+            table = counted(
+                "validation experiments",
+                quiet,
+                partial(
+                    run_validation, replications, seed, folder, max_replications=max_replications
+                ),
+            )
+            if drawn is not None:
+                from simulator.analysis.validation.predictive import run_predictive
 
-                    def step(done: int, total: int) -> None:
-                        bar.update(task, completed=done, total=total)
-
-                    table = run_validation(replications, seed, folder, step, max_replications)
+                predictive = counted(
+                    f"posterior predictive ({draws} draws)",
+                    quiet,
+                    partial(run_predictive, drawn, draws, seed, folder),
+                )
+                table = table.merge(predictive, on="fact", how="left")
         except (FileNotFoundError, ScenarioError) as exc:
             raise bad_input(str(exc)) from None
         save_validation(table, out_dir, replications, seed, simulator.__version__)
@@ -100,6 +132,10 @@ def validate_model(
         f"{passed}/{len(table)} facts reproduced ({summary_by_kind(table)}); written to "
         f"{out_dir}/ (open {out_dir / 'validation.html'})"
     )
+    if drawn is not None:
+        from simulator.analysis.validation.predictive import summary as predictive_summary
+
+        say(f"with the constants drawn from their posterior, {predictive_summary(table)}")
     for verdict in ("fail", "imprecise"):
         facts = table.loc[table["verdict"] == verdict, "fact"]
         if len(facts):
@@ -118,11 +154,15 @@ VERDICT_STYLE = {
 
 def validation_table(table) -> Table:
     t = Table(title="Default calibration against published facts")
-    for col in ("fact", "kind", "model", "95% interval", "accepted", "n", ""):
-        left = col in ("fact", "kind", "")
+    predictive = "predictive_low" in table
+    columns = ["fact", "kind", "model", "95% interval", "accepted", "n", ""]
+    if predictive:
+        columns[5:5] = ["posterior 90%", "band"]
+    for col in columns:
+        left = col in ("fact", "kind", "", "band")
         t.add_column(col, justify="left" if left else "right", overflow="fold", no_wrap=col == "")
     for r in table.to_dict("records"):
-        t.add_row(
+        cells = [
             r["fact"],
             r["kind"],
             f"{r['model_mean']:.3g}",
@@ -130,7 +170,13 @@ def validation_table(table) -> Table:
             f"{r['accepted_low']:.3g} – {r['accepted_high']:.3g}".replace("inf", "∞"),
             str(r["replications"]),
             VERDICT_STYLE[r["verdict"]],
-        )
+        ]
+        if predictive:
+            cells[5:5] = [
+                f"{r['predictive_low']:.3g} – {r['predictive_high']:.3g}",
+                str(r["band_position"]),
+            ]
+        t.add_row(*cells)
     return whole_numbers(t)
 
 

@@ -104,6 +104,41 @@ SchedulerOption = Annotated[
         help="Address of a running Dask scheduler (tcp://HOST:PORT); default: a local cluster",
     ),
 ]
+UNCERTAINTY_MODES = ("none", "ranges", "posterior", "both")
+DrawsOption = Annotated[
+    int, typer.Option("--draws", min=2, max=1000, help="Draws of the assumptions")
+]
+PosteriorOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--posterior",
+        help="A posterior.csv or calibration folder (`outsim calibrate`; default: the one "
+        "outsim ships)",
+    ),
+]
+
+
+SpecUncertaintyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--uncertainty",
+        help="Also draw assumptions per sample (per future in an optimisation): 'ranges' "
+        "the declared uncertainties not varied from their plausible ranges, 'posterior' the "
+        "calibrated constants from their posterior (--posterior), 'both'; 'none' holds them "
+        "(default: the spec's uncertainty:, else none)",
+        show_default=False,
+    ),
+]
+
+
+def check_uncertainty(mode: str | None, posterior: Path | None) -> None:
+    """``--uncertainty`` one of the modes, and ``--posterior`` readable; else exit 2."""
+    if mode not in (None, *UNCERTAINTY_MODES):
+        raise bad_input(f"--uncertainty {mode!r}: expected none, ranges, posterior or both")
+    if posterior is not None:
+        read_posterior_option(posterior, "--posterior")
+
+
 WorkersOption = Annotated[
     int | None,
     typer.Option(
@@ -183,6 +218,17 @@ def counted(label: str, quiet: bool, work: Callable[..., T]) -> T:
             bar.update(task, completed=done, total=total)
 
         return work(step)
+
+
+def read_posterior_option(path: Path | None, option: str = "--posterior-file") -> Any:
+    """The posterior in ``path`` (None: the one outsim ships), or exit 2 naming the option
+    and the file."""
+    from simulator.analysis.calibrate import read_posterior, shipped_posterior
+
+    try:
+        return shipped_posterior() if path is None else read_posterior(path)
+    except ValueError as exc:
+        raise bad_input(f"{option}: {exc}") from None
 
 
 def fmt(value: float | None, unit: str) -> str:

@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 
 from simulator.cli.common import (
+    PosteriorOption,
     QuietOption,
     SchedulerOption,
+    SpecUncertaintyOption,
     WorkersOption,
     app,
     bad_input,
@@ -37,18 +39,21 @@ def optimise(
     ] = None,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
+    uncertainty: SpecUncertaintyOption = None,
+    posterior: PosteriorOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Search a plan's levers for the plans no other plan beats across sampled futures
     (Optuna MOTPE, common random numbers, resumable DuckDB store). Writes pareto.csv,
-    pareto/plan_NN.yaml (runnable with `outsim run`) and optimise.html."""
+    pareto/plan_NN.yaml (runnable with `outsim run`) and optimise.html. With --uncertainty
+    every future also draws the assumptions the spec does not declare."""
     from simulator import sweep as sweeps
     from simulator.outputs.optimise.pareto import bottom_line, tradeoff
     from simulator.sweep.robust_search import search_record
 
     try:
         scheduler = sweeps.check_scheduler(scheduler)
-        opt = sweeps.load_optimisation(spec)
+        opt = sweeps.load_optimisation(spec, uncertainty, posterior)
         target = sweeps.check_sweep_folder(out_dir or sweeps.OPTIMISE_ROOT / opt.name)
     except sweeps.SweepError as exc:
         raise bad_input(str(exc)) from None

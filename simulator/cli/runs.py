@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 
 from simulator.cli.common import (
+    DrawsOption,
+    PosteriorOption,
     QuietOption,
     ReplicationsOption,
     SchedulerOption,
@@ -19,12 +21,14 @@ from simulator.cli.common import (
     bad_input,
     check_out,
     check_scheduler,
+    check_uncertainty,
     counted,
     err,
     fmt,
     guard,
     print_table,
     progress_bar,
+    read_posterior_option,
     report_notes,
     safe,
     say,
@@ -116,17 +120,8 @@ def run(
             show_default=False,
         ),
     ] = None,
-    draws: Annotated[
-        int, typer.Option("--draws", min=2, max=1000, help="Draws of the assumptions")
-    ] = 10,
-    posterior: Annotated[
-        Path | None,
-        typer.Option(
-            "--posterior",
-            help="A posterior.csv or calibration folder (`outsim calibrate`; default: the "
-            "one outsim ships)",
-        ),
-    ] = None,
+    draws: DrawsOption = 10,
+    posterior: PosteriorOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     quiet: QuietOption = False,
@@ -140,15 +135,7 @@ def run(
     answer)."""
     import simulator
 
-    if uncertainty not in (None, "none", "ranges", "posterior", "both"):
-        raise bad_input(f"--uncertainty {uncertainty!r}: expected none, ranges, posterior or both")
-    if posterior is not None:
-        from simulator.analysis.calibrate import read_posterior
-
-        try:
-            read_posterior(posterior)
-        except ValueError as exc:
-            raise bad_input(f"--posterior: {exc}") from None
+    check_uncertainty(uncertainty, posterior)
     sc = load(scenario)
     target = check_out(out_dir or Path("results") / sc.name, "results folder")
     scheduler = check_scheduler(scheduler)
@@ -222,17 +209,32 @@ def compare(
         str | None,
         typer.Option("--reference", help="The plan the others are compared with (default: first)"),
     ] = None,
+    uncertainty: Annotated[
+        str,
+        typer.Option(
+            "--uncertainty",
+            help="Also run every plan in the same drawn futures (--draws × 2 runs): "
+            "'ranges' draws the declared uncertainties from their plausible ranges, "
+            "'posterior' the calibrated constants from their posterior (--posterior), "
+            "'both' the two; 'none' leaves it out",
+        ),
+    ] = "none",
+    draws: DrawsOption = 10,
+    posterior: PosteriorOption = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Run several plans with common random numbers and compare them."""
+    """Run several plans with common random numbers and compare them; with --uncertainty,
+    also in drawn futures (how often each plan beats the reference, and how much of the
+    spread is knowledge)."""
     from simulator.analysis.compare import compare as run_comparison
     from simulator.analysis.compare import unique_labels
     from simulator.outputs.compare.report import save_comparison
 
     if len(scenarios) < 2:
         raise bad_input("compare needs two or more scenario files")
+    check_uncertainty(uncertainty, posterior)
     plans = [load(p) for p in scenarios]
     names, _ = unique_labels([p.name for p in plans], [p.stem for p in scenarios])
     if reference is not None and reference not in names:
@@ -253,6 +255,9 @@ def compare(
             reference=reference or 0,
             workers=workers,
             scheduler=scheduler,
+            uncertainty=uncertainty,
+            draws=draws,
+            posterior=None if posterior is None else read_posterior_option(posterior),
         )
         if quiet:
             result = run_plans()
@@ -260,12 +265,19 @@ def compare(
             with progress_bar() as bar:
                 overall = bar.add_task("plans", total=len(plans) * n)
                 tasks = {name: bar.add_task(safe(name), total=n) for name in names}
+                futures = None
 
                 def step(name: str, k: int, total: int) -> None:
                     bar.update(tasks[name], completed=k)
                     bar.advance(overall)
 
-                result = run_plans(step)
+                def drawn(done: int, total: int) -> None:
+                    nonlocal futures
+                    if futures is None:
+                        futures = bar.add_task("drawn futures", total=total)
+                    bar.update(futures, completed=done)
+
+                result = run_plans(step, uncertainty_progress=drawn)
         save_comparison(result, target, notes)
     report_notes(notes)
     for note in result.notes:
@@ -273,7 +285,25 @@ def compare(
     if not quiet:
         for t in comparison_tables(result):
             print_table(t)
+    if result.uncertainty is not None and not quiet:
+        print_table(futures_table(result.uncertainty))
     say(f"Comparison written to {target}/")
+
+
+def futures_table(nested) -> Table:
+    """Each plan against the reference in the drawn futures: the mean difference, the 90%
+    range of single runs, and in how many futures the plan does better."""
+    from simulator.outputs.compare.futures import future_rows
+
+    draws = nested.effects.shape[0]
+    t = Table(
+        title=f"In {draws} drawn futures ({nested.mode}), against {safe(nested.reference_label)}"
+    )
+    for col in ("plan", "KPI", "difference", "90% of runs", "better in"):
+        t.add_column(col, justify="left" if col in ("plan", "KPI") else "right", overflow="fold")
+    for row in future_rows(nested):
+        t.add_row(*(safe(row[k]) for k in ("plan", "kpi", "diff", "diff_range", "wins")))
+    return whole_numbers(t)
 
 
 def comparison_tables(result) -> list[Table]:

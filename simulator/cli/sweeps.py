@@ -19,8 +19,10 @@ from rich.progress import (
 from rich.table import Table
 
 from simulator.cli.common import (
+    PosteriorOption,
     QuietOption,
     SchedulerOption,
+    SpecUncertaintyOption,
     WorkersOption,
     app,
     bad_input,
@@ -43,13 +45,22 @@ RetryOption = Annotated[
 DEFAULT_LIMIT = 5000
 
 
-def run_sweep(spec: Path, out_dir, scheduler, workers, quiet: bool, retry: bool):
+def run_sweep(
+    spec: Path,
+    out_dir,
+    scheduler,
+    workers,
+    quiet: bool,
+    retry: bool,
+    uncertainty: str | None = None,
+    posterior: Path | None = None,
+):
     """Load, run (or resume) and report a sweep; returns (sweep, outcome)."""
     from simulator import sweep as sweeps
 
     try:
         scheduler = sweeps.check_scheduler(scheduler)
-        sw = sweeps.load_sweep(spec)
+        sw = sweeps.load_sweep(spec, uncertainty, posterior)
         target = sweeps.check_sweep_folder(out_dir or sweeps.default_folder(sw))
     except sweeps.SweepError as exc:
         raise bad_input(str(exc)) from None
@@ -110,10 +121,15 @@ def sweep(
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
     retry_failed: RetryOption = False,
+    uncertainty: SpecUncertaintyOption = None,
+    posterior: PosteriorOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Run a parameter sweep on Dask into a resumable DuckDB store."""
-    _, outcome = run_sweep(spec, out_dir, scheduler, workers, quiet, retry_failed)
+    """Run a parameter sweep on Dask into a resumable DuckDB store; with --uncertainty each
+    sample also draws the assumptions it does not vary (stored as its columns)."""
+    _, outcome = run_sweep(
+        spec, out_dir, scheduler, workers, quiet, retry_failed, uncertainty, posterior
+    )
     say(outcome_line(outcome))
     if outcome.failed:
         say(f"{outcome.failed} runs failed; their errors are in the runs table", err)

@@ -64,7 +64,7 @@ def _native(value: Any) -> Any:
 def run_tasks(sweep: Sweep, samples: pd.DataFrame, skip: set[int]) -> Iterator[RunTask]:
     """Every run of the sweep not in ``skip``: run id = sample id × replications + replication."""
     reps = sweep.spec.replications
-    params = sweep.parameters
+    params = sweep.inputs
     for row in samples.itertuples(index=False, name=None):
         sample_id = int(row[0])
         values = {p: _native(v) for p, v in zip(params, row[1:], strict=True)}

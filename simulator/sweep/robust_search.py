@@ -206,7 +206,7 @@ def _tasks(store: SweepStore, opt: Optimisation, name: str, reps: int) -> Iterat
     inputs = opt.levers + opt.uncertainties
     for row in rows.to_dict("records"):
         sid, future = int(row["sample_id"]), int(row["scenario_id"])
-        values = {p: opt.parameters[p].coerce(_native(row[p])) for p in inputs}
+        values = {p: opt.inputs[p].coerce(_native(row[p])) for p in inputs}
         for r in range(reps):
             run_id = sid * STRIDE + r
             if run_id not in done:

@@ -40,6 +40,14 @@ from simulator.scenario import xlrm
 from simulator.scenario.loading import format_validation_error
 from simulator.scenario.parameters import Parameter, ValueKind
 from simulator.scenario.schema import check_folder_name
+from simulator.sweep.drawn import (
+    POSTERIOR_HELP,
+    UNCERTAINTY_HELP,
+    Mode,
+    check_drawn,
+    draw,
+    resolve_drawn,
+)
 from simulator.sweep.spec import (
     DEFAULT_MAX_RUNS,
     MAX_RUNS_LIMIT,
@@ -51,6 +59,7 @@ from simulator.sweep.spec import (
     check_parameter,
     read_spec,
     resolve_base,
+    with_drawn,
 )
 
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(>=|<=)\s*([-+0-9.eE]+)\s*$")
@@ -130,6 +139,8 @@ class OptimiseSpec(_Strict):
     )
     check: CheckSpec = Field(default_factory=CheckSpec)
     max_runs: int = Field(DEFAULT_MAX_RUNS, ge=1, le=MAX_RUNS_LIMIT)
+    uncertainty: Mode = Field("none", description=UNCERTAINTY_HELP)
+    posterior: str | None = Field(None, description=POSTERIOR_HELP)
 
     @field_validator("name")
     @classmethod
@@ -145,6 +156,7 @@ class OptimiseSpec(_Strict):
 
     @model_validator(mode="after")
     def _known(self) -> OptimiseSpec:
+        check_drawn(self)
         kpis = list(self.objectives) + [_constraint_parts(c)[0] for c in self.constraints]
         unknown = [k for k in kpis if k not in KPI_BY_NAME]
         if unknown:
@@ -186,7 +198,8 @@ class Optimisation(Resolved):
 
     @property
     def uncertainties(self) -> list[str]:
-        return list(self.spec.uncertainties)
+        """What differs between futures: the declared uncertainties, then the drawn ones."""
+        return list(self.spec.uncertainties) + list(self.drawn)
 
     @property
     def objectives(self) -> list[Objective]:
@@ -225,18 +238,27 @@ class Optimisation(Resolved):
             return pd.DataFrame({"scenario_id": list(range(1 if size else 0))})
         from simulator.sweep.sampling import samples_table
 
-        spec = SweepSpec(
-            base=self.spec.base,
-            parameters=self.spec.uncertainties,
-            sampler="lhs",
-            samples=size,
-            seed=seed,
-        )
-        params = {p: self.parameters[p] for p in self.uncertainties}
-        table = samples_table(
-            Sweep(spec, self.name, self.source, self.base, self.base_hash, params)
-        )
-        return table.rename(columns={"sample_id": "scenario_id"})
+        if size == 0:
+            return pd.DataFrame(columns=["scenario_id", *self.uncertainties])
+        if not self.spec.uncertainties:
+            table = pd.DataFrame({"scenario_id": range(size)})
+        else:
+            spec = SweepSpec(
+                base=self.spec.base,
+                parameters=self.spec.uncertainties,
+                sampler="lhs",
+                samples=size,
+                seed=seed,
+            )
+            params = {p: self.parameters[p] for p in self.spec.uncertainties}
+            table = samples_table(
+                Sweep(spec, self.name, self.source, self.base, self.base_hash, params)
+            ).rename(columns={"sample_id": "scenario_id"})
+        if not self.drawn:
+            return table
+        mode = self.spec.uncertainty
+        extra = draw(self.base, mode, self.posterior, self.drawn, len(table), seed)
+        return pd.concat([table, extra], axis=1)
 
     def check_size(self) -> tuple[int, int]:
         """(futures, replications) actually used by the check: one future without
@@ -292,7 +314,11 @@ def optimisation_from_spec(
                     "[false, true], not a range"
                 )
             params[path] = param
-    opt = Optimisation(spec, name, source, base, base_hash, params)
+    try:
+        drawn, posterior = resolve_drawn(spec, base, source, base_dir, set(params))
+    except ValueError as exc:
+        raise SweepError(str(exc)) from None
+    opt = Optimisation(spec, name, source, base, base_hash, params, drawn, posterior)
     _check_size(opt)
     return opt
 
@@ -311,10 +337,13 @@ def _check_size(opt: Optimisation) -> None:
         )
 
 
-def load_optimisation(path: str | Path) -> Optimisation:
-    """Read and check an optimisation spec file; raise SweepError with a readable message."""
+def load_optimisation(
+    path: str | Path, uncertainty: str | None = None, posterior: str | Path | None = None
+) -> Optimisation:
+    """Read and check an optimisation spec file; raise SweepError with a readable message.
+    ``uncertainty`` and ``posterior`` replace the spec's own (``spec.with_drawn``)."""
     path = Path(path)
-    spec = read_spec(path, OptimiseSpec, "optimisation spec")
+    spec = with_drawn(read_spec(path, OptimiseSpec, "optimisation spec"), uncertainty, posterior)
     return optimisation_from_spec(spec, str(path), path.parent, path.stem)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from SALib.sample import latin, morris, sobol
 
 from simulator.scenario.parameters import Parameter
+from simulator.sweep.drawn import draw
 from simulator.sweep.spec import Sweep
 
 _SALIB_DIST = {
@@ -77,9 +78,16 @@ def expected_samples(sweep: Sweep) -> int:
 
 
 def samples_table(sweep: Sweep) -> pd.DataFrame:
-    """``sample_id`` and one column per parameter, each value in its field's type."""
+    """``sample_id`` and one column per parameter, each value in its field's type, then one
+    per drawn assumption (``sweep/drawn.py``)."""
     matrix = sample_matrix(sweep)
     table = pd.DataFrame({"sample_id": np.arange(len(matrix), dtype=np.int64)})
     for j, (path, p) in enumerate(sweep.parameters.items()):
         table[path] = [p.coerce(v) for v in matrix[:, j]]
+    if sweep.drawn:
+        spec = sweep.spec
+        extra = draw(
+            sweep.base, spec.uncertainty, sweep.posterior, sweep.drawn, len(table), sweep.seed
+        )
+        table = pd.concat([table, extra], axis=1)
     return table

@@ -47,6 +47,14 @@ from simulator.scenario.loading import format_validation_error, read_yaml, scena
 from simulator.scenario.parameters import Parameter, ParameterError
 from simulator.scenario.paths import PathError, with_values
 from simulator.scenario.schema import check_folder_name
+from simulator.sweep.drawn import (
+    POSTERIOR_HELP,
+    UNCERTAINTY_HELP,
+    Mode,
+    check_drawn,
+    posterior_digest,
+    resolve_drawn,
+)
 
 Sampler = Literal["grid", "lhs", "sobol", "morris"]
 DEFAULT_MAX_RUNS = 100_000  # about 50 minutes on 2 cores at ~2,000 runs/min
@@ -146,6 +154,8 @@ class SweepSpec(_Strict):
         le=MAX_RUNS_LIMIT,
         description="Refuse a sweep of more runs than this (samples × replications) [runs]",
     )
+    uncertainty: Mode = Field("none", description=UNCERTAINTY_HELP)
+    posterior: str | None = Field(None, description=POSTERIOR_HELP)
 
     @field_validator("name")
     @classmethod
@@ -154,6 +164,13 @@ class SweepSpec(_Strict):
 
     @model_validator(mode="after")
     def _sampler_fits(self) -> SweepSpec:
+        check_drawn(self)
+        if self.uncertainty != "none" and self.sampler in ("sobol", "morris"):
+            raise ValueError(
+                f"uncertainty: {self.uncertainty} draws assumptions beside the {self.sampler} "
+                "design, as noise its estimator cannot attribute; expected sampler: lhs or "
+                "grid, or sweep the assumption as a parameter"
+            )
         if self.sampler == "grid":
             for path, p in self.parameters.items():
                 if p.levels is None and p.steps is None:
@@ -202,6 +219,14 @@ class Resolved:
     base: dict[str, Any]  # plain-data base scenario, every default filled in
     base_hash: str
     parameters: dict[str, Parameter] = field(default_factory=dict)  # what varies, checked
+    # what each sample or future also draws (``uncertainty:``, ``sweep/drawn.py``), and from
+    drawn: dict[str, Parameter] = field(default_factory=dict)
+    posterior: Any = None
+
+    @property
+    def inputs(self) -> dict[str, Parameter]:
+        """Every field a run sets: the parameters, then the drawn assumptions."""
+        return {**self.parameters, **self.drawn}
 
     @property
     def seed(self) -> int:
@@ -211,7 +236,7 @@ class Resolved:
     def kinds(self) -> dict[str, str]:
         """The Python type name of each parameter's field (bool, int, float, str), as the
         store records it."""
-        return {path: p.type_name for path, p in self.parameters.items()}
+        return {path: p.type_name for path, p in self.inputs.items()}
 
     def fingerprint(self, **extra: Any) -> str:
         """Hash of everything that decides the runs: spec, resolved base scenario and the
@@ -221,6 +246,7 @@ class Resolved:
                 "spec": self.spec.model_dump(mode="json", exclude={"name", "description"}),
                 "base": self.base_hash,
                 "code": model_code_hash(),
+                "posterior": posterior_digest(self.posterior),
                 **extra,
             },
             sort_keys=True,
@@ -349,7 +375,11 @@ def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> 
     params = {path: check_parameter(base, source, path, p) for path, p in spec.parameters.items()}
     for path, value in (spec.paired_with or {}).items():
         check_parameter(base, source, f"{path}", ParameterSpec(levels=[value]))
-    sweep = Sweep(spec, name, source, base, base_hash, params)
+    try:
+        drawn, posterior = resolve_drawn(spec, base, source, base_dir, set(params))
+    except ValueError as exc:
+        raise SweepError(str(exc)) from None
+    sweep = Sweep(spec, name, source, base, base_hash, params, drawn, posterior)
     _check_size(sweep)
     return sweep
 
@@ -368,8 +398,29 @@ def _check_size(sweep: Sweep) -> None:
         )
 
 
-def load_sweep(path: str | Path) -> Sweep:
-    """Read and check a sweep spec file; raise SweepError with a readable message."""
+def load_sweep(
+    path: str | Path, uncertainty: str | None = None, posterior: str | Path | None = None
+) -> Sweep:
+    """Read and check a sweep spec file; raise SweepError with a readable message.
+    ``uncertainty`` and ``posterior`` (``--uncertainty``, ``--posterior``: a path from the
+    working folder) replace the spec's own."""
     path = Path(path)
-    spec = read_spec(path, SweepSpec, "sweep spec")
+    spec = with_drawn(read_spec(path, SweepSpec, "sweep spec"), uncertainty, posterior)
     return sweep_from_spec(spec, str(path), path.parent, path.stem)
+
+
+def with_drawn(spec: Any, uncertainty: str | None, posterior: str | Path | None) -> Any:
+    """``spec`` with the command line's ``--uncertainty`` and ``--posterior``, checked
+    again (SweepError naming the option)."""
+    if uncertainty is None and posterior is None:
+        return spec
+    data = spec.model_dump()
+    if uncertainty is not None:
+        data["uncertainty"] = uncertainty
+    if posterior is not None:
+        data["posterior"] = str(Path(posterior).resolve())
+    try:
+        return type(spec).model_validate(data)
+    except ValidationError as exc:
+        text = format_validation_error("--uncertainty/--posterior", exc)
+        raise SweepError(text) from None

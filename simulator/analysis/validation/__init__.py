@@ -13,7 +13,7 @@ returns one row per fact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from simulator.analysis.validation.fact import (
 from simulator.analysis.validation.facts import FACT_BY_ID, FACTS
 from simulator.model.model import OutsourcingModel
 from simulator.scenario import load_scenario
+from simulator.scenario.overrides import with_overrides
 
 
 def package_experiments() -> Path:
@@ -52,13 +53,15 @@ def _seeds(seed: np.random.SeedSequence, runs: int) -> list[np.random.SeedSequen
     ]
 
 
-def _run_replication(
+def run_experiments(
     seed: np.random.SeedSequence,
     folder: Path,
     step: Callable[[], None],
     experiments: tuple[Experiment, ...] = EXPERIMENTS,
+    changes: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
-    """One replication of ``experiments``; each scenario runs once and is shared."""
+    """One replication of ``experiments``; each scenario runs once and is shared.
+    ``changes``: field values put into every scenario (e.g. a posterior draw's constants)."""
     cache: dict[tuple[str, int], list[OutsourcingModel]] = {}
     values: dict[str, float] = {}
     for exp in experiments:
@@ -66,7 +69,7 @@ def _run_replication(
         for name in exp.scenarios:
             key = (name, exp.runs)
             if key not in cache:
-                scenario = load_scenario(folder / f"{name}.yaml")
+                scenario = with_overrides(load_scenario(folder / f"{name}.yaml"), changes or {})
                 seeds = _seeds(seed, exp.runs)
                 cache[key] = [OutsourcingModel(scenario, seed=s).run() for s in seeds]
             models[name] = cache[key]
@@ -146,7 +149,7 @@ def run_validation(
             progress(done, total)
 
     def run(j: int, group: tuple[Experiment, ...]) -> dict[str, float]:
-        return _run_replication(seeds[j], folder, step, group)
+        return run_experiments(seeds[j], folder, step, group)
 
     rows = replicate_until_precise(run, replications, cap, planned=planned)
     return pd.DataFrame([rows[f.id] for f in FACTS])
@@ -212,6 +215,7 @@ __all__ = [
     "fact_row",
     "package_experiments",
     "replicate_until_precise",
+    "run_experiments",
     "run_validation",
     "summary_by_kind",
 ]

@@ -1,4 +1,5 @@
-"""Comparison folders: ``comparison.csv``, ``comparison.html``, overlay plots, all atomic.
+"""Comparison folders: ``comparison.csv``, ``comparison.html``, overlay plots (and, with
+``--uncertainty``, ``uncertainty.csv`` and ``uncertainty.json``), all atomic.
 
 The HTML embeds its images and has no network resources.
 """
@@ -6,6 +7,7 @@ The HTML embeds its images and has no network resources.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +16,7 @@ from markupsafe import Markup, escape
 from simulator.analysis.compare import Comparison
 from simulator.analysis.kpis import HEADLINE, HEADLINE_LABELS, KPI_BY_NAME
 from simulator.analysis.scorecard import DIMENSIONS
+from simulator.outputs.compare.futures import futures_html, sentences
 from simulator.outputs.compare.spreadsheet import write_comparison_workbook
 from simulator.outputs.figures.plots import make_comparison_plots
 from simulator.outputs.folders import output_folder
@@ -129,6 +132,7 @@ def render_comparison(
         scorecard=score_rows,
         full=kpi_table_html(table, names, None),
         figures=[embed_image(p) for p in sorted(plots.glob("*.png"))],
+        futures=futures_html(comparison.uncertainty) if comparison.uncertainty else None,
     )
 
 
@@ -145,8 +149,17 @@ def save_comparison(comparison: Comparison, target: Path, notes: list[str] | Non
         "replications": comparison.replications,
         "root_seed": comparison.plans[0].extra.get("root_seed"),
     }
+    nested = comparison.uncertainty
+    if nested is not None:
+        manifest["uncertainty"] = nested.describe()
     with output_folder(target, "comparison", manifest, notes) as tmp:
         write_csv(table, tmp / "comparison.csv")
+        if nested is not None:
+            write_csv(nested.table(), tmp / "uncertainty.csv")
+            summary = nested.summary() | {"sentences": sentences(nested)}
+            (tmp / "uncertainty.json").write_text(
+                json.dumps(summary, indent=2, allow_nan=False), encoding="utf-8"
+            )
         write_csv(scorecards.rename_axis("dimension"), tmp / "scorecards.csv", index=True)
         series = pd.concat(
             [p.timeseries.assign(plan=n) for n, p in zip(names, comparison.plans, strict=True)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from simulator.analysis.knowledge import DRAWN
 from simulator.outputs.formatting import amount, change, number, percent, span
 from simulator.scenario.schema import Scenario
 from simulator.scenario.status_quo import is_status_quo
@@ -232,8 +233,9 @@ def how_sure(summary: dict[str, Any]) -> dict[str, str] | None:
         else "its variance could not be split"
     )
     text = (
-        f"With its {block['uncertainties']} uncertain assumptions drawn from their plausible "
-        f"ranges as well ({block['draws']} draws × {block['replications']} runs), the NPV "
+        f"With {DRAWN.get(block.get('mode', 'ranges'), DRAWN['ranges'])} as well "
+        f"({block['uncertainties']} assumptions, {block['draws']} draws × "
+        f"{block['replications']} runs), the NPV "
         f"against the status quo ranges from {span(npv['p05'], npv['p95'], 'USD', signed=True)} "
         f"(5th to 95th percentile of single runs; mean {change(npv['mean'], 'USD')}); {part}"
     )

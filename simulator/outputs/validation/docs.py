@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.validation import FACT_BY_ID, FACTS, run_validation, summary_by_kind
+from simulator.analysis.validation.predictive import summary as predictive_summary
 from simulator.model.calibration import FITTED
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -79,11 +80,20 @@ def results_table(table: pd.DataFrame, replications: int, seed: int, cap: int) -
         "| fact | kind | model mean [95% CI] | accepted | replications | |",
         "|---|---|---|---|---|---|",
     ]
+    predictive = "predictive_low" in table
+    if predictive:
+        rows[0] += f" With the constants drawn from their posterior, {predictive_summary(table)}."
+        rows[2] = rows[2].replace("| replications |", "| posterior 90% (band) | replications |")
+        rows[3] += "---|"
     for r in table.to_dict("records"):
         u = r["unit"]
         model = f"{_num(r['model_mean'], u)} [{_num(r['model_ci95_low'], u)}, "
         model += f"{_num(r['model_ci95_high'], u)}]"
         accepted = f"{_num(r['accepted_low'], u)} – {_num(r['accepted_high'], u)}"
+        if predictive:
+            where = r["band_position"]
+            interval = f"{_num(r['predictive_low'], u)} – {_num(r['predictive_high'], u)}"
+            accepted += f" | {interval}" + ("" if where == "n/a" else f" ({where})")
         verdict = {"pass": "pass", "fail": "**FAIL**", "imprecise": "*imprecise*"}[r["verdict"]]
         rows.append(
             f"| `{r['fact']}` | {r['kind']} | {model} | {accepted} | {r['replications']} "
@@ -131,10 +141,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--run", type=int, metavar="N", help="also run the suite N times")
     parser.add_argument("--max", type=int, default=40, help="replications cap (imprecise facts)")
     parser.add_argument("--seed", type=int, default=20261129)
+    parser.add_argument(
+        "--posterior", type=int, metavar="K", help="with --run: K posterior predictive draws"
+    )
     args = parser.parse_args(argv)
     results = None
     if args.run:
         table = run_validation(args.run, args.seed, max_replications=args.max)
+        if args.posterior:
+            from simulator.analysis.calibrate import shipped_posterior
+            from simulator.analysis.validation.predictive import run_predictive
+
+            predictive = run_predictive(shipped_posterior(), args.posterior, args.seed)
+            table = table.merge(predictive, on="fact", how="left")
         results = results_table(table, args.run, args.seed, args.max)
     for path in update(results=results):
         print(f"updated {path}")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.validation import EXPERIMENTS, PRECISION_SHARE, summary_by_kind
+from simulator.analysis.validation.predictive import summary as predictive_summary
 from simulator.outputs.folders import output_folder
 from simulator.outputs.pages import css, template
 from simulator.outputs.workbooks import write_csv
@@ -24,7 +25,17 @@ def _num(value: float, unit: str) -> str:
     return f"{value:.2f}"
 
 
+def _predictive(r: dict, unit: str) -> str:
+    """The posterior predictive interval and where the published value lies against it."""
+    if "predictive_low" not in r or pd.isna(r["predictive_low"]):
+        return ""
+    interval = f"{_num(r['predictive_low'], unit)} – {_num(r['predictive_high'], unit)}"
+    where = r["band_position"]
+    return interval if where == "n/a" else f"{interval} (band {where})"
+
+
 def render_validation(table: pd.DataFrame, replications: int, seed: int, version: str) -> str:
+    predictive = "predictive_low" in table
     rows = [
         {
             "fact": r["fact"],
@@ -42,6 +53,8 @@ def render_validation(table: pd.DataFrame, replications: int, seed: int, version
             "verdict": r["verdict"],
             "replications": int(r["replications"]),
             "provenance": r["provenance"] if isinstance(r["provenance"], str) else "",
+            "predictive": _predictive(r, r["unit"]),
+            "position": r.get("band_position", ""),
         }
         for r in table.to_dict("records")
     ]
@@ -50,6 +63,8 @@ def render_validation(table: pd.DataFrame, replications: int, seed: int, version
         rows=rows,
         passed=int(table["pass"].sum()),
         by_kind=summary_by_kind(table),
+        predictive=predictive_summary(table) if predictive else "",
+        draws=int(table["predictive_draws"].max()) if predictive else 0,
         total=len(table),
         precision_pct=round(100 * PRECISION_SHARE),
         replications=replications,
