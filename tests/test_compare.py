@@ -107,3 +107,8 @@ def test_outsim_compare_writes_the_comparison_folder(tmp_path):
     assert 'id="futures"' in html and "drawn futures" in proc.stdout
     manifest = yaml.safe_load((out / "manifest.json").read_text())
     assert manifest["uncertainty"]["draws"] == 2
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(out / "comparison.xlsx")["Drawn futures"]
+    assert [c.value for c in sheet[1]][:3] == ["plan", "kpi", "effect_mean"]
+    assert sheet.max_row == 1 + len(futures)

@@ -211,9 +211,11 @@ def _workforce(n: int = 8) -> Workforce:
 
 
 def test_job_finding_by_age_band_and_spell_by_hand() -> None:
-    """20.76% a month for a prime-age worker of average skill at the start of a spell; × 1.05
-    under 25, × 0.6 at 55-64, × 0.35 from 65; falls by e^(−0.0854 a month) — 45% from month 1
-    to month 8 (Kroft, Lange & Notowidigdo 2013) — to a floor of 50.5% from month 8."""
+    """The default rate (``local_economy.displaced_job_finding``, the posterior median) a month
+    for a prime-age worker of average skill at the start of a spell; × 1.05 under 25, × 0.6 at
+    55-64, × 0.35 from 65; falls by e^(−0.0854 a month) — 45% from month 1 to month 8 (Kroft,
+    Lange & Notowidigdo 2013) — to a floor of 50.5% from month 8."""
+    rate = LocalParams().displaced_job_finding
     wf = _workforce(6)
     wf.state[:] = State.unemployed
     wf.skill[:] = 0.5
@@ -223,33 +225,37 @@ def test_job_finding_by_age_band_and_spell_by_hand() -> None:
     wf.outplacement_left[:] = 0
     wf.training_effect[:] = 0.0
     h = wf.job_finding_hazard(market=1.0)
-    assert h == pytest.approx(0.2076 * np.array([1.05, 1.0, 1.0, 0.6, 0.35, 1.0]), rel=1e-12)
+    assert h == pytest.approx(rate * np.array([1.05, 1.0, 1.0, 0.6, 0.35, 1.0]), rel=1e-12)
     wf.spell[:] = [0, 1, 7, 8, 9, 30]
     wf.age[:] = 40.0
     h = wf.job_finding_hazard(market=1.0)
     decay = np.maximum(np.exp(-0.0854 * np.array([0, 1, 7, 8, 9, 30])), 0.505)
     assert decay[3] == 0.505 and decay[2] > 0.505  # the floor binds from month 8
     assert decay[3] / decay[1] == pytest.approx(0.55, abs=1e-3)  # 45% lower at 8 than at 1
-    assert h == pytest.approx(0.2076 * decay, rel=1e-12)
+    assert h == pytest.approx(rate * decay, rel=1e-12)
 
 
 def test_leaving_the_labour_force_by_age_band_at_its_edges() -> None:
-    """9.84% a month prime-age, × 0.8 at 55-64, × 1.5 from 65: a worker of exactly 55 or 65
-    is in the older band. The uniforms sit just inside or outside each worker's hazard."""
+    """The default rate (``local_economy.leave_labour_force``) a month prime-age, × 0.8 at
+    55-64, × 1.5 from 65, plus ``discouragement`` a month for each month jobless: a worker of
+    exactly 55 or 65 is in the older band. The uniforms sit just inside or outside each
+    worker's hazard."""
+    leave, per_month = LocalParams().leave_labour_force, LocalParams().discouragement
     wf = _workforce(4)
     wf.state[:] = State.unemployed
     wf.age[:] = [54.99, 55.0, 64.99, 65.0]
     wf.spell[:] = 0
-    hazards = np.array([0.0984, 0.07872, 0.07872, 0.1476])
+    hazards = leave * np.array([1.0, 0.8, 0.8, 1.5])
     wf.draw = lambda mechanism: hazards * np.array([0.99, 1.01, 0.99, 0.99])  # type: ignore[method-assign]
     assert wf.leave_labour_force() == 3
     assert list(wf.state == State.left_labour_force) == [True, False, True, True]
-    # discouragement is fitted to 0: ten months jobless leave the prime-age hazard at 9.84%
+    # ten months jobless add ten months of discouragement to the prime-age hazard
     again = _workforce(2)
     again.state[:] = State.unemployed
     again.age[:] = 40.0
     again.spell[:] = 10
-    again.draw = lambda mechanism: np.array([0.0983, 0.0985])  # type: ignore[method-assign]
+    ten = leave + 10 * per_month
+    again.draw = lambda mechanism: np.array([ten - 1e-4, ten + 1e-4])  # type: ignore[method-assign]
     assert again.leave_labour_force() == 1 and again.state[0] == State.left_labour_force
 
 

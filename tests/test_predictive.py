@@ -17,6 +17,7 @@ from simulator.analysis.validation import (
     run_experiments,
 )
 from simulator.analysis.validation.predictive import position, predictive_row, run_predictive
+from simulator.scenario.schema import LocalEconomy
 
 from .reliability_helpers import outsim
 
@@ -59,7 +60,8 @@ def test_a_draw_runs_the_suites_replication_with_the_constants_put_in() -> None:
     at_default = [
         run_experiments(s, folder, lambda: None, DISPLACED)["dws_reemployed"] for s in seeds
     ]
-    table = run_predictive(point(0.2076), 3, 7, experiments=DISPLACED).set_index("fact")
+    default = LocalEconomy().displaced_job_finding
+    table = run_predictive(point(default), 3, 7, experiments=DISPLACED).set_index("fact")
     assert table.loc["dws_reemployed", "predictive_median"] == np.median(at_default)
     assert table.loc["dws_reemployed", "predictive_draws"] == 3
     measured = {f.id for f in FACTS if f.experiment == "displaced_workers"}

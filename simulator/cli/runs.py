@@ -115,7 +115,7 @@ def run(
             help="Split the spread into luck and knowledge (--draws draws × 2 runs): "
             "'ranges' draws the declared uncertainties from their plausible ranges, "
             "'posterior' the calibrated constants from their posterior (--posterior), "
-            "'both' the two; 'none' holds them at their values. Default: ranges when it "
+            "'both' the two; 'none' holds them at their values. Default: both when it "
             "fits 2 minutes on one core",
             show_default=False,
         ),
@@ -152,7 +152,7 @@ def run(
             workers=workers,
             scheduler=scheduler,
             swing=swing,
-            uncertainty=uncertainty or "ranges",
+            uncertainty=uncertainty or "both",
             split=True if uncertainty not in (None, "none") else None,
             draws=draws,
             posterior=posterior,

@@ -132,7 +132,7 @@ def calibrate(
 ) -> None:
     """Estimate fitted constants from the fitted facts only, as a posterior (ABC-SMC,
     pyABC): posterior.csv/.parquet, calibration.json and diagnostics. The default spec
-    (experiments/calibrate.yaml) takes about 10-15 minutes on 2 cores."""
+    (experiments/calibrate.yaml) takes about 30 minutes on 2 cores."""
     from simulator.analysis.calibrate import calibrate as run_calibration
     from simulator.analysis.calibrate import defaults_of, load_spec, record_of
     from simulator.outputs.calibration.report import write_calibration

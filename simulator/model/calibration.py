@@ -61,30 +61,29 @@ def _value(name: str) -> str:
 
 FITTED: tuple[Fitting, ...] = (
     Fitting(
-        ("local_economy.matching_elasticity", "local_economy.exit_tightness_elasticity"),
         (
+            "local_economy.displaced_job_finding",
+            "local_economy.leave_labour_force",
+            "local_economy.discouragement",
+            "local_economy.matching_elasticity",
+            "local_economy.exit_tightness_elasticity",
+        ),
+        (
+            "dws_reemployed",
+            "cps_unemployed_15_weeks",
+            "cps_unemployed_27_weeks",
             "dws_slack_market_reemployed",
             "dws_slack_market_unemployed",
             "dws_moderate_market_reemployed",
             "dws_moderate_market_unemployed",
         ),
-        "grid on the layoffs in the markets of 2009-11 and 2011-13 (issue 24): alpha over "
-        "0.6-0.8 with job finding's elasticity to tightness 1 - alpha ending at Shimer's 0.28, "
-        "the elasticity of leaving the labour force over 0-1.2; the model cannot match the "
-        "two markets' 5-point gap, so alpha is the value that keeps both re-employment "
-        "shares in their bands; the markets of 2005-07, 2007-09 and 2013-15 held out",
-    ),
-    Fitting(
-        (
-            "local_economy.displaced_job_finding",
-            "local_economy.leave_labour_force",
-            "local_economy.discouragement",
-        ),
-        ("dws_reemployed", "cps_unemployed_15_weeks", "cps_unemployed_27_weeks"),
-        "least squares on these three facts only, in the displaced-workers experiment "
-        "(experiments/fit_job_search.py: Nelder-Mead), with duration dependence (Kroft, Lange "
-        "& Notowidigdo 2013) and the returns from outside the labour force set from their "
-        "sources first",
+        "posterior medians (issue 26) of ABC-SMC on these seven facts jointly (`outsim "
+        "calibrate`, experiments/calibrate.yaml: uniform priors, 150 particles, 6 "
+        "generations, 2,097 runs; simulator/scenarios/posterior.csv, docs/UNCERTAINTY.md). "
+        "Before: least squares on the first three facts (experiments/fit_job_search.py, "
+        "Nelder-Mead) and a grid on the markets of 2009-11 and 2011-13 (issue 24) for the "
+        "matching and exit elasticities; the markets of 2005-07, 2007-09 and 2013-15 held "
+        "out then and now",
     ),
     Fitting(
         ("employees.AGE_JOB_FINDING", "employees.AGE_LEAVE_LABOUR_FORCE"),

@@ -86,5 +86,21 @@ def write_comparison_workbook(
         [None] + ["0"] * len(names),
         [24],
     )
+    if comparison.uncertainty is not None:
+        futures_sheet(wb, comparison.uncertainty.table())
     series_sheet(wb, "Monthly", timeseries)
     return save_workbook(wb, path)
+
+
+def futures_sheet(wb: Workbook, table: pd.DataFrame) -> None:
+    """*Drawn futures* (``--uncertainty``): each plan's effect against its status quo and its
+    difference from the reference with everything uncertain, the knowledge share, and the
+    share of futures in which the plan does better."""
+    cols = list(table.columns)
+    add_sheet(wb, "Drawn futures", cols, table.itertuples(index=False, name=None), None, [28, 28])
+    ws = wb["Drawn futures"]
+    for row in ws.iter_rows(min_row=2):
+        fmt = number_format(KPI_BY_NAME[row[cols.index("kpi")].value].unit)
+        for i, name in enumerate(cols[2:], start=2):
+            share = name.endswith(("knowledge_share", "better_share"))
+            row[i].number_format = "0%" if share else fmt

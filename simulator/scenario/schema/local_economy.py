@@ -36,41 +36,41 @@ class LocalEconomy(Strict):
         "[share/month]",
     )
     matching_elasticity: float = Field(
-        0.72,
+        0.705,
         gt=0,
         lt=1,
         description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a); job finding "
-        "then moves with tightness at elasticity 1-alpha (fitted to the surveys of slack "
-        "years) [dimensionless]",
+        "then moves with tightness at elasticity 1-alpha (posterior median: docs/MODEL.md "
+        "§10.4, docs/UNCERTAINTY.md) [dimensionless]",
     )
     displaced_job_finding: float = Field(
-        0.2076,
+        0.2078,
         ge=0.01,
         le=1,
         description="Monthly chance that a displaced prime-age worker of average skill finds a "
-        "job at the start of a spell, at reference tightness (fitted: docs/MODEL.md §10.4) "
-        "[share/month]",
+        "job at the start of a spell, at reference tightness (posterior median: docs/MODEL.md "
+        "§10.4) [share/month]",
     )
     leave_labour_force: float = Field(
-        0.0984,
+        0.0693,
         ge=0,
         le=1,
         description="Monthly exit from the labour force of the prime-age displaced jobless, at "
-        "reference tightness (fitted: docs/MODEL.md §10.4) [share/month]",
+        "reference tightness (posterior median: docs/MODEL.md §10.4) [share/month]",
     )
     discouragement: float = Field(
-        0.0,
+        0.0044,
         ge=0,
         le=0.1,
-        description="Extra monthly exit from the labour force per month unemployed (fitted: "
-        "docs/MODEL.md §10.4) [share/month per month]",
+        description="Extra monthly exit from the labour force per month unemployed (posterior "
+        "median: docs/MODEL.md §10.4) [share/month per month]",
     )
     exit_tightness_elasticity: float = Field(
-        0.5,
+        0.468,
         ge=0,
         le=3,
         description="Elasticity of the displaced's exit from the labour force to tightness: "
-        "fewer leave a slack market (fitted: docs/MODEL.md §10.4) [dimensionless]",
+        "fewer leave a slack market (posterior median: docs/MODEL.md §10.4) [dimensionless]",
     )
     reference_unemployment_rate: float = Field(
         0.045,
