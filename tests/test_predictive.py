@@ -86,3 +86,35 @@ def test_the_cli_refuses_a_posterior_file_alone_or_one_that_is_not_a_posterior(t
     assert wrong.code == 2 and "--posterior-file" in wrong.err
     assert "weight" in wrong.err and "Traceback" not in wrong.err
     assert not out.exists()
+
+
+def test_the_report_documents_and_terminal_show_the_predictive_interval(tmp_path) -> None:
+    """A validation table with its predictive columns: validation.csv keeps them, the page
+    and docs/VALIDATION.md's results table give the interval and where the band lies, and the
+    terminal table has the column; without them nothing changes."""
+    import io
+
+    from rich.console import Console
+
+    from simulator.analysis.validation import fact_row
+    from simulator.cli.checks import validation_table
+    from simulator.outputs.validation.docs import results_table
+    from simulator.outputs.validation.report import render_validation, save_validation
+
+    facts = [FACT_BY_ID["dws_reemployed"], FACT_BY_ID["cfi_gap_closes"]]
+    plain = pd.DataFrame([fact_row(f, [0.6, 0.61, 0.62]) for f in facts])
+    rows = [predictive_row(f, [0.5, 0.55, 0.6]) for f in facts]
+    table = plain.merge(pd.DataFrame(rows), on="fact")
+    html = render_validation(table, 3, 1, "test")
+    assert "Posterior 90%" in html and 'id="predictive"' in html
+    assert "50.5% – 59.5% (band above)" in html
+    assert 'data-position="n/a"' in html  # the direction fact: no band to place
+    assert "Posterior 90%" not in render_validation(plain, 3, 1, "test")
+    doc = results_table(table, 3, 1, 40)
+    assert "| posterior 90% (band) |" in doc and "50.5% – 59.5% (above)" in doc
+    assert "accepted band overlaps the 90% posterior predictive interval of 0 of 1" in doc
+    save_validation(table, tmp_path / "v", 3, 1, "test")
+    assert "band_position" in pd.read_csv(tmp_path / "v" / "validation.csv").columns
+    console = Console(file=io.StringIO(), width=200)
+    console.print(validation_table(table))
+    assert "posterior 90%" in console.file.getvalue()

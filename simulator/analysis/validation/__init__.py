@@ -75,6 +75,9 @@ def run_experiments(
             models[name] = cache[key]
         values.update(exp.measure(models))
         step()
+    for runs in cache.values():  # Mesa keeps every model it built: free them (model.release)
+        for model in runs:
+            model.release()
     return values
 
 
