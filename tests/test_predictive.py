@@ -37,8 +37,8 @@ def test_the_band_is_placed_against_the_interval() -> None:
     assert position(fact, low - 0.2, low - 0.1) == "above"
     assert position(fact, high + 0.1, high + 0.2) == "below"
     assert position(fact, low - 0.1, low + 0.001) == "inside"  # they overlap
-    assert position(fact, float("nan"), 0.5) == "n/a"
-    assert position(FACT_BY_ID["cfi_gap_closes"], 0.1, 0.2) == "n/a"  # a direction
+    assert position(fact, float("nan"), 0.5) == "none"
+    assert position(FACT_BY_ID["cfi_gap_closes"], 0.1, 0.2) == "none"  # a direction
 
 
 def test_a_row_is_the_5th_median_and_95th_percentile_of_the_finite_draws() -> None:
@@ -48,7 +48,7 @@ def test_a_row_is_the_5th_median_and_95th_percentile_of_the_finite_draws() -> No
     assert row["predictive_median"] == pytest.approx(0.5)
     assert row["predictive_high"] == pytest.approx(0.95)
     assert row["predictive_draws"] == 101
-    assert predictive_row(FACT_BY_ID["dws_reemployed"], [0.5])["band_position"] == "n/a"
+    assert predictive_row(FACT_BY_ID["dws_reemployed"], [0.5])["band_position"] == "none"
 
 
 def test_a_draw_runs_the_suites_replication_with_the_constants_put_in() -> None:
@@ -108,13 +108,14 @@ def test_the_report_documents_and_terminal_show_the_predictive_interval(tmp_path
     html = render_validation(table, 3, 1, "test")
     assert "Posterior 90%" in html and 'id="predictive"' in html
     assert "50.5% – 59.5% (band above)" in html
-    assert 'data-position="n/a"' in html  # the direction fact: no band to place
+    assert 'data-position="none"' in html  # the direction fact: no band to place
     assert "Posterior 90%" not in render_validation(plain, 3, 1, "test")
     doc = results_table(table, 3, 1, 40)
     assert "| posterior 90% (band) |" in doc and "50.5% – 59.5% (above)" in doc
     assert "accepted band overlaps the 90% posterior predictive interval of 0 of 1" in doc
     save_validation(table, tmp_path / "v", 3, 1, "test")
-    assert "band_position" in pd.read_csv(tmp_path / "v" / "validation.csv").columns
+    back = pd.read_csv(tmp_path / "v" / "validation.csv")
+    assert list(back["band_position"]) == ["above", "none"]  # read back as written
     console = Console(file=io.StringIO(), width=200)
     console.print(validation_table(table))
     assert "posterior 90%" in console.file.getvalue()

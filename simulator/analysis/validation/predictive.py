@@ -37,6 +37,8 @@ from simulator.analysis.validation import (
 from simulator.analysis.validation.fact import Fact
 
 DEFAULT_DRAWS = 20
+PLACES = ("inside", "above", "below")
+UNPLACED = "none"
 LEVELS = (0.05, 0.5, 0.95)
 COLUMNS = (
     "predictive_low",
@@ -49,10 +51,10 @@ COLUMNS = (
 
 def position(f: Fact, low: float, high: float) -> str:
     """Where the fact's accepted band lies against the predictive interval [low, high]:
-    ``inside`` (they overlap), ``above`` or ``below``; ``n/a`` for a direction fact or one
-    not measured."""
+    ``inside`` (they overlap), ``above`` or ``below``; ``none`` for a direction fact or one
+    not measured (not "n/a", which CSV readers take for a missing value)."""
     if f.kind == "direction" or not (np.isfinite(low) and np.isfinite(high)):
-        return "n/a"
+        return UNPLACED
     band_low, band_high = f.accepted
     if band_low > high:
         return "above"
@@ -115,7 +117,7 @@ def run_predictive(
 def summary(table: pd.DataFrame) -> str:
     """``the accepted band overlaps the 90% posterior predictive interval of 31 of 38 facts
     (out-of-sample 5/8 · fitted 23/25 · ...)``: a line for the terminal and the documents."""
-    judged = table[table["band_position"] != "n/a"]
+    judged = table[table["band_position"].isin(PLACES)]
     inside = judged["band_position"] == "inside"
     parts = []
     for kind in ("out-of-sample", "fitted", "consistency"):

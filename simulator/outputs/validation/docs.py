@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.analysis.validation import FACT_BY_ID, FACTS, run_validation, summary_by_kind
+from simulator.analysis.validation.predictive import PLACES
 from simulator.analysis.validation.predictive import summary as predictive_summary
 from simulator.model.calibration import FITTED
 
@@ -93,7 +94,7 @@ def results_table(table: pd.DataFrame, replications: int, seed: int, cap: int) -
         if predictive:
             where = r["band_position"]
             interval = f"{_num(r['predictive_low'], u)} – {_num(r['predictive_high'], u)}"
-            accepted += f" | {interval}" + ("" if where == "n/a" else f" ({where})")
+            accepted += f" | {interval}" + (f" ({where})" if where in PLACES else "")
         verdict = {"pass": "pass", "fail": "**FAIL**", "imprecise": "*imprecise*"}[r["verdict"]]
         rows.append(
             f"| `{r['fact']}` | {r['kind']} | {model} | {accepted} | {r['replications']} "

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.validation import EXPERIMENTS, PRECISION_SHARE, summary_by_kind
+from simulator.analysis.validation.predictive import PLACES
 from simulator.analysis.validation.predictive import summary as predictive_summary
 from simulator.outputs.folders import output_folder
 from simulator.outputs.pages import css, template
@@ -31,7 +32,7 @@ def _predictive(r: dict, unit: str) -> str:
         return ""
     interval = f"{_num(r['predictive_low'], unit)} – {_num(r['predictive_high'], unit)}"
     where = r["band_position"]
-    return interval if where == "n/a" else f"{interval} (band {where})"
+    return f"{interval} (band {where})" if where in PLACES else interval
 
 
 def render_validation(table: pd.DataFrame, replications: int, seed: int, version: str) -> str:
