@@ -26,6 +26,9 @@ TINY: dict[str, Any] = {
     "vendors": [{"name": "manila"}],
     "plan": {"phases": [{"month": 2, "shares": {"manila": 0.5}}]},
 }
+# what a test of folders and failures does not need: the swing and the luck-and-knowledge
+# split (``outsim run`` adds both to a scenario this small; their own tests cover them)
+LEAN = ("--no-swing", "--uncertainty", "none")
 
 
 @dataclass(frozen=True)

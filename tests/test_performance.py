@@ -165,6 +165,7 @@ class ReferenceCustomers(Customers):
         self.outcome[self._last_issuers] = OUTCOME_NONE
         self.outcome[who] = outcome
         self._last_issuers = who
+        self.unresolved = who[outcome == 2]  # left unresolved: may complain to the regulator
         scores = np.array([[c.score_first, c.score_later, c.score_unresolved] for c in channels])
         csat = np.full(len(channels), np.nan)
         for c in range(len(channels)):  # a channel's mean score: its outcomes counted

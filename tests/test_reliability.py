@@ -22,6 +22,7 @@ import yaml
 
 from simulator.outputs import folders
 from tests.reliability_helpers import (
+    LEAN,
     assert_refused,
     assert_unchanged,
     hidden,
@@ -83,7 +84,7 @@ def test_simulation_name_must_be_a_safe_folder_name(work: Path, name: str, expec
     tiny(work, "bad.yaml", simulation={"name": name})
     before = snapshot(work)
 
-    result = outsim("run", "bad.yaml", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "bad.yaml", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert_refused(result, "bad.yaml", expected, "letters, digits")
     assert_unchanged(before, snapshot(work))
@@ -93,7 +94,7 @@ def test_out_naming_a_file_is_refused(work: Path) -> None:
     (work / "target.txt").write_text("precious", encoding="utf-8")
     before = snapshot(work)
 
-    result = outsim("run", "tiny.yaml", "--out", "target.txt", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "tiny.yaml", "--out", "target.txt", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert_refused(result, "target.txt", "a file of that name")
     assert_unchanged(before, snapshot(work))
@@ -105,7 +106,7 @@ def test_out_naming_the_current_folder_is_refused(work: Path, out: str) -> None:
     (work / "sub").mkdir()
     before = snapshot(work)
 
-    result = outsim("run", "tiny.yaml", "--out", out, "-n", "1", "-q", cwd=work)
+    result = outsim("run", "tiny.yaml", "--out", out, "-n", "1", "-q", *LEAN, cwd=work)
 
     assert_refused(result, "current folder")
     assert_unchanged(before, snapshot(work))
@@ -118,7 +119,7 @@ def test_out_naming_a_link_is_refused_and_its_target_kept(work: Path) -> None:
     (work / "link").symlink_to(elsewhere)
     before = snapshot(work)
 
-    result = outsim("run", "tiny.yaml", "--out", "link", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "tiny.yaml", "--out", "link", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert_refused(result, "symbolic link")
     assert_unchanged(before, snapshot(work))
@@ -128,7 +129,7 @@ def test_out_under_a_file_is_refused(work: Path) -> None:
     (work / "plain").write_text("x", encoding="utf-8")
     before = snapshot(work)
 
-    result = outsim("run", "tiny.yaml", "--out", "plain/results", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "tiny.yaml", "--out", "plain/results", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert_refused(result, "plain", "not a folder")
     assert_unchanged(before, snapshot(work))
@@ -152,12 +153,12 @@ def test_rerun_replaces_only_outsims_own_folder(work: Path) -> None:
 
 @pytest.mark.integration
 def test_an_outsim_folder_with_a_users_file_is_refused(work: Path) -> None:
-    assert outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", cwd=work).code == 0
+    assert outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", *LEAN, cwd=work).code == 0
     (work / "r" / "notes.txt").write_text("mine", encoding="utf-8")
     (work / "r" / "plots" / "sketch.png").write_bytes(b"mine")
     before = snapshot(work)
 
-    result = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert_refused(result, "notes.txt", "plots/sketch.png", "earlier outsim folder")
     assert_unchanged(before, snapshot(work))
@@ -167,7 +168,7 @@ def test_an_outsim_folder_with_a_users_file_is_refused(work: Path) -> None:
 def test_an_empty_folder_is_used(work: Path) -> None:
     (work / "empty").mkdir()
 
-    result = outsim("run", "tiny.yaml", "--out", "empty", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "tiny.yaml", "--out", "empty", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert result.code == 0, result.err
     assert complete(work / "empty")
@@ -182,7 +183,7 @@ def test_an_earlier_versions_folder_is_replaced(work: Path) -> None:
         (old / name).write_text("old", encoding="utf-8")
     (old / "manifest.json").write_text(json.dumps({"package": "outsim"}), encoding="utf-8")
 
-    result = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert result.code == 0, result.err
     assert complete(old)
@@ -217,7 +218,7 @@ def test_leftovers_of_a_killed_run_are_cleaned_restored_or_reported(work: Path) 
     (partial / folders.PARTIAL).write_text("{}", encoding="utf-8")
     (partial / "kpis.csv").write_text("x", encoding="utf-8")
     # a complete earlier folder moved aside, the name empty: restored, then replaced
-    assert outsim("run", "tiny.yaml", "--out", "kept", "-n", "1", "-q", cwd=work).code == 0
+    assert outsim("run", "tiny.yaml", "--out", "kept", "-n", "1", "-q", *LEAN, cwd=work).code == 0
     os.rename(work / "kept", work / f".r.old-{pid}-def")
     # something hidden that outsim cannot recognise as its own: left alone
     strange = work / f".r.tmp-{pid}-xyz"
@@ -228,7 +229,7 @@ def test_leftovers_of_a_killed_run_are_cleaned_restored_or_reported(work: Path) 
     live.mkdir()
     (live / folders.PARTIAL).write_text("{}", encoding="utf-8")
 
-    result = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert result.code == 0, result.err
     assert not partial.exists()
@@ -283,7 +284,7 @@ def test_killed_at_any_moment_the_name_holds_a_whole_folder(work: Path) -> None:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert complete(work / "r"), f"killed after {delay} s: r is not a whole folder"
-    final = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", cwd=work)
+    final = outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", *LEAN, cwd=work)
     assert final.code == 0, final.err
     assert hidden(work) == []
 
@@ -556,7 +557,7 @@ def test_control_characters_in_arguments_are_escaped(tmp_path: Path) -> None:
 def results_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("results")
     tiny(work)
-    assert outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", cwd=work).code == 0
+    assert outsim("run", "tiny.yaml", "--out", "r", "-n", "1", "-q", *LEAN, cwd=work).code == 0
     return work / "r"
 
 

@@ -372,6 +372,16 @@ KPIS: list[KPI] = [
         "Annualised customer churn",
         lambda m, ts: _annualised(ts["churn_rate_monthly"].to_numpy()),
     ),
+    KPI(
+        "complaints_per_100k_quarter",
+        "complaints/100k customers/quarter",
+        DOWN,
+        "Complaints to the regulator or ombudsman per 100,000 customers a quarter, over the "
+        "horizon (from unresolved issues: model/complaints.py)",
+        lambda m, ts: (
+            3e5 * float(ts["complaints"].sum()) / max(float(ts["customers_active"].sum()), 1.0)
+        ),
+    ),
     # cultural and communication obstacles
     KPI(
         "csat_gap_vendor",

@@ -123,6 +123,7 @@ class Customers:
         self.breached = np.zeros(size, dtype=bool)  # record was in a breach
         self.outcome = np.full(size, OUTCOME_NONE, dtype=np.int8)  # of this month's issue
         self._issuers = self._last_issuers = np.zeros(0, dtype=np.int64)
+        self.unresolved = np.zeros(0, dtype=np.int64)  # slots left unresolved this month
         self._issuer_channel = np.zeros(0, dtype=np.intp)  # channel of each issuer
         self._outcome_luck = np.zeros(0)  # uniform deciding each issuer's outcome
         self.leavers = np.zeros(0, dtype=np.int64)  # slots that churned this month
@@ -171,6 +172,12 @@ class Customers:
         self._holes = holes
         self.satisfaction[slots] = 0.0
         self.trust[slots] = 0.0
+
+    def expected_issuers(self, volume: float = 1.0) -> float:
+        """Customers expected to raise at least one issue in a month at ``volume``
+        [customers/month]."""
+        rate = self.contact_rate[: self.end].astype(np.float64) * volume
+        return float((-np.expm1(-rate)).sum())  # empty slots: rate 0, no issue
 
     def expected_issues(self, volume: float = 1.0) -> float:
         """Issues expected next month from the active customers, at that month's volume
@@ -264,6 +271,7 @@ class Customers:
         self.outcome[self._last_issuers] = OUTCOME_NONE
         self.outcome[who] = outcome
         self._last_issuers = who
+        self.unresolved = who.compress(outcome == OUTCOME_UNRESOLVED)
         # the experience score of each (channel, outcome), and how many issuers had each
         scores = np.array([[c.score_first, c.score_later, c.score_unresolved] for c in channels])
         kind = ch * scores.shape[1] + outcome  # index of the issuer's (channel, outcome)
@@ -327,12 +335,16 @@ class Customers:
         self.aware[act] = True
         self.trust_lost_to_discovery += float(loss.sum(dtype=np.float64)) / max(self.count, 1)
 
-    def suffer_breach(self, slots: np.ndarray, drop: float, publicity_drop: float) -> None:
-        """Customers whose records were breached lose trust; all lose a little."""
+    def suffer_breach(
+        self, slots: np.ndarray, drop: float, publicity_drop: float, records_lost: bool = True
+    ) -> None:
+        """Customers whose records were breached (or who were wronged otherwise, without
+        ``records_lost``) lose trust; all lose a little."""
         act = self.active
         self.trust[act] = np.clip(self.trust[act] - publicity_drop, 0, 1)
         hit = slots[self.active[slots]]
-        self.breached[hit] = True
+        if records_lost:
+            self.breached[hit] = True
         loss = drop * (0.5 + self.privacy_sensitivity[hit])
         self.trust[hit] = np.clip(self.trust[hit] - loss, 0, 1)
 

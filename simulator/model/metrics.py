@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.model.company import COST_LINES, MITIGATION_LINES, OPERATING_LINES
+from simulator.model.complaints import PER_QUARTER
 from simulator.model.employees import State
 from simulator.model.service import ChannelMonth
 from simulator.model.status_quo import SAVING_PARTS, saving_parts
@@ -63,6 +64,11 @@ METRICS: dict[str, tuple[str, str]] = {
     "customers_active": ("customers", "Active customers"),
     "customers_churned": ("customers", "Customers lost this month"),
     "customers_acquired": ("customers", "Customers won this month"),
+    "complaints": ("complaints", "Complaints to the regulator or ombudsman this month"),
+    "complaints_per_100k_quarter": (
+        "complaints/100k customers/quarter",
+        "Complaints to the regulator this month per 100,000 active customers, as a quarterly rate",
+    ),
     "churn_rate_monthly": ("share/month", "Customers lost this month over active at start"),
     "trust_mean": ("index 0-1", "Mean trust of active customers"),
     "satisfaction_mean": ("0-100", "Mean satisfaction of active customers"),
@@ -103,6 +109,8 @@ METRICS: dict[str, tuple[str, str]] = {
     "breach_records": ("records", "Records exposed in breaches this month"),
     "expected_breach_cost": ("USD/month", "Probability-weighted cost of breaches this month"),
     "customers_breached": ("customers", "Active customers whose records were ever breached"),
+    "incidents": ("count", "Scheduled incidents (plan.incidents) that struck customers this month"),
+    "incident_victims": ("customers", "Customers a scheduled incident struck this month"),
     "vendor_staff": ("agents", "Vendor agents employed"),
     "vendor_required": ("agents", "Vendor agents the contracts require"),
     "vendor_hires": ("agents", "Vendor agents hired this month"),
@@ -219,6 +227,8 @@ def record_customers(m: dict[str, float], model: OutsourcingModel) -> None:
     active = cu.count
     m["customers_active"] = active
     m["customers_churned"] = model.churned
+    m["complaints"] = model.complaints
+    m["complaints_per_100k_quarter"] = model.complaints / max(active, 1) * PER_QUARTER
     m["customers_acquired"] = cu.acquired_this_month
     m["churn_rate_monthly"] = model.churned / max(
         active + model.churned - cu.acquired_this_month, 1
@@ -274,6 +284,9 @@ def record_privacy(m: dict[str, float], model: OutsourcingModel) -> None:
     m["expected_breach_cost"] = model.expected_breach_cost
     m["customers_breached"] = model.customers.breached_count()
     m["customers_lost_to_breaches"] = model.churn_from_breaches
+    struck = [hit for hit in model.incidents_struck if len(hit.slots)]
+    m["incidents"] = len(struck)
+    m["incident_victims"] = sum(len(hit.slots) for hit in struck)
 
 
 def record_vendors(m: dict[str, float], model: OutsourcingModel) -> None:

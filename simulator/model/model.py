@@ -17,10 +17,12 @@ import mesa
 import numpy as np
 
 from simulator.model.company import DISCOVERY_TRUST_DROP, MORALE_BASELINE, Company
+from simulator.model.complaints import escalation_probability, file_complaints
 from simulator.model.customers import Customers
 from simulator.model.demand import volume_factors
 from simulator.model.employee import Employee
 from simulator.model.employees import JobSearch, State, Workforce
+from simulator.model.incidents import Struck, incident_cost, victims
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.mesa_compat import forget_model
 from simulator.model.metrics import METRICS, record_month
@@ -162,12 +164,20 @@ class OutsourcingModel(mesa.Model):
             + s.workforce.overhead_per_agent_month * self.workforce.n
         )
         self.acquisition_rate = self.customers.expected_status_quo_churn(baseline)
+        self.complaint_probability = escalation_probability(
+            c.regulator_complaints_per_100k_quarter,
+            c.count,
+            self.customers.expected_issuers(float(self.demand[0])),
+            baseline.p_unresolved,
+        )
+        self.complaints = 0  # this month's complaints to the regulator
         self.metrics: dict[str, float] = {}
         self.cumulative = dict.fromkeys(
             ("displaced", "early_quits", "breaches", "trust_lost_discovery"), 0.0
         )
         self.discovery_month = -1
         self.breach_log: list[tuple[int, str]] = []  # (month, holder) of every breach
+        self.incidents_struck: list[Struck] = []  # this month's scheduled incidents
         self.channels: list[ChannelMonth] = []  # what each channel delivered this month
         self.datacollector = mesa.DataCollector(
             model_reporters=self._reporters(),
@@ -344,6 +354,9 @@ class OutsourcingModel(mesa.Model):
     def update_customers(self, t: int, channels: list[ChannelMonth]) -> None:
         cu, co = self.customers, self.company
         cu.experience_service(channels, co.disclosed)
+        self.complaints = file_complaints(
+            self.streams, t, cu.unresolved, self.complaint_probability
+        )
         p_discover = co.discovery_probability(t)
         if p_discover > 0 and self.streams.uniform(("company", "discovery"), t) < p_discover:
             before = cu.trust_lost_to_discovery
@@ -356,6 +369,26 @@ class OutsourcingModel(mesa.Model):
             self.privacy.share_data(i + 1, cu.routed_to(i + 1))
 
     # -- 5 privacy -------------------------------------------------------------------------
+    def strike_incidents(self, month: int) -> list[Struck]:
+        """This month's scheduled incidents (``plan.incidents``, model/incidents.py), at the
+        customers their holders hold now."""
+        pr, cu, out = self.privacy, self.customers, []
+        for i, incident in enumerate(self.scenario.plan.incidents):
+            if incident.month != month:
+                continue
+            holder = next(h for h in pr.holders if h.name == incident.holder)
+            held = np.flatnonzero(holder.held & cu.active)
+            slots = victims(self.streams, i, month, held, incident.customers)
+            cost = incident_cost(
+                incident,
+                len(slots),
+                pr.cost_per_record(holder),
+                self.scenario.costs.breach_fixed_cost,
+            )
+            if len(slots):  # nobody held: nothing happens
+                out.append(Struck(incident, slots, cost))
+        return out
+
     def guard_data(self) -> None:
         cu, co, pr = self.customers, self.company, self.privacy
         pr.holders[IN_HOUSE].held[:] = cu.active
@@ -363,17 +396,25 @@ class OutsourcingModel(mesa.Model):
         # one-off churn probability of breached customers (none in most months)
         extra: np.ndarray | None = None
         handling = self.scenario.policies.transparency.disclose_data_handling and co.disclosed
-        if breaches:
+        struck = self.strike_incidents(self.month)
+        if breaches or struck:
             extra = np.zeros(len(cu.active))
             for b in breaches:
                 self.breach_log.append((self.month, b.holder))
                 cu.suffer_breach(b.slots, pr.trust_drop(handling), TRUST_DROP_PUBLICITY)
                 extra[b.slots] += BREACH_CHURN
                 co.pay("breaches", b.cost)
+            for hit in struck:
+                publicity = TRUST_DROP_PUBLICITY if hit.incident.public else 0.0
+                cu.suffer_breach(hit.slots, pr.trust_drop(handling), publicity, hit.breach)
+                extra[hit.slots] += BREACH_CHURN
+                co.pay("breaches", hit.cost)
         self.breaches = breaches
+        self.incidents_struck = struck
+        # a random breach counts at its expected cost; a scheduled incident is certain
         self.expected_breach_cost = sum(
             pr.breach_probability(h) * pr.expected_cost(h, self.annual_revenue) for h in pr.holders
-        )
+        ) + sum(hit.cost for hit in struck)
         self.breach_probability = 1.0 - float(
             np.prod([1.0 - pr.breach_probability(h) for h in pr.holders])
         )

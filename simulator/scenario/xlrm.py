@@ -90,6 +90,8 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "customers.volume_history": (C, "plan"),
     "customers.volumes_decimal": (C, "plan"),
     "customers.baseline_churn_annual": (C, "context"),
+    # the industry's published rate: a company sets its own sector's figure
+    "customers.regulator_complaints_per_100k_quarter": (C, "context"),
     "customers.contacts_per_customer_month": (X, "plan"),
     "customers.contact_rate_dispersion": (X, "plan"),
     "customers.initial_trust": (X, "transparency"),
@@ -155,6 +157,9 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "plan.phases[].month": (L, "plan"),
     "plan.phases[].ramp_months": (L, "plan"),
     "plan.phases[].shares": (L, "plan"),
+    # what happened (a case's record) or a stress test: context, not a decision
+    **{f"plan.incidents[].{f}": (C, "privacy") for f in ("month", "holder", "kind", "customers")},
+    **{f"plan.incidents[].{f}": (C, "privacy") for f in ("losses", "public")},
     **{
         f"policies.transparency.{f}": (L, "transparency")
         for f in (

@@ -183,6 +183,14 @@ def points(summary: dict[str, Any], scenario: Scenario) -> list[dict[str, str]]:
             text.append(
                 f"churn {_direction(churn, 'rises', 'falls')} {amount(churn, 'share')} a year"
             )
+        base_complaints = _mean(sq, "complaints_per_100k_quarter")
+        plan_complaints = _mean(k, "complaints_per_100k_quarter")
+        if base_complaints and plan_complaints is not None:
+            moves = _direction(plan_complaints - base_complaints, "rise", "fall")
+            text.append(
+                f"complaints to the regulator {moves} from {base_complaints:.0f} to "
+                f"{plan_complaints:.0f} per 100,000 customers a quarter"
+            )
         if base_breach is not None and plan_breach is not None:
             moves = _direction(plan_breach - base_breach, "rises", "falls")
             text.append(

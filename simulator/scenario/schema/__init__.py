@@ -31,7 +31,7 @@ from simulator.scenario.schema.base import (
 from simulator.scenario.schema.company import Company, Customers
 from simulator.scenario.schema.costs import Costs
 from simulator.scenario.schema.local_economy import LocalEconomy
-from simulator.scenario.schema.plan import OTHERS, Phase, Plan
+from simulator.scenario.schema.plan import IN_HOUSE, OTHERS, Incident, Phase, Plan
 from simulator.scenario.schema.policies import (
     Communication,
     CommunityFocus,
@@ -62,6 +62,8 @@ __all__ = [
     "LocalEconomy",
     "LocalJobs",
     "Location",
+    "IN_HOUSE",
+    "Incident",
     "Phase",
     "Plan",
     "Policies",
@@ -123,6 +125,17 @@ class Scenario(Strict):
                     "month order"
                 )
             previous = phase.month
+        for i, incident in enumerate(self.plan.incidents):
+            if incident.holder != IN_HOUSE and incident.holder not in known:
+                raise ValueError(
+                    f"plan.incidents.{i}.holder is {incident.holder!r}; expected {IN_HOUSE} or "
+                    f"a vendor's name: {', '.join(sorted(known)) or '(no vendors defined)'}"
+                )
+            if incident.month >= horizon:
+                raise ValueError(
+                    f"plan.incidents.{i}.month is {incident.month}, past the horizon; expected "
+                    f"a month below simulation.horizon_months = {horizon}"
+                )
         sites = {r.site for r in self.workforce.roster_rows or []}
         order = self.plan.layoff_site_order
         unknown_sites = [x for x in order if x not in sites and x != OTHERS]

@@ -79,6 +79,14 @@ class Customers(Strict):
         le=1,
         description="Share of stated defection intent after a bad contact that is acted on [share]",
     )
+    regulator_complaints_per_100k_quarter: float = Field(
+        15.0,
+        ge=0,
+        le=10_000,
+        description="Complaints to the regulator or ombudsman at the company's starting service, "
+        "the industry's published rate; a plan moves it only through unresolved issues "
+        "(model/complaints.py) [complaints per 100,000 customers per quarter]",
+    )
     volumes: str | None = Field(
         None,
         max_length=4096,

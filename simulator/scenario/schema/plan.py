@@ -32,6 +32,40 @@ class Phase(Strict):
 
 
 OTHERS = "*"  # in layoff_site_order: the sites not listed (last)
+IN_HOUSE = "in_house"  # an incident's holder: the company itself
+
+
+class Incident(Strict):
+    """An incident that happened (a case's record) or that a plan should be tested against:
+    in ``month`` at ``holder``, affecting ``customers`` of the customers whose records it
+    holds then (model/incidents.py)."""
+
+    month: int = Field(..., ge=0, le=MAX_MONTH, description="Month it happens [month index]")
+    holder: str = Field(
+        ...,
+        min_length=1,
+        max_length=100,
+        description="Where: a vendor's name, or in_house [name]",
+    )
+    kind: Literal["data_theft", "mis_selling"] = Field(
+        ...,
+        description="data_theft: records stolen (a breach of their records, at the breach "
+        "costs); mis_selling: customers sold or offered what they did not ask for (their trust "
+        "falls as a breach's victims' does; no records lost)",
+    )
+    customers: int = Field(..., ge=1, le=100_000_000, description="Customers affected [customers]")
+    losses: float = Field(
+        0.0,
+        ge=0,
+        le=1e12,
+        description="Money taken from them or paid to put it right, reimbursed by the company "
+        "[USD]",
+    )
+    public: bool = Field(
+        True,
+        description="Reported in the press: every customer's trust takes the publicity drop of "
+        "a breach",
+    )
 
 
 class Plan(Strict):
@@ -58,4 +92,10 @@ class Plan(Strict):
         default_factory=list,
         max_length=24,
         description="Outsourcing phases in month order [list, ≤ 24]",
+    )
+    incidents: list[Incident] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Scheduled incidents (data theft, mis-selling) at a holder of records; kept "
+        "in the status quo, where a vendor holds nothing [list]",
     )
