@@ -155,6 +155,7 @@ def test_internal_error_exits_1_with_log(tmp_path):
             "-n",
             "1",
             "--quiet",
+            *("--no-swing", "--uncertainty", "none"),  # the fault is in writing, not running
         ],
         cwd=tmp_path,
         capture_output=True,

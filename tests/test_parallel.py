@@ -34,7 +34,7 @@ NUMBERS = (
 
 @pytest.fixture(scope="module")
 def small_plan():
-    return shrink(load_scenario(SCENARIOS / "default.yaml"), 8000, 30)
+    return shrink(load_scenario(SCENARIOS / "default.yaml"), 4000, 24)
 
 
 def outsim(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

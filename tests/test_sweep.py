@@ -161,20 +161,22 @@ def test_local_sweep_stores_every_run_and_reports(tmp_path: Path) -> None:
     assert manifest["complete"] and manifest["runs"] == 12 and manifest["failed"] == 0
     html = (folder / "summary.html").read_text()
     assert "vendors.manila.wage_ratio" in html and "csat_mean" in html
-    # summary and SQL through the CLI
-    summary = outsim("sweep-results", str(folder), "--csv")
-    assert summary.returncode == 0 and "csat_mean" in summary.stdout
-    query = outsim("sweep-results", str(folder), "--csv", "--sql", "SELECT count(*) AS n FROM runs")
+    # summary and SQL through the CLI (in this process: the command's start-up is tested above)
+    cli = CliRunner()
+    summary = cli.invoke(app, ["sweep-results", str(folder), "--csv"])
+    assert summary.exit_code == 0 and "csat_mean" in summary.stdout
+    sql = ["--sql", "SELECT count(*) AS n FROM runs"]
+    query = cli.invoke(app, ["sweep-results", str(folder), "--csv", *sql])
     assert query.stdout.split() == ["n", "12"]
-    bad = outsim("sweep-results", str(folder), "--sql", "SELECT nothing FROM nowhere")
-    assert bad.returncode == 2 and "--sql" in bad.stderr
+    bad = cli.invoke(app, ["sweep-results", str(folder), "--sql", "SELECT nothing FROM nowhere"])
+    assert bad.exit_code == 2 and "--sql" in bad.stderr
     # a rerun finds everything done
-    again = outsim("sweep", str(spec), "--out", str(folder), "--quiet")
-    assert again.returncode == 0 and "0 ran now" in again.stdout and "12 resumed" in again.stdout
+    again = cli.invoke(app, ["sweep", str(spec), "--out", str(folder), "--quiet"])
+    assert again.exit_code == 0 and "0 ran now" in again.stdout and "12 resumed" in again.stdout
     # a different spec cannot resume into the same folder
     other = write_spec(tmp_path, name="other", seed=12)
-    clash = outsim("sweep", str(other), "--out", str(folder), "--quiet")
-    assert clash.returncode == 2 and "different sweep" in clash.stderr
+    clash = cli.invoke(app, ["sweep", str(other), "--out", str(folder), "--quiet"])
+    assert clash.exit_code == 2 and "different sweep" in clash.stderr
 
 
 @pytest.mark.integration

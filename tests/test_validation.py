@@ -236,15 +236,15 @@ def test_unemployment_durations_leave_out_re_entrants_spells() -> None:
 
 @pytest.mark.slow
 def test_validate_model_reports_every_fact_with_its_kind(tmp_path: Path) -> None:
-    """The whole suite at 4 replications (no more added): every fact reported with its kind
+    """The whole suite at 3 replications (no more added): every fact reported with its kind
     and verdict; no fact a default was fitted to and no consistency fact fails (they guard
-    the calibration; at 4 replications some are imprecise); the run exits 1 unless every
+    the calibration; at 3 replications some are imprecise); the run exits 1 unless every
     fact passes."""
     out = tmp_path / "validation"
     res = subprocess.run(
         [
-            *(str(BIN / "outsim"), "validate-model", "--replications", "4"),
-            *("--max-replications", "4", "--out", str(out), "-q"),
+            *(str(BIN / "outsim"), "validate-model", "--replications", "3"),
+            *("--max-replications", "3", "--out", str(out), "-q"),
         ],
         capture_output=True,
         text=True,
@@ -258,7 +258,7 @@ def test_validate_model_reports_every_fact_with_its_kind(tmp_path: Path) -> None
         "direction",
     }
     assert set(table["verdict"]) <= {"pass", "fail", "imprecise"}
-    assert (table["replications"] == 4).all()
+    assert (table["replications"] == 3).all()
     # the facts defaults were fitted to, and the consistency checks, guard the calibration
     # (a fact demoted by its provenance may fail: it is reported, not guarded)
     guarded = table[table["fact"].isin(fitted_facts()) | (table["kind"] == "consistency")]

@@ -142,6 +142,7 @@ class Replications:
             kpis[k.name] = {**_stats(values), "unit": k.unit, "description": k.description}
         summary = {
             "scenario": self.scenario.name,
+            "currency": self.scenario.company.currency,  # of every amount of money ("USD" units)
             "replications": self.replications,
             "kpis": kpis,
             "scorecard": {

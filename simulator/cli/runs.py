@@ -34,6 +34,7 @@ from simulator.cli.common import (
     say,
     whole_numbers,
 )
+from simulator.outputs.formatting import in_currency
 from simulator.scenario import Scenario, ScenarioError, load_scenario
 
 
@@ -160,14 +161,15 @@ def run(
         results = counted(f"{sc.name}: model runs", quiet, run_plan)
         results.save(target, notes)
     report_notes(notes)
-    if not quiet:
-        print_table(summary_table(results.summary))
-    if results.swing is not None:
-        from simulator.outputs.swing.words import top_sentence
+    with in_currency(sc.company.currency):
+        if not quiet:
+            print_table(summary_table(results.summary))
+        if results.swing is not None:
+            from simulator.outputs.swing.words import top_sentence
 
-        say(safe(top_sentence(results.swing["rows"])))
-    elif results.swing_note:
-        say(f"What could change the answer: {results.swing_note}.")
+            say(top_sentence(results.swing["rows"]))
+        elif results.swing_note:
+            say(f"What could change the answer: {results.swing_note}.")
     say(f"Results written to {target}/ (open {target / 'report.html'})")
 
 
@@ -236,6 +238,12 @@ def compare(
         raise bad_input("compare needs two or more scenario files")
     check_uncertainty(uncertainty, posterior)
     plans = [load(p) for p in scenarios]
+    currencies = sorted({p.company.currency for p in plans})
+    if len(currencies) > 1:
+        raise bad_input(
+            f"the plans are in different currencies ({', '.join(currencies)}); expected one "
+            "currency (company.currency) for every plan compared"
+        )
     names, _ = unique_labels([p.name for p in plans], [p.stem for p in scenarios])
     if reference is not None and reference not in names:
         raise bad_input(f"--reference {reference!r}: not one of the plans ({', '.join(names)})")
@@ -278,15 +286,17 @@ def compare(
                     bar.update(futures, completed=done)
 
                 result = run_plans(step, uncertainty_progress=drawn)
-        save_comparison(result, target, notes)
+        with in_currency(currencies[0]):
+            save_comparison(result, target, notes)
     report_notes(notes)
     for note in result.notes:
         say(f"note: {note}", err)
-    if not quiet:
-        for t in comparison_tables(result):
-            print_table(t)
-    if result.uncertainty is not None and not quiet:
-        print_table(futures_table(result.uncertainty))
+    with in_currency(currencies[0]):
+        if not quiet:
+            for t in comparison_tables(result):
+                print_table(t)
+        if result.uncertainty is not None and not quiet:
+            print_table(futures_table(result.uncertainty))
     say(f"Comparison written to {target}/")
 
 

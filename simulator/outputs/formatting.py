@@ -1,14 +1,21 @@
 """Numbers as people read them: units, signs, ranges.
 
 One place decides how every report, comparison, spreadsheet caption and terminal table
-writes a number: money in dollars (millions from $100,000), shares as percentages, changes
-with a sign (a real minus sign, −) and changes of shares in percentage points, ranges as
-"a to b" (never "-17.7% – -11.8%").
+writes a number: money in the scenario's currency (millions from 100,000: ``$3.93M``,
+``£1.20M``), shares as percentages, changes with a sign (a real minus sign, −) and changes of
+shares in percentage points, ranges as "a to b" (never "-17.7% – -11.8%").
+
+Money fields carry the unit ``USD`` in the schema and the KPI registry: it means "the
+scenario's currency" (``company.currency``, default USD), which a writer sets around its work
+with :func:`in_currency`; every figure of a scenario is in that one currency.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 MINUS = "−"
 PERCENT_UNITS = ("share", "probability")
@@ -26,11 +33,43 @@ def is_percent(unit: str) -> bool:
     return unit.startswith(PERCENT_UNITS)
 
 
+# symbols of the currencies a case is likely to use; any other ISO code is written before
+SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€", "AUD": "A$", "NZD": "NZ$", "CAD": "C$"}
+_CURRENCY: ContextVar[str] = ContextVar("currency", default="USD")
+
+
+@contextmanager
+def in_currency(code: str) -> Iterator[None]:
+    """Write money in ``code`` (an ISO 4217 code) inside the block."""
+    token = _CURRENCY.set(code)
+    try:
+        yield
+    finally:
+        _CURRENCY.reset(token)
+
+
+def currency() -> str:
+    """The ISO code money is written in now."""
+    return _CURRENCY.get()
+
+
+def money_symbol() -> str:
+    """``$``, ``£``, ``€``, or the code and a space (``INR ``)."""
+    code = _CURRENCY.get()
+    return SYMBOLS.get(code, f"{code} ")
+
+
+def millions_label() -> str:
+    """An axis's unit for money in millions: ``USD millions``, ``GBP millions``."""
+    return f"{_CURRENCY.get()} millions"
+
+
 def _dollars(size: float, millions: bool | None = None) -> str:
-    """An unsigned amount of money: millions from $100,000 (or as ``millions`` says)."""
+    """An unsigned amount of money: millions from 100,000 (or as ``millions`` says)."""
     if millions is None:
         millions = size >= 1e5
-    return f"${size / 1e6:,.2f}M" if millions else f"${size:,.0f}"
+    sign = money_symbol()
+    return f"{sign}{size / 1e6:,.2f}M" if millions else f"{sign}{size:,.0f}"
 
 
 def number(value: float | None, unit: str, millions: bool | None = None) -> str:

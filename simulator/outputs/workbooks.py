@@ -22,6 +22,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from simulator.outputs.formatting import money_symbol
+
 BOLD = Font(bold=True)
 MAX_ROWS = 1_048_000  # Excel's limit is 1,048,576 rows
 # what makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")
@@ -75,7 +77,7 @@ def save_workbook(wb: Workbook, path: Path) -> Path:
 def number_format(unit: str) -> str:
     """The Excel number format of a unit."""
     if unit == "USD":
-        return '"$"#,##0'
+        return f'"{money_symbol()}"#,##0'
     if unit.startswith(("share", "probability")):
         return "0.0%"
     if unit in ("persons", "customers", "count", "jobs", "records", "agents", "positions"):

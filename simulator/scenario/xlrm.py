@@ -89,6 +89,7 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "customers.volumes": (C, "plan"),
     "customers.volume_history": (C, "plan"),
     "customers.volumes_decimal": (C, "plan"),
+    "company.currency": (C, "context"),
     "customers.baseline_churn_annual": (C, "context"),
     # the industry's published rate: a company sets its own sector's figure
     "customers.regulator_complaints_per_100k_quarter": (C, "context"),

@@ -27,6 +27,9 @@ from simulator.outputs.figures.style import (
     BLACK,
     FIGSIZE,
 )
+from simulator.outputs.formatting import millions_label
+
+MONEY_MILLIONS = "USD millions"  # money in millions: written in the scenario's currency
 
 
 # -- declarative figures -------------------------------------------------------------------
@@ -87,6 +90,8 @@ def _has_displaced(d: pd.DataFrame) -> pd.Series:
 
 def panel_unit(panel: Panel) -> str:
     """Unit of a panel's y axis: its own, or its first series' (shares scaled by 100 → %)."""
+    if panel.unit == MONEY_MILLIONS:
+        return millions_label()  # the scenario's currency
     if panel.unit is not None:
         return panel.unit
     first = panel.series[0]
@@ -367,7 +372,7 @@ FIGURES: tuple[Figure, ...] = (
                     for column, (label, colour) in CASH_FLOWS.items()
                     if column != "cash_net"
                 ),
-                unit="USD millions",
+                unit=MONEY_MILLIONS,
                 reference=0.0,
                 legend="right",
             ),
@@ -375,7 +380,7 @@ FIGURES: tuple[Figure, ...] = (
                 "Cumulative net savings: the sum of the parts above",
                 "Net savings",
                 (Series("cash_net", CASH_FLOWS["cash_net"][0], color=BLACK),),
-                unit="USD millions",
+                unit=MONEY_MILLIONS,
                 reference=0.0,
                 legend="none",
             ),
@@ -445,7 +450,7 @@ COMPARE_FIGURES: tuple[Figure, ...] = (
                 "Cumulative net savings vs serving in-house with the initial workforce",
                 "Net savings",
                 (Series("net_savings_cumulative", "Net savings", 1e-6),),
-                unit="USD millions",
+                unit=MONEY_MILLIONS,
                 reference=0.0,
             ),
         ),

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from simulator.outputs.figures.style import BLUE, VERMILLION, style  # noqa: E402
+from simulator.outputs.formatting import millions_label  # noqa: E402
 
 # KPI -> (panel title, factor to the unit shown, unit shown)
 PANELS = {
@@ -63,7 +64,8 @@ def plot_tornado(table: pd.DataFrame, path: Path, replications: int) -> Path:
             ax.axvline(centre, color="#555555", linewidth=0.8)
             ax.set_axisbelow(True)
             ax.set_yticks(range(len(rows)), [label(r) for _, r in rows.iterrows()], fontsize=8)
-            ax.set_xlabel(f"{unit} (line: at the values assumed)", fontsize=9)
+            shown = millions_label() if unit == "USD millions" else unit
+            ax.set_xlabel(f"{shown} (line: at the values assumed)", fontsize=9)
             ax.set_title(title, loc="left", fontsize=10)
         fig.legend(
             handles=[

@@ -15,6 +15,7 @@ import pandas as pd  # noqa: E402
 
 from simulator.model.status_quo import SAVING_PARTS  # noqa: E402
 from simulator.outputs.figures.style import BLACK, BLUE, VERMILLION, style  # noqa: E402
+from simulator.outputs.formatting import millions_label  # noqa: E402
 
 LABELS = {
     "labour_price": "Labour price\n(same service)",
@@ -63,7 +64,7 @@ def plot_saving_waterfall(parts: Mapping[str, float], path: Path, replications: 
         high, low = max(float(tops.max()), 0.0), min(float(lows.min()), 0.0)
         span = (high - low) or 1.0
         ax.set_ylim(low - 0.08 * span, high + 0.15 * span)  # room for the labels
-        ax.set_ylabel("NPV against the status quo (USD millions)")
+        ax.set_ylabel(f"NPV against the status quo ({millions_label()})")
         ax.set_title(
             f"Where the saving comes from (mean of {replications} replications)", loc="left"
         )

@@ -21,11 +21,11 @@ from simulator.analysis.groups import TOO_FEW
 from simulator.analysis.kpis import KPI_BY_NAME
 from simulator.model.calibration import assumptions
 from simulator.outputs.folders import OutputError, check_folder_input, regular_file, write_file
-from simulator.outputs.formatting import change, number, percent, span
+from simulator.outputs.formatting import change, in_currency, number, percent, span
 from simulator.outputs.pages import css, embed_image, template
 from simulator.outputs.run import brief
 from simulator.outputs.swing.words import sentences as swing_sentences
-from simulator.scenario import ScenarioError, scenario_from_dict
+from simulator.scenario import Scenario, ScenarioError, scenario_from_dict
 from simulator.scenario.describe import describe_phases, describe_policies, describe_vendors
 from simulator.scenario.loading import format_validation_error
 from simulator.scenario.status_quo import is_status_quo
@@ -426,7 +426,13 @@ def render_report(folder: Path) -> str:
     """The report HTML of a results folder."""
     data = load_folder(folder)
     sc, summary = data["scenario"], data["summary"]
+    with in_currency(sc.company.currency):
+        return _render(folder, data, sc, summary)
+
+
+def _render(folder: Path, data: dict[str, Any], sc: Scenario, summary: dict[str, Any]) -> str:
     return template("report.html.j2").render(
+        currency=sc.company.currency,
         css=css(),
         headline=brief.headline(summary, sc),
         bottom_line=brief.points(summary, sc),

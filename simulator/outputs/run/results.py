@@ -14,6 +14,7 @@ from simulator.outputs.figures.demand import plot_demand
 from simulator.outputs.figures.plots import make_plots
 from simulator.outputs.figures.waterfall import plot_saving_waterfall
 from simulator.outputs.folders import output_folder
+from simulator.outputs.formatting import in_currency
 from simulator.outputs.records import json_safe, package_version, write_json
 from simulator.outputs.run.report import write_report
 from simulator.outputs.run.spreadsheet import write_results_workbook
@@ -63,7 +64,8 @@ def save_results(
     an existing target is replaced only if outsim wrote it). ``notes`` collects what was
     done with leftovers of interrupted runs."""
     results = Results.from_replications(results)
-    with output_folder(target, "run", json_safe(results.manifest()), notes) as tmp:
+    money = in_currency(results.scenario.company.currency)
+    with money, output_folder(target, "run", json_safe(results.manifest()), notes) as tmp:
         write_csv(results.timeseries, tmp / "timeseries.csv")
         write_csv(results.kpis, tmp / "kpis.csv")
         if results.baseline_kpis is not None:

@@ -16,6 +16,12 @@ class Company(Strict):
         max_length=100,
         description="Company name shown in reports [text, ≤ 100 characters]",
     )
+    currency: str = Field(
+        "USD",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of every amount of money in the scenario and its results "
+        "(wages, prices, costs, revenue); outsim converts nothing [code]",
+    )
     revenue_per_customer_month: float = Field(
         45.0, ge=0.01, le=100_000, description="Revenue per active customer [USD/month]"
     )
