@@ -106,6 +106,8 @@ def run_and_read(page) -> str:
 
 
 def test_dashboard_edits_runs_saves_and_loads_offline(browser, dashboard) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
     url, folder = dashboard
     page, seen = open_page(browser, url)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -119,7 +121,12 @@ def test_dashboard_edits_runs_saves_and_loads_offline(browser, dashboard) -> Non
     # a lever: disclose the outsourcing to customers (transparency)
     page.get_by_text("Transparency with customers and staff").click()
     lever = page.locator(".lever-policies-transparency-disclose_outsourcing input")
-    lever.check(force=True)
+    for _ in range(10):  # the panel may still be opening (a click then changes nothing)
+        try:
+            lever.check(force=True, timeout=5_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(500)
     page.get_by_text("disclose outsourcing: yes").wait_for(timeout=30_000)
     page.get_by_role("button", name="Run").click()
     page.get_by_text("Running the plan").wait_for(timeout=30_000)
