@@ -131,12 +131,12 @@ SpecUncertaintyOption = Annotated[
 ]
 
 
-def check_uncertainty(mode: str | None, posterior: Path | None) -> None:
-    """``--uncertainty`` one of the modes, and ``--posterior`` readable; else exit 2."""
+def check_uncertainty(mode: str | None, posterior: Path | None) -> Any:
+    """``--uncertainty`` one of the modes, and ``--posterior`` readable; else exit 2. The
+    posterior read (None when not given)."""
     if mode not in (None, *UNCERTAINTY_MODES):
         raise bad_input(f"--uncertainty {mode!r}: expected none, ranges, posterior or both")
-    if posterior is not None:
-        read_posterior_option(posterior, "--posterior")
+    return None if posterior is None else read_posterior_option(posterior, "--posterior")
 
 
 WorkersOption = Annotated[

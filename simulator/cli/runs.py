@@ -28,7 +28,6 @@ from simulator.cli.common import (
     guard,
     print_table,
     progress_bar,
-    read_posterior_option,
     report_notes,
     safe,
     say,
@@ -236,7 +235,7 @@ def compare(
 
     if len(scenarios) < 2:
         raise bad_input("compare needs two or more scenario files")
-    check_uncertainty(uncertainty, posterior)
+    drawn = check_uncertainty(uncertainty, posterior)
     plans = [load(p) for p in scenarios]
     currencies = sorted({p.company.currency for p in plans})
     if len(currencies) > 1:
@@ -265,7 +264,7 @@ def compare(
             scheduler=scheduler,
             uncertainty=uncertainty,
             draws=draws,
-            posterior=None if posterior is None else read_posterior_option(posterior),
+            posterior=drawn,
         )
         if quiet:
             result = run_plans()
