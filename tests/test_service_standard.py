@@ -49,7 +49,7 @@ def test_a_roster_above_the_standard_shrinks_by_attrition_only() -> None:
     assert (np.diff(staff[:3]) <= 0).all()  # the surplus is not replaced
     assert ts["cost_hiring"].iloc[:2].sum() == 0.0
     assert ts["displaced_cumulative"].max() == 0
-    assert model.workforce.hire_replacements(-5) == 0  # a negative need hires nobody
+    assert model.workforce.hire(-5) == 0  # a negative need hires nobody
 
 
 def test_vendors_follow_the_companys_standard_unless_their_contract_sets_one() -> None:

@@ -38,7 +38,7 @@ def test_replacement_hires_take_leavers_slots_and_cost_three_and_a_half_months()
     wf = workforce(n=1000, attrition_annual=0.6)
     quits = wf.quit_for_other_jobs(market=1.0, plan_extra=0.0)
     old_wages = wf.wage[quits].copy()
-    hired = wf.hire_replacements(len(quits) - 3)
+    hired = wf.hire(len(quits) - 3)
     assert hired == len(quits) - 3
     assert (wf.state == State.quit).sum() == 3
     new = quits[: len(quits) - 3]
@@ -53,7 +53,9 @@ def test_plan_driven_leavers_are_never_replaced() -> None:
     wf = workforce(n=2000, attrition_annual=0.0)
     early = wf.quit_for_other_jobs(market=1.0, plan_extra=0.05)
     assert len(early) > 0 and wf.voluntary_quit[early].all()
-    assert wf.hire_replacements(len(early)) == 0
+    # their positions stay empty: a hire takes a new position, never a plan leaver's slot
+    assert wf.hire(len(early)) == len(early)
+    assert (wf.state[early] == State.quit).all() and wf.n == 2000 + len(early)
 
 
 def test_severance_slows_search_only_in_the_first_spell() -> None:

@@ -122,6 +122,9 @@ class Company(mesa.Agent):
         if first_cut is not None and self.decision_month is not None:
             self.decision_month = min(self.decision_month, max(0, first_cut - notice))
         self.layoffs_end = last_cut
+        # work brought back: the first rise in positions (a share lowered: reshoring)
+        rises = np.flatnonzero(self.positions > previous)
+        self.work_back = int(rises[0]) if len(rises) else None
         self.first_notice_month = min(self.notices) if self.notices else None
         self.morale = MORALE_BASELINE
         self.discovered = False
@@ -183,6 +186,11 @@ class Company(mesa.Agent):
         """The company replaces leavers except while the plan is under way (a hiring freeze
         from the decision to the last cut: leavers then reduce the layoffs needed)."""
         return not self.plan_unsettles_staff(month)
+
+    def opens_positions(self, month: int) -> bool:
+        """The company opens new positions once the plan brings work back (reshoring);
+        before, a gap between staff and the standard is covered by temporary staff."""
+        return self.work_back is not None and month >= self.work_back
 
     def rumours_spread(self, month: int) -> bool:
         """Staff hear only rumours: the plan is decided, nobody has been told formally (no

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from simulator.model.reshoring import WORKER_FILLS, ramp, widen
 from simulator.model.streams import Streams
 from simulator.model.wages import (
     FIRM_PREMIUM_SD,
@@ -113,7 +114,14 @@ _MECHANISM_ROW = {m: i for i, m in enumerate(MECHANISMS)}
 EVENTS = (
     *("noticed", "separated", "redeployed", "quits", "quit_pool"),
     *("early_quits", "notice_quits", "job_to_job", "ladder_moves", "replacements"),
-    *("hiring_paid", "hired", "training_starts", "training_completions", "severance_paid"),
+    *(
+        "positions_opened",
+        "hiring_paid",
+        "hired",
+        "training_starts",
+        "training_completions",
+        "severance_paid",
+    ),
     *("outplacement_paid", "training_paid", "stipends_paid", "redeployment_paid", "ui_paid"),
 )
 # search intensity of a job seeker by state (indexed by ``State``): lower while working out
@@ -197,6 +205,8 @@ class Workforce:
         self.training_completed = np.zeros(n, dtype=bool)
         self.queue: deque[int] = deque()
         self.voluntary_quit = np.zeros(n, dtype=bool)
+        self.opened_month = np.full(n, -1, dtype=np.int32)  # hired into a new position then
+        self.n0 = n  # the starting headcount (later slots are positions opened: reshoring)
         self.earnings = np.zeros((horizon, n), dtype=np.float32)
         self.history = np.zeros((horizon, n), dtype=np.int8)
         self.events: dict[str, float] = {}
@@ -368,24 +378,62 @@ class Workforce:
         self.events["notice_quits"] += len(gone)
         return np.concatenate([quits, gone])
 
-    def hire_replacements(self, count: int) -> int:
-        """Fill up to ``count`` positions left by normal quits with new hires (fresh people
-        drawn like the initial staff, tenure 0); returns the hires."""
+    def hire(self, count: int, limit: int | None = None, open_positions: bool = True) -> int:
+        """Fill up to ``count`` positions, at most ``limit`` this month: first those left by
+        normal quits (a replacement takes over the leaver's slot), then, with
+        ``open_positions``, new ones (``reshoring``: work brought back). New hires are fresh
+        people drawn like the initial staff, tenure 0; returns the hires."""
+        count = count if limit is None else min(count, limit)
         if count <= 0:  # staff above positions: nobody is hired (nor a slice from the end)
             return 0
         slots = np.flatnonzero((self.state == State.quit) & ~self.voluntary_quit)[:count]
-        n = len(slots)
-        if n == 0:
+        if len(slots) < count and open_positions:
+            slots = np.concatenate([slots, self._open_positions(count - len(slots))])
+        if len(slots) == 0:
             return 0
         self._draw_people(
             slots, self.streams.generator("workforce", "hires", month=self.month), False
         )
         self.tenure[slots] = 0.0
+        self.start_age[slots], self.start_tenure[slots] = self.age[slots], 0.0
         self.protected[slots] = False  # a new hire in the same position (and site)
         self._move(slots, State.in_house)
-        self.events["replacements"] += n
+        self.events["replacements"] += len(slots)
         self.events["hiring_paid"] += float(self.wage[slots].sum()) * REPLACEMENT_COST_MONTHS
-        return n
+        return len(slots)
+
+    def _open_positions(self, count: int) -> np.ndarray:
+        """``count`` new, empty slots at the end of every per-worker array (new positions:
+        their hires learn over ``months_to_proficiency``); returns them."""
+        for name, fill in WORKER_FILLS.items():
+            setattr(self, name, widen(getattr(self, name), count, fill))
+        slots = np.arange(self.n, self.n + count)
+        self.n += count
+        self._everyone = np.arange(self.n)
+        self._luck = None  # this month's draws again, now for every slot (the same values)
+        self.opened_month[slots] = self.month
+        self.events["positions_opened"] += count
+        return slots
+
+    def ramp_up(self, first_day: float, months: float) -> float:
+        """Mean proficiency of the staff as a share of the established level: below 1 while
+        hires into new positions are still learning (``reshoring.ramp``)."""
+        staff = self.working_for_company()
+        if not staff.any():
+            return 1.0
+        learning = staff & (self.opened_month >= 0)
+        if not learning.any():
+            return 1.0
+        share = ramp(self.month - self.opened_month[learning], first_day, months)
+        return float((share.sum() + (staff.sum() - learning.sum())) / staff.sum())
+
+    def normals(self, rng: np.random.Generator, rows: int) -> np.ndarray:
+        """``rows`` standard normals per worker (rows × workers): the starting staff's the
+        same whatever positions a plan opened later (theirs are drawn first)."""
+        first = rng.standard_normal((rows, self.n0))
+        if self.n == self.n0:
+            return first
+        return np.concatenate([first, rng.standard_normal((rows, self.n - self.n0))], axis=1)
 
     # -- displaced workers -------------------------------------------------------------------
     def start_training(self, month: int, capacity: int) -> int:
@@ -463,7 +511,7 @@ class Workforce:
         if len(found) == 0:
             return 0
         pay_luck = self.streams.generator("workforce", "pay", month=self.month)
-        normals = pay_luck.standard_normal((3, self.n))  # three per worker, by worker
+        normals = self.normals(pay_luck, 3)  # three per worker, by worker
         on_notice = found[self.state[found] == State.notice]
         if len(on_notice):
             # found a job before the notice ended: left for it (a direct job-to-job move),
@@ -497,7 +545,7 @@ class Workforce:
         if len(who) == 0:
             return 0
         luck = self.streams.generator("workforce", "offer pay", month=self.month)
-        premium = FIRM_PREMIUM_SD * luck.standard_normal(self.n)[who]  # one per worker
+        premium = FIRM_PREMIUM_SD * self.normals(luck, 1)[0, who]  # one per worker
         tenure = tenure_return((month - self.job_start[who]) / 12.0)
         gain = premium - self.firm_premium[who] - tenure  # log points
         better = gain > 0.0

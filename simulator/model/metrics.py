@@ -29,7 +29,11 @@ METRICS: dict[str, tuple[str, str]] = {
         "the forecast volume kept in-house",
     ),
     **{
-        f"employees_{s.name}": ("persons", f"Initial in-house workers now in state {s.name}")
+        f"employees_{s.name}": (
+            "persons",
+            "In-house positions (the starting staff's, refilled by replacements, and "
+            f"those opened to bring work back) whose holder is now in state {s.name}",
+        )
         for s in State
     },
     "displaced_cumulative": (

@@ -27,6 +27,7 @@ from simulator.model.labour_market import LocalEconomy
 from simulator.model.mesa_compat import forget_model
 from simulator.model.metrics import METRICS, record_month
 from simulator.model.privacy import BREACH_CHURN, TRUST_DROP_PUBLICITY, Privacy
+from simulator.model.reshoring import hires_allowed, released_positions
 from simulator.model.service import ChannelMonth, Proficiency, serve, staff_for_service_level
 from simulator.model.status_quo import EQUAL_SERVICE_CAP, StatusQuoBooks
 from simulator.model.streams import Streams
@@ -158,6 +159,8 @@ class OutsourcingModel(mesa.Model):
         self.privacy.share_data(IN_HOUSE, np.flatnonzero(self.customers.active))
 
         self.annual_revenue = self.company.revenue0 * 12
+        self.headcount0 = self.workforce.n  # the starting staff [agents]
+        self.hiring_limit = hires_allowed(s.workforce.hiring_capacity_monthly, self.headcount0)
         self.baseline_payroll = float(self.workforce.wage.sum())
         self.in_house_loaded_cost = float(
             (self.workforce.wage * (1 + s.workforce.benefits_share)).sum()
@@ -212,8 +215,10 @@ class OutsourcingModel(mesa.Model):
     def _in_house_proficiency(self) -> Proficiency:
         # low morale costs a little product effectiveness (assumption: up to -15%)
         slump = max(0.0, MORALE_BASELINE - self.company.morale) / MORALE_BASELINE
+        w = self.scenario.workforce
+        learning = self.workforce.ramp_up(w.new_hire_proficiency, w.months_to_proficiency)
         return Proficiency(
-            product=self.scenario.workforce.proficiency * (1.0 - 0.15 * slump),
+            product=w.proficiency * (1.0 - 0.15 * slump) * learning,
             language=1.0,
             culture=1.0,
             wellbeing=self.company.morale,
@@ -315,6 +320,10 @@ class OutsourcingModel(mesa.Model):
             new_positions = max(0, int(positions[i]) - int(co.peak_required[i]))
             co.pay("transition", new_positions * v.params.transition_cost_per_agent)
             co.peak_required[i] = max(co.peak_required[i], positions[i])
+        if t > 0:  # a share lowered (reshoring): the contract's exit cost, once per position
+            released = released_positions(co.required_vendor_staff(t - 1), positions)
+            for v, n in zip(self.vendors, released, strict=True):
+                co.pay("transition", int(n) * v.params.exit_cost_per_agent)
         # in-house staffs by the same rule to this month's forecast of the volume it keeps;
         # staff above it leave through attrition (never laid off for it)
         kept = max(0.0, 1.0 - float(co.shares[t].sum()))
@@ -323,7 +332,11 @@ class OutsourcingModel(mesa.Model):
         co.update_morale(t)
         wf.quit_for_other_jobs(self.economy.market_factor(), co.plan_quit_hazard(t))
         if co.hiring_open(t):
-            wf.hire_replacements(self.in_house_target - int(wf.working_for_company().sum()))
+            opened = wf.n
+            need = self.in_house_target - int(wf.working_for_company().sum())
+            wf.hire(need, self.hiring_limit, co.opens_positions(t))
+            for i in range(opened, wf.n):  # new positions (work brought back): new people
+                Employee(self, i)
 
     # -- 3 service -------------------------------------------------------------------------
     def serve_customers(self, t: int) -> list[ChannelMonth]:
@@ -480,7 +493,9 @@ class OutsourcingModel(mesa.Model):
                 jobs += v.headcount
                 kept += float(v.wage[v.active].sum()) * hours
         support = wf.income_support(t, self.scenario.local_economy.ui_replacement_rate)
-        ec.respond_to_job_losses(max(wf.n - jobs, 0.0), self.baseline_payroll - kept, support)
+        ec.respond_to_job_losses(
+            max(self.headcount0 - jobs, 0.0), self.baseline_payroll - kept, support
+        )
         ec.match(searching)
 
     # -- 8 books ---------------------------------------------------------------------------
@@ -509,7 +524,7 @@ class OutsourcingModel(mesa.Model):
         staff = wf.working_for_company()
         loaded = float((wf.wage[staff] * (1 + wfp.benefits_share)).sum())
         co.pay("in_house_staff", loaded + wfp.overhead_per_agent_month * staff.sum())
-        mean_loaded = self.in_house_loaded_cost / max(wf.n, 1)
+        mean_loaded = self.in_house_loaded_cost / max(self.headcount0, 1)
         co.pay("temp_cover", self.temp_cover * mean_loaded * (1 + c.temp_cover_premium))
         hours = wfp.paid_hours_per_month
         active_vendors = 0

@@ -73,6 +73,11 @@ PLAUSIBLE: dict[str, Plausible] = {
     "costs.incident_response_saving_per_record": _x(0.5, 1.5, "Ponemon: ~$13-14 in older studies"),
     "costs.language_premium_per_hour": _x(0.5, 1.5, "assumption: a premium negotiated per deal"),
     "workforce.wage_growth_annual": _a(0.0, 0.03, "assumption: real pay growth 0-3% a year"),
+    "workforce.hiring_capacity_monthly": _x(0.5, 1.5, "assumption: recruiting pipelines vary"),
+    "workforce.months_to_proficiency": _a(
+        1.5, 6.0, "Dimension Data 2015: 12.9 weeks to competency on average; range assumed"
+    ),
+    "workforce.new_hire_proficiency": _a(0.3, 0.7, "assumption: a trainee's first month"),
     "local_economy.baseline_unemployment_rate": _x(
         0.75, 1.75, "FRED UNRATE 2005-2019: 4.4% to 9.9% around a 5.7% mean"
     ),
@@ -112,6 +117,7 @@ PLAUSIBLE: dict[str, Plausible] = {
     "vendors[].cultural_distance": _x(0.75, 1.25, "assumption"),
     "vendors[].price_per_agent_hour": _x(0.9, 1.15, "assumption: price until signed"),
     "vendors[].transition_cost_per_agent": _x(0.5, 2.0, "assumption: transitions overrun"),
+    "vendors[].exit_cost_per_agent": _x(0.5, 2.0, "assumption: exits overrun"),
     "vendors[].governance_share": _x(0.5, 1.5, "assumption: 3-10% of contract value"),
 }
 

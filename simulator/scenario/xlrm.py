@@ -85,6 +85,10 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "workforce.roster_rows": (C, "local_jobs"),
     "workforce.roster_decimal": (C, "local_jobs"),
     "workforce.wage_growth_annual": (X, "local_jobs"),
+    # bringing work back: how fast the company can hire and how long its hires take to learn
+    "workforce.hiring_capacity_monthly": (X, "plan"),
+    "workforce.months_to_proficiency": (X, "communication"),
+    "workforce.new_hire_proficiency": (X, "communication"),
     "customers.count": (C, "context"),
     "customers.volumes": (C, "plan"),
     "customers.volume_history": (C, "plan"),
@@ -134,7 +138,12 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     },
     **{
         _VENDOR + f: (X, "context")
-        for f in ("price_per_agent_hour", "transition_cost_per_agent", "governance_share")
+        for f in (
+            "price_per_agent_hour",
+            "transition_cost_per_agent",
+            "exit_cost_per_agent",
+            "governance_share",
+        )
     },
     **{
         _VENDOR + f: (X, "fair_treatment")

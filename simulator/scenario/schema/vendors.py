@@ -105,6 +105,14 @@ class Vendor(Strict):
         le=1e6,
         description="One-off knowledge-transfer cost per agent position moved [USD]",
     )
+    exit_cost_per_agent: float = Field(
+        4000.0,
+        ge=0,
+        le=1e6,
+        description="One-off cost per agent position released when the plan lowers this "
+        "vendor's share (contract exit: notice, termination fees, knowledge transfer "
+        "back) [USD]",
+    )
     governance_share: float = Field(
         0.07,
         ge=0,

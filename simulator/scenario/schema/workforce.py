@@ -84,6 +84,29 @@ class Workforce(Strict):
         "over average headcount); leavers are replaced except while the plan is under way "
         "[quits/agent-year]",
     )
+    hiring_capacity_monthly: float = Field(
+        0.10,
+        ge=0,
+        le=1,
+        description="The most agents the company can recruit and train in a month, "
+        "replacements and new positions together (work brought back in-house waits for "
+        "it; temporary staff cover the gap) [share of the starting headcount per month]",
+    )
+    months_to_proficiency: float = Field(
+        3.0,
+        ge=0,
+        le=24,
+        description="Time an agent hired into a new position takes to reach the "
+        "established staff's proficiency [months]",
+    )
+    new_hire_proficiency: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="A new position's hire's product proficiency on the first day, as a "
+        "share of the established staff's; it rises linearly to 1 over "
+        "months_to_proficiency [share]",
+    )
     roster: str | None = Field(
         None,
         max_length=4096,
