@@ -45,6 +45,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "simulator.outputs.optimise",
         "simulator.outputs.discovery",
         "simulator.outputs.validation",
+        "simulator.outputs.cases",
     ),
     # SWEEPS: specs, samplers, Dask execution, the DuckDB store, robust search, discovery
     ("simulator.sweep",),

@@ -16,6 +16,7 @@ for _group in (
     "uncertainty",
     "interactive",
     "checks",
+    "cases",
 ):  # registers the commands, in --help order
     importlib.import_module(f"simulator.cli.{_group}")
 

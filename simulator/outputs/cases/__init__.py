@@ -1,0 +1,1 @@
+"""The case replay folder (``outsim cases``): ``cases.csv`` and ``cases.html``."""
