@@ -169,3 +169,35 @@ def test_optimise_page_brushes_its_parallel_coordinates(browser, tmp_path):
     page.locator("#parallel .brush-area").nth(2).dblclick()
     assert status.get_attribute("data-kept") == "21"
     page.close()
+
+
+def test_cases_page_renders_with_its_bottom_line_first(browser, tmp_path):
+    """cases.html in Chromium: no errors or outside requests, the bottom line on the first
+    screen, one row per documented outcome, each case's sources behind a summary."""
+    from simulator.analysis.cases import replay_cases
+    from simulator.outputs.cases.report import save_cases
+    from simulator.scenario.cases import load_case
+
+    from .test_cases import OUTCOMES, write_case
+
+    write_case(tmp_path / "library")
+    cases = [load_case(tmp_path / "library", "example")]
+    table = replay_cases(cases, 2, seed=3)
+    out = save_cases(table, cases, tmp_path / "cases", 2, 3, "test")
+    seen = render(browser, out / "cases.html", "cases.png")
+    assert seen["errors"] == []
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((out / "cases.html").resolve().as_uri())
+    page.wait_for_load_state("load")
+    bounds = page.locator("#bottom-line").bounding_box()
+    assert bounds is not None and bounds["y"] + bounds["height"] <= 800, bounds
+    assert (
+        "documented outcomes it can be compared with" in page.locator("#bottom-line").inner_text()
+    )
+    rows = page.locator("#cases-table tr[data-outcome]")
+    assert rows.count() == len(OUTCOMES)
+    verdicts = {rows.nth(i).get_attribute("data-verdict") for i in range(rows.count())}
+    assert verdicts <= {"agree", "disagree", "not comparable"}
+    assert page.locator("#case-example details summary").inner_text() == "Sources"
+    page.close()

@@ -164,7 +164,7 @@ def test_a_case_loads_and_names_its_problems(tmp_path: Path) -> None:
     [
         ({"measure": "csat_gap"}, "outcomes.0.measure: 'csat_gap' is not a monthly series"),
         ({"months": [8, 30]}, "ends after the horizon (24 months)"),
-        ({"source": "Nowhere Post"}, "'Nowhere Post' is not named in sources.md"),
+        ({"source": "Nowhere Post"}, "'Nowhere Post' is not named in "),
     ],
 )
 def test_a_bad_outcome_is_named_with_its_file_and_index(tmp_path, change, message) -> None:

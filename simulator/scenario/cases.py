@@ -6,7 +6,7 @@ A case is a folder ``<library>/<name>/`` holding
 - ``scenario.yaml``: the company's size and plan as documented (shares, dates, the reversal
   as a later phase, the region, the currency); every assumption that fills a gap is written
   next to the value it sets;
-- ``sources.md``: each source, with publisher, date, title and what it states;
+- ``<case>/sources.md``: each source, with publisher, date, title and what it states;
 - ``observed.yaml``: each documented outcome (:class:`Observed`), the measure the model
   gives for it and how they are compared: a direction (``expect: up|down``), a value with a
   relative tolerance, or ``not_comparable`` with the reason. These are set from the record,
@@ -37,7 +37,9 @@ class Outcome(Strict):
     name: str = Field(pattern=r"^[a-z0-9_]{1,60}$", description="Short identifier [text]")
     claim: str = Field(min_length=1, max_length=500, description="What the record says")
     source: str = Field(
-        min_length=1, max_length=200, description="The source in sources.md it comes from"
+        min_length=1,
+        max_length=200,
+        description="The source (a heading of the case's sources.md) it comes from",
     )
     measure: str = Field(
         min_length=1,
@@ -117,7 +119,7 @@ class Case:
     folder: Path
     scenario: Scenario
     observed: Observed
-    sources: str  # sources.md
+    sources: str  # <case>/sources.md
 
 
 def case_names(library: Path) -> list[str]:
@@ -131,7 +133,7 @@ def case_names(library: Path) -> list[str]:
 
 def load_case(library: Path, name: str) -> Case:
     """The case ``name`` of ``library``, checked: its three files, its scenario, its outcomes
-    (windows inside the horizon, sources named in sources.md). ScenarioError otherwise."""
+    (windows inside the horizon, sources named in <case>/sources.md). ScenarioError otherwise."""
     if not CASE_NAME.fullmatch(name):
         raise ScenarioError(
             f"{name!r}: not a case name; expected lower-case letters, digits, '_' or '-'"
@@ -160,6 +162,7 @@ def load_case(library: Path, name: str) -> Case:
                 )
         if o.source not in sources:
             raise ScenarioError(
-                f"{source}: outcomes.{i}.source: {o.source!r} is not named in sources.md"
+                f"{source}: outcomes.{i}.source: {o.source!r} is not named in "
+                f"{folder / 'sources.md'}"
             )
     return Case(name, folder, scenario, observed, sources)

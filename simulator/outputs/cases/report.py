@@ -59,6 +59,7 @@ def render_cases(
                 "summary": case.observed.summary,
                 "sources": case.sources.strip(),
                 "currency": case.scenario.company.currency,
+                "scenario_file": str(case.folder / "scenario.yaml"),
                 "counts": tally(rows),
                 "rows": [
                     {
