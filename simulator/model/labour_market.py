@@ -11,6 +11,9 @@ jobs (small business, infrastructure) or matching efficiency (skills).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
 from simulator.scenario.schema import CommunityInvestment
@@ -35,8 +38,30 @@ PAY_PER_UNEMPLOYMENT_POINT = 0.025
 # of slack years (calibration.FITTED).
 
 
+@dataclass(frozen=True)
+class Contribution:
+    """What one firm brings to the region's labour market in a month (``LocalEconomy.absorb``):
+    its displaced job seekers, its community spending and the jobs and payroll it no longer
+    keeps in the region."""
+
+    searching: int  # its displaced workers searching (unemployed) [persons]
+    home: float  # community investment spent at home this month
+    vendor_region: float  # ... and in its vendors' regions
+    focus: tuple[float, float, float]  # home spend's shares: skills, small business, infrastructure
+    tradable_jobs_lost: float  # its customer-service jobs no longer in the region [jobs]
+    payroll_lost: float  # its payroll no longer paid in the region [per month]
+    income_support: float  # unemployment insurance and severance its displaced receive
+
+    @property
+    def income_lost(self) -> float:
+        """Payroll lost to the region net of income support [per month]."""
+        return max(self.payroll_lost - self.income_support, 0.0)
+
+
 class LocalEconomy:
-    """Home-region labour market state (scalars: it is one region)."""
+    """Home-region labour market state (scalars: it is one region). One firm's model owns
+    it, or a region's firms share it (``model/region.py``): each month every firm's
+    ``Contribution`` is absorbed at once."""
 
     def __init__(self, params: LocalParams, invest: CommunityInvestment) -> None:
         self.params, self.invest = params, invest
@@ -68,6 +93,9 @@ class LocalEconomy:
         self.invested_vendor = 0.0
         self.spent_this_month = 0.0
         self.income_lost = 0.0  # payroll lost to the region net of income support [USD/month]
+        # displaced workers jobless at the end of last month, every firm's together: a firm
+        # adds the others' to its own in the unemployment rate (0 others when it is alone)
+        self.jobless_last_total = 0
 
     def market_factor(self) -> float:
         """Displaced workers' hazard relative to reference conditions (tightness, efficiency)."""
@@ -84,31 +112,64 @@ class LocalEconomy:
         net_lost = self.jobs_lost - self.jobs_supported
         return max(self.v0 * (1.0 - net_lost / self.e0), 1.0)
 
-    def unemployment_rate(self, displaced_jobless: int) -> float:
-        return (self.unemployed_other + displaced_jobless) / self.labour_force
+    def unemployment_rate(self, displaced_jobless: int, own_last: int | None = None) -> float:
+        """The region's unemployment rate, with ``displaced_jobless`` of one firm now and
+        every other firm's as at the end of last month (``own_last``: this firm's then;
+        None: the firm is alone)."""
+        others = 0 if own_last is None else self.jobless_last_total - own_last
+        return (self.unemployed_other + others + displaced_jobless) / self.labour_force
 
-    def pay_at_hiring(self, displaced_jobless: int) -> float:
+    def pay_at_hiring(self, displaced_jobless: int, own_last: int | None = None) -> float:
         """Log shift of a new hire's pay for the market at hiring: lower when local
         unemployment is above ``reference_unemployment_rate`` [log points]."""
-        gap = self.unemployment_rate(displaced_jobless) - self.params.reference_unemployment_rate
-        return -PAY_PER_UNEMPLOYMENT_POINT * 100.0 * gap
+        rate = self.unemployment_rate(displaced_jobless, own_last)
+        return (
+            -PAY_PER_UNEMPLOYMENT_POINT * 100.0 * (rate - self.params.reference_unemployment_rate)
+        )
 
-    def invest_in_community(self, month: int, searching: int) -> tuple[float, float]:
-        """Spend this month's community budget; returns (home, vendor-region) spend [USD]."""
-        c = self.invest
+    @staticmethod
+    def spend(invest: CommunityInvestment, month: int) -> tuple[float, float]:
+        """A firm's community budget spent this month: (home, vendor-region) [money]."""
+        c = invest
         active = c.start_month <= month < c.start_month + c.duration_months
         spend = c.budget_total / c.duration_months if active and c.budget_total > 0 else 0.0
         home = spend * c.home_share
-        vendor = spend - home
+        return home, spend - home
+
+    def invest_in_community(self, month: int, searching: int) -> tuple[float, float]:
+        """Spend this month's community budget (the economy's own firm's); returns (home,
+        vendor-region) spend [USD]."""
+        home, vendor = self.spend(self.invest, month)
+        f = self.invest.focus
+        self.build_up(
+            home,
+            vendor,
+            home * f.skills,
+            home * f.small_business,
+            home * f.infrastructure,
+            searching,
+        )
+        return home, vendor
+
+    def build_up(
+        self,
+        home: float,
+        vendor: float,
+        skills_spend: float,
+        small_business_spend: float,
+        infrastructure_spend: float,
+        searching: int,
+    ) -> None:
+        """This month's community spending at home, by focus, builds jobs and skills."""
         self.invested_home += home
         self.invested_vendor += vendor
-        self.spent_this_month = spend
+        self.spent_this_month = home + vendor
         per_job_month = SPENDING_PER_JOB_YEAR / 12.0
         # small business: jobs now, fading with persistence (each USD 48k buys one job-year)
         self.sb_jobs *= np.exp(-1.0 / SMALL_BUSINESS_PERSISTENCE)
-        self.sb_jobs += home * c.focus.small_business / per_job_month / SMALL_BUSINESS_PERSISTENCE
+        self.sb_jobs += small_business_spend / per_job_month / SMALL_BUSINESS_PERSISTENCE
         # infrastructure: builds up slowly, lasts longer
-        self.infra_pipeline += home * c.focus.infrastructure / per_job_month
+        self.infra_pipeline += infrastructure_spend / per_job_month
         build = self.infra_pipeline * (1 - np.exp(-1.0 / INFRASTRUCTURE_DELAY))
         self.infra_pipeline -= build
         self.infra_jobs *= np.exp(-1.0 / INFRASTRUCTURE_PERSISTENCE)
@@ -116,12 +177,31 @@ class LocalEconomy:
         self.jobs_supported = self.sb_jobs + self.infra_jobs
         # skills: matching efficiency rises with spend per searching unemployed person
         seekers = max(self.unemployed_other + searching, 1.0)
-        skills = home * c.focus.skills / seekers / SKILLS_SPEND_FOR_GAIN
+        skills = skills_spend / seekers / SKILLS_SPEND_FOR_GAIN
         target = SKILLS_GAIN * min(skills, 1.0)
         decay = 1 - np.exp(-1.0 / SKILLS_PERSISTENCE)
         self.skills_effect = max(target, self.skills_effect * (1 - decay))
         self.efficiency = 1.0 + self.skills_effect
-        return home, vendor
+
+    def absorb(self, month: int, firms: Sequence[Contribution]) -> None:
+        """The month's market with every firm's contribution at once: community spending
+        builds jobs and skills, jobs moved out of the region take local jobs with them
+        (the multiplier), and all the displaced searching meet the region's vacancies."""
+        searching = sum(c.searching for c in firms)
+        self.build_up(
+            sum(c.home for c in firms),
+            sum(c.vendor_region for c in firms),
+            sum(c.home * c.focus[0] for c in firms),
+            sum(c.home * c.focus[1] for c in firms),
+            sum(c.home * c.focus[2] for c in firms),
+            searching,
+        )
+        self.respond_to_job_losses(
+            sum(c.tradable_jobs_lost for c in firms),
+            sum(c.payroll_lost for c in firms),
+            sum(c.income_support for c in firms),
+        )
+        self.match(searching)
 
     def respond_to_job_losses(
         self, tradable_jobs_lost: float, payroll_lost: float, income_support: float

@@ -216,7 +216,7 @@ def record_local_economy(m: dict[str, float], model: OutsourcingModel) -> None:
     """The home region's labour market."""
     wf, ec = model.workforce, model.economy
     jobless = int(np.count_nonzero(wf.in_state(State.unemployed, State.retraining)))
-    m["local_unemployment_rate"] = float(ec.unemployment_rate(jobless))
+    m["local_unemployment_rate"] = float(ec.unemployment_rate(jobless, model.own_jobless_last()))
     m["local_tightness"] = float(ec.tightness)
     m["local_jobs_lost"] = float(ec.jobs_lost)
     m["tradable_jobs_lost"] = ec.tradable_jobs_lost
@@ -352,7 +352,9 @@ def record_books(
         )
         for part, value in parts.items():
             m[f"saving_{part}"] = value
-    m["community_investment_cumulative"] = ec.invested_home + ec.invested_vendor
+    # the firm's own investment and income loss (a region's other firms have theirs)
+    m["community_investment_cumulative"] = model.community_invested[0] + model.community_invested[1]
     local_income = ec.e0 * s.local_economy.average_wage_month
-    home_spend = ec.spent_this_month * s.policies.local_jobs.community_investment.home_share
-    m["local_income_change"] = (home_spend - ec.income_lost) / local_income
+    own = model.contribution
+    assert own is not None
+    m["local_income_change"] = (own.home - own.income_lost) / local_income

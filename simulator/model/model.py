@@ -23,7 +23,7 @@ from simulator.model.demand import volume_factors
 from simulator.model.employee import Employee
 from simulator.model.employees import JobSearch, State, Workforce
 from simulator.model.incidents import Struck, incident_cost, victims
-from simulator.model.labour_market import LocalEconomy
+from simulator.model.labour_market import Contribution, LocalEconomy
 from simulator.model.mesa_compat import forget_model
 from simulator.model.metrics import METRICS, record_month
 from simulator.model.privacy import BREACH_CHURN, TRUST_DROP_PUBLICITY, Privacy
@@ -114,6 +114,7 @@ class OutsourcingModel(mesa.Model):
         seed: int | np.random.SeedSequence | None = None,
         collect_agents: bool = False,
         status_quo: StatusQuoBooks | None = None,
+        economy: LocalEconomy | None = None,
         **kwargs: Any,  # scenario overrides; Mesa's SolaraViz accepts only this name
     ) -> None:
         seed = _root_seed(seed, rng)
@@ -145,7 +146,12 @@ class OutsourcingModel(mesa.Model):
             Employee(self, i)
         baseline = self._serve_in_house_alone()
         self.customers = Customers(s.customers, self.streams, baseline.csat)
-        self.economy = LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
+        # the home region's labour market: the firm's own, or a region's shared one
+        self.in_region = economy is not None
+        self.economy = economy or LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
+        self.community_invested = [0.0, 0.0]  # the firm's so far: at home, in vendor regions
+        self.jobless_last = 0  # its displaced jobless at the end of last month
+        self.contribution: Contribution | None = None  # this month's, to the labour market
         peak = self.company.required_vendor_staff(np.arange(self.horizon)).max(axis=0, initial=0)
         self.vendors = [
             Vendor(self, v, pol.vendor_staff, pol.communication, s.costs, 2 * int(cap) + 8)
@@ -269,6 +275,15 @@ class OutsourcingModel(mesa.Model):
         if self.month >= self.horizon:
             self.running = False
             return
+        t = self.live_month()
+        assert self.contribution is not None
+        self.economy.absorb(t, [self.contribution])
+        self.close_month()
+
+    def live_month(self) -> int:
+        """This month up to what the firm brings to the labour market (``contribution``),
+        which the economy absorbs next (alone, or with a region's other firms); returns the
+        month."""
         t = self.last_month = self.month
         self.customers.start_month(t)
         self.workforce.start_month(t)
@@ -278,9 +293,15 @@ class OutsourcingModel(mesa.Model):
         self.update_customers(t, channels)
         self.guard_data()
         self.help_displaced(t)
-        self.run_local_economy(t)
-        self.keep_books(t, channels)
+        self.contribution = self.contribute_to_economy(t)
+        return t
+
+    def close_month(self) -> None:
+        """The month after the labour market: the books, the month's data, the next month."""
+        self.keep_books(self.last_month, self.channels)
         self.datacollector.collect(self)
+        wf = self.workforce
+        self.jobless_last = wf.count(State.unemployed) + wf.count(State.retraining)
         self.month += 1
         if self.month >= self.horizon:
             self.running = False
@@ -467,7 +488,7 @@ class OutsourcingModel(mesa.Model):
         wf.finish_training(t, rt.duration_months)
         wf.start_training(t, rt.capacity_per_month)
         jobless = wf.count(State.unemployed) + wf.count(State.retraining)
-        pay_shift = self.economy.pay_at_hiring(jobless)
+        pay_shift = self.economy.pay_at_hiring(jobless, self.own_jobless_last())
         wf.search_for_jobs(t, self.economy.market_factor(), pay_shift)
         wf.climb_job_ladder(t)
         wf.leave_labour_force(self.economy.exit_factor())
@@ -475,11 +496,16 @@ class OutsourcingModel(mesa.Model):
         wf.lose_new_jobs()
 
     # -- 7 local economy -------------------------------------------------------------------
-    def run_local_economy(self, t: int) -> None:
+    def contribute_to_economy(self, t: int) -> Contribution:
+        """What the firm brings to the region's labour market this month: its displaced
+        searching, its community spending (paid here) and the jobs and payroll it no longer
+        keeps in the region (``LocalEconomy.absorb`` takes it)."""
         wf, ec = self.workforce, self.economy
-        searching = wf.count(State.unemployed)
-        home, vendor_region = ec.invest_in_community(t, searching)
+        invest = self.scenario.policies.local_jobs.community_investment
+        home, vendor_region = ec.spend(invest, t)
         self.company.pay("community_investment", home + vendor_region)
+        self.community_invested[0] += home
+        self.community_invested[1] += vendor_region
         support_per_agent = vendor_region / max(sum(v.headcount for v in self.vendors), 1)
         for v in self.vendors:
             v.region_support = min(1.0, support_per_agent / 50.0)
@@ -492,11 +518,21 @@ class OutsourcingModel(mesa.Model):
             if v.params.in_home_region:
                 jobs += v.headcount
                 kept += float(v.wage[v.active].sum()) * hours
-        support = wf.income_support(t, self.scenario.local_economy.ui_replacement_rate)
-        ec.respond_to_job_losses(
-            max(self.headcount0 - jobs, 0.0), self.baseline_payroll - kept, support
+        f = invest.focus
+        return Contribution(
+            searching=wf.count(State.unemployed),
+            home=home,
+            vendor_region=vendor_region,
+            focus=(f.skills, f.small_business, f.infrastructure),
+            tradable_jobs_lost=max(self.headcount0 - jobs, 0.0),
+            payroll_lost=self.baseline_payroll - kept,
+            income_support=wf.income_support(t, self.scenario.local_economy.ui_replacement_rate),
         )
-        ec.match(searching)
+
+    def own_jobless_last(self) -> int | None:
+        """This firm's displaced jobless at the end of last month when it shares the region
+        with other firms (None when it is alone: the economy then counts nobody else's)."""
+        return self.jobless_last if self.in_region else None
 
     # -- 8 books ---------------------------------------------------------------------------
     def service_level_saving(self, t: int) -> float:

@@ -1,0 +1,129 @@
+"""A region: many firms, one labour market (issue 28).
+
+Each firm is a full :class:`OutsourcingModel` (its customers, service, vendors, plan and
+workforce, on its own streams); they share one :class:`LocalEconomy`. A month: every firm
+lives its month up to the labour market (``live_month``), the economy absorbs all their
+contributions at once — one pool of job seekers meeting the region's vacancies, one
+multiplier on the jobs that left — and every firm closes its books (``close_month``). The
+displaced of every firm see the same tightness, and a new hire's pay follows the region's
+unemployment, every firm's displaced counted.
+
+A firm's draws depend only on the region's seed and the firm's name, never on which other
+firms are in the region (``firm_seed``): a region of one firm is exactly that firm run alone
+on its seed.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import mesa
+import numpy as np
+
+from simulator.model.employees import State
+from simulator.model.labour_market import LocalEconomy
+from simulator.model.mesa_compat import forget_model
+from simulator.model.model import OutsourcingModel
+from simulator.scenario.region import Region
+
+REGION_METRICS: dict[str, tuple[str, str]] = {
+    "month": ("month", "Month index (0-based)"),
+    "unemployment_rate": (
+        "share",
+        "The region's unemployment rate, every firm's displaced counted",
+    ),
+    "tightness": ("ratio", "Vacancies per unemployed person in the region"),
+    "job_finding_factor": ("ratio", "Displaced workers' job-finding hazard relative to reference"),
+    "tradable_jobs_lost": ("jobs", "Every firm's customer-service jobs moved out of the region"),
+    "local_jobs_lost": ("jobs", "Local non-tradable jobs lost through the multiplier"),
+    "displaced": ("persons", "Workers laid off so far, all firms"),
+    "displaced_jobless": ("persons", "Displaced workers unemployed or in training, all firms"),
+    "displaced_reemployed": ("persons", "Displaced workers back in a job, all firms"),
+    "income_lost": ("money/month", "Payroll lost to the region net of income support"),
+}
+
+
+def firm_seed(region_seed: int, name: str) -> np.random.SeedSequence:
+    """The seed of the firm called ``name`` in a region on ``region_seed``: the same
+    whichever other firms the region holds."""
+    return np.random.SeedSequence(region_seed, spawn_key=(zlib.crc32(name.encode("utf-8")),))
+
+
+class RegionModel(mesa.Model):
+    """Firms of one region, stepped month by month around their shared labour market."""
+
+    def __init__(self, region: Region, seed: int | None = None) -> None:
+        root = region.simulation.seed if seed is None else seed
+        super().__init__(rng=np.random.default_rng(root))
+        self.region = region
+        self.horizon = region.simulation.horizon_months
+        self.month = 0
+        first = region.firms[0].policies.local_jobs.community_investment
+        # the region's market (its own community budget is none: firms spend theirs)
+        self.economy = LocalEconomy(
+            region.local_economy, first.model_copy(update={"budget_total": 0.0})
+        )
+        self.firms = [
+            OutsourcingModel(s, seed=firm_seed(root, s.simulation.name), economy=self.economy)
+            for s in region.firms
+        ]
+        self.metrics: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: (lambda m, k=k: m.metrics[k]) for k in REGION_METRICS}
+        )
+
+    def step(self) -> None:
+        """One month of every firm and of the region's labour market."""
+        if self.month >= self.horizon:
+            self.running = False
+            return
+        t = self.month
+        contributions = []
+        for firm in self.firms:
+            firm.live_month()
+            assert firm.contribution is not None
+            contributions.append(firm.contribution)
+        self.economy.absorb(t, contributions)
+        for firm in self.firms:
+            firm.close_month()
+        self.economy.jobless_last_total = sum(f.jobless_last for f in self.firms)
+        self.record(t)
+        self.datacollector.collect(self)
+        self.month += 1
+        if self.month >= self.horizon:
+            self.running = False
+
+    def record(self, t: int) -> None:
+        ec, firms = self.economy, self.firms
+        jobless = sum(f.jobless_last for f in firms)
+        self.metrics = {
+            "month": t,
+            "unemployment_rate": float(ec.unemployment_rate(jobless)),
+            "tightness": float(ec.tightness),
+            "job_finding_factor": float(ec.market_factor()),
+            "tradable_jobs_lost": float(ec.tradable_jobs_lost),
+            "local_jobs_lost": float(ec.jobs_lost),
+            "displaced": float(sum(f.workforce.involuntary.sum() for f in firms)),
+            "displaced_jobless": float(jobless),
+            "displaced_reemployed": float(
+                sum(
+                    np.count_nonzero(
+                        f.workforce.displaced & (f.workforce.state == State.reemployed)
+                    )
+                    for f in firms
+                )
+            ),
+            "income_lost": float(ec.income_lost),
+        }
+
+    def run(self) -> RegionModel:
+        while self.running and self.month < self.horizon:
+            self.step()
+        return self
+
+    def release(self) -> None:
+        """Free every firm's model and this one (see ``OutsourcingModel.release``)."""
+        for firm in self.firms:
+            firm.release()
+        forget_model(self)
+        self.__dict__.clear()

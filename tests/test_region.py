@@ -1,0 +1,108 @@
+"""A region (issue 28): many firms share one labour market; a region of one firm is that
+firm alone on its seed; region files load with clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from simulator.model.model import OutsourcingModel
+from simulator.model.region import RegionModel, firm_seed
+from simulator.scenario import ScenarioError, scenario_from_dict, scenario_to_dict
+from simulator.scenario.region import load_region, region_from_scenarios
+
+from .conftest import shrink, tiny_scenario
+
+
+def named(scenario, name: str, **economy):
+    data = scenario_to_dict(scenario)
+    data["simulation"]["name"] = name
+    data["local_economy"].update(economy)
+    return scenario_from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def firm(default_small):
+    return named(shrink(default_small, customers=8000, months=24), "bank")
+
+
+def test_a_region_of_one_firm_is_that_firm_alone_on_its_seed(firm) -> None:
+    region = RegionModel(region_from_scenarios([firm])).run()
+    inside = region.firms[0].datacollector.get_model_vars_dataframe()
+    alone = OutsourcingModel(firm, seed=firm_seed(firm.simulation.seed, "bank")).run()
+    pd.testing.assert_frame_equal(inside, alone.datacollector.get_model_vars_dataframe())
+    series = region.datacollector.get_model_vars_dataframe()
+    assert len(series) == 24
+    assert series["unemployment_rate"].iloc[-1] == pytest.approx(
+        inside["local_unemployment_rate"].iloc[-1]
+    )
+
+
+def test_firms_share_one_market_and_crowd_each_other(firm) -> None:
+    """Two firms displacing workers into one small labour market: the region's tightness
+    falls further, and the first firm's displaced find jobs more slowly, than with the
+    first firm alone in the same market."""
+    small = {"labour_force": 4000, "vacancy_rate": 0.02}
+    a = named(firm, "bank", **small)
+    b = named(firm, "telecom", **small)
+    alone = RegionModel(region_from_scenarios([a])).run()
+    both = RegionModel(region_from_scenarios([a, b])).run()
+    one = alone.datacollector.get_model_vars_dataframe()
+    two = both.datacollector.get_model_vars_dataframe()
+    assert two["displaced"].iloc[-1] > one["displaced"].iloc[-1]
+    assert two["tightness"].min() < one["tightness"].min()
+    assert two["unemployment_rate"].max() > one["unemployment_rate"].max()
+    factor = "displaced_job_finding_factor"
+    first_alone = alone.firms[0].datacollector.get_model_vars_dataframe()[factor]
+    first_with = both.firms[0].datacollector.get_model_vars_dataframe()[factor]
+    assert first_with.min() < first_alone.min()
+    assert two["tradable_jobs_lost"].max() > one["tradable_jobs_lost"].max()
+
+
+def test_a_firms_seed_depends_on_its_name_only() -> None:
+    a, b = firm_seed(7, "bank"), firm_seed(7, "bank")
+    assert a.generate_state(4).tolist() == b.generate_state(4).tolist()
+    assert firm_seed(7, "telecom").generate_state(4).tolist() != a.generate_state(4).tolist()
+
+
+def write_region(folder: Path, firms: list[dict], **extra) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("bank", "telecom"):
+        (folder / f"{name}.yaml").write_text(yaml.safe_dump(tiny_scenario(name, 36)), "utf-8")
+    doc = {
+        "simulation": {"name": "city", "horizon_months": 24, "seed": 5},
+        "local_economy": {"labour_force": 90000},
+        "firms": firms,
+        **extra,
+    }
+    path = folder / "city.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def test_a_region_file_sets_every_firm_on_its_horizon_seed_and_market(tmp_path) -> None:
+    path = write_region(tmp_path, [{"scenario": "bank.yaml"}, {"scenario": "telecom.yaml"}])
+    region = load_region(path)
+    assert region.names == ["bank", "telecom"]
+    for f in region.firms:
+        assert f.simulation.horizon_months == 24 and f.simulation.seed == 5
+        assert f.local_economy.labour_force == 90000
+
+
+@pytest.mark.parametrize(
+    ("firms", "message"),
+    [
+        ([{"scenario": "nowhere.yaml"}], "firms.0.scenario:"),
+        ([{"scenario": "bank.yaml"}, {"scenario": "bank.yaml"}], "doubled: bank"),
+        ([{"scenario": "bank.yaml", "name": "../x"}], "firms.0.name"),
+        ([], "firms: List should have at least 1 item"),
+    ],
+)
+def test_a_bad_region_file_is_named_with_the_field(tmp_path, firms, message) -> None:
+    path = write_region(tmp_path, firms)
+    with pytest.raises(ScenarioError, match="city.yaml") as err:
+        load_region(path)
+    assert message in str(err.value)
