@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "simulator.outputs.discovery",
         "simulator.outputs.validation",
         "simulator.outputs.cases",
+        "simulator.outputs.region",
     ),
     # SWEEPS: specs, samplers, Dask execution, the DuckDB store, robust search, discovery
     ("simulator.sweep",),

@@ -106,3 +106,39 @@ def test_a_bad_region_file_is_named_with_the_field(tmp_path, firms, message) -> 
     with pytest.raises(ScenarioError, match="city.yaml") as err:
         load_region(path)
     assert message in str(err.value)
+
+
+@pytest.mark.integration
+def test_outsim_region_writes_series_firms_and_the_bottom_line(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    path = write_region(tmp_path / "in", [{"scenario": "bank.yaml"}, {"scenario": "telecom.yaml"}])
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["region", str(path), "-n", "2", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    series = pd.read_csv(out / "region_timeseries.csv")
+    assert len(series) == 2 * 24 and set(series["replication"]) == {0, 1}
+    firms = pd.read_csv(out / "firms.csv")
+    assert sorted(set(firms["firm"])) == ["bank", "telecom"] and len(firms) == 4
+    assert len(pd.read_csv(out / "firms_alone.csv")) == 4
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["bottom_line"].startswith("The 2 firms' plans displace about")
+    assert set(summary["by_firm"]) == {"bank", "telecom"}
+    assert "crowding_reemployed_share_12m" in summary["by_firm"]["bank"]
+    assert "back at work" in res.output.replace("\n", " ")
+
+
+def test_outsim_region_refuses_a_bad_file_and_writes_nothing(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    path = write_region(tmp_path / "in", [{"scenario": "nowhere.yaml"}])
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["region", str(path), "--out", str(out)])
+    assert res.exit_code == 2 and "firms.0.scenario" in res.stderr
+    assert "Traceback" not in res.stderr and not out.exists()

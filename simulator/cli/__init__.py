@@ -17,6 +17,7 @@ for _group in (
     "interactive",
     "checks",
     "cases",
+    "region",
 ):  # registers the commands, in --help order
     importlib.import_module(f"simulator.cli.{_group}")
 

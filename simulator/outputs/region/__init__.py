@@ -1,0 +1,1 @@
+"""The region folder (``outsim region``): series, per-firm tables, the bottom line."""
