@@ -98,7 +98,7 @@ def test_a_region_file_sets_every_firm_on_its_horizon_seed_and_market(tmp_path) 
         ([{"scenario": "nowhere.yaml"}], "firms.0.scenario:"),
         ([{"scenario": "bank.yaml"}, {"scenario": "bank.yaml"}], "doubled: bank"),
         ([{"scenario": "bank.yaml", "name": "../x"}], "firms.0.name"),
-        ([], "firms: List should have at least 1 item"),
+        ([], "a region needs firms"),
     ],
 )
 def test_a_bad_region_file_is_named_with_the_field(tmp_path, firms, message) -> None:
@@ -142,3 +142,49 @@ def test_outsim_region_refuses_a_bad_file_and_writes_nothing(tmp_path) -> None:
     res = CliRunner().invoke(app, ["region", str(path), "--out", str(out)])
     assert res.exit_code == 2 and "firms.0.scenario" in res.stderr
     assert "Traceback" not in res.stderr and not out.exists()
+
+
+def test_a_generator_draws_an_industry_from_the_region_seed(tmp_path) -> None:
+    """Sizes around the median, customers in proportion, each moving firm's plan shifted by
+    a start inside the spread, the same firms for the same seed, names in order."""
+    generator = {
+        "firms": 12,
+        "template": "bank.yaml",
+        "name_prefix": "call",
+        "headcount_median": 30,
+        "headcount_sigma": 0.5,
+        "customers_per_agent": 100,
+        "start_spread_months": [0, 4],
+        "moving_share": 0.5,
+    }
+    path = write_region(tmp_path, [{"scenario": "telecom.yaml"}], generator=generator)
+    region = load_region(path)
+    assert region.names == ["telecom"] + [f"call_{i:03d}" for i in range(1, 13)]
+    drawn = region.firms[1:]
+    sizes = [f.workforce.headcount for f in drawn]
+    assert len(set(sizes)) > 3 and min(sizes) >= 5
+    assert all(f.customers.count == f.workforce.headcount * 100 for f in drawn)
+    template = region.firms[0].plan.phases  # telecom is the same tiny plan, unshifted
+    moving = [f for f in drawn if f.plan.phases]
+    assert 0 < len(moving) < len(drawn)  # about half move; the others keep the status quo
+    for f in moving:
+        shift = f.plan.phases[0].month - template[0].month
+        assert 0 <= shift <= 4
+        assert all(p.month < 24 for p in f.plan.phases)
+    again = load_region(path)
+    assert [f.model_dump() for f in again.firms] == [f.model_dump() for f in region.firms]
+
+
+def test_a_generator_with_a_missing_template_is_named(tmp_path) -> None:
+    path = write_region(tmp_path, [], generator={"firms": 3, "template": "nowhere.yaml"})
+    with pytest.raises(ScenarioError, match="generator.template"):
+        load_region(path)
+
+
+def test_the_shipped_regions_load() -> None:
+    from .conftest import SCENARIOS
+
+    four = load_region(SCENARIOS / "regions" / "four_firms.yaml")
+    assert four.names == ["example_co", "cost_first", "phased", "onshore"]
+    wave = load_region(SCENARIOS / "regions" / "wave_city.yaml")
+    assert len(wave.firms) == 12 and wave.local_economy.labour_force == 100000

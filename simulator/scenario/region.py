@@ -7,15 +7,20 @@ A region file (YAML) holds
 - ``local_economy``: the one labour market every firm's displaced workers search in (each
   firm scenario's own ``local_economy`` is replaced by it);
 - ``firms``: each a full scenario file (its own roster, customers, vendors and plan), with
-  an optional name (default: the scenario's ``simulation.name``; names are unique).
+  an optional name (default: the scenario's ``simulation.name``; names are unique);
+- ``generator``: firms drawn like an industry (``FirmGenerator``): sizes, customers in
+  proportion, a template's plan started over a spread of months, a share of them moving.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+import numpy as np
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from simulator.scenario.loading import (
     ScenarioError,
@@ -27,6 +32,7 @@ from simulator.scenario.loading import (
 from simulator.scenario.reading import read_yaml
 from simulator.scenario.schema import LocalEconomy, Scenario, Simulation
 from simulator.scenario.schema.base import Strict, check_folder_name
+from simulator.scenario.status_quo import status_quo_of
 
 
 class FirmEntry(Strict):
@@ -47,12 +53,66 @@ class FirmEntry(Strict):
         return None if name is None else check_folder_name(name)
 
 
+class FirmGenerator(Strict):
+    """Firms drawn like an industry: sizes from a lognormal, each firm the template's plan
+    started at a month drawn over a spread, a share of the firms moving at all."""
+
+    firms: int = Field(..., ge=1, le=500, description="Firms drawn [count]")
+    template: str = Field(
+        min_length=1,
+        max_length=4096,
+        description="A scenario file whose vendors, plan and policies every drawn firm uses, "
+        "relative to the region file [path]",
+    )
+    name_prefix: str = Field("firm", description="Drawn firms are called prefix_001, … [text]")
+    headcount_median: int = Field(
+        200, ge=5, le=100_000, description="Median in-house agents of a firm [agents]"
+    )
+    headcount_sigma: float = Field(
+        0.8, ge=0, le=3, description="Log standard deviation of firm size [log agents]"
+    )
+    customers_per_agent: float = Field(
+        500.0,
+        ge=1,
+        le=100_000,
+        description="Customers per in-house agent (the template's contact rate then sets "
+        "the staffing) [customers/agent]",
+    )
+    start_spread_months: tuple[int, int] = Field(
+        (0, 0),
+        description="Each moving firm's plan starts this many months later than the "
+        "template's, drawn uniformly between the two bounds [months]",
+    )
+    moving_share: float = Field(
+        1.0, ge=0, le=1, description="Share of the drawn firms that carry out the plan [share]"
+    )
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _safe_prefix(cls, prefix: str) -> str:
+        return check_folder_name(prefix)
+
+    @field_validator("start_spread_months")
+    @classmethod
+    def _ordered(cls, spread: tuple[int, int]) -> tuple[int, int]:
+        if not 0 <= spread[0] <= spread[1] <= 239:
+            raise ValueError(f"{list(spread)}: expected 0 <= earliest <= latest <= 239")
+        return spread
+
+
 class RegionDocument(Strict):
-    """What a region file holds."""
+    """What a region file holds: firms named one by one, drawn by a generator, or both."""
 
     simulation: Simulation = Field(default_factory=Simulation)
     local_economy: LocalEconomy = Field(default_factory=LocalEconomy)
-    firms: list[FirmEntry] = Field(min_length=1, max_length=500)
+    firms: list[FirmEntry] = Field(default_factory=list, max_length=500)
+    generator: FirmGenerator | None = None
+
+    @model_validator(mode="after")
+    def _some_firms(self) -> RegionDocument:
+        if not self.firms and self.generator is None:
+            raise ValueError("a region needs firms: list them (firms:) or draw them (generator:)")
+        return self
 
 
 @dataclass(frozen=True)
@@ -121,4 +181,46 @@ def load_region(path: str | Path) -> Region:
                 update={"simulation": scenario.simulation.model_copy(update={"name": firm.name})}
             )
         scenarios.append(scenario)
+    if doc.generator is not None:
+        g = doc.generator
+        file = Path(g.template)
+        file = file if file.is_absolute() else path.parent / file
+        try:
+            template = load_scenario(file)
+        except ScenarioError as exc:
+            raise ScenarioError(f"{path}: generator.template: {exc}") from None
+        scenarios += draw_firms(g, template, doc.simulation, f"{path}: generator")
     return region_from_scenarios(scenarios, doc.simulation, doc.local_economy, str(path))
+
+
+def draw_firms(
+    g: FirmGenerator, template: Scenario, simulation: Simulation, source: str = "generator"
+) -> list[Scenario]:
+    """``g.firms`` firms like ``template``, drawn from the region's seed (the same firms for
+    the same seed and generator): sizes lognormal around the median, customers in proportion,
+    the plan shifted by a start drawn over the spread (phases past the horizon left out) for
+    the moving share of them, the status quo for the rest."""
+    seq = np.random.SeedSequence(simulation.seed, spawn_key=(zlib.crc32(b"generator"),))
+    rng = np.random.default_rng(seq)
+    sizes = np.maximum(
+        5, np.round(g.headcount_median * rng.lognormal(0, g.headcount_sigma, g.firms))
+    )
+    starts = rng.integers(g.start_spread_months[0], g.start_spread_months[1] + 1, g.firms)
+    moving = rng.random(g.firms) < g.moving_share
+    out = []
+    for i in range(g.firms):
+        base = template if moving[i] else status_quo_of(template)
+        data: dict[str, Any] = scenario_to_dict(base)
+        data["simulation"]["name"] = f"{g.name_prefix}_{i + 1:03d}"
+        data["workforce"]["headcount"] = int(sizes[i])
+        data["workforce"]["roster"] = data["workforce"]["roster_rows"] = None
+        data["customers"]["count"] = int(round(sizes[i] * g.customers_per_agent))
+        for key in ("phases", "incidents"):  # the plan later by the drawn start
+            for item in data["plan"][key]:
+                item["month"] += int(starts[i])
+            data["plan"][key] = [
+                x for x in data["plan"][key] if x["month"] < simulation.horizon_months
+            ]
+        data["simulation"]["horizon_months"] = simulation.horizon_months
+        out.append(scenario_from_dict(data, f"{source}: firm {i + 1}"))
+    return out
