@@ -201,3 +201,29 @@ def test_cases_page_renders_with_its_bottom_line_first(browser, tmp_path):
     assert verdicts <= {"agree", "disagree", "not comparable"}
     assert page.locator("#case-example details summary").inner_text() == "Sources"
     page.close()
+
+
+def test_region_brief_renders_with_its_bottom_line_first(browser, tmp_path):
+    """region.html in Chromium: no errors or outside requests, the bottom line and the
+    headline figures on the first screen, one row per firm, the chart drawn."""
+    from simulator.analysis.region import run_region
+    from simulator.outputs.region.report import save_region
+    from simulator.scenario.region import load_region
+
+    from .test_region import write_region
+
+    path = write_region(tmp_path / "in", [{"scenario": "bank.yaml"}, {"scenario": "telecom.yaml"}])
+    results = run_region(load_region(path), replications=2)
+    out = save_region(results, tmp_path / "region", "test")
+    seen = render(browser, out / "region.html", "region.png")
+    assert seen["errors"] == [] and seen["widths"] and min(seen["widths"]) > 0
+    assert all(u.startswith(("file:", "data:")) for u in seen["requests"])
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((out / "region.html").resolve().as_uri())
+    page.wait_for_load_state("load")
+    for selector in ("#bottom-line", "#headline"):
+        bounds = page.locator(selector).bounding_box()
+        assert bounds is not None and bounds["y"] + bounds["height"] <= 800, (selector, bounds)
+    assert "firms' plans displace about" in page.locator("#bottom-line").inner_text()
+    assert page.locator("#firms-table tr[data-firm]").count() == 2
+    page.close()

@@ -135,6 +135,7 @@ def summarise(res: RegionResults) -> dict[str, Any]:
             100 * (s["unemployment_rate"].max().to_numpy() - base)
         ),
         "reemployed_share_12m": _interval(_reemployed(res.firms, "reemployed_share_12m")),
+        "public_ui_cost": _interval(s["ui_paid"].sum().to_numpy()),
         "by_firm": {},
     }
     for name, rows in res.firms.groupby("firm", sort=False):

@@ -151,6 +151,7 @@ class OutsourcingModel(mesa.Model):
         self.economy = economy or LocalEconomy(s.local_economy, pol.local_jobs.community_investment)
         self.community_invested = [0.0, 0.0]  # the firm's so far: at home, in vendor regions
         self.jobless_last = 0  # its displaced jobless at the end of last month
+        self.ui_paid = 0.0  # unemployment insurance its displaced received this month
         self.contribution: Contribution | None = None  # this month's, to the labour market
         peak = self.company.required_vendor_staff(np.arange(self.horizon)).max(axis=0, initial=0)
         self.vendors = [
@@ -575,6 +576,7 @@ class OutsourcingModel(mesa.Model):
         co.pay("communication", meetings * c.meeting_cost * active_vendors)
         wf.pass_month(t, s.local_economy.ui_replacement_rate)
         events = wf.take_events()
+        self.ui_paid = events["ui_paid"]  # unemployment insurance: paid by the public
         co.pay("hiring", events["hiring_paid"])
         co.pay("severance", events["severance_paid"])
         co.pay("outplacement", events["outplacement_paid"])

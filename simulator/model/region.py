@@ -40,6 +40,7 @@ REGION_METRICS: dict[str, tuple[str, str]] = {
     "displaced_jobless": ("persons", "Displaced workers unemployed or in training, all firms"),
     "displaced_reemployed": ("persons", "Displaced workers back in a job, all firms"),
     "income_lost": ("money/month", "Payroll lost to the region net of income support"),
+    "ui_paid": ("money/month", "Unemployment insurance paid to every firm's displaced (public)"),
 }
 
 
@@ -114,6 +115,7 @@ class RegionModel(mesa.Model):
                 )
             ),
             "income_lost": float(ec.income_lost),
+            "ui_paid": float(sum(f.ui_paid for f in firms)),
         }
 
     def run(self) -> RegionModel:

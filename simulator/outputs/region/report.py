@@ -1,7 +1,7 @@
 """A region's results folder: ``region_timeseries.csv`` (the region's monthly series per
 replication), ``firms.csv`` (every firm's KPIs per replication), ``firms_alone.csv`` (each
-firm alone in the same market, on the same seeds) and ``summary.json`` with the bottom line
-in words first."""
+firm alone in the same market, on the same seeds), ``summary.json`` with the bottom line
+in words first, and ``region.html``, the regional brief."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from simulator.analysis.region import RegionResults
 from simulator.outputs.folders import output_folder
+from simulator.outputs.region.page import write_region_page
 from simulator.outputs.workbooks import write_csv
 
 
@@ -41,12 +42,18 @@ def bottom_line(summary: dict[str, Any]) -> str:
         name, c = min(crowding.items(), key=lambda kv: kv[1]["mean"])
         low, high = c["ci95_low"], c["ci95_high"]
         clear = low is not None and high is not None and (high < 0 or low > 0)
-        change = f"{100 * abs(c['mean']):.1f} points {'less' if c['mean'] < 0 else 'more'}"
-        text += (
-            f" Moving together costs most at {name}: its displaced are back at work within "
-            f"a year {change} often than had it moved alone"
-            + ("." if clear else " (within run-to-run luck: no clear difference).")
-        )
+        if clear:
+            change = f"{100 * abs(c['mean']):.1f} points {'less' if c['mean'] < 0 else 'more'}"
+            text += (
+                f" Moving together costs most at {name}: its displaced are back at work "
+                f"within a year {change} often than had it moved alone."
+            )
+        else:
+            text += (
+                " Moving together makes no clear difference to how soon any firm's displaced "
+                f"are back at work (the largest gap, at {name}: {100 * c['mean']:+.1f} points, "
+                "is within run-to-run luck)."
+            )
     return text
 
 
@@ -65,4 +72,5 @@ def save_region(results: RegionResults, target: Path, version: str) -> Path:
         if results.alone is not None:
             write_csv(results.alone, tmp / "firms_alone.csv")
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        write_region_page(results, summary["bottom_line"], tmp, version)
     return Path(target)

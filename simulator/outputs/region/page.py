@@ -1,0 +1,127 @@
+"""``region.html``: the regional brief — the bottom line, the headline figures, each firm's
+displaced workers (in the region and had the firm moved alone) and the region over time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, never a display
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from simulator.analysis.region import RegionResults  # noqa: E402
+from simulator.outputs.figures.style import BAND_ALPHA, BLUE, GREEN, VERMILLION, style  # noqa: E402
+from simulator.outputs.pages import css, embed_image, template  # noqa: E402
+
+
+def _band(
+    ax: Any, series: pd.DataFrame, column: str, colour: str, label: str, scale: float
+) -> None:
+    by_month = series.groupby("month")[column]
+    mean, low, high = (by_month.mean(), by_month.quantile(0.05), by_month.quantile(0.95))
+    ax.plot(mean.index, scale * mean, color=colour, label=label)
+    ax.fill_between(mean.index, scale * low, scale * high, color=colour, alpha=BAND_ALPHA)
+
+
+def region_chart(series: pd.DataFrame, path: Path, baseline: float) -> Path:
+    """Two panels over months: the region's unemployment rate, and the displaced jobless and
+    back at work (mean and 5th-95th percentile of replications)."""
+    with plt.rc_context(style()):
+        fig, (top, bottom) = plt.subplots(2, 1, sharex=True, layout="constrained")
+        _band(top, series, "unemployment_rate", VERMILLION, "unemployment rate", 100)
+        top.axhline(100 * baseline, color="grey", linestyle=":", label="baseline")
+        top.set_ylabel("percent of the labour force")
+        top.set_title("The region's unemployment")
+        top.legend(loc="upper right")
+        _band(bottom, series, "displaced_jobless", VERMILLION, "displaced, jobless", 1)
+        _band(bottom, series, "displaced_reemployed", GREEN, "displaced, back at work", 1)
+        _band(bottom, series, "local_jobs_lost", BLUE, "local jobs lost (multiplier)", 1)
+        bottom.set_ylabel("persons / jobs")
+        bottom.set_xlabel("month")
+        bottom.set_title("Every firm's displaced workers, and the jobs the multiplier takes")
+        bottom.legend(loc="upper left")
+        fig.savefig(path)
+        plt.close(fig)
+    return path
+
+
+def _value(entry: dict[str, Any], kind: str) -> str:
+    mean, low, high = entry["mean"], entry["ci95_low"], entry["ci95_high"]
+    if mean is None:
+        return "n/a"
+
+    def f(x: float) -> str:
+        if kind == "pct":
+            return f"{100 * x:.1f}%"
+        if kind == "pp":
+            return f"{x:+.2f} pp"
+        if kind == "money":
+            return f"{x / 1e6:,.2f} M"
+        return f"{x:,.0f}"
+
+    if low is None or high is None or np.isclose(low, high):
+        return f(mean)
+    if kind == "pct":  # a share's interval stays a share
+        low, high = max(low, 0.0), min(high, 1.0)
+    return f"{f(mean)} ({f(low)} – {f(high)})"
+
+
+def render_region(results: RegionResults, bottom_line: str, image: Path, version: str) -> str:
+    s = results.summary
+    headline = [
+        ("Workers displaced", _value(s["displaced"], "count")),
+        ("Customer-service jobs moved out (peak)", _value(s["direct_jobs_lost_peak"], "count")),
+        (
+            "Local jobs lost through the multiplier (peak)",
+            _value(s["multiplier_jobs_lost_peak"], "count"),
+        ),
+        ("Peak unemployment above baseline", _value(s["unemployment_peak_change_pp"], "pp")),
+        ("Displaced back at work within a year", _value(s["reemployed_share_12m"], "pct")),
+        ("Unemployment insurance paid (public)", _value(s["public_ui_cost"], "money")),
+    ]
+    firms = [
+        {
+            "name": name,
+            "displaced": _value(f["displaced_workers"], "count"),
+            "back": _value(f["reemployed_share_12m"], "pct"),
+            "alone": _value(f["alone_reemployed_share_12m"], "pct")
+            if "alone_reemployed_share_12m" in f
+            else "",
+            "earnings": _value(f["earnings_first_year"], "pct"),
+        }
+        for name, f in s["by_firm"].items()
+    ]
+    return template("region.html.j2").render(
+        css=css(),
+        name=results.region.simulation.name,
+        description=results.region.simulation.description,
+        bottom_line=bottom_line,
+        headline=headline,
+        firms=firms,
+        alone=results.alone is not None,
+        chart=embed_image(image),
+        replications=len(results.seeds),
+        labour_force=f"{results.region.local_economy.labour_force:,}",
+        version=version,
+        finished=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def write_region_page(results: RegionResults, bottom_line: str, folder: Path, version: str) -> Path:
+    """``region.html`` in ``folder`` (the chart embedded; nothing else left behind)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        image = region_chart(
+            results.series,
+            Path(tmp) / "region.png",
+            results.region.local_economy.baseline_unemployment_rate,
+        )
+        html = render_region(results, bottom_line, image, version)
+    path = folder / "region.html"
+    path.write_text(html, encoding="utf-8")
+    return path
