@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from simulator.scenario.schema import FOLDER_NAME, Scenario
-from tests.reliability_helpers import TINY, hidden, outsim
+from tests.reliability_helpers import LEAN, TINY, hidden, outsim
 
 PROFILES = {"fast": 40, "long": 2000}  # documents checked by `outsim validate`
 EXAMPLES = PROFILES[os.environ.get("HYPOTHESIS_PROFILE", "fast")]
@@ -171,7 +171,7 @@ def test_run_answers_zero_or_two_and_writes_nothing_on_two(
     work = tmp_path_factory.mktemp("fuzz")
     (work / "s.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
 
-    result = outsim("run", "s.yaml", "--out", "out", "-n", "1", "-q", cwd=work)
+    result = outsim("run", "s.yaml", "--out", "out", "-n", "1", "-q", *LEAN, cwd=work)
 
     assert result.code in (0, 2), result.text
     assert "Traceback" not in result.text
