@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.kpis import compute_kpis
+from simulator.analysis.replications import child_seeds
 from simulator.analysis.statistics import mean_interval
 from simulator.model.region import RegionModel
 from simulator.scenario.region import Region, region_from_scenarios
@@ -42,8 +43,9 @@ class RegionResults:
 
 
 def replication_seeds(root: int, n: int) -> list[int]:
-    """One region seed per replication, from the root seed."""
-    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(root).spawn(n)]
+    """One region seed per replication: the replications' child seeds (``child_seeds``), as
+    integers (a region seeds each firm from it by name)."""
+    return [int(s.generate_state(1)[0]) for s in child_seeds(root, n)]
 
 
 def _firm_rows(model: RegionModel, replication: int) -> list[dict[str, Any]]:

@@ -46,7 +46,6 @@ class Contribution:
 
     searching: int  # its displaced workers searching (unemployed) [persons]
     home: float  # community investment spent at home this month
-    vendor_region: float  # ... and in its vendors' regions
     focus: tuple[float, float, float]  # home spend's shares: skills, small business, infrastructure
     tradable_jobs_lost: float  # its customer-service jobs no longer in the region [jobs]
     payroll_lost: float  # its payroll no longer paid in the region [per month]
@@ -63,8 +62,10 @@ class LocalEconomy:
     it, or a region's firms share it (``model/region.py``): each month every firm's
     ``Contribution`` is absorbed at once."""
 
-    def __init__(self, params: LocalParams, invest: CommunityInvestment) -> None:
-        self.params, self.invest = params, invest
+    def __init__(self, params: LocalParams, invest: CommunityInvestment | None = None) -> None:
+        # ``invest``: the community budget of the firm that owns the economy alone
+        # (``invest_in_community``); a region's firms each bring their own (``absorb``)
+        self.params, self.invest = params, invest or CommunityInvestment()
         lf = float(params.labour_force)
         self.labour_force = lf
         self.u0 = params.baseline_unemployment_rate * lf
@@ -89,9 +90,6 @@ class LocalEconomy:
         self.skills_effect = 0.0
         self.tightness = self.tightness0
         self.job_finding = self.f0
-        self.invested_home = 0.0
-        self.invested_vendor = 0.0
-        self.spent_this_month = 0.0
         self.income_lost = 0.0  # payroll lost to the region net of income support [USD/month]
         # displaced workers jobless at the end of last month, every firm's together: a firm
         # adds the others' to its own in the unemployment rate (0 others when it is alone)
@@ -142,8 +140,6 @@ class LocalEconomy:
         home, vendor = self.spend(self.invest, month)
         f = self.invest.focus
         self.build_up(
-            home,
-            vendor,
             home * f.skills,
             home * f.small_business,
             home * f.infrastructure,
@@ -153,17 +149,12 @@ class LocalEconomy:
 
     def build_up(
         self,
-        home: float,
-        vendor: float,
         skills_spend: float,
         small_business_spend: float,
         infrastructure_spend: float,
         searching: int,
     ) -> None:
         """This month's community spending at home, by focus, builds jobs and skills."""
-        self.invested_home += home
-        self.invested_vendor += vendor
-        self.spent_this_month = home + vendor
         per_job_month = SPENDING_PER_JOB_YEAR / 12.0
         # small business: jobs now, fading with persistence (each USD 48k buys one job-year)
         self.sb_jobs *= np.exp(-1.0 / SMALL_BUSINESS_PERSISTENCE)
@@ -189,8 +180,6 @@ class LocalEconomy:
         (the multiplier), and all the displaced searching meet the region's vacancies."""
         searching = sum(c.searching for c in firms)
         self.build_up(
-            sum(c.home for c in firms),
-            sum(c.vendor_region for c in firms),
             sum(c.home * c.focus[0] for c in firms),
             sum(c.home * c.focus[1] for c in firms),
             sum(c.home * c.focus[2] for c in firms),

@@ -44,7 +44,11 @@ METRICS: dict[str, tuple[str, str]] = {
     "early_quits_cumulative": ("persons", "Voluntary quits driven by rumours of the plan"),
     "in_house_quits": ("persons", "In-house agents who quit for other jobs this month"),
     "in_house_at_risk": ("persons", "In-house agents who could quit this month"),
-    "in_house_replacements": ("persons", "New in-house agents hired to replace leavers"),
+    "in_house_replacements": (
+        "persons",
+        "New in-house agents hired: leavers replaced and, once work is brought back, new "
+        "positions filled",
+    ),
     "in_house_morale": ("index 0-1", "Morale of in-house staff"),
     "temp_cover": ("positions", "In-house positions covered by temporary staff"),
     "training_queue": ("persons", "Displaced workers waiting for a training place"),

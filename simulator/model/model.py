@@ -523,7 +523,6 @@ class OutsourcingModel(mesa.Model):
         return Contribution(
             searching=wf.count(State.unemployed),
             home=home,
-            vendor_region=vendor_region,
             focus=(f.skills, f.small_business, f.infrastructure),
             tradable_jobs_lost=max(self.headcount0 - jobs, 0.0),
             payroll_lost=self.baseline_payroll - kept,

@@ -20,7 +20,6 @@ import zlib
 import mesa
 import numpy as np
 
-from simulator.model.employees import State
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.mesa_compat import forget_model
 from simulator.model.model import OutsourcingModel
@@ -59,11 +58,8 @@ class RegionModel(mesa.Model):
         self.region = region
         self.horizon = region.simulation.horizon_months
         self.month = 0
-        first = region.firms[0].policies.local_jobs.community_investment
-        # the region's market (its own community budget is none: firms spend theirs)
-        self.economy = LocalEconomy(
-            region.local_economy, first.model_copy(update={"budget_total": 0.0})
-        )
+        # the region's market (firms bring their own community spending: ``absorb``)
+        self.economy = LocalEconomy(region.local_economy)
         self.firms = [
             OutsourcingModel(s, seed=firm_seed(root, s.simulation.name), economy=self.economy)
             for s in region.firms
@@ -95,25 +91,23 @@ class RegionModel(mesa.Model):
             self.running = False
 
     def record(self, t: int) -> None:
+        """The region's month, from the economy and every firm's own month (its metrics)."""
         ec, firms = self.economy, self.firms
-        jobless = sum(f.jobless_last for f in firms)
+
+        def total(metric: str) -> float:
+            return float(sum(f.metrics[metric] for f in firms))
+
         self.metrics = {
             "month": t,
-            "unemployment_rate": float(ec.unemployment_rate(jobless)),
+            "unemployment_rate": float(ec.unemployment_rate(ec.jobless_last_total)),
             "tightness": float(ec.tightness),
             "job_finding_factor": float(ec.market_factor()),
             "tradable_jobs_lost": float(ec.tradable_jobs_lost),
             "local_jobs_lost": float(ec.jobs_lost),
-            "displaced": float(sum(f.workforce.involuntary.sum() for f in firms)),
-            "displaced_jobless": float(jobless),
-            "displaced_reemployed": float(
-                sum(
-                    np.count_nonzero(
-                        f.workforce.displaced & (f.workforce.state == State.reemployed)
-                    )
-                    for f in firms
-                )
-            ),
+            "displaced": total("displaced_cumulative"),
+            "displaced_jobless": float(ec.jobless_last_total),
+            # only the displaced are ever re-employed (the state follows notice or a spell)
+            "displaced_reemployed": total("employees_reemployed"),
             "income_lost": float(ec.income_lost),
             "ui_paid": float(sum(f.ui_paid for f in firms)),
         }
