@@ -188,3 +188,11 @@ def test_the_shipped_regions_load() -> None:
     assert four.names == ["example_co", "cost_first", "phased", "onshore"]
     wave = load_region(SCENARIOS / "regions" / "wave_city.yaml")
     assert len(wave.firms) == 12 and wave.local_economy.labour_force == 100000
+
+
+def test_a_region_refuses_firms_in_different_currencies(firm) -> None:
+    """A region sums money across firms (unemployment insurance): one currency only."""
+    data = scenario_to_dict(named(firm, "telecom"))
+    data["company"]["currency"] = "GBP"
+    with pytest.raises(ScenarioError, match=r"different currencies \(GBP, USD\)"):
+        region_from_scenarios([firm, scenario_from_dict(data)])

@@ -129,6 +129,11 @@ class Region:
     def names(self) -> list[str]:
         return [f.simulation.name for f in self.firms]
 
+    @property
+    def currency(self) -> str:
+        """The currency of every firm's money (one per region)."""
+        return self.firms[0].company.currency
+
 
 def region_from_scenarios(
     scenarios: list[Scenario],
@@ -148,6 +153,12 @@ def region_from_scenarios(
             f"{source}: firms: names must be unique; doubled: {', '.join(doubled)} (give "
             "each firm a name)"
         )
+    currencies = sorted({s.company.currency for s in scenarios})
+    if len(currencies) > 1:
+        raise ScenarioError(
+            f"{source}: firms: the firms are in different currencies ({', '.join(currencies)}); "
+            "expected one currency (company.currency) for every firm of a region"
+        )
     firms = []
     for s in scenarios:
         data = scenario_to_dict(s)
@@ -157,6 +168,17 @@ def region_from_scenarios(
         data["local_economy"] = economy.model_dump(mode="json")
         firms.append(scenario_from_dict(data, f"{source}: firm {s.simulation.name}"))
     return Region(sim, economy, tuple(firms), source)
+
+
+def _load_named(region_file: Path, given: str, field: str) -> Scenario:
+    """The scenario file ``given`` at ``field`` of a region file (relative to it), or
+    ScenarioError naming the region file and the field."""
+    file = Path(given)
+    file = file if file.is_absolute() else region_file.parent / file
+    try:
+        return load_scenario(file)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{region_file}: {field}: {exc}") from None
 
 
 def load_region(path: str | Path) -> Region:
@@ -170,26 +192,15 @@ def load_region(path: str | Path) -> Region:
         raise ScenarioError(format_validation_error(str(path), exc)) from None
     scenarios = []
     for i, firm in enumerate(doc.firms):
-        file = Path(firm.scenario)
-        file = file if file.is_absolute() else path.parent / file
-        try:
-            scenario = load_scenario(file)
-        except ScenarioError as exc:
-            raise ScenarioError(f"{path}: firms.{i}.scenario: {exc}") from None
+        scenario = _load_named(path, firm.scenario, f"firms.{i}.scenario")
         if firm.name is not None:
             scenario = scenario.model_copy(
                 update={"simulation": scenario.simulation.model_copy(update={"name": firm.name})}
             )
         scenarios.append(scenario)
     if doc.generator is not None:
-        g = doc.generator
-        file = Path(g.template)
-        file = file if file.is_absolute() else path.parent / file
-        try:
-            template = load_scenario(file)
-        except ScenarioError as exc:
-            raise ScenarioError(f"{path}: generator.template: {exc}") from None
-        scenarios += draw_firms(g, template, doc.simulation, f"{path}: generator")
+        template = _load_named(path, doc.generator.template, "generator.template")
+        scenarios += draw_firms(doc.generator, template, doc.simulation, f"{path}: generator")
     return region_from_scenarios(scenarios, doc.simulation, doc.local_economy, str(path))
 
 
