@@ -61,7 +61,7 @@ def cases(
     error (exit 0)."""
     import simulator
     from simulator.analysis.cases import replay_cases, tally
-    from simulator.outputs.cases.report import bottom_line, number, save_cases
+    from simulator.outputs.cases.report import bottom_line, save_cases, shown
     from simulator.scenario.cases import case_names, load_case
 
     try:
@@ -91,7 +91,7 @@ def cases(
                 safe(r["case"]),
                 safe(r["outcome"]),
                 safe(r["observed"]),
-                number(r["model_mean"], r["unit"], r["compare"] != "level"),
+                shown(r["model_mean"], r["unit"], r["compare"] != "level"),
                 VERDICT_STYLE[r["verdict"]],
             )
         print_table(grid, out)

@@ -16,6 +16,7 @@ from simulator.cli.common import (
     bad_input,
     check_out,
     counted,
+    fmt,
     guard,
     out,
     print_table,
@@ -26,13 +27,6 @@ from simulator.scenario import ScenarioError
 from simulator.scenario.schema import Simulation, field_bounds
 
 _REPS = field_bounds(Simulation, "replications")
-
-
-def _cell(entry: dict, percent: bool = False) -> str:
-    mean = entry["mean"]
-    if mean is None:
-        return "n/a"
-    return f"{100 * mean:.1f}%" if percent else f"{mean:,.0f}"
 
 
 @app.command("region")
@@ -82,10 +76,10 @@ def region(
         for c in columns:
             grid.add_column(c, justify="left" if c == "firm" else "right")
         for name, f in results.summary["by_firm"].items():
-            row = [safe(name), _cell(f["displaced_workers"])]
-            row.append(_cell(f["reemployed_share_12m"], True))
+            row = [safe(name), fmt(f["displaced_workers"]["mean"], "persons")]
+            row.append(fmt(f["reemployed_share_12m"]["mean"], "share"))
             if alone:
-                row.append(_cell(f["alone_reemployed_share_12m"], True))
+                row.append(fmt(f["alone_reemployed_share_12m"]["mean"], "share"))
             grid.add_row(*row)
         print_table(grid, out)
     say(f"{bottom_line(results.summary)} Written to {target}/")

@@ -7,30 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from simulator.analysis.cases import tally
 from simulator.outputs.folders import output_folder
+from simulator.outputs.formatting import change, number
 from simulator.outputs.pages import css, template
 from simulator.outputs.workbooks import write_csv
 from simulator.scenario.cases import Case
 
-PERCENT_UNITS = ("share", "share/year", "probability", "probability/year")
 
-
-def number(value: float, unit: str, difference: bool = False) -> str:
-    """A model value as a reader expects it: percentages (percentage points for a
-    difference), counts, money in millions."""
-    if value is None or not np.isfinite(value):
-        return "n/a"
-    if unit in PERCENT_UNITS:
-        return f"{100 * value:+.1f} pp" if difference else f"{100 * value:.1f}%"
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:,.2f} M"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.2f}"
+def shown(value: float, unit: str, difference: bool = False) -> str:
+    """A model value as the reports write it (``outputs/formatting``): a level, or a signed
+    difference (an effect or a change)."""
+    return change(value, unit) if difference else number(value, unit)
 
 
 def bottom_line(counts: dict[str, int], cases: int) -> str:
@@ -69,9 +59,9 @@ def render_cases(
                         "measure": r["measure"],
                         "how": r["compare"] + (f", {r['window']}" if r["window"] else ""),
                         "observed": r["observed"],
-                        "model": number(r["model_mean"], r["unit"], r["compare"] != "level"),
+                        "model": shown(r["model_mean"], r["unit"], r["compare"] != "level"),
                         "interval": " – ".join(
-                            number(r[k], r["unit"], r["compare"] != "level")
+                            shown(r[k], r["unit"], r["compare"] != "level")
                             for k in ("model_ci95_low", "model_ci95_high")
                         ),
                         "unit": r["unit"],

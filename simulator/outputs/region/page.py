@@ -17,6 +17,7 @@ import pandas as pd  # noqa: E402
 
 from simulator.analysis.region import RegionResults  # noqa: E402
 from simulator.outputs.figures.style import BAND_ALPHA, BLUE, GREEN, VERMILLION, style  # noqa: E402
+from simulator.outputs.formatting import change, in_currency, is_percent, number, span  # noqa: E402
 from simulator.outputs.pages import css, embed_image, template  # noqa: E402
 
 
@@ -51,49 +52,42 @@ def region_chart(series: pd.DataFrame, path: Path, baseline: float) -> Path:
     return path
 
 
-def _value(entry: dict[str, Any], kind: str) -> str:
+def _value(entry: dict[str, Any], unit: str, signed: bool = False) -> str:
+    """A figure and its 95% interval as the reports write them (``outputs/formatting``)."""
     mean, low, high = entry["mean"], entry["ci95_low"], entry["ci95_high"]
-    if mean is None:
-        return "n/a"
-
-    def f(x: float) -> str:
-        if kind == "pct":
-            return f"{100 * x:.1f}%"
-        if kind == "pp":
-            return f"{x:+.2f} pp"
-        if kind == "money":
-            return f"{x / 1e6:,.2f} M"
-        return f"{x:,.0f}"
-
-    if low is None or high is None or np.isclose(low, high):
-        return f(mean)
-    if kind == "pct":  # a share's interval stays a share
+    write = change if signed else number
+    if mean is None or low is None or high is None or np.isclose(low, high):
+        return write(mean, unit)
+    if is_percent(unit):  # a share's interval stays a share
         low, high = max(low, 0.0), min(high, 1.0)
-    return f"{f(mean)} ({f(low)} – {f(high)})"
+    return f"{write(mean, unit)} ({span(low, high, unit, signed)})"
 
 
 def render_region(results: RegionResults, bottom_line: str, image: Path, version: str) -> str:
     s = results.summary
     headline = [
-        ("Workers displaced", _value(s["displaced"], "count")),
-        ("Customer-service jobs moved out (peak)", _value(s["direct_jobs_lost_peak"], "count")),
+        ("Workers displaced", _value(s["displaced"], "persons")),
+        ("Customer-service jobs moved out (peak)", _value(s["direct_jobs_lost_peak"], "jobs")),
         (
             "Local jobs lost through the multiplier (peak)",
-            _value(s["multiplier_jobs_lost_peak"], "count"),
+            _value(s["multiplier_jobs_lost_peak"], "jobs"),
         ),
-        ("Peak unemployment above baseline", _value(s["unemployment_peak_change_pp"], "pp")),
-        ("Displaced back at work within a year", _value(s["reemployed_share_12m"], "pct")),
-        ("Unemployment insurance paid (public)", _value(s["public_ui_cost"], "money")),
+        (
+            "Peak unemployment above baseline",
+            _value(s["unemployment_peak_change_pp"], "percentage points", True),
+        ),
+        ("Displaced back at work within a year", _value(s["reemployed_share_12m"], "share")),
+        ("Unemployment insurance paid (public)", _value(s["public_ui_cost"], "USD")),
     ]
     firms = [
         {
             "name": name,
-            "displaced": _value(f["displaced_workers"], "count"),
-            "back": _value(f["reemployed_share_12m"], "pct"),
-            "alone": _value(f["alone_reemployed_share_12m"], "pct")
+            "displaced": _value(f["displaced_workers"], "persons"),
+            "back": _value(f["reemployed_share_12m"], "share"),
+            "alone": _value(f["alone_reemployed_share_12m"], "share")
             if "alone_reemployed_share_12m" in f
             else "",
-            "earnings": _value(f["earnings_first_year"], "pct"),
+            "earnings": _value(f["earnings_first_year"], "share"),
         }
         for name, f in s["by_firm"].items()
     ]
@@ -121,7 +115,8 @@ def write_region_page(results: RegionResults, bottom_line: str, folder: Path, ve
             Path(tmp) / "region.png",
             results.region.local_economy.baseline_unemployment_rate,
         )
-        html = render_region(results, bottom_line, image, version)
+        with in_currency(results.region.currency):
+            html = render_region(results, bottom_line, image, version)
     path = folder / "region.html"
     path.write_text(html, encoding="utf-8")
     return path

@@ -11,12 +11,9 @@ from typing import Any
 
 from simulator.analysis.region import RegionResults
 from simulator.outputs.folders import output_folder
+from simulator.outputs.formatting import percent
 from simulator.outputs.region.page import write_region_page
 from simulator.outputs.workbooks import write_csv
-
-
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.0f}%"
 
 
 def bottom_line(summary: dict[str, Any]) -> str:
@@ -30,7 +27,7 @@ def bottom_line(summary: dict[str, Any]) -> str:
         f"through the local multiplier about {s['multiplier_jobs_lost_peak']['mean']:,.0f} "
         f"more local jobs go at the peak. Unemployment peaks "
         f"{s['unemployment_peak_change_pp']['mean']:.2f} points above its baseline. Within a "
-        f"year {_pct(s['reemployed_share_12m']['mean'])} of the displaced are back at work."
+        f"year {percent(s['reemployed_share_12m']['mean'])} of the displaced are back at work."
     )
     crowding = {
         name: f["crowding_reemployed_share_12m"]
