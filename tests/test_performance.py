@@ -332,3 +332,30 @@ def test_repeated_runs_alternate_and_keep_the_best() -> None:
     assert r["wall_s"] == min(r["wall_s_runs"]) and f["wall_s"] == min(f["wall_s_runs"])
     expected = (r["wall_s"] / r["agent_months"]) / (f["wall_s"] / f["agent_months"])
     assert r["ratio_to_floor"] == pytest.approx(expected)
+
+
+# -- the region benchmark -----------------------------------------------------------------------
+def test_the_region_benchmark_draws_and_runs_a_small_region() -> None:
+    from simulator.dev import region_benchmark as rb
+
+    small = rb.RegionBench(firms=4, agents=200, labour_force=50_000, months=4, customer_sample=0.1)
+    out = io.StringIO()
+    result = rb.run_region_benchmark(small, isolate=False, console=Console(file=out, width=100))
+    assert 100 <= result["agents"] <= 400  # lognormal sizes around 50 a firm
+    assert result["customers"] == pytest.approx(500 * result["agents"], rel=0.01)
+    # a tenth of each firm's customers simulated (at least 100 each)
+    assert result["customers_simulated"] == pytest.approx(result["customers"] / 10, rel=0.05)
+    assert result["wall_s"] >= result["run_s"] > 0 and result["peak_rss_bytes"] > 0
+    text = out.getvalue()
+    assert "peak resident memory" in text and "targets: under 120 s" in text
+
+
+def test_the_region_benchmark_child_prints_one_json_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from simulator.dev import region_benchmark as rb
+
+    args = json.dumps({"firms": 2, "agents": 60, "labour_force": 20_000, "months": 2})
+    assert rb.main(["--one", "--json-args", args]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["bench"]["firms"] == 2 and result["bench"]["months"] == 2

@@ -28,6 +28,7 @@ from simulator.model.calibration import FITTED, fitted_facts
 from simulator.model.employees import State
 from simulator.outputs.validation import docs as validation_docs
 from simulator.scenario import load_scenario
+from simulator.scenario.region import load_region
 
 BIN = Path(sys.executable).parent
 
@@ -176,6 +177,8 @@ def test_every_fact_is_measured_by_an_experiment_on_shipped_scenarios() -> None:
     for e in EXPERIMENTS:
         for name in e.scenarios:
             load_scenario(folder / f"{name}.yaml")  # valid scenario files, in the package
+        for name in e.regions:
+            load_region(folder / f"{name}.yaml")  # valid region files, in the package
 
 
 def test_summary_line_counts_passes_by_kind() -> None:

@@ -251,9 +251,18 @@ def bench(
         str | None,
         typer.Option("--workers", help="Comma-separated worker counts (default: 1 and cores)"),
     ] = None,
+    region: Annotated[
+        bool,
+        typer.Option(
+            "--region",
+            help="Also run a region of 100 firms, 50,000 agents and a labour force of "
+            "1,000,000 for 60 months on one core",
+        ),
+    ] = False,
 ) -> None:
-    """Benchmark one replication at several scales against a numpy floor, and `outsim run`
-    with many replications on one and on several workers (docs/PERFORMANCE.md)."""
+    """Benchmark one replication at several scales against a numpy floor, `outsim run`
+    with many replications on one and on several workers, and (``--region``) a region of
+    many firms (docs/PERFORMANCE.md)."""
     from simulator.analysis.parallel import cores
     from simulator.dev.benchmark import DEFAULT_SEED, run_benchmark
     from simulator.dev.replications import run_replication_benchmark
@@ -261,8 +270,10 @@ def bench(
     values = parse_scales(scales) if scales.strip() else []
     counts = parse_counts(replications, "--replications", _REPS[1])
     pools = parse_counts(workers, "--workers", 256) if workers else sorted({1, cores()})
-    if not values and not counts:
-        raise bad_input("--scales and --replications are both empty: nothing to benchmark")
+    if not values and not counts and not region:
+        raise bad_input(
+            "--scales and --replications are both empty and no --region: nothing to benchmark"
+        )
     if values:
         run_benchmark(
             values,
@@ -275,6 +286,13 @@ def bench(
     if counts:
         with guard("benchmark"):
             run_replication_benchmark(counts, pools, seed, console=out)
+    if region:
+        from simulator.dev.region_benchmark import RegionBench, run_region_benchmark
+
+        with guard("benchmark"):
+            run_region_benchmark(
+                RegionBench() if seed is None else RegionBench(seed=seed), console=out
+            )
 
 
 @app.command()

@@ -97,17 +97,22 @@ class Customers:
         # luck is the same in every plan
         self.streams = streams if isinstance(streams, Streams) else Streams(streams)
         self.month = 0  # the month being simulated (``start_month``)
-        self.initial_count = params.count
+        # a sample (``customers.simulated``): each slot stands for ``weight`` customers, and
+        # every count this class gives out (customers, issues, leavers, arrivals, breached)
+        # is scaled back up; shares and means are the sample's own
+        simulated = min(params.simulated or params.count, params.count)
+        self.weight = params.count / simulated  # customers per simulated customer
+        self.initial_count = simulated  # slots active at month 0
         # satisfaction with in-house service before the plan: customers start there, and trust
         # is anchored to it [0-100]
         self.reference_satisfaction = reference_satisfaction
-        size = int(params.count * (1 + SPARE_SLOTS)) + 1
+        size = int(simulated * (1 + SPARE_SLOTS)) + 1
         self.active = np.zeros(size, dtype=bool)
-        self.active[: params.count] = True
-        self.n_active = params.count  # active slots
+        self.active[:simulated] = True
+        self.n_active = simulated  # active slots
         # slots ever used: every active slot lies below ``end`` (new customers take the lowest
         # free slots), so whole-array work stops there
-        self.end = params.count
+        self.end = simulated
         self._holes = np.zeros(0, dtype=np.intp)  # empty slots below ``end``, ascending
         # issues per month [1/month] (0 in an empty slot, so that it never raises one)
         self.contact_rate = np.zeros(size, dtype=FLOAT)
@@ -131,10 +136,10 @@ class Customers:
         # buffers: this month's uniform draws (one per slot), intermediate results
         self._uniforms = np.zeros(size, dtype=FLOAT)
         self._work = np.zeros(size, dtype=FLOAT)
-        self._fill(np.arange(params.count), self.streams.generator("customers", "initial"))
+        self._fill(np.arange(simulated), self.streams.generator("customers", "initial"))
         self.monthly_baseline_churn = 1.0 - (1.0 - params.baseline_churn_annual) ** (1 / 12)
-        self.churned_this_month = 0
-        self.acquired_this_month = 0
+        self.churned_this_month: float = 0  # [customers]
+        self.acquired_this_month: float = 0  # [customers]
         self.trust_lost_to_discovery = 0.0  # mean trust lost per customer, cumulative [0-1]
         self.trust_lost_to_disclosure = 0.0
         self.issues_by_channel: np.ndarray = np.zeros(0)
@@ -173,20 +178,26 @@ class Customers:
         self.satisfaction[slots] = 0.0
         self.trust[slots] = 0.0
 
+    def real(self, slots: float) -> float:
+        """The customers ``slots`` simulated customers stand for [customers]."""
+        return slots if self.weight == 1.0 else slots * self.weight
+
     def expected_issuers(self, volume: float = 1.0) -> float:
         """Customers expected to raise at least one issue in a month at ``volume``
         [customers/month]."""
         rate = self.contact_rate[: self.end].astype(np.float64) * volume
-        return float((-np.expm1(-rate)).sum())  # empty slots: rate 0, no issue
+        return self.real(float((-np.expm1(-rate)).sum()))  # empty slots: rate 0, no issue
 
     def expected_issues(self, volume: float = 1.0) -> float:
         """Issues expected next month from the active customers, at that month's volume
         factor (``model/demand.py``) [issues/month]."""
-        return volume * float(self.contact_rate.sum(dtype=np.float64))  # empty slots: rate 0
+        # empty slots: rate 0
+        return self.real(volume * float(self.contact_rate.sum(dtype=np.float64)))
 
     @property
-    def count(self) -> int:
-        return self.n_active
+    def count(self) -> float:
+        """Active customers [customers] (the active slots times ``weight``)."""
+        return self.real(self.n_active)
 
     def _mean(self, values: np.ndarray) -> float:
         """Mean over the active customers of ``values`` (0 in every empty slot)."""
@@ -202,17 +213,17 @@ class Customers:
     def informed_share(self) -> float:
         """Share of active customers the company told that service is outsourced."""
         e = self.end
-        return float(np.count_nonzero(self.informed[:e] & self.active[:e]) / max(self.count, 1))
+        return float(np.count_nonzero(self.informed[:e] & self.active[:e]) / max(self.n_active, 1))
 
     def aware_share(self) -> float:
         """Share of active customers who know it, told or from its discovery."""
         e = self.end
-        return float(np.count_nonzero(self.aware[:e] & self.active[:e]) / max(self.count, 1))
+        return float(np.count_nonzero(self.aware[:e] & self.active[:e]) / max(self.n_active, 1))
 
-    def breached_count(self) -> int:
-        """Active customers whose record was in a breach."""
+    def breached_count(self) -> float:
+        """Active customers whose record was in a breach [customers]."""
         e = self.end
-        return int(np.count_nonzero(self.breached[:e] & self.active[:e]))
+        return self.real(int(np.count_nonzero(self.breached[:e] & self.active[:e])))
 
     # -- monthly behaviour -------------------------------------------------------------------
     def start_month(self, month: int) -> None:
@@ -254,6 +265,8 @@ class Customers:
         self.issues_by_channel = np.bincount(
             channel, weights=self._issue_counts, minlength=len(routing)
         )
+        if self.weight != 1.0:
+            self.issues_by_channel = self.issues_by_channel * self.weight
         return self.issues_by_channel
 
     def routed_to(self, channel: int) -> np.ndarray:
@@ -324,7 +337,7 @@ class Customers:
         self.aware[reached] = True
         loss = np.minimum(self.trust[reached], dip * (0.5 + self.privacy_sensitivity[reached]))
         self.trust[reached] -= loss
-        self.trust_lost_to_disclosure += float(loss.sum(dtype=np.float64)) / max(self.count, 1)
+        self.trust_lost_to_disclosure += float(loss.sum(dtype=np.float64)) / max(self.n_active, 1)
 
     def discover_outsourcing(self, drop: float) -> None:
         """Undisclosed outsourcing comes to light: every customer learns it (without being
@@ -333,7 +346,7 @@ class Customers:
         loss = np.minimum(self.trust[act], drop * (0.5 + self.privacy_sensitivity[act]))
         self.trust[act] -= loss
         self.aware[act] = True
-        self.trust_lost_to_discovery += float(loss.sum(dtype=np.float64)) / max(self.count, 1)
+        self.trust_lost_to_discovery += float(loss.sum(dtype=np.float64)) / max(self.n_active, 1)
 
     def suffer_breach(
         self, slots: np.ndarray, drop: float, publicity_drop: float, records_lost: bool = True
@@ -388,7 +401,7 @@ class Customers:
         top += p.intent_to_churn_realisation * DEFECT_BY_OUTCOME.max()
         return float(min(top, 1.0) * (1 + ROUNDING_MARGIN))
 
-    def churn(self, extra: np.ndarray | None = None) -> int:
+    def churn(self, extra: np.ndarray | None = None) -> float:
         """Customers leave, each with their churn probability; ``extra`` adds one-off churn
         probability per slot.
 
@@ -423,8 +436,8 @@ class Customers:
             self.leaver_probability = prob.take(self.leavers)
         self.active[self.leavers] = False
         self._empty(self.leavers)
-        self.churned_this_month = len(self.leavers)
-        self.n_active -= self.churned_this_month
+        self.n_active -= len(self.leavers)
+        self.churned_this_month = self.real(len(self.leavers))  # [customers]
         return self.churned_this_month
 
     def expected_status_quo_churn(self, channel: ChannelMonth) -> float:
@@ -442,7 +455,8 @@ class Customers:
         return float(hazard + p.intent_to_churn_realisation * p_issue * defect)
 
     def acquire(self, expected: float, informed: float, aware: float) -> np.ndarray:
-        """New customers arrive (Poisson with mean ``expected``) into free slots, told of the
+        """New customers arrive (Poisson with mean ``expected``, in simulated customers) into
+        free slots, told of the
         outsourcing with probability ``informed`` and knowing of it with ``aware``; returns
         the slots they took."""
         rng = self.streams.generator("customers", "arrivals", month=self.month)
@@ -458,5 +472,5 @@ class Customers:
         if n:
             self.end = max(e, int(slots[-1]) + 1)
         self.n_active += n
-        self.acquired_this_month = n
+        self.acquired_this_month = self.real(n)  # [customers]
         return slots

@@ -53,7 +53,9 @@ def victims(streams: Streams, index: int, month: int, held: np.ndarray, count: i
     return np.sort(held[np.argpartition(u, count - 1)[:count]])
 
 
-def incident_cost(incident: Incident, records: int, cost_per_record: float, fixed: float) -> float:
+def incident_cost(
+    incident: Incident, records: float, cost_per_record: float, fixed: float
+) -> float:
     """A data theft: the records, the response and the losses; mis-selling: the losses
     [USD]. Nothing without victims."""
     if records == 0:

@@ -294,7 +294,7 @@ def record_privacy(m: dict[str, float], model: OutsourcingModel) -> None:
     m["customers_lost_to_breaches"] = model.churn_from_breaches
     struck = [hit for hit in model.incidents_struck if len(hit.slots)]
     m["incidents"] = len(struck)
-    m["incident_victims"] = sum(len(hit.slots) for hit in struck)
+    m["incident_victims"] = model.customers.real(sum(len(hit.slots) for hit in struck))
 
 
 def record_vendors(m: dict[str, float], model: OutsourcingModel) -> None:

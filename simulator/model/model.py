@@ -159,7 +159,7 @@ class OutsourcingModel(mesa.Model):
             for v, cap in zip(s.vendors, np.broadcast_to(peak, len(s.vendors)), strict=True)
         ]
         slots = len(self.customers.active)
-        self.privacy = Privacy(pol.privacy, s.costs)
+        self.privacy = Privacy(pol.privacy, s.costs, self.customers.weight)
         self.privacy.add_holder("in_house", s.company.security_maturity, False, slots)
         for v in s.vendors:
             self.privacy.add_holder(v.name, v.security_maturity, True, slots)
@@ -180,7 +180,7 @@ class OutsourcingModel(mesa.Model):
             self.customers.expected_issuers(float(self.demand[0])),
             baseline.p_unresolved,
         )
-        self.complaints = 0  # this month's complaints to the regulator
+        self.complaints: float = 0  # this month's complaints to the regulator
         self.metrics: dict[str, float] = {}
         self.cumulative = dict.fromkeys(
             ("displaced", "early_quits", "breaches", "trust_lost_discovery"), 0.0
@@ -389,8 +389,8 @@ class OutsourcingModel(mesa.Model):
     def update_customers(self, t: int, channels: list[ChannelMonth]) -> None:
         cu, co = self.customers, self.company
         cu.experience_service(channels, co.disclosed)
-        self.complaints = file_complaints(
-            self.streams, t, cu.unresolved, self.complaint_probability
+        self.complaints = cu.real(
+            file_complaints(self.streams, t, cu.unresolved, self.complaint_probability)
         )
         p_discover = co.discovery_probability(t)
         if p_discover > 0 and self.streams.uniform(("company", "discovery"), t) < p_discover:
@@ -413,10 +413,10 @@ class OutsourcingModel(mesa.Model):
                 continue
             holder = next(h for h in pr.holders if h.name == incident.holder)
             held = np.flatnonzero(holder.held & cu.active)
-            slots = victims(self.streams, i, month, held, incident.customers)
+            slots = victims(self.streams, i, month, held, round(incident.customers / cu.weight))
             cost = incident_cost(
                 incident,
-                len(slots),
+                cu.real(len(slots)),
                 pr.cost_per_record(holder),
                 self.scenario.costs.breach_fixed_cost,
             )
@@ -456,7 +456,7 @@ class OutsourcingModel(mesa.Model):
         churned = cu.churn(extra)
         # churn caused by breaches: the extra probability's share of each leaver's risk
         self.churn_from_breaches = (
-            float((extra[cu.leavers] / np.maximum(cu.leaver_probability, 1e-12)).sum())
+            cu.real(float((extra[cu.leavers] / np.maximum(cu.leaver_probability, 1e-12)).sum()))
             if extra is not None
             else 0.0
         )

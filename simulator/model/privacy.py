@@ -99,8 +99,9 @@ class Breach:
 class Privacy:
     """Exposure and breach risk across the record holders."""
 
-    def __init__(self, policy: PrivacyPolicy, costs: Costs) -> None:
+    def __init__(self, policy: PrivacyPolicy, costs: Costs, weight: float = 1.0) -> None:
         self.policy, self.costs = policy, costs
+        self.weight = weight  # customers per simulated customer (``customers.simulated``)
         self.holders: list[Holder] = []
 
     def add_holder(self, name: str, maturity: float, third_party: bool, slots: int) -> None:
@@ -118,8 +119,10 @@ class Privacy:
     def fields_share(self, h: Holder) -> float:
         return self.policy.fields_shared_share if h.third_party else 1.0
 
-    def records_held(self, h: Holder) -> int:
-        return int(np.count_nonzero(h.held))
+    def records_held(self, h: Holder) -> float:
+        """Records ``h`` holds [records] (its slots times the sample's weight)."""
+        held = int(np.count_nonzero(h.held))
+        return held if self.weight == 1.0 else held * self.weight
 
     def exposure(self, h: Holder) -> float:
         """Record-equivalents ``h`` holds: records x share of their fields [records]."""
@@ -182,7 +185,7 @@ class Privacy:
             rng = streams.generator(*stream, month=month)  # this breach's size and fine
             share = rng.beta(2.0, 3.0)  # mean 0.4
             hit = slots[streams.uniforms((*stream, "records"), month, slots) < share]
-            records = len(hit)
+            records = len(hit) if self.weight == 1.0 else round(len(hit) * self.weight)
             fined = rng.random() < FINE_PROBABILITY[self.policy.regime]
             fine = self.fine(h, records, annual_revenue) if fined else 0.0
             cost = records * self.cost_per_record(h) + self.costs.breach_fixed_cost + fine

@@ -43,16 +43,20 @@ REGION_METRICS: dict[str, tuple[str, str]] = {
 }
 
 
-def firm_seed(region_seed: int, name: str) -> np.random.SeedSequence:
-    """The seed of the firm called ``name`` in a region on ``region_seed``: the same
-    whichever other firms the region holds."""
-    return np.random.SeedSequence(region_seed, spawn_key=(zlib.crc32(name.encode("utf-8")),))
+def firm_seed(region_seed: int | np.random.SeedSequence, name: str) -> np.random.SeedSequence:
+    """The seed of the firm called ``name`` in a region on ``region_seed`` (a number, or a
+    seed sequence such as a replication's): the same whichever other firms the region
+    holds."""
+    key = zlib.crc32(name.encode("utf-8"))
+    if isinstance(region_seed, np.random.SeedSequence):
+        return np.random.SeedSequence(region_seed.entropy, spawn_key=(*region_seed.spawn_key, key))
+    return np.random.SeedSequence(region_seed, spawn_key=(key,))
 
 
 class RegionModel(mesa.Model):
     """Firms of one region, stepped month by month around their shared labour market."""
 
-    def __init__(self, region: Region, seed: int | None = None) -> None:
+    def __init__(self, region: Region, seed: int | np.random.SeedSequence | None = None) -> None:
         root = region.simulation.seed if seed is None else seed
         super().__init__(rng=np.random.default_rng(root))
         self.region = region

@@ -90,6 +90,7 @@ REGISTRY: dict[str, tuple[Kind, str]] = {
     "workforce.months_to_proficiency": (X, "communication"),
     "workforce.new_hire_proficiency": (X, "communication"),
     "customers.count": (C, "context"),
+    "customers.simulated": (C, "context"),  # the model's resolution, not the world
     "customers.volumes": (C, "plan"),
     "customers.volume_history": (C, "plan"),
     "customers.volumes_decimal": (C, "plan"),

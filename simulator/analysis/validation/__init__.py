@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,10 @@ from simulator.analysis.validation.fact import (
 )
 from simulator.analysis.validation.facts import FACT_BY_ID, FACTS
 from simulator.model.model import OutsourcingModel
+from simulator.model.region import RegionModel
 from simulator.scenario import load_scenario
 from simulator.scenario.overrides import with_overrides
+from simulator.scenario.region import Region, load_region, region_from_scenarios
 
 
 def package_experiments() -> Path:
@@ -62,10 +65,10 @@ def run_experiments(
 ) -> dict[str, float]:
     """One replication of ``experiments``; each scenario runs once and is shared.
     ``changes``: field values put into every scenario (e.g. a posterior draw's constants)."""
-    cache: dict[tuple[str, int], list[OutsourcingModel]] = {}
+    cache: dict[tuple[str, int], list[Any]] = {}
     values: dict[str, float] = {}
     for exp in experiments:
-        models: dict[str, list[OutsourcingModel]] = {}
+        models: dict[str, list[Any]] = {}
         for name in exp.scenarios:
             key = (name, exp.runs)
             if key not in cache:
@@ -73,12 +76,27 @@ def run_experiments(
                 seeds = _seeds(seed, exp.runs)
                 cache[key] = [OutsourcingModel(scenario, seed=s).run() for s in seeds]
             models[name] = cache[key]
+        for name in exp.regions:
+            key = (name, exp.runs)
+            if key not in cache:
+                region = _region(folder / f"{name}.yaml", changes or {})
+                cache[key] = [RegionModel(region, seed=s).run() for s in _seeds(seed, exp.runs)]
+            models[name] = cache[key]
         values.update(exp.measure(models))
         step()
     for runs in cache.values():  # Mesa keeps every model it built: free them (model.release)
         for model in runs:
             model.release()
     return values
+
+
+def _region(path: Path, changes: Mapping[str, float]) -> Region:
+    """The region file ``path`` with ``changes`` put into every firm and its labour market."""
+    region = load_region(path)
+    if not changes:
+        return region
+    firms = [with_overrides(f, changes) for f in region.firms]
+    return region_from_scenarios(firms, region.simulation, firms[0].local_economy, region.source)
 
 
 def replicate_until_precise(
@@ -133,7 +151,7 @@ def run_validation(
     whatever the number of replications, so added replications extend the first ones.
     """
     folder = Path(folder) if folder is not None else package_experiments()
-    needed = sorted({s for e in EXPERIMENTS for s in e.scenarios})
+    needed = sorted({s for e in EXPERIMENTS for s in e.files})
     missing = [s for s in needed if not (folder / f"{s}.yaml").is_file()]
     if missing:
         raise FileNotFoundError(f"{folder}: missing validation scenarios {', '.join(missing)}")

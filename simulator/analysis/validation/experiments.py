@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from simulator.analysis.displacement import earnings_vs_counterfactual, lost_or_left, share_in_state
 from simulator.analysis.kpis import in_house_turnover, vendor_turnover
+from simulator.analysis.validation.regional import measure_regional_wave
 from simulator.model.employees import PART_TIME_HOURS, State
 from simulator.model.model import OutsourcingModel
 
@@ -34,10 +36,17 @@ class Experiment:
 
     name: str
     scenarios: tuple[str, ...]  # files in the validation folder
-    measure: Callable[[Models], dict[str, float]]
+    # the finished runs of each scenario and region -> one value per fact
+    measure: Callable[[Any], dict[str, float]]
     description: str = ""
     runs: int = 1  # runs of each scenario per replication (for rare events)
     facts: tuple[str, ...] = field(default=())
+    regions: tuple[str, ...] = ()  # region files in the validation folder (``RegionModel``)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every scenario and region file the experiment runs (without ``.yaml``)."""
+        return self.scenarios + self.regions
 
 
 def series(model: OutsourcingModel) -> pd.DataFrame:
@@ -406,5 +415,14 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         "vendor at average security holds full records, or 40% of the fields; 25 runs per "
         "replication, since breaches are rare.",
         runs=25,
+    ),
+    Experiment(
+        "regional_wave",
+        (),
+        measure_regional_wave,
+        "Twelve contact-centre firms (about 2,900 agents) in a region of 250,000 workers move "
+        "all customer service offshore, their starts spread over five years; the same region "
+        "without the wave on the same seeds; ten years.",
+        regions=("regional_wave", "regional_no_wave"),
     ),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from simulator.analysis.validation.fact import DWS_MEASURE, INF, Fact
 from simulator.analysis.validation.market_facts import LABOUR_MARKET_FACTS, LONG_RUN_FACTS
+from simulator.analysis.validation.regional import REGIONAL_FACTS
 from simulator.model.privacy import REFERENCE_RECORDS, SIZE_EXPONENT
 
 DWS_2024 = "BLS Displaced Worker Survey, January 2024 (USDL-24-1712; TED 2024-08)"
@@ -251,6 +252,7 @@ FACTS: tuple[Fact, ...] = (
         "As for 15+ weeks, with spells of 27+ weeks.",
     ),
     *LABOUR_MARKET_FACTS,
+    *REGIONAL_FACTS,
     Fact(
         "notice_direct_moves",
         "Advance notice raises the share of displaced workers who move to a new job without "

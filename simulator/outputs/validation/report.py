@@ -75,7 +75,7 @@ def render_validation(table: pd.DataFrame, replications: int, seed: int, version
         experiments=[
             {
                 "name": e.name,
-                "scenarios": ", ".join(f"{s}.yaml" for s in e.scenarios),
+                "scenarios": ", ".join(f"{s}.yaml" for s in e.files),
                 "description": e.description,
             }
             for e in EXPERIMENTS

@@ -54,6 +54,15 @@ class Customers(Strict):
     count: int = Field(
         120_000, ge=1, le=50_000_000, description="Active customers at month 0 [customers]"
     )
+    simulated: int | None = Field(
+        None,
+        ge=100,
+        le=50_000_000,
+        description="Customers simulated one by one, each standing for count / simulated "
+        "customers (a sample: counts, issues, records and money are scaled back up); unset "
+        "or at least count: every customer is simulated. For large firms and regions of many "
+        "firms, where the customer base, not the workforce, sets the run time [customers]",
+    )
     contacts_per_customer_month: float = Field(
         0.8, ge=0, le=20, description="Mean service contacts per customer [contacts/month]"
     )
