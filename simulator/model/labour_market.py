@@ -45,6 +45,8 @@ class Contribution:
     keeps in the region."""
 
     searching: int  # its displaced workers searching (unemployed) [persons]
+    # its displaced not employed: searching, in training or out of the labour force [persons]
+    not_employed: int
     home: float  # community investment spent at home this month
     focus: tuple[float, float, float]  # home spend's shares: skills, small business, infrastructure
     tradable_jobs_lost: float  # its customer-service jobs no longer in the region [jobs]
@@ -94,6 +96,7 @@ class LocalEconomy:
         # displaced workers jobless at the end of last month, every firm's together: a firm
         # adds the others' to its own in the unemployment rate (0 others when it is alone)
         self.jobless_last_total = 0
+        self.displaced_not_employed = 0  # every firm's, this month [persons]
 
     def market_factor(self) -> float:
         """Displaced workers' hazard relative to reference conditions (tightness, efficiency)."""
@@ -107,8 +110,18 @@ class LocalEconomy:
         return theta**self.params.exit_tightness_elasticity
 
     def vacancies(self) -> float:
-        net_lost = self.jobs_lost - self.jobs_supported
-        return max(self.v0 * (1.0 - net_lost / self.e0), 1.0)
+        """Open jobs in the region: the jobs there are less the people employed [jobs].
+
+        Jobs: the baseline's filled and open jobs, less every firm's jobs moved out and the
+        local jobs lost through the multiplier, plus those community investment supports.
+        Employed: the baseline's, less every firm's displaced not employed and the other
+        unemployed above the baseline. So a layoff whose jobs leave the region leaves the
+        open jobs as they were; every displaced worker re-employed, and every position
+        removed while its holder moved to another local job, fills one; and a region that
+        lost jobs keeps fewer open ones for as long as it lacks them (at least one)."""
+        net_lost = self.tradable_jobs_lost + self.jobs_lost - self.jobs_supported
+        excess_unemployed = self.unemployed_other - self.u0
+        return max(self.v0 - net_lost + self.displaced_not_employed + excess_unemployed, 1.0)
 
     def unemployment_rate(self, displaced_jobless: int, own_last: int | None = None) -> float:
         """The region's unemployment rate, with ``displaced_jobless`` of one firm now and
@@ -179,6 +192,7 @@ class LocalEconomy:
         builds jobs and skills, jobs moved out of the region take local jobs with them
         (the multiplier), and all the displaced searching meet the region's vacancies."""
         searching = sum(c.searching for c in firms)
+        self.displaced_not_employed = sum(c.not_employed for c in firms)
         self.build_up(
             sum(c.home * c.focus[0] for c in firms),
             sum(c.home * c.focus[1] for c in firms),

@@ -522,6 +522,9 @@ class OutsourcingModel(mesa.Model):
         f = invest.focus
         return Contribution(
             searching=wf.count(State.unemployed),
+            not_employed=wf.count(State.unemployed)
+            + wf.count(State.retraining)
+            + wf.count(State.left_labour_force),
             home=home,
             focus=(f.skills, f.small_business, f.infrastructure),
             tradable_jobs_lost=max(self.headcount0 - jobs, 0.0),
