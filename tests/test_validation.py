@@ -27,7 +27,7 @@ from simulator.analysis.validation.experiments import _share_at_least, _unemploy
 from simulator.model.calibration import FITTED, fitted_facts
 from simulator.model.employees import State
 from simulator.outputs.validation import docs as validation_docs
-from simulator.scenario import load_scenario
+from simulator.scenario import load_scenario, scenario_from_dict, scenario_to_dict
 from simulator.scenario.region import load_region
 
 BIN = Path(sys.executable).parent
@@ -424,3 +424,50 @@ def test_validation_seeds_are_derived_without_spawning() -> None:
     assert [s.spawn_key for s in a] == [s.spawn_key for s in b]  # the same runs every time
     assert len({s.spawn_key for s in a}) == 3
     assert _seeds(root, 1) == [root]
+
+
+# -- the regional facts (issue 28) ----------------------------------------------------------------
+def test_the_regional_shock_measures_what_is_left_of_its_peak() -> None:
+    from simulator.analysis.validation.regional import measure_regional_shock
+
+    months = 132
+    calm = np.full(months, 0.05)
+    excess = np.zeros(months)
+    excess[12:36] = 0.01  # a two-year rise of one point
+    excess[102:] = 0.0025  # a quarter of it left from month 102
+    shock = SimpleNamespace(
+        datacollector=_Series(pd.DataFrame({"unemployment_rate": calm + excess}))
+    )
+    still = SimpleNamespace(datacollector=_Series(pd.DataFrame({"unemployment_rate": calm})))
+    value = measure_regional_shock({"regional_shock": [shock], "regional_shock_calm": [still]})
+    assert value["blanchard_katz_unemployment_fades"] == pytest.approx(0.25)
+
+
+def test_a_wave_leaves_more_people_jobless_than_the_same_region_without_it(default_small) -> None:
+    """Two small firms in a small region, moving or not, on the same seeds: the wave's region
+    has more people unemployed and not employed, and jobs moved out to divide by."""
+    from simulator.analysis.validation.regional import measure_regional_wave
+    from simulator.model.region import RegionModel
+    from simulator.scenario.region import region_from_scenarios
+    from simulator.scenario.status_quo import status_quo_of
+
+    from .conftest import shrink
+
+    firm = shrink(default_small, customers=6000, months=36)
+    economy = firm.local_economy.model_copy(update={"labour_force": 20_000})
+
+    def region(moving: bool):
+        firms = []
+        for name in ("a", "b"):
+            data = scenario_to_dict(firm if moving else status_quo_of(firm))
+            data["simulation"]["name"] = name
+            firms.append(scenario_from_dict(data))
+        built = region_from_scenarios(firms, firm.simulation, economy)
+        return RegionModel(built, seed=5, books=False).run()
+
+    values = measure_regional_wave(
+        {"regional_wave": [region(True)], "regional_no_wave": [region(False)]}
+    )
+    assert values["adh_unemployed_per_job_lost"] > 0
+    assert values["adh_not_employed_per_job_lost"] >= values["adh_unemployed_per_job_lost"]
+    assert values["gathmann_region_loses_more_than_the_layoff"] > 0

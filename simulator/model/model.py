@@ -115,6 +115,7 @@ class OutsourcingModel(mesa.Model):
         collect_agents: bool = False,
         status_quo: StatusQuoBooks | None = None,
         economy: LocalEconomy | None = None,
+        books: bool = True,
         **kwargs: Any,  # scenario overrides; Mesa's SolaraViz accepts only this name
     ) -> None:
         seed = _root_seed(seed, rng)
@@ -195,7 +196,9 @@ class OutsourcingModel(mesa.Model):
         )
         # the baseline of every money figure: the status quo on the same seed (None: this
         # scenario is its own status quo, so its savings are exactly zero)
-        self.status_quo_books = self._status_quo_books(status_quo, seed)
+        # (``books=False``: no status quo is run and money reads as its own baseline, for runs
+        # whose money nobody reads, such as the validation's regions)
+        self.status_quo_books = self._status_quo_books(status_quo, seed) if books else None
 
     def _status_quo_books(
         self, given: StatusQuoBooks | None, seed: int | np.random.SeedSequence

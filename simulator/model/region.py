@@ -56,7 +56,14 @@ def firm_seed(region_seed: int | np.random.SeedSequence, name: str) -> np.random
 class RegionModel(mesa.Model):
     """Firms of one region, stepped month by month around their shared labour market."""
 
-    def __init__(self, region: Region, seed: int | np.random.SeedSequence | None = None) -> None:
+    def __init__(
+        self,
+        region: Region,
+        seed: int | np.random.SeedSequence | None = None,
+        books: bool = True,
+    ) -> None:
+        """``books=False``: the firms' money is not measured against their status quo (no
+        status-quo runs: half the work), for runs that read only the labour market."""
         root = region.simulation.seed if seed is None else seed
         super().__init__(rng=np.random.default_rng(root))
         self.region = region
@@ -65,7 +72,9 @@ class RegionModel(mesa.Model):
         # the region's market (firms bring their own community spending: ``absorb``)
         self.economy = LocalEconomy(region.local_economy)
         self.firms = [
-            OutsourcingModel(s, seed=firm_seed(root, s.simulation.name), economy=self.economy)
+            OutsourcingModel(
+                s, seed=firm_seed(root, s.simulation.name), economy=self.economy, books=books
+            )
             for s in region.firms
         ]
         self.metrics: dict[str, float] = {}

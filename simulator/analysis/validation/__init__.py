@@ -80,7 +80,9 @@ def run_experiments(
             key = (name, exp.runs)
             if key not in cache:
                 region = _region(folder / f"{name}.yaml", changes or {})
-                cache[key] = [RegionModel(region, seed=s).run() for s in _seeds(seed, exp.runs)]
+                cache[key] = [
+                    RegionModel(region, seed=s, books=False).run() for s in _seeds(seed, exp.runs)
+                ]
             models[name] = cache[key]
         values.update(exp.measure(models))
         step()

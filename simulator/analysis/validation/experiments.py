@@ -19,7 +19,7 @@ import pandas as pd
 
 from simulator.analysis.displacement import earnings_vs_counterfactual, lost_or_left, share_in_state
 from simulator.analysis.kpis import in_house_turnover, vendor_turnover
-from simulator.analysis.validation.regional import measure_regional_wave
+from simulator.analysis.validation.regional import measure_regional_shock, measure_regional_wave
 from simulator.model.employees import PART_TIME_HOURS, State
 from simulator.model.model import OutsourcingModel
 
@@ -424,5 +424,13 @@ EXPERIMENTS: tuple[Experiment, ...] = (
         "all customer service offshore, their starts spread over five years; the same region "
         "without the wave on the same seeds; ten years.",
         regions=("regional_wave", "regional_no_wave"),
+    ),
+    Experiment(
+        "regional_shock",
+        (),
+        measure_regional_shock,
+        "The same twelve firms all move customer service offshore at once (months 6-18); the "
+        "same region without the shock on the same seeds; eleven years.",
+        regions=("regional_shock", "regional_shock_calm"),
     ),
 )

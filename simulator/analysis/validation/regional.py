@@ -9,8 +9,12 @@ training or out of the labour force), per customer-service job moved out, and pe
 off. The model has no migration and no change in the labour force's inflow: every job the
 region loses shows up as someone in it not employed, which is what these facts test.
 
-Every fact here joined the suite with its source, measurement and band fixed before the model
-was run against it; nothing was adjusted to it.
+The three facts of the wave joined the suite with source, measurement and band fixed before
+the model was first run against them; that run failed all three (0.07, 0.15 and 0.24: a region
+healing as if it had lost no jobs), and the local labour market was then given a count of its
+jobs (``labour_market.py``: open jobs are the jobs there are less the people employed). They
+drove a mechanism, so they are counted as fitted, not as evidence. The one-time shock's fact
+(Blanchard & Katz) joined after that change and before any run of its own: it is evidence.
 """
 
 from __future__ import annotations
@@ -18,12 +22,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from simulator.analysis.validation.fact import INF, Fact
 from simulator.model.employees import State
 
 ADDED_28 = (
     "issue 28: source, measurement and band fixed before the model was first run against "
     "it; nothing adjusted to it"
+)
+JOBS_PROVENANCE = (
+    "Its first run (issue 28, before any change) failed: {first}. The local labour market "
+    "then got a count of its jobs (open jobs = jobs less employed; before, open jobs fell "
+    "only in proportion to the multiplier's losses, so a region healed as if it had lost no "
+    "jobs): a mechanism chosen after seeing this fact, so it is not evidence"
+)
+BK = (
+    "Blanchard & Katz, 'Regional Evolutions', Brookings Papers on Economic Activity 1992(1) "
+    "(US states 1950-1990)"
 )
 ADH = (
     "Autor, Dorn & Hanson, 'The China Syndrome', American Economic Review 103(6), 2013, "
@@ -49,6 +65,23 @@ def _jobless(region: Any) -> tuple[float, float]:
         for f in firms
     )
     return float(unemployed), float(unemployed + out)
+
+
+def _excess_unemployment(models: Mapping[str, list[Any]]) -> Any:
+    (shock,), (calm,) = models["regional_shock"], models["regional_shock_calm"]
+    rate = "unemployment_rate"
+    a = shock.datacollector.get_model_vars_dataframe()[rate].to_numpy()
+    b = calm.datacollector.get_model_vars_dataframe()[rate].to_numpy()
+    return a - b
+
+
+def measure_regional_shock(models: Mapping[str, list[Any]]) -> dict[str, float]:
+    """How much of the shock's peak rise in unemployment is left seven years on."""
+    excess = _excess_unemployment(models)
+    yearly = np.convolve(excess, np.ones(12) / 12, mode="valid")  # 12-month means
+    peak = float(yearly.max())
+    late = float(excess[102:132].mean())
+    return {"blanchard_katz_unemployment_fades": late / peak if peak > 0 else float("nan")}
 
 
 def measure_regional_wave(models: Mapping[str, list[Any]]) -> dict[str, float]:
@@ -85,6 +118,8 @@ REGIONAL_FACTS: tuple[Fact, ...] = (
         "persons per job",
         "regional_wave",
         ADH_MEASURE + ".",
+        declared="fitted",
+        provenance=JOBS_PROVENANCE.format(first="0.07 more unemployed per job lost"),
         added=ADDED_28,
     ),
     Fact(
@@ -106,6 +141,8 @@ REGIONAL_FACTS: tuple[Fact, ...] = (
             "unemployed (", "not employed — unemployed, in training or out of the labour force ("
         )
         + ".",
+        declared="fitted",
+        provenance=JOBS_PROVENANCE.format(first="0.15 more not employed per job lost"),
         added=ADDED_28,
     ),
     Fact(
@@ -123,10 +160,32 @@ REGIONAL_FACTS: tuple[Fact, ...] = (
         "At the end of ten years, people in the region not employed in the wave region minus "
         "the same region without the wave, over the workers the firms laid off (the model "
         "has no migration: a job the region loses is a person in it not employed).",
-        declared="direction",
-        provenance="The model's local multiplier (1.0, from Moretti 2010: a consistency fact) "
-        "already makes a region lose jobs beyond the layoff; this checks that re-employment "
-        "and attrition do not undo that within ten years, a weak test",
+        declared="fitted",
+        provenance=JOBS_PROVENANCE.format(first="0.24 not employed per worker laid off")
+        + "; besides, the local multiplier (1.0, Moretti 2010) alone makes a region lose "
+        "jobs beyond the layoff, so it is a weak test",
         added=ADDED_28,
+    ),
+    Fact(
+        "blanchard_katz_unemployment_fades",
+        "After a region loses jobs, its unemployment rate returns to normal within five to "
+        "seven years (mostly as people move away)",
+        BK,
+        "back to normal after 5 to 7 years (a direction: read as less than a third of the "
+        "peak rise left seven years on)",
+        -INF,
+        1.0 / 3.0,
+        0.0,
+        "A direction: the source's impulse responses give the timing, not one number; 'back "
+        "to normal' read leniently as under a third of the peak.",
+        "share of the peak",
+        "regional_shock",
+        "The region's unemployment rate (every firm's displaced jobless counted) with the "
+        "one-time shock minus without it: its mean over months 102-131 (seven years and more "
+        "after the transfers end) over its highest 12-month mean.",
+        declared="direction",
+        added="issue 28, after the jobs count was added and before any run of its own; "
+        "source, measurement and threshold fixed from the source alone; nothing adjusted to "
+        "it",
     ),
 )
