@@ -29,6 +29,40 @@ FIRM_KPIS = (
 )
 
 
+# a region run's headline figures: name -> (unit, meaning); each defined once (region_kpis)
+REGION_KPIS: dict[str, tuple[str, str]] = {
+    "direct_jobs_lost_peak": ("jobs", "Customer-service jobs moved out of the region, at most"),
+    "multiplier_jobs_lost_peak": ("jobs", "Local jobs lost through the multiplier, at most"),
+    "displaced": ("persons", "Workers laid off, every firm"),
+    "unemployment_peak_change_pp": (
+        "percentage points",
+        "The region's highest unemployment rate over its baseline",
+    ),
+    "reemployed_share_12m": (
+        "share",
+        "Share of every firm's displaced back at work within a year of displacement",
+    ),
+    "public_ui_cost": ("money", "Unemployment insurance paid to the displaced, every month"),
+}
+
+
+def region_kpis(
+    series: pd.DataFrame, firms: pd.DataFrame, baseline_rate: float
+) -> dict[str, float]:
+    """One run's ``REGION_KPIS`` from its monthly series (``REGION_METRICS``) and its firms'
+    rows (``FIRM_KPIS``), the region's baseline unemployment rate given."""
+    return {
+        "direct_jobs_lost_peak": float(series["tradable_jobs_lost"].max()),
+        "multiplier_jobs_lost_peak": float(series["local_jobs_lost"].max()),
+        "displaced": float(series["displaced"].max()),
+        "unemployment_peak_change_pp": float(
+            100 * (series["unemployment_rate"].max() - baseline_rate)
+        ),
+        "reemployed_share_12m": _reemployed(firms),
+        "public_ui_cost": float(series["ui_paid"].sum()),
+    }
+
+
 @dataclass
 class RegionResults:
     """A region's replications: its monthly series, every firm's KPIs, and (``alone``)
@@ -48,7 +82,8 @@ def replication_seeds(root: int, n: int) -> list[int]:
     return [int(s.generate_state(1)[0]) for s in child_seeds(root, n)]
 
 
-def _firm_rows(model: RegionModel, replication: int) -> list[dict[str, Any]]:
+def firm_rows(model: RegionModel, replication: int) -> list[dict[str, Any]]:
+    """Every firm's ``FIRM_KPIS`` in a finished region run, one row each."""
     rows = []
     for f in model.firms:
         ts = f.datacollector.get_model_vars_dataframe().reset_index(drop=True)
@@ -82,14 +117,14 @@ def run_region(
         frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         frame.insert(0, "replication", r)
         series.append(frame)
-        firms += _firm_rows(model, r)
+        firms += firm_rows(model, r)
         model.release()
         done += 1
         if progress:
             progress(done, total)
         for single in singles if alone else []:
             one = RegionModel(single, seed=s).run()
-            apart += _firm_rows(one, r)
+            apart += firm_rows(one, r)
             one.release()
             done += 1
             if progress:
@@ -114,30 +149,28 @@ def _interval(values: np.ndarray) -> dict[str, float | None]:
     }
 
 
-def _reemployed(frame: pd.DataFrame, share: str) -> np.ndarray:
-    """Per replication, the share of every firm's displaced back in work (weighted by the
-    firm's displaced)."""
-    f = frame.assign(back=frame[share].fillna(0.0) * frame["displaced_workers"])
-    g = f.groupby("replication")[["back", "displaced_workers"]].sum()
-    return (g["back"] / g["displaced_workers"].where(g["displaced_workers"] > 0)).to_numpy()
+def _reemployed(firms: pd.DataFrame) -> float:
+    """The share of every firm's displaced back at work within a year (each firm's share
+    weighted by its displaced; NaN when nobody was displaced)."""
+    displaced = float(firms["displaced_workers"].sum())
+    back = float((firms["reemployed_share_12m"].fillna(0.0) * firms["displaced_workers"]).sum())
+    return back / displaced if displaced > 0 else float("nan")
 
 
 def summarise(res: RegionResults) -> dict[str, Any]:
     """The regional brief's figures, each with its 95% interval over replications."""
-    s = res.series.groupby("replication")
     base = res.region.local_economy.baseline_unemployment_rate
+    runs = pd.DataFrame(
+        [
+            region_kpis(series, res.firms[res.firms["replication"] == r], base)
+            for r, series in res.series.groupby("replication")
+        ]
+    )
     out: dict[str, Any] = {
         "region": res.region.simulation.name,
         "firms": res.region.names,
         "replications": len(res.seeds),
-        "direct_jobs_lost_peak": _interval(s["tradable_jobs_lost"].max().to_numpy()),
-        "multiplier_jobs_lost_peak": _interval(s["local_jobs_lost"].max().to_numpy()),
-        "displaced": _interval(s["displaced"].max().to_numpy()),
-        "unemployment_peak_change_pp": _interval(
-            100 * (s["unemployment_rate"].max().to_numpy() - base)
-        ),
-        "reemployed_share_12m": _interval(_reemployed(res.firms, "reemployed_share_12m")),
-        "public_ui_cost": _interval(s["ui_paid"].sum().to_numpy()),
+        **{k: _interval(runs[k].to_numpy(dtype=float)) for k in REGION_KPIS},
         "by_firm": {},
     }
     for name, rows in res.firms.groupby("firm", sort=False):

@@ -60,7 +60,7 @@ def run_sweep(
 
     try:
         scheduler = sweeps.check_scheduler(scheduler)
-        sw = sweeps.load_sweep(spec, uncertainty, posterior)
+        sw = sweeps.load_any_sweep(spec, uncertainty, posterior)
         target = sweeps.check_sweep_folder(out_dir or sweeps.default_folder(sw))
     except sweeps.SweepError as exc:
         raise bad_input(str(exc)) from None

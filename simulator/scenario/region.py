@@ -190,15 +190,23 @@ def _load_named(region_file: Path, given: str, field: str) -> Scenario:
         raise ScenarioError(f"{region_file}: {field}: {exc}") from None
 
 
-def load_region(path: str | Path) -> Region:
-    """The region in ``path``: every firm's scenario loaded (relative to the region file)
-    and set on the region's horizon, seed and labour market. ScenarioError otherwise, with
-    the file and the field."""
+def read_region_document(path: str | Path) -> RegionDocument:
+    """The region file ``path``, checked (ScenarioError with the file and the field)."""
     path = Path(path)
+    return region_document(read_yaml(path, "region"), str(path))
+
+
+def region_document(data: Any, source: str = "<region>") -> RegionDocument:
+    """A region document from plain data (ScenarioError naming ``source`` and the field)."""
     try:
-        doc = RegionDocument.model_validate(read_yaml(path, "region"))
+        return RegionDocument.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(format_validation_error(str(path), exc)) from None
+        raise ScenarioError(format_validation_error(source, exc)) from None
+
+
+def region_of(doc: RegionDocument, path: str | Path) -> Region:
+    """The region ``doc`` describes, its scenario files relative to the file ``path``."""
+    path = Path(path)
     scenarios = []
     for i, firm in enumerate(doc.firms):
         scenario = _load_named(path, firm.scenario, f"firms.{i}.scenario")
@@ -211,6 +219,27 @@ def load_region(path: str | Path) -> Region:
         template = _load_named(path, doc.generator.template, "generator.template")
         scenarios += draw_firms(doc.generator, template, doc.simulation, f"{path}: generator")
     return region_from_scenarios(scenarios, doc.simulation, doc.local_economy, str(path))
+
+
+def load_region(path: str | Path) -> Region:
+    """The region in ``path``: every firm's scenario loaded (relative to the region file)
+    and set on the region's horizon, seed and labour market. ScenarioError otherwise, with
+    the file and the field."""
+    return region_of(read_region_document(path), path)
+
+
+def region_data(path: str | Path) -> dict[str, Any]:
+    """The region file ``path`` as plain data, every default filled in and every scenario
+    file it names made absolute (so the data stands on its own, as a sweep's base)."""
+    path = Path(path)
+    doc = read_region_document(path)
+    data = doc.model_dump(mode="json")
+    for firm in data["firms"]:
+        firm["scenario"] = str((path.parent / firm["scenario"]).resolve())
+    if data["generator"] is not None:
+        template = data["generator"]["template"]
+        data["generator"]["template"] = str((path.parent / template).resolve())
+    return data
 
 
 def draw_firms(

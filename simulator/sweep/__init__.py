@@ -61,6 +61,22 @@ def _sweep(spec: str | Path | Sweep) -> Sweep:
     return spec if isinstance(spec, Sweep) else load_sweep(spec)
 
 
+def load_any_sweep(
+    path: str | Path, uncertainty: str | None = None, posterior: str | Path | None = None
+) -> Sweep:
+    """A sweep spec over a scenario (``base:``) or over a region (``region:``,
+    ``sweep/region.py``), checked; SweepError with a readable message."""
+    from simulator.sweep.region import is_region_spec, load_region_sweep
+
+    if is_region_spec(path):
+        if uncertainty is not None or posterior is not None:
+            raise SweepError(
+                f"{path}: --uncertainty/--posterior: a region sweep draws no assumptions yet"
+            )
+        return load_region_sweep(path)
+    return load_sweep(path, uncertainty, posterior)
+
+
 def from_dict(data: dict[str, Any], name: str = "sweep", base_dir: str | Path = ".") -> Sweep:
     """A sweep from a spec written as a Python dict (``base`` relative to ``base_dir``)."""
     try:
@@ -90,10 +106,11 @@ def execute_and_report(
     workers: int | None = None,
     retry_failed: bool = False,
     progress: Progress | None = None,
-    runner: Runner = run_model,
+    runner: Runner | None = None,
 ) -> SweepOutcome:
-    """Run (or resume) a sweep, then write ``sweep.json`` and ``summary.html``."""
-    sw = _sweep(spec)
+    """Run (or resume) a sweep, then write ``sweep.json`` and ``summary.html``. ``runner``:
+    what runs one run (default: the sweep's own, the outsourcing model or a region)."""
+    sw = spec if isinstance(spec, Sweep) else load_any_sweep(spec)
     folder = Path(out) if out is not None else default_folder(sw)
     outcome = execute(
         sw,
@@ -103,7 +120,7 @@ def execute_and_report(
         workers=workers,
         retry_failed=retry_failed,
         progress=progress,
-        runner=runner,
+        runner=runner or sw.runner,
     )
     manifest = {
         "name": sw.name,
@@ -128,7 +145,7 @@ def run(
     out: str | Path | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
-    runner: Runner = run_model,
+    runner: Runner | None = None,
 ) -> pd.DataFrame:
     """Run (or resume) a sweep and return one row per run with its KPIs."""
     outcome = execute_and_report(
@@ -277,6 +294,7 @@ __all__ = [
     "from_dict",
     "load",
     "kpi_table",
+    "load_any_sweep",
     "load_sweep",
     "open_query",
     "optimise",

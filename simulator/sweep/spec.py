@@ -55,6 +55,7 @@ from simulator.sweep.drawn import (
     posterior_digest,
     resolve_drawn,
 )
+from simulator.sweep.runs import Runner, run_model
 
 Sampler = Literal["grid", "lhs", "sobol", "morris"]
 DEFAULT_MAX_RUNS = 100_000  # about 50 minutes on 2 cores at ~2,000 runs/min
@@ -194,6 +195,11 @@ class SweepSpec(_Strict):
                         f"sampler {self.sampler}: parameter {path} needs range: [low, high] "
                         "(levels are for the grid sampler)"
                     )
+        self._check_outputs()
+        return self
+
+    def _check_outputs(self) -> None:
+        """The outputs and kept series name what a run gives (a region sweep: its own)."""
         unknown = [k for k in self.outputs or [] if k not in KPI_BY_NAME]
         if unknown:
             raise ValueError(
@@ -206,7 +212,6 @@ class SweepSpec(_Strict):
                 f"keep_timeseries: unknown series {', '.join(series)}; expected columns of "
                 "timeseries.csv (e.g. local_unemployment_rate)"
             )
-        return self
 
 
 @dataclass(frozen=True)
@@ -263,6 +268,11 @@ class Sweep(Resolved):
     @property
     def outputs(self) -> list[str]:
         return list(self.spec.outputs or KPI_BY_NAME)
+
+    @property
+    def runner(self) -> Runner:
+        """What runs one of its runs (``runs.py``): the outsourcing model."""
+        return run_model
 
     @property
     def stored_kpis(self) -> list[str]:
@@ -380,11 +390,11 @@ def sweep_from_spec(spec: SweepSpec, source: str, base_dir: Path, name: str) -> 
     except ValueError as exc:
         raise SweepError(str(exc)) from None
     sweep = Sweep(spec, name, source, base, base_hash, params, drawn, posterior)
-    _check_size(sweep)
+    check_size(sweep)
     return sweep
 
 
-def _check_size(sweep: Sweep) -> None:
+def check_size(sweep: Sweep) -> None:
     """Refuse, before anything is sampled, a sweep of more runs than ``max_runs``."""
     spec = sweep.spec
     samples = sweep.expected_samples()
