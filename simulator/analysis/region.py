@@ -43,6 +43,14 @@ REGION_KPIS: dict[str, tuple[str, str]] = {
         "Share of every firm's displaced back at work within a year of displacement",
     ),
     "public_ui_cost": ("money", "Unemployment insurance paid to the displaced, every month"),
+    "public_programme_cost": (
+        "money",
+        "Rapid response and wage insurance paid by the public (the region's policies)",
+    ),
+    "tax_revenue_lost": (
+        "money",
+        "Taxes and contributions lost on the displaced's lost pay and the multiplier's jobs",
+    ),
 }
 
 
@@ -60,6 +68,10 @@ def region_kpis(
         ),
         "reemployed_share_12m": _reemployed(firms),
         "public_ui_cost": float(series["ui_paid"].sum()),
+        "public_programme_cost": float(
+            series["rapid_response_paid"].sum() + series["wage_insurance_paid"].sum()
+        ),
+        "tax_revenue_lost": float(series["tax_revenue_lost"].sum()),
     }
 
 
@@ -106,8 +118,11 @@ def run_region(
     ``alone`` also every firm alone in the same labour market on the same seed."""
     n = replications or region.simulation.replications
     seeds = replication_seeds(region.simulation.seed if seed is None else seed, n)
-    singles = [
-        region_from_scenarios([f], region.simulation, region.local_economy) for f in region.firms
+    singles = [  # each firm alone, with the region's programmes for its displaced
+        region_from_scenarios(
+            [f], region.simulation, region.local_economy, region.source, region.policies
+        )
+        for f in region.firms
     ]
     total = n * (1 + (len(singles) if alone else 0))
     series, firms, apart = [], [], []
@@ -169,6 +184,7 @@ def summarise(res: RegionResults) -> dict[str, Any]:
     out: dict[str, Any] = {
         "region": res.region.simulation.name,
         "firms": res.region.names,
+        "currency": res.region.currency,
         "replications": len(res.seeds),
         **{k: _interval(runs[k].to_numpy(dtype=float)) for k in REGION_KPIS},
         "by_firm": {},

@@ -23,6 +23,7 @@ import numpy as np
 from simulator.model.labour_market import LocalEconomy
 from simulator.model.mesa_compat import forget_model
 from simulator.model.model import OutsourcingModel
+from simulator.model.regional_policy import RegionalPolicy
 from simulator.scenario.region import Region
 
 REGION_METRICS: dict[str, tuple[str, str]] = {
@@ -40,6 +41,18 @@ REGION_METRICS: dict[str, tuple[str, str]] = {
     "displaced_reemployed": ("persons", "Displaced workers back in a job, all firms"),
     "income_lost": ("money/month", "Payroll lost to the region net of income support"),
     "ui_paid": ("money/month", "Unemployment insurance paid to every firm's displaced (public)"),
+    "rapid_response_paid": (
+        "money/month",
+        "Public job-search assistance for the laid off (policies.rapid_response)",
+    ),
+    "wage_insurance_paid": (
+        "money/month",
+        "Public top-ups of the re-employed displaced's lower pay (policies.wage_insurance)",
+    ),
+    "tax_revenue_lost": (
+        "money/month",
+        "Taxes and contributions lost on the displaced's lost pay and the multiplier's jobs",
+    ),
 }
 
 
@@ -77,6 +90,7 @@ class RegionModel(mesa.Model):
             )
             for s in region.firms
         ]
+        self.policy = RegionalPolicy(region.policies, len(self.firms))
         self.metrics: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
             model_reporters={k: (lambda m, k=k: m.metrics[k]) for k in REGION_METRICS}
@@ -97,6 +111,7 @@ class RegionModel(mesa.Model):
         for firm in self.firms:
             firm.close_month()
         self.economy.jobless_last_total = sum(f.jobless_last for f in self.firms)
+        self.policy.act(t, self.firms, self.economy)  # on the month's books
         self.record(t)
         self.datacollector.collect(self)
         self.month += 1
@@ -123,6 +138,9 @@ class RegionModel(mesa.Model):
             "displaced_reemployed": total("employees_reemployed"),
             "income_lost": float(ec.income_lost),
             "ui_paid": float(sum(f.ui_paid for f in firms)),
+            "rapid_response_paid": self.policy.rapid_response_paid,
+            "wage_insurance_paid": self.policy.wage_insurance_paid,
+            "tax_revenue_lost": self.policy.tax_revenue_lost,
         }
 
     def run(self) -> RegionModel:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from simulator.scenario.loading import (
     scenario_to_dict,
 )
 from simulator.scenario.reading import read_yaml
+from simulator.scenario.region_policies import RegionPolicies, shift_plan, stagger
 from simulator.scenario.schema import LocalEconomy, Scenario, Simulation
 from simulator.scenario.schema.base import Strict, check_folder_name
 from simulator.scenario.status_quo import status_quo_of
@@ -116,6 +117,7 @@ class RegionDocument(Strict):
     local_economy: LocalEconomy = Field(default_factory=LocalEconomy)
     firms: list[FirmEntry] = Field(default_factory=list, max_length=500)
     generator: FirmGenerator | None = None
+    policies: RegionPolicies = Field(default_factory=RegionPolicies)
 
     @model_validator(mode="after")
     def _some_firms(self) -> RegionDocument:
@@ -133,6 +135,7 @@ class Region:
     local_economy: LocalEconomy
     firms: tuple[Scenario, ...]
     source: str = "<region>"
+    policies: RegionPolicies = field(default_factory=RegionPolicies)
 
     @property
     def names(self) -> list[str]:
@@ -149,9 +152,11 @@ def region_from_scenarios(
     simulation: Simulation | None = None,
     local_economy: LocalEconomy | None = None,
     source: str = "<region>",
+    policies: RegionPolicies | None = None,
 ) -> Region:
     """A region of ``scenarios`` (names unique), all on ``simulation``'s horizon and seed
-    and in ``local_economy`` (defaults: the first firm's)."""
+    and in ``local_economy`` (defaults: the first firm's), with the region's ``policies``
+    (default: none)."""
     first = scenarios[0]
     sim = simulation or first.simulation
     economy = local_economy or first.local_economy
@@ -176,7 +181,7 @@ def region_from_scenarios(
         )
         data["local_economy"] = economy.model_dump(mode="json")
         firms.append(scenario_from_dict(data, f"{source}: firm {s.simulation.name}"))
-    return Region(sim, economy, tuple(firms), source)
+    return Region(sim, economy, tuple(firms), source, policies or RegionPolicies())
 
 
 def _load_named(region_file: Path, given: str, field: str) -> Scenario:
@@ -218,7 +223,14 @@ def region_of(doc: RegionDocument, path: str | Path) -> Region:
     if doc.generator is not None:
         template = _load_named(path, doc.generator.template, "generator.template")
         scenarios += draw_firms(doc.generator, template, doc.simulation, f"{path}: generator")
-    return region_from_scenarios(scenarios, doc.simulation, doc.local_economy, str(path))
+    gap, horizon = doc.policies.staggering.min_gap_months, doc.simulation.horizon_months
+    return region_from_scenarios(
+        stagger(scenarios, gap, horizon),
+        doc.simulation,
+        doc.local_economy,
+        str(path),
+        doc.policies,
+    )
 
 
 def load_region(path: str | Path) -> Region:
@@ -268,12 +280,7 @@ def draw_firms(
             data["customers"]["simulated"] = min(
                 count, max(100, math.ceil(count * g.customer_sample))
             )
-        for key in ("phases", "incidents"):  # the plan later by the drawn start
-            for item in data["plan"][key]:
-                item["month"] += int(starts[i])
-            data["plan"][key] = [
-                x for x in data["plan"][key] if x["month"] < simulation.horizon_months
-            ]
+        shift_plan(data, int(starts[i]), simulation.horizon_months)  # the drawn start
         data["simulation"]["horizon_months"] = simulation.horizon_months
         out.append(scenario_from_dict(data, f"{source}: firm {i + 1}"))
     return out

@@ -78,6 +78,11 @@ def render_region(results: RegionResults, bottom_line: str, image: Path, version
         ),
         ("Displaced back at work within a year", _value(s["reemployed_share_12m"], "share")),
         ("Unemployment insurance paid (public)", _value(s["public_ui_cost"], "USD")),
+        (
+            "Rapid response and wage insurance (public)",
+            _value(s["public_programme_cost"], "USD"),
+        ),
+        ("Tax revenue lost (public)", _value(s["tax_revenue_lost"], "USD")),
     ]
     firms = [
         {

@@ -11,13 +11,18 @@ from typing import Any
 
 from simulator.analysis.region import RegionResults
 from simulator.outputs.folders import output_folder
-from simulator.outputs.formatting import percent
+from simulator.outputs.formatting import in_currency, number, percent
 from simulator.outputs.region.page import write_region_page
 from simulator.outputs.workbooks import write_csv
 
 
 def bottom_line(summary: dict[str, Any]) -> str:
-    """The region's answer in a few plain sentences."""
+    """The region's answer in a few plain sentences (money in the region's currency)."""
+    with in_currency(summary.get("currency", "USD")):
+        return _bottom_line(summary)
+
+
+def _bottom_line(summary: dict[str, Any]) -> str:
     s = summary
     firms = len(s["firms"])
     text = (
@@ -28,6 +33,14 @@ def bottom_line(summary: dict[str, Any]) -> str:
         f"more local jobs go at the peak. Unemployment peaks "
         f"{s['unemployment_peak_change_pp']['mean']:.2f} points above its baseline. Within a "
         f"year {percent(s['reemployed_share_12m']['mean'])} of the displaced are back at work."
+        f" The public pays {number(s['public_ui_cost']['mean'], 'USD')} in unemployment "
+        f"insurance"
+        + (
+            f" and {number(s['public_programme_cost']['mean'], 'USD')} for its programmes"
+            if (s["public_programme_cost"]["mean"] or 0) > 0
+            else ""
+        )
+        + f", and loses {number(s['tax_revenue_lost']['mean'], 'USD')} in taxes."
     )
     crowding = {
         name: f["crowding_reemployed_share_12m"]

@@ -1,0 +1,114 @@
+"""Regional policies (issue 28): staggered timing, rapid response, wage insurance and the
+public's tax loss — each with its cost and who pays."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from simulator.model.region import RegionModel
+from simulator.scenario import ScenarioError, scenario_from_dict, scenario_to_dict
+from simulator.scenario.region import load_region, region_from_scenarios
+from simulator.scenario.region_policies import RegionPolicies, first_move, stagger
+from simulator.scenario.status_quo import status_quo_of
+
+from .conftest import shrink
+
+
+def named(scenario, name: str, outplacement: bool = False):
+    data = scenario_to_dict(scenario)
+    data["simulation"]["name"] = name
+    data["policies"]["local_jobs"]["outplacement"] = outplacement
+    return scenario_from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def firms(default_small):
+    firm = shrink(default_small, customers=40_000, months=36)
+    return [named(firm, "bank"), named(firm, "telecom")]
+
+
+def run(firms, **policies) -> tuple[RegionModel, pd.DataFrame]:
+    region = region_from_scenarios(
+        firms,
+        firms[0].simulation,
+        firms[0].local_economy.model_copy(update={"labour_force": 20_000}),
+        policies=RegionPolicies.model_validate(policies),
+    )
+    model = RegionModel(region, seed=9).run()
+    return model, model.datacollector.get_model_vars_dataframe()
+
+
+def test_staggering_spreads_the_starts_in_their_planned_order(firms) -> None:
+    third = named(firms[0], "utility")
+    calm = named(status_quo_of(firms[0]), "shop")
+    start = first_move(firms[0])
+    assert start is not None
+    spread = stagger([firms[0], calm, firms[1], third], gap=6, horizon=36)
+    assert [first_move(s) for s in spread] == [start, None, start + 6, start + 12]
+    later = spread[2].plan.phases[-1].month - firms[1].plan.phases[-1].month
+    assert later == 6  # every phase moved together
+    assert stagger(firms, gap=0, horizon=36) == firms
+    # pushed past the horizon: the phases after it are left out
+    assert all(p.month < 20 for p in stagger(firms, gap=14, horizon=20)[1].plan.phases)
+
+
+def test_rapid_response_helps_the_laid_off_at_a_public_cost(firms) -> None:
+    _, without = run(firms)
+    model, with_help = run(firms, rapid_response={"enabled": True, "cost_per_worker": 1000})
+    laid_off = sum(int(f.workforce.involuntary.sum()) for f in model.firms)
+    assert laid_off > 0
+    assert with_help["rapid_response_paid"].sum() == pytest.approx(1000 * laid_off)
+    assert (without["rapid_response_paid"] == 0).all()
+    # the same layoffs, found work sooner (more person-months back at work)
+    assert with_help["displaced"].iloc[-1] == without["displaced"].iloc[-1]
+    assert with_help["displaced_reemployed"].sum() > without["displaced_reemployed"].sum()
+    # a firm that gives outplacement itself: nobody served, nothing paid
+    own = [named(f, f.simulation.name, outplacement=True) for f in firms]
+    _, theirs = run(own, rapid_response={"enabled": True})
+    assert theirs["rapid_response_paid"].sum() == 0
+
+
+def test_wage_insurance_tops_up_lower_pay_without_changing_who_works(firms) -> None:
+    _, without = run(firms)
+    insurance = {"enabled": True, "replacement_rate": 0.5, "cap_per_worker": 3000, "min_age": 16}
+    model, insured = run(firms, wage_insurance=insurance)
+    pd.testing.assert_series_equal(insured["displaced_reemployed"], without["displaced_reemployed"])
+    paid = insured["wage_insurance_paid"]
+    assert paid.sum() > 0 and (without["wage_insurance_paid"] == 0).all()
+    for received in model.policy.received:  # nobody above the cap
+        assert received.max() <= 3000 + 1e-9
+    # only those paid less than before receive it, and at most half the gap a month
+    for f, received in zip(model.firms, model.policy.received, strict=True):
+        wf = f.workforce
+        got = received[: wf.n] > 0
+        assert (wf.displaced[got]).all()
+
+
+def test_the_public_loses_taxes_on_lost_pay_and_lost_local_jobs(firms) -> None:
+    _, wave = run(firms)
+    _, calm = run([named(status_quo_of(f), f.simulation.name) for f in firms])
+    assert wave["tax_revenue_lost"].sum() > 0
+    assert calm["tax_revenue_lost"].sum() == pytest.approx(0.0, abs=1e-6)
+    _, untaxed = run(firms, tax_share_of_pay=0.0)
+    assert untaxed["tax_revenue_lost"].sum() == 0
+
+
+def test_a_region_file_takes_policies_and_names_a_bad_one(tmp_path, default_small) -> None:
+    (tmp_path / "bank.yaml").write_text(
+        yaml.safe_dump(scenario_to_dict(shrink(default_small, customers=3000, months=24))),
+        encoding="utf-8",
+    )
+    doc = {
+        "simulation": {"name": "city", "horizon_months": 24},
+        "firms": [{"scenario": "bank.yaml"}],
+        "policies": {"staggering": {"min_gap_months": 3}, "wage_insurance": {"enabled": True}},
+    }
+    (tmp_path / "city.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    region = load_region(tmp_path / "city.yaml")
+    assert region.policies.wage_insurance.enabled and region.policies.staggering.min_gap_months == 3
+    doc["policies"] = {"wage_insurance": {"replacement_rate": 2}}
+    (tmp_path / "city.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(ScenarioError, match="policies.wage_insurance.replacement_rate"):
+        load_region(tmp_path / "city.yaml")
