@@ -112,3 +112,50 @@ def test_a_region_file_takes_policies_and_names_a_bad_one(tmp_path, default_smal
     (tmp_path / "city.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
     with pytest.raises(ScenarioError, match="policies.wage_insurance.replacement_rate"):
         load_region(tmp_path / "city.yaml")
+
+
+def _region_file(folder, name: str, firm_file: str, **policies):
+    doc = {
+        "simulation": {"name": name, "horizon_months": 24, "seed": 4},
+        "local_economy": {"labour_force": 20000},
+        "firms": [{"scenario": firm_file, "name": "bank"}],
+        "policies": policies,
+    }
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    return path
+
+
+def test_outsim_region_compare_measures_a_policy_on_the_same_seeds(tmp_path, default_small) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    firm = named(shrink(default_small, customers=20_000, months=24), "bank")
+    (tmp_path / "bank.yaml").write_text(yaml.safe_dump(scenario_to_dict(firm)), encoding="utf-8")
+    plain = _region_file(tmp_path, "plain", "bank.yaml")
+    helped = _region_file(tmp_path, "helped", "bank.yaml", rapid_response={"enabled": True})
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(
+        app, ["region-compare", str(plain), str(helped), "-n", "2", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 4 and set(runs["region"]) == {"plain", "helped"}
+    # the same seeds: the same layoffs; only the help (and what it buys) differs
+    by = runs.pivot(index="replication", columns="region", values="displaced")
+    assert (by["plain"] == by["helped"]).all()
+    diff = pd.read_csv(out / "differences.csv").set_index("figure")
+    assert diff.loc["public_programme_cost", "mean"] > 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["bottom_line"].startswith("Against plain, helped:")
+    # refused: a single file, or two regions of one name; nothing written
+    one = CliRunner().invoke(app, ["region-compare", str(plain), "--out", str(tmp_path / "x")])
+    assert one.exit_code == 2 and not (tmp_path / "x").exists()
+    same = CliRunner().invoke(
+        app, ["region-compare", str(plain), str(plain), "--out", str(tmp_path / "y")]
+    )
+    assert same.exit_code == 2 and "doubled: plain" in same.output
+    assert not (tmp_path / "y").exists()

@@ -203,3 +203,51 @@ def summarise(res: RegionResults) -> dict[str, Any]:
             entry["crowding_reemployed_share_12m"] = _interval(diff)
         out["by_firm"][name] = entry
     return out
+
+
+@dataclass
+class RegionComparison:
+    """Regions (a reference and its variants, e.g. regional policies) on the same seeds:
+    each run's ``REGION_KPIS`` and each variant's paired differences from the reference."""
+
+    names: list[str]
+    seeds: list[int]
+    runs: pd.DataFrame  # region, replication, REGION_KPIS
+    differences: dict[str, dict[str, dict[str, float | None]]]  # variant -> kpi -> interval
+    currency: str = "USD"
+
+
+def compare_regions(
+    regions: list[Region],
+    replications: int | None = None,
+    seed: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RegionComparison:
+    """Run every region (the first is the reference) on the same replication seeds —
+    common random numbers: a firm's draws depend only on the seed and its name — and
+    measure each variant against the reference, replication by replication."""
+    names = [r.simulation.name for r in regions]
+    first = regions[0]
+    n = replications or first.simulation.replications
+    seeds = replication_seeds(first.simulation.seed if seed is None else seed, n)
+    rows, done = [], 0
+    for name, region in zip(names, regions, strict=True):
+        base = region.local_economy.baseline_unemployment_rate
+        for r, s in enumerate(seeds):
+            model = RegionModel(region, seed=s).run()
+            series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+            firms = pd.DataFrame(firm_rows(model, r))
+            model.release()
+            rows.append({"region": name, "replication": r} | region_kpis(series, firms, base))
+            done += 1
+            if progress:
+                progress(done, len(regions) * n)
+    runs = pd.DataFrame(rows)
+    ref = runs[runs["region"] == names[0]].set_index("replication")
+    differences = {}
+    for name in names[1:]:
+        other = runs[runs["region"] == name].set_index("replication")
+        differences[name] = {
+            k: _interval((other[k] - ref[k]).to_numpy(dtype=float)) for k in REGION_KPIS
+        }
+    return RegionComparison(names, seeds, runs, differences, first.currency)

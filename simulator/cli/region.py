@@ -83,3 +83,67 @@ def region(
             grid.add_row(*row)
         print_table(grid, out)
     say(f"{bottom_line(results.summary)} Written to {target}/")
+
+
+@app.command("region-compare")
+def region_compare(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Two or more region files; the first is the reference"),
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=1, max=_REPS[1], help="Replications"),
+    ] = None,
+    seed: SeedOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Results folder (default: results/region-compare/<reference>)"),
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Compare regions — the same firms under different regional policies, say — on the same
+    seeds: each variant's regional figures minus the reference's, with 95% intervals.
+    Writes runs.csv, differences.csv and summary.json (the bottom line first)."""
+    import simulator
+    from simulator.analysis.region import REGION_KPIS, compare_regions
+    from simulator.outputs.region.compare import comparison_bottom_line, save_region_comparison
+    from simulator.scenario.region import load_region
+
+    if len(files) < 2:
+        raise bad_input(
+            "region-compare: expected two or more region files (the first is the reference)"
+        )
+    regions = []
+    for file in files:
+        try:
+            regions.append(load_region(file))
+        except ScenarioError as exc:
+            raise bad_input(str(exc)) from None
+    names = [r.simulation.name for r in regions]
+    doubled = sorted({n for n in names if names.count(n) > 1})
+    if doubled:
+        raise bad_input(
+            f"region-compare: the regions need different simulation names; doubled: "
+            f"{', '.join(doubled)}"
+        )
+    target = out_dir or Path("results") / "region-compare" / names[0]
+    check_out(target, "comparison folder")
+    with guard("comparison folder"):
+        work = partial(compare_regions, regions, replications, seed)
+        result = counted(f"compare {len(regions)} regions", quiet, lambda step=None: work(step))
+        save_region_comparison(result, target, simulator.__version__)
+    if not quiet:
+        grid = Table(title=f"Against {names[0]} (95% intervals)")
+        grid.add_column("figure", justify="left")
+        for name in names[1:]:
+            grid.add_column(name, justify="right")
+        from simulator.outputs.formatting import change, in_currency
+        from simulator.outputs.region.compare import unit_of
+
+        with in_currency(regions[0].currency):
+            for kpi in REGION_KPIS:
+                diffs = [result.differences[n][kpi]["mean"] for n in names[1:]]
+                grid.add_row(kpi, *(change(d, unit_of(kpi)) for d in diffs))
+        print_table(grid, out)
+    say(f"{comparison_bottom_line(result)} Written to {target}/")
