@@ -130,6 +130,14 @@ def test_outsim_region_writes_series_firms_and_the_bottom_line(tmp_path) -> None
     assert set(summary["by_firm"]) == {"bank", "telecom"}
     assert "crowding_reemployed_share_12m" in summary["by_firm"]["bank"]
     assert "back at work" in res.output.replace("\n", " ")
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "region.xlsx", read_only=True)
+    assert book.sheetnames == ["Bottom line", "Firms", "Firms alone", "Monthly (mean)"]
+    first = [row for row in book["Bottom line"].iter_rows(values_only=True)]
+    assert first[0][0] == summary["bottom_line"]
+    assert {"tax_revenue_lost", "public_programme_cost"} <= {r[0] for r in first[3:]}
+    assert book["Monthly (mean)"].max_row == 1 + 24
 
 
 def test_outsim_region_refuses_a_bad_file_and_writes_nothing(tmp_path) -> None:

@@ -13,6 +13,7 @@ from simulator.analysis.region import RegionResults
 from simulator.outputs.folders import output_folder
 from simulator.outputs.formatting import in_currency, number, percent
 from simulator.outputs.region.page import write_region_page
+from simulator.outputs.region.spreadsheet import write_region_workbook
 from simulator.outputs.workbooks import write_csv
 
 
@@ -83,4 +84,5 @@ def save_region(results: RegionResults, target: Path, version: str) -> Path:
             write_csv(results.alone, tmp / "firms_alone.csv")
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
         write_region_page(results, summary["bottom_line"], tmp, version)
+        write_region_workbook(results, summary["bottom_line"], tmp / "region.xlsx")
     return Path(target)
