@@ -27,15 +27,16 @@ from simulator.scenario import ScenarioError
 from simulator.scenario.schema import Simulation, field_bounds
 
 _REPS = field_bounds(Simulation, "replications")
+RegionReplications = Annotated[
+    int | None,
+    typer.Option("--replications", "-n", min=1, max=_REPS[1], help="Replications"),
+]
 
 
 @app.command("region")
 def region(
     file: Annotated[Path, typer.Argument(help="A region file (scenarios/regions/…)")],
-    replications: Annotated[
-        int | None,
-        typer.Option("--replications", "-n", min=1, max=_REPS[1], help="Replications"),
-    ] = None,
+    replications: RegionReplications = None,
     seed: SeedOption = None,
     out_dir: Annotated[
         Path | None,
@@ -91,10 +92,7 @@ def region_compare(
         list[Path],
         typer.Argument(help="Two or more region files; the first is the reference"),
     ],
-    replications: Annotated[
-        int | None,
-        typer.Option("--replications", "-n", min=1, max=_REPS[1], help="Replications"),
-    ] = None,
+    replications: RegionReplications = None,
     seed: SeedOption = None,
     out_dir: Annotated[
         Path | None,
