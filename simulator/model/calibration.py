@@ -77,9 +77,10 @@ FITTED: tuple[Fitting, ...] = (
             "dws_moderate_market_reemployed",
             "dws_moderate_market_unemployed",
         ),
-        "posterior medians (issue 26) of ABC-SMC on these seven facts jointly (`outsim "
-        "calibrate`, experiments/calibrate.yaml: uniform priors, 150 particles, 6 "
-        "generations, 2,097 runs; simulator/scenarios/posterior.csv, docs/UNCERTAINTY.md). "
+        "posterior medians of ABC-SMC on these seven facts jointly (`outsim calibrate`, "
+        "experiments/calibrate.yaml: uniform priors, 150 particles, 6 generations; issue 26, "
+        "2,097 runs; estimated again in issue 28, 2,233 runs, once the local labour market "
+        "counted its jobs; simulator/scenarios/posterior.csv, docs/UNCERTAINTY.md). "
         "Before: least squares on the first three facts (experiments/fit_job_search.py, "
         "Nelder-Mead) and a grid on the markets of 2009-11 and 2011-13 (issue 24) for the "
         "matching and exit elasticities; the markets of 2005-07, 2007-09 and 2013-15 held "

@@ -36,7 +36,7 @@ class LocalEconomy(Strict):
         "[share/month]",
     )
     matching_elasticity: float = Field(
-        0.705,
+        0.6928,
         gt=0,
         lt=1,
         description="Elasticity of hires to unemployment, alpha in A*U^a*V^(1-a); job finding "
@@ -44,7 +44,7 @@ class LocalEconomy(Strict):
         "§10.4, docs/UNCERTAINTY.md) [dimensionless]",
     )
     displaced_job_finding: float = Field(
-        0.2078,
+        0.2212,
         ge=0.01,
         le=1,
         description="Monthly chance that a displaced prime-age worker of average skill finds a "
@@ -52,21 +52,21 @@ class LocalEconomy(Strict):
         "§10.4) [share/month]",
     )
     leave_labour_force: float = Field(
-        0.0693,
+        0.07085,
         ge=0,
         le=1,
         description="Monthly exit from the labour force of the prime-age displaced jobless, at "
         "reference tightness (posterior median: docs/MODEL.md §10.4) [share/month]",
     )
     discouragement: float = Field(
-        0.0044,
+        0.004548,
         ge=0,
         le=0.1,
         description="Extra monthly exit from the labour force per month unemployed (posterior "
         "median: docs/MODEL.md §10.4) [share/month per month]",
     )
     exit_tightness_elasticity: float = Field(
-        0.468,
+        0.5266,
         ge=0,
         le=3,
         description="Elasticity of the displaced's exit from the labour force to tightness: "
