@@ -49,7 +49,7 @@ REGION_KPIS: dict[str, tuple[str, str]] = {
     ),
     "tax_revenue_lost": (
         "money",
-        "Taxes and contributions lost on the displaced's lost pay and the multiplier's jobs",
+        "Taxes and contributions lost on the pay of the displaced and of other local job losers",
     ),
 }
 

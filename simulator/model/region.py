@@ -51,7 +51,7 @@ REGION_METRICS: dict[str, tuple[str, str]] = {
     ),
     "tax_revenue_lost": (
         "money/month",
-        "Taxes and contributions lost on the displaced's lost pay and the multiplier's jobs",
+        "Taxes and contributions lost on the pay of the displaced and of other local job losers",
     ),
 }
 

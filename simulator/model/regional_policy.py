@@ -13,8 +13,9 @@ and earnings booked) and the labour market has absorbed it all:
   ``replacement_rate`` of the monthly gap, until ``cap_per_worker`` is reached; the public
   pays it (a transfer: it does not change who works or for what pay);
 - **tax revenue lost**: ``tax_share_of_pay`` of the pay the displaced no longer earn (their
-  old pay less this month's earnings, never below zero) and of the pay of the local jobs lost
-  through the multiplier (at the region's average wage).
+  old pay less this month's earnings, never below zero) and of the pay the region's other
+  workers lose while out of work above the baseline's unemployment (the multiplier's job
+  losers not yet re-employed, at the region's average wage).
 
 Nothing here draws a random number: a region's luck is its firms'.
 """
@@ -56,7 +57,10 @@ class RegionalPolicy:
                 self.wage_insurance_paid += self.insure_wages(k, firm, month)
             shortfall = (wf.wage - wf.earnings[month])[wf.displaced]
             earnings_lost += float(np.maximum(shortfall, 0.0).sum())
-        local = economy.jobs_lost * economy.params.average_wage_month
+        # the other workers out of work above the baseline (the multiplier's losses less
+        # those re-employed) lose the region's average pay
+        excess = max(economy.unemployed_other - economy.u0, 0.0)
+        local = excess * economy.params.average_wage_month
         self.tax_revenue_lost = self.policies.tax_share_of_pay * (earnings_lost + local)
 
     def respond_to_layoffs(self, firm: OutsourcingModel, month: int) -> float:
