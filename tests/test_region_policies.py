@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.model.region import RegionModel
 from simulator.scenario import ScenarioError, scenario_from_dict, scenario_to_dict
@@ -159,3 +161,49 @@ def test_outsim_region_compare_measures_a_policy_on_the_same_seeds(tmp_path, def
     )
     assert same.exit_code == 2 and "doubled: plain" in same.output
     assert not (tmp_path / "y").exists()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    starts=st.lists(st.one_of(st.none(), st.integers(0, 30)), min_size=1, max_size=6),
+    gap=st.integers(0, 8),
+)
+def test_staggering_never_starts_a_plan_earlier_and_keeps_the_gap(starts, gap) -> None:
+    """Any planned starts: none starts earlier than planned, the movers keep their order and
+    start at least ``gap`` apart, and a firm with no plan keeps none."""
+    base = _one_phase_firm()
+    firms = [
+        status_quo_of(base) if s is None else _starting(base, s, f"f{i}")
+        for i, s in enumerate(starts)
+    ]
+    out = stagger(firms, gap, horizon=240)
+    after = [first_move(f) for f in out]
+    for s, a in zip(starts, after, strict=True):
+        assert (s is None) == (a is None)
+        assert s is None or a >= s
+    movers = sorted((s, i) for i, s in enumerate(starts) if s is not None)
+    began = [after[i] for _, i in movers]
+    assert all(b - a >= gap for a, b in zip(began, began[1:], strict=False))
+
+
+_BASE: list = []
+
+
+def _one_phase_firm():
+    if not _BASE:
+        from simulator.scenario import load_scenario
+
+        from .conftest import SCENARIOS
+
+        data = scenario_to_dict(shrink(load_scenario(SCENARIOS / "default.yaml"), 3000, 240))
+        data["plan"]["phases"] = data["plan"]["phases"][:1]
+        data["plan"]["incidents"] = []
+        _BASE.append(scenario_from_dict(data))
+    return _BASE[0]
+
+
+def _starting(base, month: int, name: str):
+    data = scenario_to_dict(base)
+    data["simulation"]["name"] = name
+    data["plan"]["phases"][0]["month"] = month
+    return scenario_from_dict(data)

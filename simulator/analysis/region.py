@@ -42,6 +42,10 @@ REGION_KPIS: dict[str, tuple[str, str]] = {
         "share",
         "Share of every firm's displaced back at work within a year of displacement",
     ),
+    "earnings_first_year": (
+        "share",
+        "The displaced's earnings in their first year after displacement, over their old pay",
+    ),
     "public_ui_cost": ("money", "Unemployment insurance paid to the displaced, every month"),
     "public_programme_cost": (
         "money",
@@ -67,6 +71,7 @@ def region_kpis(
             100 * (series["unemployment_rate"].max() - baseline_rate)
         ),
         "reemployed_share_12m": _reemployed(firms),
+        "earnings_first_year": _weighted(firms, "earnings_first_year"),
         "public_ui_cost": float(series["ui_paid"].sum()),
         "public_programme_cost": float(
             series["rapid_response_paid"].sum() + series["wage_insurance_paid"].sum()
@@ -170,6 +175,15 @@ def _reemployed(firms: pd.DataFrame) -> float:
     displaced = float(firms["displaced_workers"].sum())
     back = float((firms["reemployed_share_12m"].fillna(0.0) * firms["displaced_workers"]).sum())
     return back / displaced if displaced > 0 else float("nan")
+
+
+def _weighted(firms: pd.DataFrame, kpi: str) -> float:
+    """A firm KPI of the displaced averaged over every firm's displaced (NaN: none)."""
+    known = firms[firms[kpi].notna() & (firms["displaced_workers"] > 0)]
+    weight = float(known["displaced_workers"].sum())
+    return (
+        float((known[kpi] * known["displaced_workers"]).sum()) / weight if weight else float("nan")
+    )
 
 
 def summarise(res: RegionResults) -> dict[str, Any]:

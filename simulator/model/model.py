@@ -116,6 +116,7 @@ class OutsourcingModel(mesa.Model):
         status_quo: StatusQuoBooks | None = None,
         economy: LocalEconomy | None = None,
         books: bool = True,
+        series: bool = True,
         **kwargs: Any,  # scenario overrides; Mesa's SolaraViz accepts only this name
     ) -> None:
         seed = _root_seed(seed, rng)
@@ -199,6 +200,8 @@ class OutsourcingModel(mesa.Model):
         # (``books=False``: no status quo is run and money reads as its own baseline, for runs
         # whose money nobody reads, such as the validation's regions)
         self.status_quo_books = self._status_quo_books(status_quo, seed) if books else None
+        # (``series=False``: each month's metrics are kept, not collected as a series)
+        self.collects = series
 
     def _status_quo_books(
         self, given: StatusQuoBooks | None, seed: int | np.random.SeedSequence
@@ -303,7 +306,8 @@ class OutsourcingModel(mesa.Model):
     def close_month(self) -> None:
         """The month after the labour market: the books, the month's data, the next month."""
         self.keep_books(self.last_month, self.channels)
-        self.datacollector.collect(self)
+        if self.collects:
+            self.datacollector.collect(self)
         wf = self.workforce
         self.jobless_last = wf.count(State.unemployed) + wf.count(State.retraining)
         self.month += 1

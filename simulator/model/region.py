@@ -74,9 +74,11 @@ class RegionModel(mesa.Model):
         region: Region,
         seed: int | np.random.SeedSequence | None = None,
         books: bool = True,
+        firm_series: bool = True,
     ) -> None:
         """``books=False``: the firms' money is not measured against their status quo (no
-        status-quo runs: half the work), for runs that read only the labour market."""
+        status-quo runs: half the work); ``firm_series=False``: the firms keep each month's
+        metrics but collect no series. Both for runs that read only the labour market."""
         root = region.simulation.seed if seed is None else seed
         super().__init__(rng=np.random.default_rng(root))
         self.region = region
@@ -86,7 +88,11 @@ class RegionModel(mesa.Model):
         self.economy = LocalEconomy(region.local_economy)
         self.firms = [
             OutsourcingModel(
-                s, seed=firm_seed(root, s.simulation.name), economy=self.economy, books=books
+                s,
+                seed=firm_seed(root, s.simulation.name),
+                economy=self.economy,
+                books=books,
+                series=firm_series,
             )
             for s in region.firms
         ]

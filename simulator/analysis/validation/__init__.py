@@ -81,7 +81,8 @@ def run_experiments(
             if key not in cache:
                 region = _region(folder / f"{name}.yaml", changes or {})
                 cache[key] = [
-                    RegionModel(region, seed=s, books=False).run() for s in _seeds(seed, exp.runs)
+                    RegionModel(region, seed=s, books=False, firm_series=False).run()
+                    for s in _seeds(seed, exp.runs)
                 ]
             models[name] = cache[key]
         values.update(exp.measure(models))

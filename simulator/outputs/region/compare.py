@@ -19,6 +19,7 @@ from simulator.outputs.workbooks import write_csv
 # the figures the bottom line speaks of, in its order
 SPOKEN = (
     "reemployed_share_12m",
+    "earnings_first_year",
     "unemployment_peak_change_pp",
     "public_ui_cost",
     "public_programme_cost",

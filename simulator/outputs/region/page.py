@@ -77,6 +77,10 @@ def render_region(results: RegionResults, bottom_line: str, image: Path, version
             _value(s["unemployment_peak_change_pp"], "percentage points", True),
         ),
         ("Displaced back at work within a year", _value(s["reemployed_share_12m"], "share")),
+        (
+            "Their first year's earnings (of the old pay)",
+            _value(s["earnings_first_year"], "share"),
+        ),
         ("Unemployment insurance paid (public)", _value(s["public_ui_cost"], "USD")),
         (
             "Rapid response and wage insurance (public)",

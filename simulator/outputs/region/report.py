@@ -33,8 +33,14 @@ def _bottom_line(summary: dict[str, Any]) -> str:
         f"through the local multiplier about {s['multiplier_jobs_lost_peak']['mean']:,.0f} "
         f"more local jobs go at the peak. Unemployment peaks "
         f"{s['unemployment_peak_change_pp']['mean']:.2f} points above its baseline. Within a "
-        f"year {percent(s['reemployed_share_12m']['mean'])} of the displaced are back at work."
-        f" The public pays {number(s['public_ui_cost']['mean'], 'USD')} in unemployment "
+        f"year {percent(s['reemployed_share_12m']['mean'])} of the displaced are back at work"
+        + (
+            f"; in their first year they earn {percent(s['earnings_first_year']['mean'])} of "
+            "their old pay."
+            if s.get("earnings_first_year", {}).get("mean") is not None
+            else "."
+        )
+        + f" The public pays {number(s['public_ui_cost']['mean'], 'USD')} in unemployment "
         f"insurance"
         + (
             f" and {number(s['public_programme_cost']['mean'], 'USD')} for its programmes"
