@@ -146,3 +146,9 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest tests (marked ``slow``) first, the rest in their order: started first, they
+    leave the short tests to fill both workers' last minutes (``-n 2 --dist worksteal``)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

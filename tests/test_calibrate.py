@@ -113,6 +113,7 @@ def test_the_90_percent_intervals_cover_the_truth_about_90_percent_of_the_time()
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 def test_the_model_recovers_the_constants_that_made_its_own_facts() -> None:
     small = {"customers.count": 500, "workforce.headcount": 300}
     spec = CalibrationSpec.model_validate(

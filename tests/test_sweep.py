@@ -241,6 +241,7 @@ def test_unreachable_scheduler_is_bad_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
+@pytest.mark.slow
 def test_sigkill_then_rerun_stores_every_run_once(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, replications=2, batch_size=1)  # 12 runs
     folder = tmp_path / "killed"
