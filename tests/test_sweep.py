@@ -428,7 +428,8 @@ def region_values(folder: Path) -> pd.DataFrame:
         ({"outputs": ["csat_mean"]}, "outputs: unknown regional figure csat_mean"),
         (
             {"parameters": {"generator.moving_share": {"levels": [1.5]}}},
-            "parameters.generator.moving_share: value 1.5 is outside what the region file accepts",
+            "parameters.generator.moving_share.levels: value 1.5 is outside what the region "
+            "file accepts",
         ),
         (
             {"parameters": {"generator.movers": {"levels": [1]}}},

@@ -112,6 +112,17 @@ def firm_rows(model: RegionModel, replication: int) -> list[dict[str, Any]]:
     return rows
 
 
+def run_once(region: Region, seed: int, replication: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One run of ``region`` on the region seed ``seed``: its monthly series
+    (``REGION_METRICS``) and its firms' rows (``FIRM_KPIS``, labelled ``replication``); the
+    model is freed."""
+    model = RegionModel(region, seed=seed).run()
+    series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    firms = pd.DataFrame(firm_rows(model, replication))
+    model.release()
+    return series, firms
+
+
 def run_region(
     region: Region,
     replications: int | None = None,
@@ -133,19 +144,15 @@ def run_region(
     series, firms, apart = [], [], []
     done = 0
     for r, s in enumerate(seeds):
-        model = RegionModel(region, seed=s).run()
-        frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        frame, rows = run_once(region, s, r)
         frame.insert(0, "replication", r)
         series.append(frame)
-        firms += firm_rows(model, r)
-        model.release()
+        firms.append(rows)
         done += 1
         if progress:
             progress(done, total)
         for single in singles if alone else []:
-            one = RegionModel(single, seed=s).run()
-            apart += firm_rows(one, r)
-            one.release()
+            apart.append(run_once(single, s, r)[1])
             done += 1
             if progress:
                 progress(done, total)
@@ -153,8 +160,8 @@ def run_region(
         region,
         seeds,
         pd.concat(series, ignore_index=True),
-        pd.DataFrame(firms),
-        pd.DataFrame(apart) if alone else None,
+        pd.concat(firms, ignore_index=True),
+        pd.concat(apart, ignore_index=True) if alone else None,
     )
     out.summary = summarise(out)
     return out
@@ -248,10 +255,7 @@ def compare_regions(
     for name, region in zip(names, regions, strict=True):
         base = region.local_economy.baseline_unemployment_rate
         for r, s in enumerate(seeds):
-            model = RegionModel(region, seed=s).run()
-            series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-            firms = pd.DataFrame(firm_rows(model, r))
-            model.release()
+            series, firms = run_once(region, s, r)
             rows.append({"region": name, "replication": r} | region_kpis(series, firms, base))
             done += 1
             if progress:

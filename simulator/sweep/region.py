@@ -31,23 +31,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from pydantic import Field
 
-from simulator.analysis.region import REGION_KPIS, region_kpis, replication_seeds
-from simulator.analysis.region import firm_rows as region_firm_rows
-from simulator.model.region import REGION_METRICS, RegionModel
+from simulator.analysis.region import REGION_KPIS, region_kpis, replication_seeds, run_once
+from simulator.model.region import REGION_METRICS
 from simulator.scenario import ScenarioError
-from simulator.scenario.parameters import Parameter, ParameterError
-from simulator.scenario.paths import PathError, with_values
 from simulator.scenario.region import region_data, region_document, region_of
 from simulator.scenario.schema import check_folder_name
 from simulator.sweep.runs import Runner
 from simulator.sweep.spec import (
-    ParameterSpec,
     Sweep,
     SweepError,
     SweepSpec,
+    check_parameter,
     check_size,
     read_spec,
 )
@@ -111,41 +107,16 @@ def run_region_once(
     return the chosen figures and monthly series."""
     doc = region_document(data, "<sweep run>")
     region = region_of(doc, "<sweep run>")
-    model = RegionModel(region, seed=replication_seeds(seed, replication + 1)[replication])
-    model.run()
-    series = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    firms = pd.DataFrame(region_firm_rows(model, replication))
-    model.release()
+    region_seed = replication_seeds(seed, replication + 1)[replication]
+    series, firms = run_once(region, region_seed, replication)
     figures = region_kpis(series, firms, doc.local_economy.baseline_unemployment_rate)
     kpis = {name: figures.get(name) for name in outputs}
     kept = {name: [float(v) for v in series[name]] for name in keep}
     return kpis, kept
 
 
-def _check_region_parameter(
-    base: dict[str, Any], source: str, path: str, p: ParameterSpec
-) -> Parameter:
-    """The parameter ``p`` writes for region-file field ``path``: the field exists and every
-    value it can take passes the region file's schema."""
-    where = f"{source}: parameters.{path}"
-    if p.levels is None and p.range is None:
-        raise SweepError(f"{where}: expected levels: [...] or range: [low, high]")
-    try:
-        param = Parameter.of(path, base, levels=p.levels, range=p.range, **p.sampling())
-    except (PathError, ParameterError) as exc:
-        raise SweepError(f"{where}: {exc}") from None
-    for value in param.extremes():
-        given = param.coerce(value)
-        try:
-            region_document(with_values(base, {path: given}), "<sweep>")
-        except ScenarioError as exc:
-            reasons = "; ".join(
-                line.split(": ", 2)[-1] for line in str(exc).splitlines() if line.strip()
-            )
-            raise SweepError(
-                f"{where}: value {value!r} is outside what the region file accepts ({reasons})"
-            ) from None
-    return param
+def _region_accepts(data: dict[str, Any]) -> None:
+    region_document(data, "<sweep>")
 
 
 def load_region_sweep(path: str | Path) -> RegionSweep:
@@ -166,7 +137,7 @@ def load_region_sweep(path: str | Path) -> RegionSweep:
     except ValueError as exc:
         raise SweepError(f"{path}: name: {exc}; set name: in the spec") from None
     params = {
-        p: _check_region_parameter(base, str(path), p, given)
+        p: check_parameter(base, str(path), p, given, _region_accepts, "the region file")
         for p, given in spec.parameters.items()
     }
     digest = hashlib.sha256(json.dumps(base, sort_keys=True).encode()).hexdigest()

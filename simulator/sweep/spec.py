@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -313,11 +314,21 @@ def model_code_hash() -> str:
     return digest.hexdigest()
 
 
+def _scenario_accepts(data: dict[str, Any]) -> None:
+    scenario_from_dict(data, "<sweep>")
+
+
 def check_parameter(
-    sweep_base: dict[str, Any], source: str, path: str, p: ParameterSpec
+    sweep_base: dict[str, Any],
+    source: str,
+    path: str,
+    p: ParameterSpec,
+    accepts: Callable[[dict[str, Any]], None] = _scenario_accepts,
+    what: str = "the scenario field",
 ) -> Parameter:
-    """The parameter ``p`` writes for field ``path``, checked against the base scenario:
-    the field exists, and every value it can take fits the field's type and the schema."""
+    """The parameter ``p`` writes for field ``path``, checked against the base (a scenario,
+    or what ``accepts`` checks, raising ScenarioError; ``what`` names it in messages): the
+    field exists, and every value it can take fits the field's type and the schema."""
     where = f"{source}: parameters.{path}"
     try:
         param = Parameter.of(path, sweep_base, levels=p.levels, range=p.range, **p.sampling())
@@ -334,15 +345,14 @@ def check_parameter(
                 f"{type(like).__name__} like the base value {like!r}"
             )
         try:
-            scenario_from_dict(with_values(sweep_base, {path: given}), "<sweep>")
+            accepts(with_values(sweep_base, {path: given}))
         except ScenarioError as exc:
             reasons = "; ".join(
                 line.split(": ", 2)[-1] for line in str(exc).splitlines() if line.strip()
             )
             given_as = "levels" if p.levels is not None else "range"
             raise SweepError(
-                f"{where}.{given_as}: value {value!r} is outside what the scenario field accepts "
-                f"({reasons})"
+                f"{where}.{given_as}: value {value!r} is outside what {what} accepts ({reasons})"
             ) from None
     return param
 

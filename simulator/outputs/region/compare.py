@@ -14,6 +14,7 @@ import pandas as pd
 from simulator.analysis.region import REGION_KPIS, RegionComparison
 from simulator.outputs.folders import output_folder
 from simulator.outputs.formatting import change, in_currency, span
+from simulator.outputs.region import written_unit
 from simulator.outputs.workbooks import write_csv
 
 # the figures the bottom line speaks of, in its order
@@ -25,12 +26,11 @@ SPOKEN = (
     "public_programme_cost",
     "tax_revenue_lost",
 )
-UNITS = {"money": "USD", "share": "share", "percentage points": "percentage points"}
 
 
 def unit_of(kpi: str) -> str:
     """The unit the reports write a regional figure in."""
-    return UNITS.get(REGION_KPIS[kpi][0], "")
+    return written_unit(REGION_KPIS[kpi][0])
 
 
 def _said(kpi: str, entry: dict[str, float | None]) -> str:

@@ -12,13 +12,12 @@ from openpyxl.styles import Font
 from simulator.analysis.region import FIRM_KPIS, REGION_KPIS, RegionResults
 from simulator.model.region import REGION_METRICS
 from simulator.outputs.formatting import in_currency
+from simulator.outputs.region import written_unit
 from simulator.outputs.workbooks import BOLD, add_sheet, number_format, save_workbook
-
-UNITS = {"money": "USD", "money/month": "USD", "share": "share"}
 
 
 def _format(unit: str) -> str:
-    return number_format(UNITS.get(unit, unit))
+    return number_format(written_unit(unit))
 
 
 def write_region_workbook(results: RegionResults, bottom_line: str, path: Path) -> Path:
